@@ -1,0 +1,34 @@
+"""tinygrad_lite: a deep learning engine small enough to read, tested against PyTorch.
+
+    import tinygrad_lite as tg
+    x = tg.Tensor([[1.0, 2.0]], requires_grad=True)
+    (x @ x.T).sum().backward()
+    x.grad          # Tensor([[2., 4.]])
+"""
+from .autograd import enable_grad, is_grad_enabled, no_grad
+from .dtypes import bool_, float16, float32, float64, int64
+from .gradcheck import GradcheckError, gradcheck
+from .rng import manual_seed
+from .tensor import Tensor
+
+zeros = Tensor.zeros
+ones = Tensor.ones
+full = Tensor.full
+randn = Tensor.randn
+rand = Tensor.rand
+arange = Tensor.arange
+eye = Tensor.eye
+zeros_like = Tensor.zeros_like
+ones_like = Tensor.ones_like
+where = Tensor.where
+cat = Tensor.cat
+stack = Tensor.stack
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "manual_seed", "gradcheck", "GradcheckError",
+    "float16", "float32", "float64", "int64", "bool_",
+    "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
+    "where", "cat", "stack",
+]

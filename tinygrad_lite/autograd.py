@@ -1,0 +1,200 @@
+"""Reverse-mode automatic differentiation: Function, the graph walk, no_grad, unbroadcast.
+
+Every differentiable op is a `Function` subclass with two static methods written
+side by side:
+
+    forward(ctx, *arrays, **kwargs) -> array       the value, from plain arrays
+    backward(ctx, grad) -> array or tuple          dL/d(input) for each tensor input,
+                                                   given grad = dL/d(output)
+
+`Function.apply` unwraps tensors to arrays, runs `forward`, and—when gradients are
+being recorded—remembers the inputs on a `Context` attached to the output tensor.
+`backward()` then walks those contexts from the loss back to the leaves, in
+reverse topological order, applying the chain rule at each node and summing the
+contributions of every path (a value used twice receives two gradients).
+"""
+from contextlib import contextmanager
+import functools
+import threading
+
+import numpy as np
+
+_state = threading.local()
+
+
+def is_grad_enabled():
+    """True unless inside `no_grad()`."""
+    return getattr(_state, "grad_enabled", True)
+
+
+class no_grad:
+    """Context manager (and decorator) in which ops record no graph.
+
+    Use it for inference and for optimizer updates: outputs have
+    `requires_grad=False` and keep no references to their inputs.
+    """
+
+    def __enter__(self):
+        self._previous = is_grad_enabled()
+        _state.grad_enabled = False
+
+    def __exit__(self, *exc):
+        _state.grad_enabled = self._previous
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with no_grad():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+@contextmanager
+def enable_grad():
+    """Turn recording back on inside a `no_grad()` block."""
+    previous = is_grad_enabled()
+    _state.grad_enabled = True
+    try:
+        yield
+    finally:
+        _state.grad_enabled = previous
+
+
+def unbroadcast(grad, shape):
+    """Sum `grad` down to `shape`: the backward of numpy broadcasting.
+
+    Broadcasting copies an input along new leading axes and along axes of size 1,
+    so each copy's gradient flows back to the same element and must be summed.
+    """
+    if grad.shape == tuple(shape):
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
+    )
+    return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
+
+
+class Context:
+    """What a node of the graph remembers between forward and backward."""
+
+    def __init__(self, function, parents, backend):
+        self.function = function
+        self.parents = parents                 # the Tensor inputs, in order
+        self.backend = backend
+        self.xp = backend.xp
+        self.needs_input_grad = tuple(p.requires_grad for p in parents)
+        self.saved_tensors = ()
+        self.freed = False
+
+    def save_for_backward(self, *arrays):
+        self.saved_tensors = arrays
+
+    def free(self):
+        """Forget the saved arrays and the inputs, so their memory can be reclaimed.
+
+        The node stays in the graph, marked freed, so that a second backward
+        through it can say what went wrong instead of computing garbage.
+        """
+        for name in list(vars(self)):
+            if name not in _KEPT_AFTER_FREE:
+                delattr(self, name)
+        self.parents = []
+        self.saved_tensors = ()
+        self.freed = True
+
+
+_KEPT_AFTER_FREE = ("function", "backend", "xp", "needs_input_grad")
+
+
+class Function:
+    """Base class of every differentiable op (see the module docstring)."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError  # abstract
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError  # abstract
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .tensor import Tensor  # tensor.py imports this module; the class is needed only at call time
+
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        backend = tensors[0]._backend
+        record = is_grad_enabled() and any(t.requires_grad for t in tensors)
+        ctx = Context(cls, tensors if record else [], backend)
+        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        out = Tensor._wrap(cls.forward(ctx, *arrays, **kwargs), backend, requires_grad=record)
+        if record:
+            out._ctx = ctx
+        return out
+
+
+def _topological_order(root):
+    """Nodes reachable from `root`, each after all of its inputs (iterative DFS)."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node._ctx is not None:
+            stack.extend((p, False) for p in node._ctx.parents
+                         if p.requires_grad and id(p) not in visited)
+    return order
+
+
+def _as_tuple(grads):
+    return grads if isinstance(grads, tuple) else (grads,)
+
+
+def backward(root, grad, retain_graph=False):
+    """Accumulate d(root)/d(leaf) * grad into every leaf that requires grad.
+
+    Walks the graph in reverse topological order so that a node's gradient is
+    complete (every consumer has contributed) before it is passed on.
+    """
+    from .tensor import Tensor
+
+    grads = {id(root): grad}
+    for node in reversed(_topological_order(root)):
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        ctx = node._ctx
+        if ctx is None:  # a leaf: keep the gradient
+            if node.grad is None:
+                node.grad = Tensor._wrap(g.astype(node.dtype, copy=True), node._backend)
+            else:
+                node.grad = Tensor._wrap(node.grad.data + g, node._backend)
+            continue
+        if ctx.freed:
+            raise RuntimeError(
+                f"backward: trying to backward through the graph a second time (through "
+                f"{ctx.function.__name__}); its saved values were freed after the first backward. "
+                "Pass retain_graph=True to the first backward() if you need to call it twice."
+            )
+        input_grads = _as_tuple(ctx.function.backward(ctx, g))
+        if len(input_grads) != len(ctx.parents):
+            raise RuntimeError(f"{ctx.function.__name__}.backward returned {len(input_grads)} "
+                               f"gradients for {len(ctx.parents)} inputs")
+        for parent, pg in zip(ctx.parents, input_grads):
+            if pg is None or not parent.requires_grad:
+                continue
+            if pg.shape != parent.shape:
+                raise RuntimeError(f"{ctx.function.__name__}.backward: gradient of shape {pg.shape} "
+                                   f"for an input of shape {parent.shape}")
+            if pg.dtype != parent.dtype:
+                pg = pg.astype(parent.dtype)
+            key = id(parent)
+            grads[key] = pg if key not in grads else grads[key] + pg
+        if not retain_graph:
+            ctx.free()

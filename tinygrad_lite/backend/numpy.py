@@ -1,0 +1,244 @@
+"""The "cpu" backend: numpy arrays, and the hot paths written out as the textbook has them.
+
+These methods are the reference implementations: every Triton kernel is held
+against them. Each works on plain arrays, in the dtype it is given, and states
+its math. Ops call them through `ctx.backend`, so a faster backend only has to
+override the methods it accelerates.
+"""
+import math
+
+import numpy as np
+
+from .special import normal_cdf, normal_pdf
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_GELU_TANH_CUBIC = 0.044715
+
+
+class NumpyBackend:
+    name = "cpu"
+    xp = np
+
+    # ---- moving arrays --------------------------------------------------------------
+    @staticmethod
+    def asarray(data, dtype=None):
+        return np.asarray(data, dtype=dtype)
+
+    @staticmethod
+    def to_numpy(array):
+        return array
+
+    # ---- matmul ---------------------------------------------------------------------
+    @staticmethod
+    def matmul(a, b):
+        """C[..., i, j] = sum_k A[..., i, k] B[..., k, j] (batch axes broadcast)."""
+        return np.matmul(a, b)
+
+    # ---- softmax --------------------------------------------------------------------
+    @staticmethod
+    def softmax(x, axis):
+        """softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), with m = max_j x_j.
+
+        Subtracting the row maximum changes nothing mathematically (it cancels)
+        but keeps exp() from overflowing: the largest term becomes exp(0) = 1.
+        """
+        shifted = x - x.max(axis=axis, keepdims=True)
+        e = np.exp(shifted)
+        return e / e.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def softmax_backward(y, grad, axis):
+        """dL/dx_i = y_i (g_i - sum_j g_j y_j): the Jacobian diag(y) - y y^T applied to g."""
+        return y * (grad - (grad * y).sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def log_softmax(x, axis):
+        """log_softmax(x)_i = x_i - logsumexp(x) = (x_i - m) - log sum_j exp(x_j - m)."""
+        shifted = x - x.max(axis=axis, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def log_softmax_backward(out, grad, axis):
+        """dL/dx_i = g_i - softmax(x)_i sum_j g_j, with softmax = exp(out)."""
+        return grad - np.exp(out) * grad.sum(axis=axis, keepdims=True)
+
+    # ---- cross-entropy on (N, C) logits ---------------------------------------------
+    @staticmethod
+    def cross_entropy(logits, target, ignore_index, label_smoothing):
+        """Per-row losses of softmax cross-entropy, and the row log-sum-exps.
+
+        With q the target distribution (one-hot, or given probabilities) smoothed as
+        q' = (1 - eps) q + eps / C:   loss_n = -sum_c q'_c log softmax(z_n)_c
+                                             = sum_c q'_c (lse_n - z_nc).
+        Rows whose class target equals `ignore_index` get loss 0.
+        """
+        n, c = logits.shape
+        m = logits.max(axis=1, keepdims=True)
+        lse = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True)))[:, 0]
+        log_probs = logits - lse[:, None]
+        if target.ndim == 1:  # class indices
+            valid = target != ignore_index
+            safe = np.where(valid, target, 0)
+            picked = -log_probs[np.arange(n), safe]
+            loss = (1.0 - label_smoothing) * picked
+            if label_smoothing:
+                loss = loss - label_smoothing / c * log_probs.sum(axis=1)
+            return np.where(valid, loss, 0.0).astype(logits.dtype), lse
+        q = target * (1.0 - label_smoothing) + label_smoothing / c
+        return -(q * log_probs).sum(axis=1), lse
+
+    @staticmethod
+    def cross_entropy_backward(logits, target, lse, row_grad, ignore_index, label_smoothing):
+        """dloss_n/dz_n = softmax(z_n) sum_c q'_c - q'_n  (= softmax - onehot for hard targets)."""
+        n, c = logits.shape
+        probs = np.exp(logits - lse[:, None])
+        if target.ndim == 1:
+            valid = target != ignore_index
+            grad = probs
+            grad[np.arange(n), np.where(valid, target, 0)] -= 1.0 - label_smoothing
+            if label_smoothing:
+                grad -= label_smoothing / c
+            return grad * np.where(valid, row_grad, 0.0)[:, None]
+        q = target * (1.0 - label_smoothing) + label_smoothing / c
+        return (probs * q.sum(axis=1, keepdims=True) - q) * row_grad[:, None]
+
+    # ---- scaled dot-product attention -----------------------------------------------
+    @staticmethod
+    def attention(q, k, v, bias, scale):
+        """out = softmax(q k^T * scale + bias) v, row-wise over the keys.
+
+        `bias` is None or an additive array broadcastable to (..., L, S) holding 0
+        where a query may attend and -inf where it may not. Returns the output and
+        the row log-sum-exp of the scores, all the backward needs to rebuild the
+        probabilities. A row with every key masked has lse = -inf; its output is 0,
+        as torch defines it.
+        """
+        scores = np.matmul(q, np.swapaxes(k, -1, -2)) * scale
+        if bias is not None:
+            scores = scores + bias
+        m = scores.max(axis=-1, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        e = np.exp(scores - m)
+        total = e.sum(axis=-1, keepdims=True)
+        with np.errstate(divide="ignore"):
+            lse = m + np.log(total)
+        probs = e / np.where(total > 0, total, 1.0)
+        return np.matmul(probs, v).astype(q.dtype), lse[..., 0].astype(q.dtype)
+
+    @staticmethod
+    def attention_backward(q, k, v, bias, scale, out, lse, grad):
+        """Gradients of attention through the softmax, recomputing P from lse.
+
+            P = exp(S - lse)            dV = P^T dO          dP = dO V^T
+            dS = P * (dP - rowsum(dO * O))    (the softmax backward, as D = rowsum(P*dP) = rowsum(dO*O))
+            dQ = dS K * scale           dK = dS^T Q * scale  d(bias) = dS
+        """
+        scores = np.matmul(q, np.swapaxes(k, -1, -2)) * scale
+        if bias is not None:
+            scores = scores + bias
+        finite_lse = np.where(np.isfinite(lse), lse, 0.0)[..., None]
+        probs = np.where(np.isfinite(lse)[..., None], np.exp(scores - finite_lse), 0.0)
+        dv = np.matmul(np.swapaxes(probs, -1, -2), grad)
+        dp = np.matmul(grad, np.swapaxes(v, -1, -2))
+        delta = (grad * out).sum(axis=-1, keepdims=True)
+        ds = probs * (dp - delta)
+        dq = np.matmul(ds, k) * scale
+        dk = np.matmul(np.swapaxes(ds, -1, -2), q) * scale
+        return dq, dk, dv, ds
+
+    # ---- layer norm over the last axis of a (N, D) array -----------------------------
+    @staticmethod
+    def layer_norm(x, weight, bias, eps):
+        """y = (x - mean) / sqrt(var + eps) * w + b, with the biased variance of each row.
+
+        Returns y, the row means and the reciprocal standard deviations (rstd),
+        which the backward reuses.
+        """
+        mean = x.mean(axis=1, keepdims=True)
+        centered = x - mean
+        rstd = 1.0 / np.sqrt((centered * centered).mean(axis=1, keepdims=True) + eps)
+        y = centered * rstd
+        if weight is not None:
+            y = y * weight
+        if bias is not None:
+            y = y + bias
+        return y, mean, rstd
+
+    @staticmethod
+    def layer_norm_backward(x, weight, mean, rstd, grad):
+        """With xhat = (x - mean) rstd and gy = grad * w, over a row of D elements:
+
+            dx = rstd * (gy - mean(gy) - xhat * mean(gy * xhat))
+            dw = sum_rows grad * xhat        db = sum_rows grad
+        """
+        xhat = (x - mean) * rstd
+        gy = grad * weight if weight is not None else grad
+        dx = rstd * (gy - gy.mean(axis=1, keepdims=True)
+                     - xhat * (gy * xhat).mean(axis=1, keepdims=True))
+        dw = (grad * xhat).sum(axis=0)
+        db = grad.sum(axis=0)
+        return dx, dw, db
+
+    # ---- activations ----------------------------------------------------------------
+    @staticmethod
+    def relu(x):
+        """relu(x) = max(x, 0)."""
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def relu_backward(x, grad):
+        """d relu/dx = 1 where x > 0, else 0 (0 at the kink, as torch)."""
+        return np.where(x > 0, grad, 0).astype(grad.dtype)
+
+    @staticmethod
+    def leaky_relu(x, slope):
+        """leaky_relu(x) = x if x > 0 else slope * x."""
+        return np.where(x > 0, x, x * slope).astype(x.dtype)
+
+    @staticmethod
+    def leaky_relu_backward(x, grad, slope):
+        return np.where(x > 0, grad, grad * slope).astype(grad.dtype)
+
+    @staticmethod
+    def sigmoid(x):
+        """sigmoid(x) = 1 / (1 + e^-x), evaluated so that no exp() overflows:
+
+        with e = exp(-|x|) <= 1:  sigmoid(x) = 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0.
+        """
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+
+    @staticmethod
+    def sigmoid_backward(y, grad):
+        """d sigmoid/dx = y (1 - y), from the output y."""
+        return grad * y * (1 - y)
+
+    @staticmethod
+    def tanh(x):
+        """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
+        return np.tanh(x)
+
+    @staticmethod
+    def tanh_backward(y, grad):
+        """d tanh/dx = 1 - y^2, from the output y."""
+        return grad * (1 - y * y)
+
+    @staticmethod
+    def gelu(x, approximate):
+        """gelu(x) = x Phi(x), Phi the standard normal CDF; or its tanh approximation
+        0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+        if approximate == "tanh":
+            inner = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x ** 3)
+            return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype)
+        return (x * normal_cdf(x)).astype(x.dtype)
+
+    @staticmethod
+    def gelu_backward(x, grad, approximate):
+        """d gelu/dx = Phi(x) + x phi(x); for the tanh form, with t = tanh(inner):
+        0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)."""
+        if approximate == "tanh":
+            t = np.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x ** 3))
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
+        else:
+            d = normal_cdf(x) + x * normal_pdf(x)
+        return (grad * d).astype(grad.dtype)

@@ -1,0 +1,391 @@
+"""`tinygrad-lite check`: every public op, run beside PyTorch, as one table.
+
+Each case calls the same function twice, once with the engine's tensors and
+namespace (`m.F`, `m.cat`, ...) and once with torch's, on the same seeded random
+inputs. It compares the forward value (shape, dtype, numbers), then back-propagates
+one random upstream gradient through both and compares the gradient of every float
+input. Targets, masks and `pos_weight` are data, not parameters: they get no gradient.
+
+A number passes when |ours - torch| <= atol + rtol * |torch|, with (rtol, atol) =
+(1e-10, 1e-10) in float64 and (1e-5, 1e-6) in float32, both times sqrt(K) for a
+case that sums K numbers into each result (the K column). Inputs are drawn away from
+kinks (relu at 0, clip bounds, ties in max) unless a case is about a tie.
+"""
+import math
+import zlib
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Callable
+
+import numpy as np
+
+import tinygrad_lite as tg
+import tinygrad_lite.nn.functional as F
+from tinygrad_lite import Tensor
+
+INSTALL_HINT = ("tinygrad-lite check compares every op with PyTorch, which is not installed.\n"
+                "Install it with:  pip install 'tinygrad_lite[test]'   (or: pip install torch==2.13.0)")
+TOLERANCES = {"float64": (1e-10, 1e-10), "float32": (1e-5, 1e-6)}
+
+
+@dataclass(frozen=True)
+class Input:
+    """One argument of a case: its shape, how its values are drawn, whether it gets a gradient."""
+    shape: tuple
+    draw: Callable  # (rng, shape) -> array; float arrays are cast to the case's dtype
+    grad: bool = True
+    kind: str = ""  # "" for float, ":int" or ":bool", shown in the table
+
+    def make(self, rng, dtype):
+        array = np.asarray(self.draw(rng, self.shape))
+        return array.astype(dtype) if array.dtype.kind == "f" else array
+
+    def describe(self):
+        return ("x".join(map(str, self.shape)) or "scalar") + self.kind
+
+
+def randn(*shape, grad=True):
+    return Input(shape, lambda rng, s: rng.standard_normal(s), grad)
+
+
+def away(*shape):
+    """Values (k + 1/2) / 8: 1/16 or more from every multiple of 1/8 (0, clip bounds, ...)."""
+    return Input(shape, lambda rng, s: (rng.integers(-16, 16, s) + 0.5) / 8)
+
+
+def positive(*shape):
+    return Input(shape, lambda rng, s: rng.uniform(0.5, 2.0, s))
+
+
+def prob(*shape, grad=True):
+    return Input(shape, lambda rng, s: rng.uniform(0.05, 0.95, s), grad)
+
+
+def distinct(*shape):
+    """A shuffled grid, 0.25 apart: no ties for max, min, argmax."""
+    return Input(shape, lambda rng, s: (rng.permutation(math.prod(s)).reshape(s) - math.prod(s) / 2) / 4)
+
+
+def ties(*shape):
+    """Values in {0, 0.5, 1}: many tied maxima, which share the gradient evenly."""
+    return Input(shape, lambda rng, s: rng.integers(0, 3, s) * 0.5)
+
+
+def simplex(*shape):
+    """Probability targets: each row along the last axis is positive and sums to 1."""
+    def draw(rng, s):
+        e = np.exp(rng.standard_normal(s))
+        return e / e.sum(axis=-1, keepdims=True)
+    return Input(shape, draw, grad=False)
+
+
+def binary(*shape):
+    return Input(shape, lambda rng, s: rng.integers(0, 2, s).astype(np.float64), grad=False)
+
+
+def ints(high, *shape):
+    return Input(shape, lambda rng, s: rng.integers(0, high, s), grad=False, kind=":int")
+
+
+def mask(*shape):
+    """A random bool mask (True = keep) with at least one True in every last-axis row."""
+    def draw(rng, s):
+        keep = rng.integers(0, s[-1], s[:-1])[..., None] == np.arange(s[-1])
+        return keep | (rng.random(s) < 0.5)
+    return Input(shape, draw, grad=False, kind=":bool")
+
+
+def const(array):
+    array = np.asarray(array)
+    kind = {"i": ":int", "b": ":bool"}.get(array.dtype.kind, "")
+    return Input(array.shape, lambda rng, s: array, grad=False, kind=kind)
+
+
+@dataclass(frozen=True)
+class Case:
+    """`fn(m, *tensors)` with m the engine's or torch's namespace; `torch_fn` where torch spells it otherwise."""
+    name: str
+    fn: Callable
+    inputs: list
+    reduce: int = 1  # K: how many numbers are summed into each result
+    torch_fn: Callable = None
+
+
+ROWS_MASKED = np.array([[True, False, True, True, False], [False] * 5, [True] * 5])  # row 1: fully masked
+CE_TARGETS = np.array([1, -100, 4, 0, -100, 2])  # -100: ignore_index's default
+S = (3, 4, 5)  # the shape reductions run on
+
+CASES = [
+    # arithmetic, with broadcasting; denominators and bases kept away from 0
+    Case("add", lambda m, a, b: a + b, [randn(2, 3), randn(3)]),
+    Case("add broadcast both", lambda m, a, b: a + b, [randn(4, 1, 3), randn(2, 1)]),
+    Case("add scalar", lambda m, a: a + 2.5, [randn(2, 3)]),
+    Case("radd", lambda m, a: 2.5 + a, [randn(2, 3)]),
+    Case("sub", lambda m, a, b: a - b, [randn(2, 3), randn(2, 1)]),
+    Case("rsub", lambda m, a: 1.5 - a, [randn(2, 3)]),
+    Case("mul", lambda m, a, b: a * b, [randn(3, 1, 4), randn(5, 1)]),
+    Case("rmul", lambda m, a: 3.0 * a, [randn(2, 3)]),
+    Case("truediv", lambda m, a, b: a / b, [randn(2, 3), away(3)]),
+    Case("rtruediv", lambda m, a: 2.0 / a, [away(2, 3)]),
+    Case("pow", lambda m, a, b: a ** b, [positive(2, 3), randn(2, 3)]),
+    Case("pow scalar exponent", lambda m, a: a ** 3.0, [randn(2, 3)]),
+    Case("rpow", lambda m, a: 2.0 ** a, [randn(2, 3)]),
+    Case("neg", lambda m, a: -a, [randn(2, 3)]),
+    Case("eq", lambda m, a, b: a == b, [away(4, 5), away(4, 5)]),
+    Case("ne", lambda m, a, b: a != b, [away(4, 5), away(5)]),
+    Case("lt", lambda m, a, b: a < b, [away(4, 5), away(4, 5)]),
+    Case("le", lambda m, a, b: a <= b, [away(4, 5), away(4, 5)]),
+    Case("gt", lambda m, a: a > 0.0, [away(4, 5)]),
+    Case("ge", lambda m, a, b: a >= b, [away(4, 5), away(4, 1)]),
+    Case("maximum", lambda m, a, b: a.maximum(b), [randn(3, 4), randn(4)]),
+    Case("minimum", lambda m, a, b: a.minimum(b), [randn(3, 1), randn(4)]),
+    # matmul: K counts the inner products and the batch sums of the weight's gradient
+    Case("matmul", lambda m, a, b: a @ b, [randn(3, 4), randn(4, 5)], 5),
+    Case("matmul method", lambda m, a, b: a.matmul(b), [randn(3, 7), randn(7, 2)], 7),
+    Case("matmul batched", lambda m, a, b: a @ b, [randn(2, 3, 4), randn(4, 5)], 6),
+    Case("matmul broadcast", lambda m, a, b: a @ b, [randn(2, 1, 3, 4), randn(3, 4, 2)], 6),
+    Case("matmul vector @ matrix", lambda m, a, b: a @ b, [randn(4), randn(4, 5)], 5),
+    Case("matmul matrix @ vector", lambda m, a, b: a @ b, [randn(3, 4), randn(4)], 4),
+    Case("matmul vector @ vector", lambda m, a, b: a @ b, [randn(6), randn(6)], 6),
+    # unary math and activations (Tensor methods)
+    Case("exp", lambda m, a: a.exp(), [randn(2, 3)]),
+    Case("log", lambda m, a: a.log(), [positive(2, 3)]),
+    Case("sqrt", lambda m, a: a.sqrt(), [positive(2, 3)]),
+    Case("abs", lambda m, a: a.abs(), [away(2, 3)]),
+    Case("clip", lambda m, a: a.clip(-0.5, 0.75), [away(4, 5)]),
+    Case("clip lo only", lambda m, a: a.clip(-0.5, None), [away(4, 5)]),
+    Case("clip hi only", lambda m, a: a.clip(None, 0.25), [away(4, 5)]),
+    Case("relu", lambda m, a: a.relu(), [away(4, 5)]),
+    Case("sigmoid", lambda m, a: a.sigmoid(), [randn(4, 5)]),
+    Case("tanh", lambda m, a: a.tanh(), [randn(4, 5)]),
+    Case("gelu", lambda m, a: a.gelu(), [randn(4, 5)], 1, lambda m, a: m.F.gelu(a)),
+    Case("gelu tanh", lambda m, a: a.gelu(approximate="tanh"), [randn(4, 5)], 1,
+         lambda m, a: m.F.gelu(a, approximate="tanh")),
+    Case("leaky_relu", lambda m, a: a.leaky_relu(), [away(4, 5)], 1, lambda m, a: m.F.leaky_relu(a)),
+    Case("leaky_relu slope", lambda m, a: a.leaky_relu(0.2), [away(4, 5)], 1, lambda m, a: m.F.leaky_relu(a, 0.2)),
+    Case("softmax", lambda m, a: a.softmax(), [randn(4, 5)], 5, lambda m, a: a.softmax(-1)),
+    Case("softmax axis=0", lambda m, a: a.softmax(0), [randn(4, 5)], 4),
+    Case("log_softmax", lambda m, a: a.log_softmax(), [randn(3, 4, 5)], 5, lambda m, a: a.log_softmax(-1)),
+    Case("log_softmax axis=1", lambda m, a: a.log_softmax(1), [randn(3, 4, 5)], 4),
+    Case("astype float64", lambda m, a: a.astype(m.float64), [randn(2, 3)], 1, lambda m, a: a.to(m.float64)),
+    Case("astype float32", lambda m, a: a.astype(m.float32), [randn(2, 3)], 1, lambda m, a: a.to(m.float32)),
+    # movement
+    Case("T", lambda m, a: a.T, [randn(2, 3, 4)], 1, lambda m, a: a.permute(2, 1, 0)),
+    Case("transpose", lambda m, a: a.transpose(0, 2), [randn(2, 3, 4)]),
+    Case("permute", lambda m, a: a.permute(2, 0, 1), [randn(2, 3, 4)]),
+    Case("reshape", lambda m, a: a.reshape(4, -1), [randn(2, 3, 4)]),
+    Case("reshape of transposed", lambda m, a: a.transpose(0, 1).reshape(-1), [randn(2, 3)]),
+    Case("flatten", lambda m, a: a.flatten(), [randn(2, 3, 4)]),
+    Case("expand", lambda m, a: a.expand(2, 3, 4), [randn(3, 1)]),
+    Case("squeeze axis", lambda m, a: a.squeeze(1), [randn(3, 1, 2)]),
+    Case("squeeze all", lambda m, a: a.squeeze(), [randn(1, 3, 1, 2)]),
+    Case("unsqueeze", lambda m, a: a.unsqueeze(0), [randn(3, 2)]),
+    Case("unsqueeze -1", lambda m, a: a.unsqueeze(-1), [randn(3, 2)]),
+    Case("getitem int", lambda m, a: a[1], [randn(3, 4)]),
+    Case("getitem slices", lambda m, a: a[:, 1:3, ::2], [randn(3, 4, 5)]),
+    Case("getitem None Ellipsis", lambda m, a: a[None, ..., -1], [randn(3, 4, 5)]),
+    Case("getitem repeated list", lambda m, a: a[[0, 2, 2, 0]], [randn(3, 4)]),
+    Case("getitem int tensor", lambda m, a, i: a[i], [randn(3, 4), ints(3, 2, 5)]),
+    Case("getitem two index lists", lambda m, a: a[[0, 2, 2], [1, 1, 3]], [randn(3, 4)]),
+    Case("getitem int and slice", lambda m, a, i: a[i, :, 1], [randn(3, 4, 5), ints(3, 4)]),
+    Case("getitem bool mask", lambda m, a, k: a[k], [randn(3, 4), mask(3, 4)]),
+    Case("cat", lambda m, a, b: m.cat([a, b], axis=1), [randn(2, 3, 4), randn(2, 1, 4)]),
+    Case("cat three", lambda m, a, b, c: m.cat([a, b, c]), [randn(2, 3), randn(1, 3), randn(4, 3)]),
+    Case("stack", lambda m, a, b: m.stack([a, b]), [randn(2, 3), randn(2, 3)]),
+    Case("stack axis=-1", lambda m, a, b: m.stack([a, b], axis=-1), [randn(2, 3), randn(2, 3)]),
+    Case("where", lambda m, c, a, b: m.where(c, a, b), [mask(3, 4), randn(3, 4), randn(4)]),
+    Case("where scalar", lambda m, c, a: m.where(c, a, 0.0), [mask(3, 4), randn(3, 4)]),
+    Case("where scalar first", lambda m, c, b: m.where(c, 1.5, b), [mask(3, 4), randn(3, 4)]),
+    # reductions over S = (3, 4, 5)
+    Case("sum", lambda m, a: a.sum(), [randn(*S)], 60),
+    Case("sum axis=1", lambda m, a: a.sum(axis=1), [randn(*S)], 4),
+    Case("sum dim=-1 keepdim", lambda m, a: a.sum(dim=-1, keepdim=True), [randn(*S)], 5),
+    Case("sum axis=(0,2) keepdim", lambda m, a: a.sum(axis=(0, 2), keepdim=True), [randn(*S)], 15),
+    Case("mean", lambda m, a: a.mean(), [randn(*S)], 60),
+    Case("mean axis=0", lambda m, a: a.mean(axis=0), [randn(*S)], 3),
+    Case("mean axis=(1,2) keepdim", lambda m, a: a.mean(axis=(1, 2), keepdim=True), [randn(*S)], 20),
+    Case("max", lambda m, a: a.max(), [distinct(*S)], 1, lambda m, a: a.amax()),
+    Case("max axis=1", lambda m, a: a.max(axis=1), [distinct(*S)], 1, lambda m, a: a.amax(dim=1)),
+    Case("max axis=(0,2) keepdim", lambda m, a: a.max(axis=(0, 2), keepdim=True), [distinct(*S)], 1,
+         lambda m, a: a.amax(dim=(0, 2), keepdim=True)),
+    Case("max with ties", lambda m, a: a.max(axis=1), [ties(4, 6)], 1, lambda m, a: a.amax(dim=1)),
+    Case("min", lambda m, a: a.min(), [distinct(*S)], 1, lambda m, a: a.amin()),
+    Case("min axis=-1 keepdim", lambda m, a: a.min(axis=-1, keepdim=True), [distinct(*S)], 1,
+         lambda m, a: a.amin(dim=-1, keepdim=True)),
+    Case("min with ties", lambda m, a: a.min(axis=0), [ties(6, 4)], 1, lambda m, a: a.amin(dim=0)),
+    Case("var", lambda m, a: a.var(), [randn(*S)], 60),
+    Case("var axis=1", lambda m, a: a.var(axis=1), [randn(*S)], 4),
+    Case("var correction=0 keepdim", lambda m, a: a.var(axis=(0, 2), keepdim=True, correction=0), [randn(*S)], 15),
+    Case("logsumexp axis=1", lambda m, a: a.logsumexp(axis=1), [randn(*S)], 4),
+    Case("logsumexp axis=(0,2) keepdim", lambda m, a: a.logsumexp(axis=(0, 2), keepdim=True), [randn(*S)], 15),
+    Case("argmax", lambda m, a: a.argmax(), [distinct(*S)]),
+    Case("argmax axis=1 keepdim", lambda m, a: a.argmax(axis=1, keepdim=True), [distinct(*S)]),
+    Case("argmin axis=0", lambda m, a: a.argmin(axis=0), [distinct(*S)]),
+    # creation (no inputs, or the dtype of one)
+    Case("zeros", lambda m: m.zeros(2, 3), []),
+    Case("ones", lambda m: m.ones((2, 3)), []),
+    Case("full", lambda m: m.full((2, 3), 1.5), []),
+    Case("arange", lambda m: m.arange(2, 11, 3), []),
+    Case("eye", lambda m: m.eye(3, 4), []),
+    Case("zeros_like", lambda m, a: m.zeros_like(a), [randn(2, 3, grad=False)]),
+    Case("ones_like", lambda m, a: m.ones_like(a), [randn(2, 3, grad=False)]),
+    # nn.functional
+    Case("F.relu", lambda m, a: m.F.relu(a), [away(4, 5)]),
+    Case("F.sigmoid", lambda m, a: m.F.sigmoid(a), [randn(4, 5)]),
+    Case("F.tanh", lambda m, a: m.F.tanh(a), [randn(4, 5)]),
+    Case("F.gelu", lambda m, a: m.F.gelu(a), [randn(4, 5)]),
+    Case("F.gelu tanh", lambda m, a: m.F.gelu(a, approximate="tanh"), [randn(4, 5)]),
+    Case("F.leaky_relu", lambda m, a: m.F.leaky_relu(a, negative_slope=0.1), [away(4, 5)]),
+    Case("F.softmax", lambda m, a: m.F.softmax(a, 1), [randn(3, 4, 5)], 4),
+    Case("F.log_softmax", lambda m, a: m.F.log_softmax(a, -1), [randn(3, 4, 5)], 5),
+    Case("F.dropout p=0", lambda m, a: m.F.dropout(a, p=0.0), [randn(4, 5)]),
+    Case("F.dropout p=1", lambda m, a: m.F.dropout(a, p=1.0), [randn(4, 5)]),
+    Case("F.dropout eval", lambda m, a: m.F.dropout(a, p=0.5, training=False), [randn(4, 5)]),
+    Case("F.linear", lambda m, x, w, b: m.F.linear(x, w, b), [randn(4, 3), randn(5, 3), randn(5)], 4),
+    Case("F.linear no bias batched", lambda m, x, w: m.F.linear(x, w), [randn(2, 4, 3), randn(5, 3)], 8),
+    Case("F.layer_norm", lambda m, x, w, b: m.F.layer_norm(x, (5,), w, b), [randn(4, 5), randn(5), randn(5)], 5),
+    Case("F.layer_norm no affine", lambda m, x: m.F.layer_norm(x, (5,)), [randn(3, 4, 5)], 5),
+    Case("F.layer_norm 2-D shape eps", lambda m, x, w: m.F.layer_norm(x, (4, 5), w, None, 1e-3),
+         [randn(3, 4, 5), randn(4, 5)], 20),
+    Case("F.embedding", lambda m, i, w: m.F.embedding(i, w), [ints(6, 2, 5), randn(6, 3)], 10),
+    Case("F.mse_loss", lambda m, p, y: m.F.mse_loss(p, y), [randn(4, 5), randn(4, 5, grad=False)], 20),
+    Case("F.mse_loss sum", lambda m, p, y: m.F.mse_loss(p, y, reduction="sum"), [randn(4, 5), randn(4, 5, grad=False)], 20),
+    Case("F.mse_loss none", lambda m, p, y: m.F.mse_loss(p, y, reduction="none"), [randn(4, 5), randn(4, 5, grad=False)]),
+    Case("F.cross_entropy", lambda m, z, t: m.F.cross_entropy(z, t), [randn(6, 5), ints(5, 6)], 30),
+    Case("F.cross_entropy sum", lambda m, z, t: m.F.cross_entropy(z, t, reduction="sum"), [randn(6, 5), ints(5, 6)], 30),
+    Case("F.cross_entropy none", lambda m, z, t: m.F.cross_entropy(z, t, reduction="none"), [randn(6, 5), ints(5, 6)], 5),
+    Case("F.cross_entropy ignore_index", lambda m, z, t: m.F.cross_entropy(z, t), [randn(6, 5), const(CE_TARGETS)], 30),
+    Case("F.cross_entropy ignore_index=2 none",
+         lambda m, z, t: m.F.cross_entropy(z, t, reduction="none", ignore_index=2), [randn(6, 5), ints(5, 6)], 5),
+    Case("F.cross_entropy label_smoothing", lambda m, z, t: m.F.cross_entropy(z, t, label_smoothing=0.1),
+         [randn(6, 5), const(CE_TARGETS)], 30),
+    Case("F.cross_entropy unbatched", lambda m, z, t: m.F.cross_entropy(z, t), [randn(5), ints(5)], 5),
+    Case("F.cross_entropy (N, C, d)", lambda m, z, t: m.F.cross_entropy(z, t), [randn(2, 5, 3), ints(5, 2, 3)], 30),
+    Case("F.cross_entropy probabilities", lambda m, z, p: m.F.cross_entropy(z, p), [randn(6, 5), simplex(6, 5)], 30),
+    Case("F.cross_entropy probabilities smoothed",
+         lambda m, z, p: m.F.cross_entropy(z, p, reduction="sum", label_smoothing=0.2), [randn(6, 5), simplex(6, 5)], 30),
+    Case("F.binary_cross_entropy", lambda m, p, y: m.F.binary_cross_entropy(p, y), [prob(4, 3), binary(4, 3)], 12),
+    Case("F.binary_cross_entropy soft sum", lambda m, p, y: m.F.binary_cross_entropy(p, y, reduction="sum"),
+         [prob(4, 3), prob(4, 3, grad=False)], 12),
+    Case("F.binary_cross_entropy none", lambda m, p, y: m.F.binary_cross_entropy(p, y, reduction="none"),
+         [prob(4, 3), binary(4, 3)]),
+    Case("F.binary_cross_entropy_with_logits", lambda m, z, y: m.F.binary_cross_entropy_with_logits(z, y),
+         [randn(4, 3), binary(4, 3)], 12),
+    Case("F.binary_cross_entropy_with_logits none",
+         lambda m, z, y: m.F.binary_cross_entropy_with_logits(z, y, reduction="none"), [randn(4, 3), prob(4, 3, grad=False)]),
+    Case("F.binary_cross_entropy_with_logits pos_weight",
+         lambda m, z, y, w: m.F.binary_cross_entropy_with_logits(z, y, reduction="sum", pos_weight=w),
+         [randn(4, 3), binary(4, 3), randn(3, grad=False)], 12),
+    Case("F.scaled_dot_product_attention", lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v),
+         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 6)], 20),
+    Case("F.scaled_dot_product_attention heads broadcast",
+         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v), [randn(2, 1, 3, 4), randn(1, 2, 5, 4), randn(2, 2, 5, 4)], 20),
+    Case("F.scaled_dot_product_attention causal",
+         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True), [randn(2, 4, 3), randn(2, 4, 3), randn(2, 4, 3)], 12),
+    Case("F.scaled_dot_product_attention causal L<S scale",
+         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.3),
+         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4)], 20),
+    Case("F.scaled_dot_product_attention bool mask",
+         lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a),
+         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4), mask(3, 5)], 20),
+    Case("F.scaled_dot_product_attention float mask",
+         lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a),
+         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4), randn(2, 3, 5, grad=False)], 20),
+    Case("F.scaled_dot_product_attention fully masked row",
+         lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a),
+         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4), const(ROWS_MASKED)], 20),
+]
+
+
+def _namespaces(torch):
+    """What a case's `m` is: the engine's functions, or torch's under the same names."""
+    names = ["zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like", "float32", "float64"]
+    ours = SimpleNamespace(F=F, cat=Tensor.cat, stack=Tensor.stack, where=Tensor.where,
+                           **{n: getattr(tg, n) for n in names})
+    theirs = SimpleNamespace(F=torch.nn.functional, cat=torch.cat, stack=torch.stack, where=torch.where,
+                             **{n: getattr(torch, n) for n in names})
+    return ours, theirs
+
+
+def _compare(ours, theirs, rtol, atol, what):
+    """(max |ours - theirs|, a note when they disagree or "") for two numpy arrays."""
+    if ours.shape != theirs.shape:
+        return math.inf, f"{what}: shape {ours.shape} != torch's {theirs.shape}"
+    if ours.dtype != theirs.dtype:
+        return math.inf, f"{what}: dtype {ours.dtype} != torch's {theirs.dtype}"
+    a, b = ours.astype(np.float64), theirs.astype(np.float64)
+    both_nan = np.isnan(a) & np.isnan(b)
+    err = np.where(both_nan | (a == b), 0.0, np.abs(a - b))  # a == b also covers equal infinities
+    worst = float(err.max(initial=0.0))
+    if np.any(np.isnan(err)) or np.any(err > atol + rtol * np.abs(b)):
+        return worst, f"{what}: off by {worst:.1e}"
+    return worst, ""
+
+
+def run_case(case, dtype, seed, torch, namespaces):
+    """(forward error, gradient error or None, note) for one case in one dtype; note "" means ok."""
+    rng = np.random.default_rng([seed, zlib.crc32(case.name.encode())])
+    arrays = [spec.make(rng, dtype) for spec in case.inputs]
+    flags = [spec.grad and a.dtype.kind == "f" for spec, a in zip(case.inputs, arrays)]
+    ours_in = [Tensor(a, requires_grad=f) for a, f in zip(arrays, flags)]
+    theirs_in = [torch.from_numpy(np.array(a, copy=True)).requires_grad_(f) for a, f in zip(arrays, flags)]
+    ours = case.fn(namespaces[0], *ours_in)
+    theirs = (case.torch_fn or case.fn)(namespaces[1], *theirs_in)
+
+    rtol, atol = (math.sqrt(case.reduce) * t for t in TOLERANCES[dtype])
+    fwd_err, note = _compare(ours.numpy(), theirs.detach().numpy(), rtol, atol, "forward")
+    if ours.requires_grad != theirs.requires_grad:
+        return fwd_err, None, note or f"requires_grad {ours.requires_grad} != torch's {theirs.requires_grad}"
+    if not theirs.requires_grad:
+        return fwd_err, None, note
+
+    upstream = rng.standard_normal(ours.shape).astype(ours.dtype)
+    ours.backward(Tensor(upstream))
+    theirs.backward(torch.from_numpy(np.array(upstream, copy=True)))
+    grad_err = 0.0
+    for i, (t_ours, t_theirs) in enumerate(zip(ours_in, theirs_in)):
+        if not t_theirs.requires_grad:
+            continue
+        g_theirs = np.zeros_like(arrays[i]) if t_theirs.grad is None else t_theirs.grad.numpy()
+        if t_ours.grad is None:
+            note = note or f"input {i}: no gradient"
+            continue
+        err, bad = _compare(t_ours.grad.numpy(), g_theirs, rtol, atol, f"grad {i}")
+        grad_err, note = max(grad_err, err), note or bad
+    return fwd_err, grad_err, note
+
+
+def run(dtypes=("float32", "float64"), seed=0, only=None, cases=None):
+    """Run every case in every dtype, print the table and a summary; 0 if all pass, 1 if not, 2 without torch."""
+    try:
+        import torch
+    except ImportError:
+        print(INSTALL_HINT)
+        return 2
+    cases = [c for c in (CASES if cases is None else cases) if only is None or only in c.name]
+    namespaces = _namespaces(torch)
+    name_w = max([len(c.name) for c in cases] + [2])
+    shape_w = max([len(", ".join(s.describe() for s in c.inputs)) for c in cases] + [6])
+    header = f"{'op':<{name_w}}  {'shapes':<{shape_w}}  {'dtype':<7}  {'K':>3}  {'fwd err':>8}  {'grad err':>8}  verdict"
+    print(header)
+    print("-" * len(header))
+    failures = []
+    for dtype in dtypes:
+        for case in cases:
+            try:
+                fwd, grad, note = run_case(case, dtype, seed, torch, namespaces)
+            except Exception as exc:  # an op that raises is a failure, reported in its row
+                fwd, grad, note = None, None, f"{type(exc).__name__}: {exc}".splitlines()[0][:100]
+            shapes = ", ".join(s.describe() for s in case.inputs)
+            fwd_s = "-" if fwd is None else f"{fwd:.1e}"
+            grad_s = "-" if grad is None else f"{grad:.1e}"
+            verdict = f"FAIL  {note}" if note else "ok"
+            print(f"{case.name:<{name_w}}  {shapes:<{shape_w}}  {dtype:<7}  {case.reduce:>3}  {fwd_s:>8}  {grad_s:>8}  {verdict}")
+            if note:
+                failures.append(f"{case.name} ({dtype})")
+    total = len(cases) * len(dtypes)
+    print(f"\n{total} cases ({', '.join(dtypes)}; seed {seed}; torch {torch.__version__}): "
+          f"{total - len(failures)} ok, {len(failures)} FAIL")
+    if failures:
+        print("FAIL: " + "; ".join(failures))
+    return 1 if failures else 0

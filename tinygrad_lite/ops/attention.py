@@ -1,0 +1,29 @@
+"""Scaled dot-product attention with a hand-derived backward."""
+from ..autograd import Function, unbroadcast
+
+
+class Attention(Function):
+    """out = softmax(q k^T * scale + bias) v, per query row.
+
+    q: (..., L, E), k: (..., S, E), v: (..., S, Ev); batch axes broadcast.
+    `bias` is an additive (..., L, S) array (0 = attend, -inf = masked, or any
+    float mask) or None; when it is a Tensor it is differentiable, with
+    d(bias) = dS, the gradient of the scores. Only the output and each row's
+    log-sum-exp are saved; the backward recomputes the probabilities from them.
+    """
+
+    @staticmethod
+    def forward(ctx, q, k, v, bias, *, scale):
+        out, lse = ctx.backend.attention(q, k, v, bias, scale)
+        ctx.save_for_backward(q, k, v, bias, out, lse)
+        ctx.scale = scale
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        q, k, v, bias, out, lse = ctx.saved_tensors
+        dq, dk, dv, ds = ctx.backend.attention_backward(q, k, v, bias, ctx.scale, out, lse, grad)
+        grads = [unbroadcast(g, p.shape) for g, p in zip((dq, dk, dv), ctx.parents)]
+        if len(ctx.parents) == 4:  # a differentiable float mask
+            grads.append(unbroadcast(ds, ctx.parents[3].shape))
+        return tuple(grads)

@@ -1,0 +1,300 @@
+"""Elementwise ops: arithmetic, math functions, activations, casts, where.
+
+Binary ops broadcast their inputs (the Tensor front end has already checked the
+shapes and promoted the dtypes), so each backward sums its gradient back down to
+the input's shape with `unbroadcast`.
+"""
+import numpy as np
+
+from ..autograd import Function, unbroadcast
+
+
+def _grads(ctx, ga, gb):
+    """Keep only the gradients somebody asked for, reduced to the input shapes."""
+    a, b = ctx.parents
+    return (unbroadcast(ga(), a.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(gb(), b.shape) if ctx.needs_input_grad[1] else None)
+
+
+class Add(Function):
+    """out = a + b;  da = g, db = g."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _grads(ctx, lambda: grad, lambda: grad)
+
+
+class Sub(Function):
+    """out = a - b;  da = g, db = -g."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _grads(ctx, lambda: grad, lambda: -grad)
+
+
+class Mul(Function):
+    """out = a * b;  da = g * b, db = g * a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _grads(ctx, lambda: grad * b, lambda: grad * a)
+
+
+class Div(Function):
+    """out = a / b;  da = g / b, db = -g a / b^2."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _grads(ctx, lambda: grad / b, lambda: -grad * a / (b * b))
+
+
+class Pow(Function):
+    """out = a ** b;  da = g b a^(b-1),  db = g out log(a)  (0 where a = 0 and b >= 0, as torch)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = a ** b
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+
+        def d_exponent():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d = out * np.log(a)
+            return grad * np.where((a == 0) & (b >= 0), 0, d).astype(grad.dtype)
+
+        def d_base():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(b == 0, 0, grad * b * a ** (b - 1)).astype(grad.dtype)
+
+        return _grads(ctx, d_base, d_exponent)
+
+
+class Maximum(Function):
+    """out = max(a, b);  the gradient goes to the larger input, split evenly on ties (as torch)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        share_a = ((a > b) + 0.5 * (a == b)).astype(grad.dtype)
+        return _grads(ctx, lambda: grad * share_a, lambda: grad * (1 - share_a))
+
+
+class Where(Function):
+    """out = cond ? a : b;  da = g where cond, db = g where not cond (cond is not differentiable)."""
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (cond,) = ctx.saved_tensors
+        zero = np.zeros((), grad.dtype)
+        return _grads(ctx, lambda: np.where(cond, grad, zero), lambda: np.where(cond, zero, grad))
+
+
+class Neg(Function):
+    """out = -x;  dx = -g."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Exp(Function):
+    """out = e^x;  dx = g out."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    """out = ln x;  dx = g / x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = nan, as torch
+            return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    """out = sqrt(x);  dx = g / (2 out)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(invalid="ignore"):
+            out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            return grad / (2 * out)
+
+
+class Abs(Function):
+    """out = |x|;  dx = g sign(x)  (0 at x = 0, as torch)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * np.sign(x)
+
+
+class Clip(Function):
+    """out = min(max(x, lo), hi);  dx = g where lo <= x <= hi (bounds included, as torch.clamp)."""
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        inside = np.ones(x.shape, bool)
+        if ctx.lo is not None:
+            inside &= x >= ctx.lo
+        if ctx.hi is not None:
+            inside &= x <= ctx.hi
+        return np.where(inside, grad, np.zeros((), grad.dtype))
+
+
+class Cast(Function):
+    """out = x as another dtype;  dx = g cast back to x's dtype."""
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.source_dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.astype(ctx.source_dtype)
+
+
+# ---- activations: the math lives in the backend, where kernels can replace it ----------
+
+class ReLU(Function):
+    """out = max(x, 0);  dx = g where x > 0."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.backend.relu(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.backend.relu_backward(ctx.saved_tensors[0], grad)
+
+
+class LeakyReLU(Function):
+    """out = x if x > 0 else slope x;  dx = g or slope g."""
+
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.save_for_backward(x)
+        ctx.slope = slope
+        return ctx.backend.leaky_relu(x, slope)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.backend.leaky_relu_backward(ctx.saved_tensors[0], grad, ctx.slope)
+
+
+class Sigmoid(Function):
+    """out = 1 / (1 + e^-x);  dx = g out (1 - out)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = ctx.backend.sigmoid(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.backend.sigmoid_backward(ctx.saved_tensors[0], grad)
+
+
+class Tanh(Function):
+    """out = tanh x;  dx = g (1 - out^2)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = ctx.backend.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.backend.tanh_backward(ctx.saved_tensors[0], grad)
+
+
+class GELU(Function):
+    """out = x Phi(x) (or its tanh approximation);  dx = g (Phi(x) + x phi(x))."""
+
+    @staticmethod
+    def forward(ctx, x, approximate):
+        ctx.save_for_backward(x)
+        ctx.approximate = approximate
+        return ctx.backend.gelu(x, approximate)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.backend.gelu_backward(ctx.saved_tensors[0], grad, ctx.approximate)

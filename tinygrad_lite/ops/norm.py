@@ -1,0 +1,33 @@
+"""Layer normalization over the trailing axes."""
+from ..autograd import Function
+
+
+class LayerNorm(Function):
+    """y = (x - mean) / sqrt(var + eps) * w + b over the last `D` elements of each row.
+
+    Inputs: x of shape (..., *normalized_shape), and optionally w and b of shape
+    normalized_shape. The backend sees x as (N, D); the backward formulas are in
+    `backend.layer_norm_backward`.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight=None, bias=None, *, norm_size, eps):
+        rows = x.reshape(-1, norm_size)
+        w = None if weight is None else weight.reshape(-1)
+        b = None if bias is None else bias.reshape(-1)
+        y, mean, rstd = ctx.backend.layer_norm(rows, w, b, eps)
+        ctx.save_for_backward(rows, w, mean, rstd)
+        ctx.shape, ctx.has_weight, ctx.has_bias = x.shape, weight is not None, bias is not None
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        rows, w, mean, rstd = ctx.saved_tensors
+        dx, dw, db = ctx.backend.layer_norm_backward(rows, w, mean, rstd, grad.reshape(rows.shape))
+        grads = [dx.reshape(ctx.shape)]
+        param_shape = ctx.parents[1].shape if ctx.has_weight else None
+        if ctx.has_weight:
+            grads.append(dw.reshape(param_shape))
+        if ctx.has_bias:
+            grads.append(db.reshape(ctx.parents[-1].shape))
+        return tuple(grads)

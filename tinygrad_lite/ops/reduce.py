@@ -1,0 +1,125 @@
+"""Reductions: sum, mean, max/min, var, logsumexp.
+
+Each takes `axes` (a tuple of non-negative axes, or None for all) and `keepdim`.
+A reduction's backward broadcasts the gradient back over the reduced axes, so it
+first re-inserts them as size-1 axes (`_expand_back`).
+"""
+import numpy as np
+
+from ..autograd import Function
+
+
+def _accumulator(dtype):
+    """float16 sums accumulate in float32: 2048 + 1 is 2048 in float16."""
+    return np.float32 if dtype == np.float16 else None
+
+
+def _expand_back(grad, shape, axes, keepdim):
+    """Give `grad` size-1 axes where the input was reduced, ready to broadcast against it."""
+    if keepdim or grad.ndim == len(shape):
+        return grad
+    axes = range(len(shape)) if axes is None else axes
+    return np.expand_dims(grad, tuple(axes))
+
+
+def _count(shape, axes):
+    return int(np.prod([shape[a] for a in (range(len(shape)) if axes is None else axes)]))
+
+
+class Sum(Function):
+    """out = sum_{reduced} x;  dx = g broadcast back over the reduced axes."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        return np.asarray(x.sum(axis=axes, keepdims=keepdim, dtype=_accumulator(x.dtype))).astype(
+            x.dtype if x.dtype.kind == "f" else np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.broadcast_to(_expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim), ctx.shape)
+
+
+class Mean(Function):
+    """out = (1/N) sum_{reduced} x;  dx = g / N broadcast back."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        return np.asarray(x.mean(axis=axes, keepdims=keepdim, dtype=_accumulator(x.dtype))).astype(
+            x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad = _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim) / _count(ctx.shape, ctx.axes)
+        return np.broadcast_to(grad, ctx.shape)
+
+
+class Max(Function):
+    """out = max_{reduced} x (or min);  dx = g / (number of ties) at every position equal to out.
+
+    Splitting evenly between ties is what torch.amax does, and it keeps
+    sum(dx) = g however many elements share the maximum.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, smallest=False):
+        out = (x.min if smallest else x.max)(axis=axes, keepdims=True)
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        winners = x == out
+        share = winners / winners.sum(axis=ctx.axes, keepdims=True)
+        return (_expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * share).astype(grad.dtype)
+
+
+class Var(Function):
+    """out = sum (x - mean)^2 / (N - correction);  dx = g 2 (x - mean) / (N - correction)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction):
+        acc = _accumulator(x.dtype)
+        centered = x - x.mean(axis=axes, keepdims=True, dtype=acc).astype(x.dtype)
+        ctx.save_for_backward(centered)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.divisor = max(_count(x.shape, axes) - correction, 0)
+        total = (centered * centered).sum(axis=axes, keepdims=keepdim, dtype=acc)
+        with np.errstate(divide="ignore", invalid="ignore"):  # N <= correction gives nan/inf, as torch
+            return np.asarray(total / ctx.divisor).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (centered,) = ctx.saved_tensors
+        g = _expand_back(grad, centered.shape, ctx.axes, ctx.keepdim)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * (2 * centered / ctx.divisor)).astype(grad.dtype)
+
+
+class LogSumExp(Function):
+    """out = m + log sum exp(x - m), m the max (0 where it is infinite);  dx = g softmax(x) = g exp(x - out).
+
+    A slice that is all -inf gives -inf (and gradient 0), as torch does.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        m = x.max(axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
+        with np.errstate(divide="ignore"):
+            out = m + np.log(np.exp(x - m).sum(axis=axes, keepdims=True, dtype=_accumulator(x.dtype)))
+        out = out.astype(x.dtype)
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        with np.errstate(invalid="ignore"):
+            probs = np.exp(x - out)
+        probs = np.where(np.isnan(probs), 0, probs)  # -inf - (-inf) in an all -inf slice
+        return (_expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * probs).astype(grad.dtype)

@@ -1,0 +1,551 @@
+"""Tensor: an array, its gradient, and the op that made it.
+
+The methods here only check and shape their arguments—promote dtypes, turn
+Python numbers into tensors, normalize axes and indices, raise errors a user can
+act on—and then call an op's `Function.apply`. The math lives in `ops/`.
+"""
+import numpy as np
+
+from . import autograd, dtypes
+from .autograd import is_grad_enabled
+from .backend import get_backend
+from .ops import elementwise as ew, matmul as mm, movement as mv, reduce as rd, softmax as sm
+from .rng import generator
+
+
+def _shape_arg(shape):
+    """Accept shape as varargs `f(2, 3)` or as one sequence `f((2, 3))`."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(n) for n in shape)
+
+
+def _axes(axis, ndim, op):
+    """Normalize `axis` (None, an int or a sequence; negatives count from the end) to a sorted tuple."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for a in axes:
+        if not -max(ndim, 1) <= a < max(ndim, 1):
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
+        normalized.append(int(a) % max(ndim, 1))
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{op}: axis {axis} repeats an axis")
+    return tuple(sorted(normalized)) if ndim else None
+
+
+def _axis_alias(axis, dim):
+    return dim if axis is None else axis
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it.
+
+    Tensor(data, requires_grad=False, dtype=None, device="cpu")
+
+    `data` is a Python number, a (nested) list, a numpy array or a Tensor; it is
+    copied. Python floats become float32, ints int64, bools bool; a numpy array
+    keeps its dtype. Only floating-point tensors can require grad.
+    """
+
+    __array_ufunc__ = None  # numpy defers to our operators: ndarray + Tensor -> Tensor.__radd__
+
+    def __init__(self, data, requires_grad=False, dtype=None, device="cpu"):
+        self._backend = get_backend(device)
+        if isinstance(data, Tensor):
+            data = data._backend.to_numpy(data.data)
+        self.data = self._backend.asarray(dtypes.to_array(data, dtype))
+        self.grad = None
+        self._ctx = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, array, backend, requires_grad=False):
+        """A tensor around an existing array (no copy, no checks): the ops' way out."""
+        t = cls.__new__(cls)
+        t.data, t._backend, t.grad, t._ctx, t.requires_grad = array, backend, None, None, requires_grad
+        return t
+
+    def requires_grad_(self, flag=True):
+        """Set requires_grad in place; only floating-point tensors may require grad."""
+        if flag and self.data.dtype.kind != "f":
+            raise TypeError(f"only floating-point tensors can require grad; this one is {self.dtype} "
+                            "(convert it first, e.g. x.astype(tg.float32))")
+        self.requires_grad = bool(flag)
+        return self
+
+    # ---- facts ----------------------------------------------------------------------
+    shape = property(lambda self: tuple(self.data.shape))
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: int(self.data.size))
+    dtype = property(lambda self: self.data.dtype)
+    device = property(lambda self: self._backend.name)
+    is_leaf = property(lambda self: self._ctx is None)
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __repr__(self):
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        body = np.array2string(self.numpy(), separator=", ", prefix="Tensor(")
+        return f"Tensor({body}, dtype={self.dtype}{grad})"
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; "
+                             "use .any() style reductions or compare elements explicitly")
+        return bool(self.item())
+
+    __hash__ = object.__hash__
+
+    # ---- leaving the graph ----------------------------------------------------------
+    def numpy(self):
+        """The values as a numpy array (a copy on devices other than "cpu")."""
+        return self._backend.to_numpy(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.size != 1:
+            raise ValueError(f"item: only one-element tensors can become a Python number, not shape {self.shape}")
+        return self.numpy().reshape(()).item()
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def detach(self):
+        """The same values, cut from the graph: no gradient flows through the result."""
+        return Tensor._wrap(self.data, self._backend)
+
+    def to(self, device):
+        """This tensor on `device`. Only "cpu" exists in this build, so this checks the name."""
+        if get_backend(device) is self._backend:
+            return self
+        raise ValueError(f"to: cannot move a {self.device} tensor to {device!r}")
+
+    def astype(self, dtype):
+        """A copy converted to `dtype` (differentiable between float dtypes)."""
+        dtype = dtypes.check(dtype)
+        if dtype == self.dtype:
+            return self
+        if dtype.kind != "f" and is_grad_enabled() and self.requires_grad:
+            return self.detach().astype(dtype)
+        return ew.Cast.apply(self, dtype=dtype)
+
+    # ---- creation -------------------------------------------------------------------
+    @staticmethod
+    def _make(array, dtype, requires_grad, device):
+        return Tensor(array, requires_grad=requires_grad, dtype=dtype, device=device)
+
+    @staticmethod
+    def zeros(*shape, dtype=None, requires_grad=False, device="cpu"):
+        """A tensor of zeros (float32 unless `dtype` says otherwise)."""
+        return Tensor._make(np.zeros(_shape_arg(shape), dtype or np.float32), dtype, requires_grad, device)
+
+    @staticmethod
+    def ones(*shape, dtype=None, requires_grad=False, device="cpu"):
+        """A tensor of ones (float32 unless `dtype` says otherwise)."""
+        return Tensor._make(np.ones(_shape_arg(shape), dtype or np.float32), dtype, requires_grad, device)
+
+    @staticmethod
+    def full(shape, value, dtype=None, requires_grad=False, device="cpu"):
+        """A tensor filled with `value` (its dtype follows the value, as for Tensor(value))."""
+        shape = _shape_arg((shape,) if not isinstance(shape, (int, np.integer)) else (shape,))
+        filled = np.full(shape, dtypes.to_array(value, dtype))
+        return Tensor._make(filled, dtype, requires_grad, device)
+
+    @staticmethod
+    def randn(*shape, dtype=None, requires_grad=False, device="cpu"):
+        """Samples of the standard normal distribution N(0, 1), from the seeded generator."""
+        values = generator().standard_normal(_shape_arg(shape))
+        return Tensor._make(values.astype(dtype or np.float32), dtype, requires_grad, device)
+
+    @staticmethod
+    def rand(*shape, dtype=None, requires_grad=False, device="cpu"):
+        """Samples of the uniform distribution on [0, 1), from the seeded generator."""
+        values = generator().random(_shape_arg(shape))
+        return Tensor._make(values.astype(dtype or np.float32), dtype, requires_grad, device)
+
+    @staticmethod
+    def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device="cpu"):
+        """start, start + step, ... up to (not including) stop; int64 for ints, float32 otherwise."""
+        if stop is None:
+            start, stop = 0, start
+        integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+        values = np.arange(start, stop, step).astype(np.int64 if integral else np.float32)
+        return Tensor._make(values, dtype, requires_grad, device)
+
+    @staticmethod
+    def eye(n, m=None, dtype=None, requires_grad=False, device="cpu"):
+        """The n x m identity matrix (float32 unless `dtype` says otherwise)."""
+        return Tensor._make(np.eye(n, m, dtype=dtype or np.float32), dtype, requires_grad, device)
+
+    @staticmethod
+    def zeros_like(t, dtype=None, requires_grad=False):
+        return Tensor.zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
+
+    @staticmethod
+    def ones_like(t, dtype=None, requires_grad=False):
+        return Tensor.ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
+
+    # ---- arithmetic -----------------------------------------------------------------
+    def _lift(self, other):
+        """A Python number or array as a tensor on this tensor's device (no grad)."""
+        if isinstance(other, Tensor):
+            if other._backend is not self._backend:
+                raise ValueError(f"tensors on different devices: {self.device} and {other.device}")
+            return other
+        # A Python number keeps full precision here; promotion then picks the op's dtype.
+        array = np.asarray(other) if dtypes.is_python_scalar(other) else dtypes.to_array(other)
+        return Tensor._wrap(self._backend.asarray(array), self._backend)
+
+    def _binary(self, other, function, op, reverse=False):
+        other_t = self._lift(other)
+        a, b = (other_t, self) if reverse else (self, other_t)
+        a_weak, b_weak = (other, None) if reverse else (None, other)
+        dtype = dtypes.promote(a, b, a_scalar=dtypes.is_python_scalar(a_weak),
+                               b_scalar=dtypes.is_python_scalar(b_weak))
+        if op == "div" and dtype.kind != "f":  # true division of integers gives floats, as in torch
+            dtype = np.dtype(np.float32)
+        a, b = a.astype(dtype), b.astype(dtype)
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise ValueError(f"{op}: cannot broadcast {a.shape} with {b.shape}") from None
+        return function.apply(a, b)
+
+    def __add__(self, other): return self._binary(other, ew.Add, "add")
+    def __radd__(self, other): return self._binary(other, ew.Add, "add", reverse=True)
+    def __sub__(self, other): return self._binary(other, ew.Sub, "sub")
+    def __rsub__(self, other): return self._binary(other, ew.Sub, "sub", reverse=True)
+    def __mul__(self, other): return self._binary(other, ew.Mul, "mul")
+    def __rmul__(self, other): return self._binary(other, ew.Mul, "mul", reverse=True)
+    def __truediv__(self, other): return self._binary(other, ew.Div, "div")
+    def __rtruediv__(self, other): return self._binary(other, ew.Div, "div", reverse=True)
+    def __pow__(self, other): return self._binary(other, ew.Pow, "pow")
+    def __rpow__(self, other): return self._binary(other, ew.Pow, "pow", reverse=True)
+    def __matmul__(self, other): return self.matmul(other)
+    def __rmatmul__(self, other): return self._lift(other).matmul(self)
+    def __neg__(self): return ew.Neg.apply(self)
+
+    def maximum(self, other):
+        """Elementwise max(self, other); on ties each side gets half the gradient."""
+        return self._binary(other, ew.Maximum, "maximum")
+
+    def minimum(self, other):
+        """Elementwise min(self, other) = -max(-self, -other)."""
+        return -((-self).maximum(-self._lift(other)))
+
+    # ---- comparisons (not differentiable) ---------------------------------------------
+    def _compare(self, other, numpy_fn, op):
+        other_t = self._lift(other)
+        dtype = dtypes.promote(self, other_t, b_scalar=dtypes.is_python_scalar(other))
+        a, b = self.data.astype(dtype, copy=False), other_t.data.astype(dtype, copy=False)
+        try:
+            return Tensor._wrap(numpy_fn(a, b), self._backend)
+        except ValueError:
+            raise ValueError(f"{op}: cannot broadcast {self.shape} with {other_t.shape}") from None
+
+    def __eq__(self, other): return self._compare(other, np.equal, "eq")
+    def __ne__(self, other): return self._compare(other, np.not_equal, "ne")
+    def __lt__(self, other): return self._compare(other, np.less, "lt")
+    def __le__(self, other): return self._compare(other, np.less_equal, "le")
+    def __gt__(self, other): return self._compare(other, np.greater, "gt")
+    def __ge__(self, other): return self._compare(other, np.greater_equal, "ge")
+
+    # ---- unary math -----------------------------------------------------------------
+    def _float(self, op):
+        if self.dtype.kind != "f":
+            raise TypeError(f"{op}: needs a floating-point tensor, not {self.dtype}; "
+                            "convert it first, e.g. x.astype(tg.float32)")
+        return self
+
+    def exp(self): return ew.Exp.apply(self._float("exp"))
+    def log(self): return ew.Log.apply(self._float("log"))
+    def sqrt(self): return ew.Sqrt.apply(self._float("sqrt"))
+    def abs(self): return ew.Abs.apply(self)
+
+    def clip(self, lo=None, hi=None):
+        """min(max(x, lo), hi); either bound may be None."""
+        if lo is None and hi is None:
+            raise ValueError("clip: give at least one of lo and hi")
+        return ew.Clip.apply(self, lo=lo, hi=hi)
+
+    def relu(self): return ew.ReLU.apply(self._float("relu"))
+    def sigmoid(self): return ew.Sigmoid.apply(self._float("sigmoid"))
+    def tanh(self): return ew.Tanh.apply(self._float("tanh"))
+
+    def leaky_relu(self, slope=0.01):
+        """x if x > 0 else slope * x."""
+        return ew.LeakyReLU.apply(self._float("leaky_relu"), slope=slope)
+
+    def gelu(self, approximate="none"):
+        """x * Phi(x) with Phi the standard normal CDF ("none"), or its tanh approximation ("tanh")."""
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
+        return ew.GELU.apply(self._float("gelu"), approximate=approximate)
+
+    def softmax(self, axis=-1, dim=None):
+        """exp(x - max) / sum exp(x - max) along `axis`."""
+        (axis,) = _axes(_axis_alias(axis, dim), self.ndim, "softmax") or (0,)
+        return sm.Softmax.apply(self._float("softmax"), axis=axis)
+
+    def log_softmax(self, axis=-1, dim=None):
+        """x - logsumexp(x) along `axis`."""
+        (axis,) = _axes(_axis_alias(axis, dim), self.ndim, "log_softmax") or (0,)
+        return sm.LogSoftmax.apply(self._float("log_softmax"), axis=axis)
+
+    @staticmethod
+    def where(cond, a, b):
+        """Elementwise `a` where `cond` is true, else `b` (a and b: tensors or numbers)."""
+        ref = next((t for t in (a, b, cond) if isinstance(t, Tensor)), None)
+        ref = ref if ref is not None else Tensor(a)
+        cond_array = cond.data if isinstance(cond, Tensor) else ref._backend.asarray(np.asarray(cond))
+        if cond_array.dtype != np.bool_:
+            raise TypeError(f"where: the condition must be a bool tensor, not {cond_array.dtype}")
+        a_t, b_t = ref._lift(a), ref._lift(b)
+        dtype = dtypes.promote(a_t, b_t, a_scalar=dtypes.is_python_scalar(a),
+                               b_scalar=dtypes.is_python_scalar(b))
+        try:
+            np.broadcast_shapes(cond_array.shape, a_t.shape, b_t.shape)
+        except ValueError:
+            raise ValueError(f"where: cannot broadcast condition {cond_array.shape} with "
+                             f"{a_t.shape} and {b_t.shape}") from None
+        return ew.Where.apply(cond_array, a_t.astype(dtype), b_t.astype(dtype))
+
+    # ---- matmul ---------------------------------------------------------------------
+    def matmul(self, other):
+        """Matrix product with numpy/torch rules: 1-D operands are promoted to a row
+        (left) or a column (right) vector and that axis is removed from the result;
+        batch axes broadcast."""
+        other = self._lift(other)
+        dtype = dtypes.promote(self, other)
+        a, b = self.astype(dtype), other.astype(dtype)
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: {a.shape} @ {b.shape}: both operands need at least one dimension")
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        if a2.shape[-1] != b2.shape[-2]:
+            raise ValueError(f"matmul: {a.shape} @ {b.shape}: inner dimensions "
+                             f"{a2.shape[-1]} and {b2.shape[-2]} differ")
+        try:
+            np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        except ValueError:
+            raise ValueError(f"matmul: {a.shape} @ {b.shape}: batch dimensions do not broadcast") from None
+        out = mm.MatMul.apply(a2, b2)
+        if b.ndim == 1:
+            out = out.squeeze(-1)
+        if a.ndim == 1:
+            out = out.squeeze(-2 if b.ndim > 1 else -1)
+        return out
+
+    # ---- movement -------------------------------------------------------------------
+    def reshape(self, *shape):
+        """The same elements in a new shape; one axis may be -1 (inferred)."""
+        shape = _shape_arg(shape)
+        known = int(np.prod([n for n in shape if n != -1]))
+        if shape.count(-1) > 1 or any(n < -1 for n in shape) or (
+                -1 in shape and (known == 0 or self.size % known)) or (
+                -1 not in shape and known != self.size):
+            raise ValueError(f"reshape: cannot reshape {self.shape} ({self.size} elements) into {shape}")
+        if -1 in shape:
+            shape = tuple(self.size // known if n == -1 else n for n in shape)
+        return self if shape == self.shape else mv.Reshape.apply(self, shape=shape)
+
+    def flatten(self):
+        """All elements in one axis."""
+        return self.reshape(-1)
+
+    def permute(self, *dims):
+        """Reorder the axes: output axis i is input axis dims[i]."""
+        dims = _shape_arg(dims)
+        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)) or len(dims) != self.ndim:
+            raise ValueError(f"permute: {dims} is not a permutation of the axes of {self.shape}")
+        return mv.Permute.apply(self, dims=tuple(d % self.ndim for d in dims))
+
+    def transpose(self, a=-2, b=-1):
+        """Swap axes a and b."""
+        a, b = (_axes(x, self.ndim, "transpose")[0] for x in (a, b))
+        dims = list(range(self.ndim))
+        dims[a], dims[b] = dims[b], dims[a]
+        return self.permute(dims)
+
+    @property
+    def T(self):
+        """All axes reversed (a matrix's transpose), as numpy's .T."""
+        return self.permute(tuple(reversed(range(self.ndim)))) if self.ndim > 1 else self
+
+    def expand(self, *shape):
+        """Broadcast to `shape` without copying; -1 keeps an axis' size."""
+        shape = _shape_arg(shape)
+        lead = len(shape) - self.ndim
+        target = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+        if lead < 0 or not _broadcastable(self.shape, target) or np.broadcast_shapes(self.shape, target) != target:
+            raise ValueError(f"expand: cannot expand {self.shape} to {shape}")
+        return self if target == self.shape else mv.Expand.apply(self, shape=target)
+
+    def squeeze(self, axis=None):
+        """Remove size-1 axes (all of them, or those in `axis`; others are kept, as torch)."""
+        axes = _axes(axis, self.ndim, "squeeze")
+        axes = range(self.ndim) if axes is None else axes
+        shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
+        return self.reshape(shape)
+
+    def unsqueeze(self, axis):
+        """Insert a size-1 axis at `axis` (negative counts from the end of the result)."""
+        (axis,) = _axes(axis, self.ndim + 1, "unsqueeze")
+        return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
+
+    def __getitem__(self, index):
+        return mv.GetItem.apply(self, index=_index(index, self.shape, self._backend))
+
+    @staticmethod
+    def cat(tensors, axis=0, dim=None):
+        """Join tensors along an existing axis; all other axes must match."""
+        tensors = _same_dtype(tensors, "cat")
+        first = tensors[0]
+        (axis,) = _axes(_axis_alias(axis, dim), first.ndim, "cat") or (0,)
+        for t in tensors[1:]:
+            if t.ndim != first.ndim or any(
+                    n != m for i, (n, m) in enumerate(zip(t.shape, first.shape)) if i != axis):
+                raise ValueError(f"cat: shapes {first.shape} and {t.shape} differ outside axis {axis}")
+        return mv.Cat.apply(*tensors, axis=axis)
+
+    @staticmethod
+    def stack(tensors, axis=0, dim=None):
+        """Join same-shaped tensors along a new axis."""
+        tensors = _same_dtype(tensors, "stack")
+        first = tensors[0]
+        (axis,) = _axes(_axis_alias(axis, dim), first.ndim + 1, "stack")
+        for t in tensors[1:]:
+            if t.shape != first.shape:
+                raise ValueError(f"stack: shapes {first.shape} and {t.shape} differ")
+        return mv.Stack.apply(*tensors, axis=axis)
+
+    # ---- reductions -----------------------------------------------------------------
+    def _reduce(self, function, op, axis, dim, keepdim, **kwargs):
+        axes = _axes(_axis_alias(axis, dim), self.ndim, op)
+        if axes is not None and self.ndim == 0:
+            axes = None
+        return function.apply(self, axes=axes, keepdim=keepdim, **kwargs)
+
+    def sum(self, axis=None, keepdim=False, dim=None):
+        """Sum over `axis` (all axes when None); integer and bool sums are int64."""
+        x = self.astype(np.int64) if self.dtype == np.bool_ else self
+        return x._reduce(rd.Sum, "sum", axis, dim, keepdim)
+
+    def mean(self, axis=None, keepdim=False, dim=None):
+        """Arithmetic mean over `axis`."""
+        return self._float("mean")._reduce(rd.Mean, "mean", axis, dim, keepdim)
+
+    def max(self, axis=None, keepdim=False, dim=None):
+        """Largest value over `axis` (values only; see argmax for positions)."""
+        self._nonempty("max")
+        return self._reduce(rd.Max, "max", axis, dim, keepdim)
+
+    def min(self, axis=None, keepdim=False, dim=None):
+        """Smallest value over `axis`."""
+        self._nonempty("min")
+        return self._reduce(rd.Max, "min", axis, dim, keepdim, smallest=True)
+
+    def var(self, axis=None, keepdim=False, correction=1, dim=None):
+        """sum (x - mean)^2 / (N - correction): unbiased by default, as torch.var."""
+        return self._float("var")._reduce(rd.Var, "var", axis, dim, keepdim, correction=correction)
+
+    def logsumexp(self, axis=None, keepdim=False, dim=None):
+        """log sum exp(x) over `axis`, computed as max + log sum exp(x - max)."""
+        return self._float("logsumexp")._reduce(rd.LogSumExp, "logsumexp", axis, dim, keepdim)
+
+    def argmax(self, axis=None, keepdim=False, dim=None):
+        """Index of the largest value (first on ties), as int64; flat index when axis is None."""
+        return self._arg(np.argmax, "argmax", axis, dim, keepdim)
+
+    def argmin(self, axis=None, keepdim=False, dim=None):
+        """Index of the smallest value (first on ties), as int64."""
+        return self._arg(np.argmin, "argmin", axis, dim, keepdim)
+
+    def _arg(self, numpy_fn, op, axis, dim, keepdim):
+        self._nonempty(op)
+        axes = _axes(_axis_alias(axis, dim), self.ndim, op)
+        if axes is not None and len(axes) != 1:
+            raise ValueError(f"{op}: takes one axis, not {axis}")
+        axis = None if axes is None else axes[0]
+        return Tensor._wrap(numpy_fn(self.data, axis=axis, keepdims=keepdim).astype(np.int64), self._backend)
+
+    def _nonempty(self, op):
+        if self.size == 0:
+            raise ValueError(f"{op}: the tensor of shape {self.shape} is empty")
+
+    # ---- gradients ------------------------------------------------------------------
+    def backward(self, grad=None, retain_graph=False):
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it to leaf.grad.
+
+        `grad` is d(loss)/d(self); it may be omitted for a one-element tensor (it is 1).
+        The graph's saved values are freed afterwards unless `retain_graph=True`.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward: this tensor does not require grad (no input had "
+                               "requires_grad=True, or it was computed under no_grad)")
+        if grad is None:
+            if self.size != 1:
+                raise RuntimeError(f"backward: grad can be created implicitly only for a scalar output; "
+                                   f"this tensor has shape {self.shape}: pass grad= of that shape")
+            g = self._backend.xp.ones(self.data.shape, self.dtype)
+        else:
+            g = grad.data if isinstance(grad, Tensor) else self._backend.asarray(np.asarray(grad))
+            if tuple(g.shape) != self.shape:
+                raise ValueError(f"backward: grad of shape {tuple(g.shape)} for a tensor of shape {self.shape}")
+            g = g.astype(self.dtype, copy=False)
+        autograd.backward(self, g, retain_graph=retain_graph)
+
+
+def _broadcastable(shape, target):
+    try:
+        np.broadcast_shapes(shape, target)
+        return True
+    except ValueError:
+        return False
+
+
+def _same_dtype(tensors, op):
+    tensors = list(tensors)
+    if not tensors or not all(isinstance(t, Tensor) for t in tensors):
+        raise TypeError(f"{op}: expects a non-empty sequence of tensors")
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        dtype = dtypes.promote_dtypes(dtype, t.dtype)
+    return [t.astype(dtype) for t in tensors]
+
+
+def _index(index, shape, backend):
+    """Normalize an index for numpy: tensors and lists become arrays; check bounds ourselves."""
+    items = index if isinstance(index, tuple) else (index,)
+    normalized = []
+    for item in items:
+        if isinstance(item, Tensor):
+            item = item.numpy()
+        elif isinstance(item, list):
+            item = np.asarray(item)
+            item = item.astype(np.int64) if item.size == 0 else item
+        if isinstance(item, np.ndarray):
+            if item.dtype.kind not in "iub":
+                raise IndexError(f"index: arrays used as indices must be integers or bools, not {item.dtype}")
+            item = backend.asarray(item)
+        elif not (item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice))):
+            raise IndexError(f"index: {item!r} is not a valid index (use ints, slices, None, ..., "
+                             "integer arrays or bool masks)")
+        normalized.append(item)
+    normalized = tuple(normalized)
+    try:
+        np.broadcast_to(np.False_, shape)[normalized]  # numpy's own check, on a free dummy of that shape
+    except IndexError as e:
+        raise IndexError(f"index: {index!r} does not fit a tensor of shape {shape} ({e})") from None
+    return normalized
