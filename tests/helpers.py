@@ -36,7 +36,7 @@ def tolerance(dtype, reduce_size=1):
 
 
 def to_torch(array, requires_grad=False):
-    t = torch.from_numpy(np.ascontiguousarray(array).copy())
+    t = torch.from_numpy(np.array(array, copy=True, order="C"))  # keeps 0-d arrays 0-d
     return t.requires_grad_(requires_grad)
 
 

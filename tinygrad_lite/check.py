@@ -4,7 +4,8 @@ Each case calls the same function twice, once with the engine's tensors and
 namespace (`m.F`, `m.cat`, ...) and once with torch's, on the same seeded random
 inputs. It compares the forward value (shape, dtype, numbers), then back-propagates
 one random upstream gradient through both and compares the gradient of every float
-input. Targets, masks and `pos_weight` are data, not parameters: they get no gradient.
+input. Targets, masks and `pos_weight` are data, not parameters: they get no gradient
+(torch cannot differentiate pos_weight either).
 
 A number passes when |ours - torch| <= atol + rtol * |torch|, with (rtol, atol) =
 (1e-10, 1e-10) in float64 and (1e-5, 1e-6) in float32, both times sqrt(K) for a
@@ -114,18 +115,21 @@ class Case:
 ROWS_MASKED = np.array([[True, False, True, True, False], [False] * 5, [True] * 5])  # row 1: fully masked
 CE_TARGETS = np.array([1, -100, 4, 0, -100, 2])  # -100: ignore_index's default
 S = (3, 4, 5)  # the shape reductions run on
+PRED_TARGET = [randn(4, 5), randn(4, 5, grad=False)]
+LOGITS_CLASSES = [randn(6, 5), ints(5, 6)]
+QKV = [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4)]  # L = 3 queries, S = 5 keys
 
 CASES = [
     # arithmetic, with broadcasting; denominators and bases kept away from 0
-    Case("add", lambda m, a, b: a + b, [randn(2, 3), randn(3)]),
-    Case("add broadcast both", lambda m, a, b: a + b, [randn(4, 1, 3), randn(2, 1)]),
+    Case("add", lambda m, a, b: a + b, [randn(2, 3), randn(3)], 2),
+    Case("add broadcast both", lambda m, a, b: a + b, [randn(4, 1, 3), randn(2, 1)], 12),
     Case("add scalar", lambda m, a: a + 2.5, [randn(2, 3)]),
     Case("radd", lambda m, a: 2.5 + a, [randn(2, 3)]),
-    Case("sub", lambda m, a, b: a - b, [randn(2, 3), randn(2, 1)]),
+    Case("sub", lambda m, a, b: a - b, [randn(2, 3), randn(2, 1)], 3),
     Case("rsub", lambda m, a: 1.5 - a, [randn(2, 3)]),
-    Case("mul", lambda m, a, b: a * b, [randn(3, 1, 4), randn(5, 1)]),
+    Case("mul", lambda m, a, b: a * b, [randn(3, 1, 4), randn(5, 1)], 12),
     Case("rmul", lambda m, a: 3.0 * a, [randn(2, 3)]),
-    Case("truediv", lambda m, a, b: a / b, [randn(2, 3), away(3)]),
+    Case("truediv", lambda m, a, b: a / b, [randn(2, 3), away(3)], 2),
     Case("rtruediv", lambda m, a: 2.0 / a, [away(2, 3)]),
     Case("pow", lambda m, a, b: a ** b, [positive(2, 3), randn(2, 3)]),
     Case("pow scalar exponent", lambda m, a: a ** 3.0, [randn(2, 3)]),
@@ -137,8 +141,8 @@ CASES = [
     Case("le", lambda m, a, b: a <= b, [away(4, 5), away(4, 5)]),
     Case("gt", lambda m, a: a > 0.0, [away(4, 5)]),
     Case("ge", lambda m, a, b: a >= b, [away(4, 5), away(4, 1)]),
-    Case("maximum", lambda m, a, b: a.maximum(b), [randn(3, 4), randn(4)]),
-    Case("minimum", lambda m, a, b: a.minimum(b), [randn(3, 1), randn(4)]),
+    Case("maximum", lambda m, a, b: a.maximum(b), [randn(3, 4), randn(4)], 3),
+    Case("minimum", lambda m, a, b: a.minimum(b), [randn(3, 1), randn(4)], 4),
     # matmul: K counts the inner products and the batch sums of the weight's gradient
     Case("matmul", lambda m, a, b: a @ b, [randn(3, 4), randn(4, 5)], 5),
     Case("matmul method", lambda m, a, b: a.matmul(b), [randn(3, 7), randn(7, 2)], 7),
@@ -176,7 +180,7 @@ CASES = [
     Case("reshape", lambda m, a: a.reshape(4, -1), [randn(2, 3, 4)]),
     Case("reshape of transposed", lambda m, a: a.transpose(0, 1).reshape(-1), [randn(2, 3)]),
     Case("flatten", lambda m, a: a.flatten(), [randn(2, 3, 4)]),
-    Case("expand", lambda m, a: a.expand(2, 3, 4), [randn(3, 1)]),
+    Case("expand", lambda m, a: a.expand(2, 3, 4), [randn(3, 1)], 8),
     Case("squeeze axis", lambda m, a: a.squeeze(1), [randn(3, 1, 2)]),
     Case("squeeze all", lambda m, a: a.squeeze(), [randn(1, 3, 1, 2)]),
     Case("unsqueeze", lambda m, a: a.unsqueeze(0), [randn(3, 2)]),
@@ -184,16 +188,16 @@ CASES = [
     Case("getitem int", lambda m, a: a[1], [randn(3, 4)]),
     Case("getitem slices", lambda m, a: a[:, 1:3, ::2], [randn(3, 4, 5)]),
     Case("getitem None Ellipsis", lambda m, a: a[None, ..., -1], [randn(3, 4, 5)]),
-    Case("getitem repeated list", lambda m, a: a[[0, 2, 2, 0]], [randn(3, 4)]),
-    Case("getitem int tensor", lambda m, a, i: a[i], [randn(3, 4), ints(3, 2, 5)]),
-    Case("getitem two index lists", lambda m, a: a[[0, 2, 2], [1, 1, 3]], [randn(3, 4)]),
-    Case("getitem int and slice", lambda m, a, i: a[i, :, 1], [randn(3, 4, 5), ints(3, 4)]),
+    Case("getitem repeated list", lambda m, a: a[[0, 2, 2, 0]], [randn(3, 4)], 2),
+    Case("getitem int tensor", lambda m, a, i: a[i], [randn(3, 4), ints(3, 2, 5)], 10),
+    Case("getitem two index lists", lambda m, a: a[[0, 2, 2], [1, 1, 3]], [randn(3, 4)], 2),
+    Case("getitem int and slice", lambda m, a, i: a[i, :, 1], [randn(3, 4, 5), ints(3, 4)], 4),
     Case("getitem bool mask", lambda m, a, k: a[k], [randn(3, 4), mask(3, 4)]),
     Case("cat", lambda m, a, b: m.cat([a, b], axis=1), [randn(2, 3, 4), randn(2, 1, 4)]),
     Case("cat three", lambda m, a, b, c: m.cat([a, b, c]), [randn(2, 3), randn(1, 3), randn(4, 3)]),
     Case("stack", lambda m, a, b: m.stack([a, b]), [randn(2, 3), randn(2, 3)]),
     Case("stack axis=-1", lambda m, a, b: m.stack([a, b], axis=-1), [randn(2, 3), randn(2, 3)]),
-    Case("where", lambda m, c, a, b: m.where(c, a, b), [mask(3, 4), randn(3, 4), randn(4)]),
+    Case("where", lambda m, c, a, b: m.where(c, a, b), [mask(3, 4), randn(3, 4), randn(4)], 3),
     Case("where scalar", lambda m, c, a: m.where(c, a, 0.0), [mask(3, 4), randn(3, 4)]),
     Case("where scalar first", lambda m, c, b: m.where(c, 1.5, b), [mask(3, 4), randn(3, 4)]),
     # reductions over S = (3, 4, 5)
@@ -248,22 +252,24 @@ CASES = [
     Case("F.layer_norm 2-D shape eps", lambda m, x, w: m.F.layer_norm(x, (4, 5), w, None, 1e-3),
          [randn(3, 4, 5), randn(4, 5)], 20),
     Case("F.embedding", lambda m, i, w: m.F.embedding(i, w), [ints(6, 2, 5), randn(6, 3)], 10),
-    Case("F.mse_loss", lambda m, p, y: m.F.mse_loss(p, y), [randn(4, 5), randn(4, 5, grad=False)], 20),
-    Case("F.mse_loss sum", lambda m, p, y: m.F.mse_loss(p, y, reduction="sum"), [randn(4, 5), randn(4, 5, grad=False)], 20),
-    Case("F.mse_loss none", lambda m, p, y: m.F.mse_loss(p, y, reduction="none"), [randn(4, 5), randn(4, 5, grad=False)]),
-    Case("F.cross_entropy", lambda m, z, t: m.F.cross_entropy(z, t), [randn(6, 5), ints(5, 6)], 30),
-    Case("F.cross_entropy sum", lambda m, z, t: m.F.cross_entropy(z, t, reduction="sum"), [randn(6, 5), ints(5, 6)], 30),
-    Case("F.cross_entropy none", lambda m, z, t: m.F.cross_entropy(z, t, reduction="none"), [randn(6, 5), ints(5, 6)], 5),
-    Case("F.cross_entropy ignore_index", lambda m, z, t: m.F.cross_entropy(z, t), [randn(6, 5), const(CE_TARGETS)], 30),
+    Case("F.mse_loss", lambda m, p, y: m.F.mse_loss(p, y), PRED_TARGET, 20),
+    Case("F.mse_loss sum", lambda m, p, y: m.F.mse_loss(p, y, reduction="sum"), PRED_TARGET, 20),
+    Case("F.mse_loss none", lambda m, p, y: m.F.mse_loss(p, y, reduction="none"), PRED_TARGET),
+    Case("F.cross_entropy", lambda m, z, t: m.F.cross_entropy(z, t), LOGITS_CLASSES, 30),
+    Case("F.cross_entropy sum", lambda m, z, t: m.F.cross_entropy(z, t, reduction="sum"), LOGITS_CLASSES, 30),
+    Case("F.cross_entropy none", lambda m, z, t: m.F.cross_entropy(z, t, reduction="none"), LOGITS_CLASSES, 5),
+    Case("F.cross_entropy ignore_index", lambda m, z, t: m.F.cross_entropy(z, t),
+         [randn(6, 5), const(CE_TARGETS)], 30),
     Case("F.cross_entropy ignore_index=2 none",
-         lambda m, z, t: m.F.cross_entropy(z, t, reduction="none", ignore_index=2), [randn(6, 5), ints(5, 6)], 5),
+         lambda m, z, t: m.F.cross_entropy(z, t, reduction="none", ignore_index=2), LOGITS_CLASSES, 5),
     Case("F.cross_entropy label_smoothing", lambda m, z, t: m.F.cross_entropy(z, t, label_smoothing=0.1),
          [randn(6, 5), const(CE_TARGETS)], 30),
     Case("F.cross_entropy unbatched", lambda m, z, t: m.F.cross_entropy(z, t), [randn(5), ints(5)], 5),
     Case("F.cross_entropy (N, C, d)", lambda m, z, t: m.F.cross_entropy(z, t), [randn(2, 5, 3), ints(5, 2, 3)], 30),
     Case("F.cross_entropy probabilities", lambda m, z, p: m.F.cross_entropy(z, p), [randn(6, 5), simplex(6, 5)], 30),
     Case("F.cross_entropy probabilities smoothed",
-         lambda m, z, p: m.F.cross_entropy(z, p, reduction="sum", label_smoothing=0.2), [randn(6, 5), simplex(6, 5)], 30),
+         lambda m, z, p: m.F.cross_entropy(z, p, reduction="sum", label_smoothing=0.2),
+         [randn(6, 5), simplex(6, 5)], 30),
     Case("F.binary_cross_entropy", lambda m, p, y: m.F.binary_cross_entropy(p, y), [prob(4, 3), binary(4, 3)], 12),
     Case("F.binary_cross_entropy soft sum", lambda m, p, y: m.F.binary_cross_entropy(p, y, reduction="sum"),
          [prob(4, 3), prob(4, 3, grad=False)], 12),
@@ -272,28 +278,28 @@ CASES = [
     Case("F.binary_cross_entropy_with_logits", lambda m, z, y: m.F.binary_cross_entropy_with_logits(z, y),
          [randn(4, 3), binary(4, 3)], 12),
     Case("F.binary_cross_entropy_with_logits none",
-         lambda m, z, y: m.F.binary_cross_entropy_with_logits(z, y, reduction="none"), [randn(4, 3), prob(4, 3, grad=False)]),
+         lambda m, z, y: m.F.binary_cross_entropy_with_logits(z, y, reduction="none"),
+         [randn(4, 3), prob(4, 3, grad=False)]),
     Case("F.binary_cross_entropy_with_logits pos_weight",
          lambda m, z, y, w: m.F.binary_cross_entropy_with_logits(z, y, reduction="sum", pos_weight=w),
          [randn(4, 3), binary(4, 3), randn(3, grad=False)], 12),
+    # attention: K counts the S * E products in a score and the S values in an output
     Case("F.scaled_dot_product_attention", lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v),
          [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 6)], 20),
-    Case("F.scaled_dot_product_attention heads broadcast",
-         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v), [randn(2, 1, 3, 4), randn(1, 2, 5, 4), randn(2, 2, 5, 4)], 20),
+    Case("F.scaled_dot_product_attention heads broadcast", lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v),
+         [randn(2, 1, 3, 4), randn(1, 2, 5, 4), randn(2, 2, 5, 4)], 20),
     Case("F.scaled_dot_product_attention causal",
-         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True), [randn(2, 4, 3), randn(2, 4, 3), randn(2, 4, 3)], 12),
+         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True),
+         [randn(2, 4, 3), randn(2, 4, 3), randn(2, 4, 3)], 12),
     Case("F.scaled_dot_product_attention causal L<S scale",
-         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.3),
-         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4)], 20),
+         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.3), QKV, 20),
     Case("F.scaled_dot_product_attention bool mask",
-         lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a),
-         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4), mask(3, 5)], 20),
+         lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a), [*QKV, mask(3, 5)], 20),
     Case("F.scaled_dot_product_attention float mask",
          lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a),
-         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4), randn(2, 3, 5, grad=False)], 20),
+         [*QKV, randn(2, 3, 5, grad=False)], 20),
     Case("F.scaled_dot_product_attention fully masked row",
-         lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a),
-         [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4), const(ROWS_MASKED)], 20),
+         lambda m, q, k, v, a: m.F.scaled_dot_product_attention(q, k, v, attn_mask=a), [*QKV, const(ROWS_MASKED)], 20),
 ]
 
 
@@ -314,8 +320,8 @@ def _compare(ours, theirs, rtol, atol, what):
     if ours.dtype != theirs.dtype:
         return math.inf, f"{what}: dtype {ours.dtype} != torch's {theirs.dtype}"
     a, b = ours.astype(np.float64), theirs.astype(np.float64)
-    both_nan = np.isnan(a) & np.isnan(b)
-    err = np.where(both_nan | (a == b), 0.0, np.abs(a - b))  # a == b also covers equal infinities
+    with np.errstate(invalid="ignore"):  # inf - inf; a == b below covers equal infinities
+        err = np.where((np.isnan(a) & np.isnan(b)) | (a == b), 0.0, np.abs(a - b))
     worst = float(err.max(initial=0.0))
     if np.any(np.isnan(err)) or np.any(err > atol + rtol * np.abs(b)):
         return worst, f"{what}: off by {worst:.1e}"
@@ -344,15 +350,19 @@ def run_case(case, dtype, seed, torch, namespaces):
     theirs.backward(torch.from_numpy(np.array(upstream, copy=True)))
     grad_err = 0.0
     for i, (t_ours, t_theirs) in enumerate(zip(ours_in, theirs_in)):
-        if not t_theirs.requires_grad:
-            continue
-        g_theirs = np.zeros_like(arrays[i]) if t_theirs.grad is None else t_theirs.grad.numpy()
+        if not t_theirs.requires_grad or (t_theirs.grad is None and t_ours.grad is None):
+            continue  # data, or an input the output does not depend on
         if t_ours.grad is None:
             note = note or f"input {i}: no gradient"
             continue
+        g_theirs = np.zeros_like(arrays[i]) if t_theirs.grad is None else t_theirs.grad.numpy()
         err, bad = _compare(t_ours.grad.numpy(), g_theirs, rtol, atol, f"grad {i}")
         grad_err, note = max(grad_err, err), note or bad
     return fwd_err, grad_err, note
+
+
+def _shapes(case):
+    return ", ".join(spec.describe() for spec in case.inputs) or "-"
 
 
 def run(dtypes=("float32", "float64"), seed=0, only=None, cases=None):
@@ -363,12 +373,15 @@ def run(dtypes=("float32", "float64"), seed=0, only=None, cases=None):
         print(INSTALL_HINT)
         return 2
     cases = [c for c in (CASES if cases is None else cases) if only is None or only in c.name]
+    if not cases:
+        print(f"no case's name contains {only!r}")
+        return 2
     namespaces = _namespaces(torch)
     name_w = max([len(c.name) for c in cases] + [2])
-    shape_w = max([len(", ".join(s.describe() for s in c.inputs)) for c in cases] + [6])
-    header = f"{'op':<{name_w}}  {'shapes':<{shape_w}}  {'dtype':<7}  {'K':>3}  {'fwd err':>8}  {'grad err':>8}  verdict"
-    print(header)
-    print("-" * len(header))
+    shape_w = max([len(_shapes(c)) for c in cases] + [6])
+    row = f"{{:<{name_w}}}  {{:<{shape_w}}}  {{:<7}}  {{:>3}}  {{:>8}}  {{:>8}}  {{}}".format
+    header = row("op", "shapes", "dtype", "K", "fwd err", "grad err", "verdict")
+    print(header + "\n" + "-" * len(header))
     failures = []
     for dtype in dtypes:
         for case in cases:
@@ -376,11 +389,10 @@ def run(dtypes=("float32", "float64"), seed=0, only=None, cases=None):
                 fwd, grad, note = run_case(case, dtype, seed, torch, namespaces)
             except Exception as exc:  # an op that raises is a failure, reported in its row
                 fwd, grad, note = None, None, f"{type(exc).__name__}: {exc}".splitlines()[0][:100]
-            shapes = ", ".join(s.describe() for s in case.inputs)
             fwd_s = "-" if fwd is None else f"{fwd:.1e}"
             grad_s = "-" if grad is None else f"{grad:.1e}"
             verdict = f"FAIL  {note}" if note else "ok"
-            print(f"{case.name:<{name_w}}  {shapes:<{shape_w}}  {dtype:<7}  {case.reduce:>3}  {fwd_s:>8}  {grad_s:>8}  {verdict}")
+            print(row(case.name, _shapes(case), dtype, case.reduce, fwd_s, grad_s, verdict))
             if note:
                 failures.append(f"{case.name} ({dtype})")
     total = len(cases) * len(dtypes)

@@ -20,15 +20,18 @@ def _shape_arg(shape):
     return tuple(int(n) for n in shape)
 
 
-def _axes(axis, ndim, op):
-    """Normalize `axis` (None, an int or a sequence; negatives count from the end) to a sorted tuple."""
+def _axes(axis, shape, op, new_axes=0):
+    """Normalize `axis` (None, an int or a sequence; negatives count from the end) to a sorted tuple.
+
+    The axes index a result with `new_axes` more axes than `shape` (1 for unsqueeze and stack)."""
+    ndim = len(shape) + new_axes
     if axis is None:
         return None
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     normalized = []
     for a in axes:
         if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
+            raise ValueError(f"{op}: axis {a} is out of range for shape {tuple(shape)} ({ndim} axes)")
         normalized.append(int(a) % max(ndim, 1))
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"{op}: axis {axis} repeats an axis")
@@ -295,12 +298,12 @@ class Tensor:
 
     def softmax(self, axis=-1, dim=None):
         """exp(x - max) / sum exp(x - max) along `axis`."""
-        (axis,) = _axes(_axis_alias(axis, dim), self.ndim, "softmax") or (0,)
+        (axis,) = _axes(_axis_alias(axis, dim), self.shape, "softmax") or (0,)
         return sm.Softmax.apply(self._float("softmax"), axis=axis)
 
     def log_softmax(self, axis=-1, dim=None):
         """x - logsumexp(x) along `axis`."""
-        (axis,) = _axes(_axis_alias(axis, dim), self.ndim, "log_softmax") or (0,)
+        (axis,) = _axes(_axis_alias(axis, dim), self.shape, "log_softmax") or (0,)
         return sm.LogSoftmax.apply(self._float("log_softmax"), axis=axis)
 
     @staticmethod
@@ -373,7 +376,7 @@ class Tensor:
 
     def transpose(self, a=-2, b=-1):
         """Swap axes a and b."""
-        a, b = (_axes(x, self.ndim, "transpose")[0] for x in (a, b))
+        a, b = (_axes(x, self.shape, "transpose")[0] for x in (a, b))
         dims = list(range(self.ndim))
         dims[a], dims[b] = dims[b], dims[a]
         return self.permute(dims)
@@ -394,14 +397,14 @@ class Tensor:
 
     def squeeze(self, axis=None):
         """Remove size-1 axes (all of them, or those in `axis`; others are kept, as torch)."""
-        axes = _axes(axis, self.ndim, "squeeze")
+        axes = _axes(axis, self.shape, "squeeze")
         axes = range(self.ndim) if axes is None else axes
         shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
         return self.reshape(shape)
 
     def unsqueeze(self, axis):
         """Insert a size-1 axis at `axis` (negative counts from the end of the result)."""
-        (axis,) = _axes(axis, self.ndim + 1, "unsqueeze")
+        (axis,) = _axes(axis, self.shape, "unsqueeze", new_axes=1)
         return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
 
     def __getitem__(self, index):
@@ -412,7 +415,7 @@ class Tensor:
         """Join tensors along an existing axis; all other axes must match."""
         tensors = _same_dtype(tensors, "cat")
         first = tensors[0]
-        (axis,) = _axes(_axis_alias(axis, dim), first.ndim, "cat") or (0,)
+        (axis,) = _axes(_axis_alias(axis, dim), first.shape, "cat") or (0,)
         for t in tensors[1:]:
             if t.ndim != first.ndim or any(
                     n != m for i, (n, m) in enumerate(zip(t.shape, first.shape)) if i != axis):
@@ -424,7 +427,7 @@ class Tensor:
         """Join same-shaped tensors along a new axis."""
         tensors = _same_dtype(tensors, "stack")
         first = tensors[0]
-        (axis,) = _axes(_axis_alias(axis, dim), first.ndim + 1, "stack")
+        (axis,) = _axes(_axis_alias(axis, dim), first.shape, "stack", new_axes=1)
         for t in tensors[1:]:
             if t.shape != first.shape:
                 raise ValueError(f"stack: shapes {first.shape} and {t.shape} differ")
@@ -432,7 +435,7 @@ class Tensor:
 
     # ---- reductions -----------------------------------------------------------------
     def _reduce(self, function, op, axis, dim, keepdim, **kwargs):
-        axes = _axes(_axis_alias(axis, dim), self.ndim, op)
+        axes = _axes(_axis_alias(axis, dim), self.shape, op)
         if axes is not None and self.ndim == 0:
             axes = None
         return function.apply(self, axes=axes, keepdim=keepdim, **kwargs)
@@ -474,7 +477,7 @@ class Tensor:
 
     def _arg(self, numpy_fn, op, axis, dim, keepdim):
         self._nonempty(op)
-        axes = _axes(_axis_alias(axis, dim), self.ndim, op)
+        axes = _axes(_axis_alias(axis, dim), self.shape, op)
         if axes is not None and len(axes) != 1:
             raise ValueError(f"{op}: takes one axis, not {axis}")
         axis = None if axes is None else axes[0]

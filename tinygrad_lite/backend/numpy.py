@@ -65,40 +65,36 @@ class NumpyBackend:
     # ---- cross-entropy on (N, C) logits ---------------------------------------------
     @staticmethod
     def cross_entropy(logits, target, ignore_index, label_smoothing):
-        """Per-row losses of softmax cross-entropy, and the row log-sum-exps.
+        """Per-row losses of softmax cross-entropy on (N, C) logits.
 
         With q the target distribution (one-hot, or given probabilities) smoothed as
-        q' = (1 - eps) q + eps / C:   loss_n = -sum_c q'_c log softmax(z_n)_c
-                                             = sum_c q'_c (lse_n - z_nc).
+        q' = (1 - eps) q + eps / C:   loss_n = -sum_c q'_c log softmax(z_n)_c.
         Rows whose class target equals `ignore_index` get loss 0.
         """
         n, c = logits.shape
-        m = logits.max(axis=1, keepdims=True)
-        lse = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True)))[:, 0]
-        log_probs = logits - lse[:, None]
+        log_probs = NumpyBackend.log_softmax(logits, axis=1)
         if target.ndim == 1:  # class indices
             valid = target != ignore_index
-            safe = np.where(valid, target, 0)
-            picked = -log_probs[np.arange(n), safe]
+            picked = -log_probs[np.arange(n), np.where(valid, target, 0)]
             loss = (1.0 - label_smoothing) * picked
             if label_smoothing:
                 loss = loss - label_smoothing / c * log_probs.sum(axis=1)
-            return np.where(valid, loss, 0.0).astype(logits.dtype), lse
+            return np.where(valid, loss, 0).astype(logits.dtype)
         q = target * (1.0 - label_smoothing) + label_smoothing / c
-        return -(q * log_probs).sum(axis=1), lse
+        return -(q * log_probs).sum(axis=1)
 
     @staticmethod
-    def cross_entropy_backward(logits, target, lse, row_grad, ignore_index, label_smoothing):
+    def cross_entropy_backward(logits, target, row_grad, ignore_index, label_smoothing):
         """dloss_n/dz_n = softmax(z_n) sum_c q'_c - q'_n  (= softmax - onehot for hard targets)."""
         n, c = logits.shape
-        probs = np.exp(logits - lse[:, None])
+        probs = NumpyBackend.softmax(logits, axis=1)
         if target.ndim == 1:
             valid = target != ignore_index
             grad = probs
             grad[np.arange(n), np.where(valid, target, 0)] -= 1.0 - label_smoothing
             if label_smoothing:
                 grad -= label_smoothing / c
-            return grad * np.where(valid, row_grad, 0.0)[:, None]
+            return grad * np.where(valid, row_grad, 0)[:, None]
         q = target * (1.0 - label_smoothing) + label_smoothing / c
         return (probs * q.sum(axis=1, keepdims=True) - q) * row_grad[:, None]
 

@@ -11,16 +11,17 @@ function", Math. Comp. 23 (1969) 631-637, as coded in his SPECFUN routine CALERF
     y > 4               erfc(y) = exp(-y^2) / y * (1/sqrt(pi) - z * P(z) / Q(z)),
                         z = 1/y^2                                    (degrees 5 / 5)
 
-and erf(y) = (1/2 - erfc(y)) + 1/2 on the last two intervals (erfc(0.46875) < 1/2,
-so the subtraction loses nothing). exp(-y^2) is evaluated as
+and erf(y) = (1/2 - erfc(y)) + 1/2 on the last two intervals (there erfc(y) < 0.51,
+so 1 - erfc(y) > 0.49 cancels nothing). exp(-y^2) is evaluated as
 exp(-s^2) * exp(-(y - s)(y + s)) with s = y rounded down to a multiple of 1/16:
 s^2 is exact, so the rounding error of y*y never reaches the exponent.
 Cody reports a maximum relative error near 1e-18 for each approximation; rounding
 in float64 arithmetic brings that to at most 4 ulp (relative error < 5e-16 against
 math.erf on a dense grid of [-10, 10]; 1 ulp for |x| > 1).
 
-float16 and float32 inputs are computed in float64 and rounded once to their
-dtype (so their results are correctly rounded but for rare ties); float64 stays float64.
+float16 and float32 inputs are computed in float64 and then rounded to their dtype,
+which puts them within one ulp of their dtype (one set of coefficients, no float32
+error analysis); float64 stays float64.
 """
 import math
 

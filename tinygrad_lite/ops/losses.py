@@ -59,24 +59,24 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, logits, target, *, reduction, ignore_index, label_smoothing):
-        losses, lse = ctx.backend.cross_entropy(logits, target, ignore_index, label_smoothing)
+        losses = ctx.backend.cross_entropy(logits, target, ignore_index, label_smoothing)
         count = int((target != ignore_index).sum()) if target.ndim == 1 else len(target)
-        ctx.save_for_backward(logits, target, lse)
+        ctx.save_for_backward(logits, target)
         ctx.reduction, ctx.count = reduction, count
         ctx.ignore_index, ctx.label_smoothing = ignore_index, label_smoothing
         return reduce_loss(losses, reduction, count)
 
     @staticmethod
     def backward(ctx, grad):
-        logits, target, lse = ctx.saved_tensors
+        logits, target = ctx.saved_tensors
         row_grad = per_term_grad(grad, (len(logits),), ctx.reduction, ctx.count)
         dlogits = None
         if ctx.needs_input_grad[0]:
             dlogits = ctx.backend.cross_entropy_backward(
-                logits, target, lse, row_grad, ctx.ignore_index, ctx.label_smoothing)
+                logits, target, row_grad, ctx.ignore_index, ctx.label_smoothing)
         if len(ctx.parents) == 1:  # class indices: nothing else to differentiate
             return dlogits
-        log_probs = logits - lse[:, None]
+        log_probs = ctx.backend.log_softmax(logits, axis=1)
         dtarget = -(1.0 - ctx.label_smoothing) * log_probs * row_grad[:, None]
         return dlogits, dtarget
 
@@ -112,7 +112,7 @@ class BinaryCrossEntropyWithLogits(Function):
     softplus(z) = log(1 + e^z) = max(z, 0) + log(1 + e^-|z|) never overflows.
     Without pos_weight (w_pos = 1) this is max(z, 0) - z y + log(1 + e^-|z|), and
     dz = g (sigmoid(z) - y);  in general dz = g ((1 - y) sigmoid(z) - w_pos y sigmoid(-z)),
-    dy = g (-w_pos softplus(-z) + softplus(z)).
+    dy = g (w_pos softplus(-z) - softplus(z)).
     """
 
     @staticmethod
@@ -131,5 +131,5 @@ class BinaryCrossEntropyWithLogits(Function):
         g = per_term_grad(grad, np.broadcast_shapes(z.shape, y.shape), ctx.reduction)
         sig = ctx.backend.sigmoid(z)
         dz = g * ((1 - y) * sig - w * y * (1 - sig))
-        dy = g * (softplus_z - w * softplus_neg_z)
+        dy = g * (w * softplus_neg_z - softplus_z)
         return (dz, dy)[:len(ctx.parents)]

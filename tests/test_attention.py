@@ -1,0 +1,175 @@
+"""F.scaled_dot_product_attention against torch, and causality as an invariant.
+
+Proves, in float32 and float64: the output and the gradients of q, k, v (and of a
+float mask that requires grad) match torch for (..., L, E) x (..., S, E) x (..., S, Ev)
+with L != S, Ev != E, odd sizes, 2-D to 4-D inputs and broadcast batch dims; with a
+bool mask, a float additive mask, is_causal (top-left aligned, also for L != S) and a
+custom scale. Fully masked rows give zeros and zero gradients, as in torch. Bad
+arguments raise ValueError. Invariant: in causal attention, output row i and dq row i
+do not change when the keys and values after position i change.
+"""
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import check_op, check_raises, torch
+from strategies import arrays, broadcast_pair, float_dtypes, views
+
+import tinygrad_lite.nn.functional as F
+from tinygrad_lite import Tensor
+
+sdpa_torch = torch.nn.functional.scaled_dot_product_attention
+
+# The `device` fixture is constant across a test's examples, so sharing it is safe.
+uses_device = settings(
+    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
+)
+
+
+def sdpa_pair(**kw):
+    """Ours and torch's attention with the same keyword arguments; q, k, v (and a mask) positional."""
+    def ours(q, k, v, *mask):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask[0] if mask else None, **kw)
+
+    def theirs(q, k, v, *mask):
+        return sdpa_torch(q, k, v, attn_mask=mask[0] if mask else None, **kw)
+
+    return ours, theirs
+
+
+@st.composite
+def qkv(draw, dtype, max_batch_dims=2):
+    """q (Bq..., L, E), k (Bk..., S, E), v (Bk..., S, Ev) with broadcastable batch dims, in any layout."""
+    q_batch, kv_batch = draw(broadcast_pair(min_dims=0, max_dims=max_batch_dims, max_side=3))
+    L, S = draw(st.integers(1, 5)), draw(st.integers(1, 6))
+    E, Ev = draw(st.integers(1, 5)), draw(st.integers(1, 4))
+    q = draw(views(q_batch + (L, E), dtype, -1, 1))
+    k = draw(views(kv_batch + (S, E), dtype, -1, 1))
+    v = draw(views(kv_batch + (S, Ev), dtype, -1, 1))
+    return q, k, v
+
+
+def _reduce_size(q, k):
+    """Scores sum over E, outputs over S, and the backward chains both (plus broadcast batch sums)."""
+    return q.shape[-1] * k.shape[-2] * 4
+
+
+@uses_device
+@given(data=st.data(), dtype=float_dtypes, scale=st.sampled_from([None, 0.3, 2.0]))
+def test_attention_matches_torch(device, data, dtype, scale):
+    q, k, v = data.draw(qkv(dtype))
+    check_op(*sdpa_pair(scale=scale), q, k, v, reduce_size=_reduce_size(q, k), device=device)
+
+
+@uses_device
+@given(data=st.data(), dtype=float_dtypes)
+def test_attention_with_bool_mask_matches_torch(device, data, dtype):
+    q, k, v = data.draw(qkv(dtype))
+    # random masks: some rows end up fully masked, which torch answers with zeros
+    mask = data.draw(arrays((q.shape[-2], k.shape[-2]), np.bool_), label="mask")
+    check_op(*sdpa_pair(), q, k, v, mask, reduce_size=_reduce_size(q, k), device=device)
+
+
+@uses_device
+@given(data=st.data(), dtype=float_dtypes, mask_has_batch=st.booleans())
+def test_attention_with_float_mask_matches_torch_including_mask_gradient(device, data, dtype, mask_has_batch):
+    q, k, v = data.draw(qkv(dtype, max_batch_dims=1))
+    L, S = q.shape[-2], k.shape[-2]
+    batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2]) if mask_has_batch else ()
+    mask = data.draw(arrays(tuple(batch) + (L, S), dtype, -2, 2), label="mask")
+    check_op(*sdpa_pair(), q, k, v, mask, reduce_size=_reduce_size(q, k), device=device)
+
+
+@uses_device
+@given(data=st.data(), dtype=float_dtypes, scale=st.sampled_from([None, 0.5]))
+def test_causal_attention_matches_torch_also_when_L_differs_from_S(device, data, dtype, scale):
+    q, k, v = data.draw(qkv(dtype))
+    check_op(*sdpa_pair(is_causal=True, scale=scale), q, k, v, reduce_size=_reduce_size(q, k), device=device)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("L,S", [(3, 5), (5, 3), (4, 4)])
+def test_causal_attention_4d_odd_sizes_matches_torch(device, dtype, L, S):
+    rng = np.random.default_rng(0)
+    q = rng.standard_normal((2, 3, L, 7)).astype(dtype)
+    k = rng.standard_normal((2, 3, S, 7)).astype(dtype)
+    v = rng.standard_normal((2, 3, S, 5)).astype(dtype)
+    check_op(*sdpa_pair(is_causal=True), q, k, v, reduce_size=7 * S * 4, device=device)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("mask_kind", ["bool", "float"])
+def test_fully_masked_rows_give_zero_output_and_zero_gradients(device, dtype, mask_kind):
+    rng = np.random.default_rng(1)
+    q = rng.standard_normal((2, 4, 3)).astype(dtype)
+    k = rng.standard_normal((2, 5, 3)).astype(dtype)
+    v = rng.standard_normal((2, 5, 2)).astype(dtype)
+    allowed = rng.random((4, 5)) < 0.6
+    allowed[:, 0] = True
+    allowed[1] = False          # query row 1 sees nothing
+    mask = allowed if mask_kind == "bool" else np.where(allowed, 0.0, -np.inf).astype(dtype)
+    out = check_op(*sdpa_pair(), q, k, v, mask, grad=(True, True, True, False), reduce_size=60, device=device)
+    np.testing.assert_array_equal(out.numpy()[:, 1], 0)
+
+    tq = Tensor(q, requires_grad=True, device=device)
+    F.scaled_dot_product_attention(tq, Tensor(k, device=device), Tensor(v, device=device),
+                                   attn_mask=Tensor(mask, device=device)).sum().backward()
+    np.testing.assert_array_equal(tq.grad.numpy()[:, 1], 0)
+    assert np.all(np.isfinite(tq.grad.numpy()))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mask_given_as_numpy_array_is_accepted(device, dtype):
+    rng = np.random.default_rng(2)
+    q, k, v = (rng.standard_normal((3, 4)).astype(dtype) for _ in range(3))
+    mask = np.tril(np.ones((3, 3), dtype=bool))
+    ours = F.scaled_dot_product_attention(Tensor(q, device=device), Tensor(k, device=device),
+                                          Tensor(v, device=device), attn_mask=mask)
+    theirs = sdpa_torch(*(torch.from_numpy(a) for a in (q, k, v)), attn_mask=torch.from_numpy(mask))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_attn_mask_together_with_is_causal_raises_value_error(device):
+    q = np.zeros((2, 3, 4), np.float32)
+    mask = np.ones((3, 3), bool)
+    check_raises(*sdpa_pair(is_causal=True), q, q, q, mask, error=ValueError, device=device)
+
+
+@pytest.mark.parametrize("shapes", [
+    [(2, 3, 4), (2, 5, 6), (2, 5, 4)],          # q and k disagree on E
+    [(2, 3, 4), (2, 5, 4), (2, 6, 4)],          # k and v disagree on S
+    [(2, 3, 4), (3, 5, 4), (3, 5, 4)],          # batch dims do not broadcast
+    [(2, 3, 4), (2, 5, 4), (2, 5, 4), (3, 4)],  # mask is not (L, S)
+], ids=["E", "S", "batch", "mask"])
+def test_shape_mismatch_raises_value_error(device, shapes):
+    arrays_ = [np.zeros(s, np.float32) for s in shapes[:3]] + [np.ones(s, bool) for s in shapes[3:]]
+    check_raises(*sdpa_pair(), *arrays_, error=ValueError, match="attention", device=device)
+
+
+def _causal_out_and_dq(q, k, v, upstream, device):
+    tq = Tensor(q, requires_grad=True, device=device)
+    out = F.scaled_dot_product_attention(tq, Tensor(k, device=device), Tensor(v, device=device), is_causal=True)
+    out.backward(Tensor(upstream, device=device))
+    return out.numpy(), tq.grad.numpy()
+
+
+@uses_device
+@given(data=st.data(), dtype=float_dtypes)
+def test_causal_row_and_its_dq_ignore_keys_and_values_after_it(device, data, dtype):
+    batch = data.draw(st.sampled_from([(), (2,), (2, 3)]), label="batch")
+    n, E, Ev = data.draw(st.integers(2, 6)), data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    i = data.draw(st.integers(0, n - 2), label="i")
+    q = data.draw(arrays(batch + (n, E), dtype), label="q")
+    k = data.draw(arrays(batch + (n, E), dtype), label="k")
+    v = data.draw(arrays(batch + (n, Ev), dtype), label="v")
+    upstream = data.draw(arrays(batch + (n, Ev), dtype), label="upstream")
+    k2, v2 = k.copy(), v.copy()
+    k2[..., i + 1:, :] = data.draw(arrays(k2[..., i + 1:, :].shape, dtype, -10, 10), label="new future keys")
+    v2[..., i + 1:, :] = data.draw(arrays(v2[..., i + 1:, :].shape, dtype, -10, 10), label="new future values")
+
+    out, dq = _causal_out_and_dq(q, k, v, upstream, device)
+    out2, dq2 = _causal_out_and_dq(q, k2, v2, upstream, device)
+    tol = 8 * np.finfo(dtype).eps
+    np.testing.assert_allclose(out2[..., : i + 1, :], out[..., : i + 1, :], rtol=tol, atol=tol)
+    np.testing.assert_allclose(dq2[..., : i + 1, :], dq[..., : i + 1, :], rtol=tol, atol=tol)
