@@ -7,15 +7,20 @@ Profiles (choose with HYPOTHESIS_PROFILE=...):
 """
 import os
 
-import pytest
-from hypothesis import HealthCheck, settings
+# Triton kernels run on the CPU through Triton's interpreter, which must be switched
+# on before any kernel module is imported. A GPU run sets TRITON_INTERPRET=0 itself.
+os.environ.setdefault("TRITON_INTERPRET", "1")
 
-settings.register_profile(
-    "ci", max_examples=25, deadline=None, derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile("dev", max_examples=100, deadline=None)
-settings.register_profile("thorough", max_examples=1000, deadline=None)
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# The `device` fixture is the same for every example of a test, so hypothesis' warning
+# about function-scoped fixtures does not apply.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
+settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
+                          suppress_health_check=_QUIET)
+settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Devices the engine's op tests run on. More join as their backends are built.

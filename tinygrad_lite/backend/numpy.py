@@ -100,18 +100,27 @@ class NumpyBackend:
 
     # ---- scaled dot-product attention -----------------------------------------------
     @staticmethod
-    def attention(q, k, v, bias, scale):
-        """out = softmax(q k^T * scale + bias) v, row-wise over the keys.
-
-        `bias` is None or an additive array broadcastable to (..., L, S) holding 0
-        where a query may attend and -inf where it may not. Returns the output and
-        the row log-sum-exp of the scores, all the backward needs to rebuild the
-        probabilities. A row with every key masked has lse = -inf; its output is 0,
-        as torch defines it.
-        """
+    def _attention_scores(q, k, bias, scale, causal):
+        """S = q k^T * scale + bias, with -inf where a causal query would look ahead."""
         scores = np.matmul(q, np.swapaxes(k, -1, -2)) * scale
         if bias is not None:
             scores = scores + bias
+        if causal:  # query i sees keys 0..i: torch's tril(ones(L, S))
+            L, S = scores.shape[-2:]
+            scores = np.where(np.tri(L, S, dtype=bool), scores, -np.inf)
+        return scores
+
+    @staticmethod
+    def attention(q, k, v, bias, scale, causal):
+        """out = softmax(q k^T * scale + bias) v, row-wise over the keys.
+
+        `bias` is None or an additive array broadcastable to (..., L, S): 0 where a
+        query may attend, -inf where it may not, or any float. `causal` masks the
+        keys after each query. Returns the output and the row log-sum-exp of the
+        scores, all the backward needs to rebuild the probabilities. A row with
+        every key masked has lse = -inf; its output is 0, as torch defines it.
+        """
+        scores = NumpyBackend._attention_scores(q, k, bias, scale, causal)
         m = scores.max(axis=-1, keepdims=True)
         m = np.where(np.isfinite(m), m, 0.0)
         e = np.exp(scores - m)
@@ -122,18 +131,16 @@ class NumpyBackend:
         return np.matmul(probs, v).astype(q.dtype), lse[..., 0].astype(q.dtype)
 
     @staticmethod
-    def attention_backward(q, k, v, bias, scale, out, lse, grad):
+    def attention_backward(q, k, v, bias, scale, causal, out, lse, grad):
         """Gradients of attention through the softmax, recomputing P from lse.
 
             P = exp(S - lse)            dV = P^T dO          dP = dO V^T
-            dS = P * (dP - rowsum(dO * O))    (the softmax backward, as D = rowsum(P*dP) = rowsum(dO*O))
+            dS = P * (dP - D),  D = rowsum(P * dP) = rowsum(dO * O)   (the softmax backward)
             dQ = dS K * scale           dK = dS^T Q * scale  d(bias) = dS
         """
-        scores = np.matmul(q, np.swapaxes(k, -1, -2)) * scale
-        if bias is not None:
-            scores = scores + bias
-        finite_lse = np.where(np.isfinite(lse), lse, 0.0)[..., None]
-        probs = np.where(np.isfinite(lse)[..., None], np.exp(scores - finite_lse), 0.0)
+        scores = NumpyBackend._attention_scores(q, k, bias, scale, causal)
+        finite = np.isfinite(lse)[..., None]
+        probs = np.where(finite, np.exp(scores - np.where(finite, lse[..., None], 0.0)), 0.0)
         dv = np.matmul(np.swapaxes(probs, -1, -2), grad)
         dp = np.matmul(grad, np.swapaxes(v, -1, -2))
         delta = (grad * out).sum(axis=-1, keepdims=True)
@@ -238,3 +245,26 @@ class NumpyBackend:
         else:
             d = normal_cdf(x) + x * normal_pdf(x)
         return (grad * d).astype(grad.dtype)
+
+    # ---- the Adam update, in place ---------------------------------------------------
+    @staticmethod
+    def adam_step(param, grad, exp_avg, exp_avg_sq, *, lr, beta1, beta2, eps, weight_decay, step,
+                  decoupled):
+        """One Adam (decoupled=False) or AdamW (decoupled=True) step, updating the arrays in place.
+
+            Adam:  g <- g + wd p                      AdamW:  p <- p (1 - lr wd)
+            m <- b1 m + (1 - b1) g                    v <- b2 v + (1 - b2) g^2
+            p <- p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+
+        The operations follow torch's order, so float64 results agree to the last bits.
+        """
+        if weight_decay and decoupled:
+            param *= 1 - lr * weight_decay
+        elif weight_decay:
+            grad = grad + weight_decay * param
+        exp_avg += (grad - exp_avg) * (1 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+        step_size = lr / (1 - beta1 ** step)
+        denom = np.sqrt(exp_avg_sq) / (1 - beta2 ** step) ** 0.5 + eps
+        param -= step_size * exp_avg / denom

@@ -259,11 +259,9 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale
                         f"({q.dtype}, {k.dtype}, {v.dtype})")
     L, S = q.shape[-2], k.shape[-2]
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    if is_causal and attn_mask is not None:
+        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
     bias = None
-    if is_causal:
-        if attn_mask is not None:
-            raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
-        attn_mask = np.tril(np.ones((L, S), bool))
     if attn_mask is not None:
         mask = attn_mask if isinstance(attn_mask, Tensor) else _as_tensor(np.asarray(attn_mask), None)
         try:
@@ -277,4 +275,4 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale
             bias = mask.astype(q.dtype)
         else:
             bias = mask.numpy().astype(q.dtype)
-    return Attention.apply(q, k, v, bias, scale=scale)
+    return Attention.apply(q, k, v, bias, scale=scale, causal=bool(is_causal))

@@ -1,0 +1,232 @@
+"""Small data sets for the examples and the tests, and a batch iterator.
+
+Everything here returns plain numpy arrays (features float32, labels and tokens
+int64); wrap a batch with `Tensor(batch)` to feed a model. Every function that
+draws random numbers takes a `seed`, so a data set and its batch order are the
+same on every run.
+
+    X, y = load_digits()                                   # 1,797 handwritten digits, 8x8 pixels
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.2, seed=0)
+    for xb, yb in batches(X_train, y_train, batch_size=64, seed=0): ...
+
+    inputs, targets = digit_task("sort", n=32, length=8, seed=0)   # for a decoder-only LM
+    text = char_text("poem.txt"); x, y = text.random_windows(16, 64, seed=0)
+"""
+import os
+
+import numpy as np
+
+IGNORE_INDEX = -100
+"""Target value that cross-entropy skips (F.cross_entropy's default ignore_index)."""
+
+SEPARATOR = 10
+"""The token between the input digits and the answer in `digit_task` (digits are tokens 0-9)."""
+
+DIGIT_VOCAB_SIZE = 11
+"""Tokens of `digit_task`: the digits 0-9 and SEPARATOR."""
+
+DIGIT_TASKS = ("sort", "reverse", "copy")
+
+
+# ---- tables of features and labels ------------------------------------------------------
+
+def load_digits():
+    """The 8x8 handwritten digits that scikit-learn ships inside its wheel (no download).
+
+    Returns X, float32 of shape (1797, 64): the pixel intensities 0..16 divided by
+    16, so every feature lies in [0, 1]; and y, int64 of shape (1797,): the digit 0-9.
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+    except ImportError:
+        raise ImportError("load_digits reads the digits that scikit-learn ships; install it with "
+                          "pip install 'tinygrad_lite[examples]'") from None
+    digits = sklearn_load_digits()
+    return (digits.data / 16.0).astype(np.float32), digits.target.astype(np.int64)
+
+
+def train_test_split(*arrays, test_fraction=0.2, seed=0):
+    """Shuffle the rows of equally long arrays with `seed` and cut off the last `test_fraction`.
+
+    Returns train and test parts in the order a1_train, a1_test, a2_train, a2_test, ...
+    The test part has round(test_fraction * n) rows, at least one and fewer than n.
+    """
+    arrays = [np.asarray(a) for a in arrays]
+    n = _common_length(arrays, "train_test_split")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"train_test_split: test_fraction must lie strictly between 0 and 1, not {test_fraction}")
+    if n < 2:
+        raise ValueError(f"train_test_split: need at least 2 rows to split, got {n}")
+    n_test = min(max(round(test_fraction * n), 1), n - 1)
+    order = np.random.default_rng(seed).permutation(n)
+    train, test = order[:n - n_test], order[n - n_test:]
+    return [part for a in arrays for part in (a[train], a[test])]
+
+
+def two_moons(n=200, noise=0.1, seed=0):
+    """Two interleaving half circles in the plane, a classic non-linearly separable task.
+
+    Class 0: (cos t, sin t); class 1: (1 - cos t, 0.5 - sin t), for t evenly spaced in
+    [0, pi], ceil(n/2) points in class 0 and floor(n/2) in class 1, then N(0, noise^2)
+    added to each coordinate and the rows shuffled.
+    Returns X, float32 of shape (n, 2), and y, int64 of shape (n,).
+    """
+    if n < 2:
+        raise ValueError(f"two_moons: n must be at least 2 (one point per moon), not {n}")
+    if noise < 0:
+        raise ValueError(f"two_moons: noise is a standard deviation and cannot be negative, got {noise}")
+    rng = np.random.default_rng(seed)
+    n_upper, n_lower = (n + 1) // 2, n // 2
+    t_upper, t_lower = np.linspace(0, np.pi, n_upper), np.linspace(0, np.pi, n_lower)
+    upper = np.stack([np.cos(t_upper), np.sin(t_upper)], axis=1)
+    lower = np.stack([1 - np.cos(t_lower), 0.5 - np.sin(t_lower)], axis=1)
+    X = np.concatenate([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_upper, np.int64), np.ones(n_lower, np.int64)])
+    order = rng.permutation(n)
+    return X[order].astype(np.float32), y[order]
+
+
+# ---- digit sequences for a decoder-only language model ---------------------------------
+
+def digit_task(task, n, length=8, seed=0):
+    """`n` examples of a sequence task on random digits, laid out for next-token prediction.
+
+    task: "sort" (the digits in ascending order), "reverse" or "copy".
+    One example with length L = 3 and task "sort" is the token sequence
+
+        x1 x2 x3 SEP y1 y2 y3          e.g.  7 2 5 | 10 | 2 5 7
+
+    The model reads every token but the last and predicts the next one, so
+
+        inputs  = x1 x2 x3 SEP y1 y2             (2L tokens)
+        targets = -   -   -  y1 y2 y3            (2L tokens; - is IGNORE_INDEX)
+
+    The loss counts only the answer positions: predicting the random input
+    digits is impossible and would only add noise. Returns int64 arrays inputs
+    and targets of shape (n, 2L).
+    """
+    if length < 1 or n < 0:
+        raise ValueError(f"digit_task: need length >= 1 and n >= 0, got length={length}, n={n}")
+    digits = np.random.default_rng(seed).integers(0, 10, size=(n, length), dtype=np.int64)
+    answers = solve_digit_task(task, digits)
+    separator = np.full((n, 1), SEPARATOR, np.int64)
+    sequence = np.concatenate([digits, separator, answers], axis=1)
+    inputs, targets = sequence[:, :-1], sequence[:, 1:].copy()
+    targets[:, :length] = IGNORE_INDEX
+    return inputs, targets
+
+
+def solve_digit_task(task, digits):
+    """The answer of `task` for each row of an (n, L) array of digits."""
+    if task == "sort":
+        return np.sort(digits, axis=1)
+    if task == "reverse":
+        return digits[:, ::-1].copy()
+    if task == "copy":
+        return digits.copy()
+    raise ValueError(f"digit_task: unknown task {task!r}; choose one of {DIGIT_TASKS}")
+
+
+# ---- characters of a text file ----------------------------------------------------------
+
+class CharText:
+    """A text as a sequence of character ids, for a character-level language model.
+
+    vocab: the distinct characters of the text, sorted; character vocab[i] has id i.
+    ids:   the whole text encoded, int64.
+    """
+
+    def __init__(self, text, source="<text>"):
+        if len(text) < 2:
+            raise ValueError(f"char_text: {source} holds {len(text)} characters; "
+                             "a language model needs at least 2 (an input and its next character)")
+        self.source = source
+        self.vocab = sorted(set(text))
+        self._index = {ch: i for i, ch in enumerate(self.vocab)}
+        self.ids = self.encode(text)
+
+    @property
+    def vocab_size(self):
+        return len(self.vocab)
+
+    def encode(self, text):
+        """The ids of the characters of `text` (int64), or a ValueError naming a character not in the vocab."""
+        try:
+            return np.array([self._index[ch] for ch in text], np.int64)
+        except KeyError as e:
+            raise ValueError(f"char_text: character {e.args[0]!r} does not occur in {self.source}, "
+                             "so it has no id") from None
+
+    def decode(self, ids):
+        """The text spelled by `ids` (any iterable of ints in [0, vocab_size))."""
+        ids = np.asarray(ids, np.int64).reshape(-1)
+        bad = (ids < 0) | (ids >= self.vocab_size)
+        if bad.any():
+            raise ValueError(f"char_text: id {ids[bad][0]} is outside the vocab of {self.vocab_size} characters")
+        return "".join(self.vocab[i] for i in ids)
+
+    def random_windows(self, batch_size, length, seed=0):
+        """`batch_size` windows of `length` characters at random offsets, and the same windows
+        shifted by one character: inputs[b, t] is followed in the text by targets[b, t].
+
+        Returns int64 arrays inputs and targets of shape (batch_size, length).
+        `seed` is an int or a numpy Generator.
+        """
+        if not 1 <= length < len(self.ids):
+            raise ValueError(f"char_text: windows of {length} characters (plus the next one) do not fit "
+                             f"in {self.source}, which holds {len(self.ids)}")
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        starts = rng.integers(0, len(self.ids) - length, size=batch_size)
+        window = starts[:, None] + np.arange(length + 1)
+        chunks = self.ids[window]
+        return chunks[:, :-1], chunks[:, 1:]
+
+
+def char_text(path, encoding="utf-8"):
+    """The text file at `path` as a `CharText` (vocab, encode/decode, random windows)."""
+    path = os.fspath(path)
+    try:
+        with open(path, encoding=encoding) as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"char_text: no text file at {path!r}") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"char_text: {path!r} is not {encoding} text ({e.reason} at byte {e.start}); "
+                         "pass encoding=... for another encoding") from None
+    return CharText(text, source=repr(path))
+
+
+# ---- batches ----------------------------------------------------------------------------
+
+def batches(*arrays, batch_size, shuffle=True, seed=0, drop_last=False):
+    """Iterate over equally long arrays in matching batches of rows: yields tuples (a1[idx], a2[idx], ...).
+
+    With shuffle, the rows are visited in the order of a permutation drawn from
+    `seed` (an int or a numpy Generator); otherwise in order. The last batch is
+    smaller when batch_size does not divide the length, unless drop_last.
+    """
+    arrays = [np.asarray(a) for a in arrays]
+    n = _common_length(arrays, "batches")
+    if batch_size < 1:
+        raise ValueError(f"batches: batch_size must be at least 1, not {batch_size}")
+    if shuffle:
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        order = rng.permutation(n)
+    else:
+        order = np.arange(n)
+    stop = n - n % batch_size if drop_last else n
+    for start in range(0, stop, batch_size):
+        idx = order[start:start + batch_size]
+        yield tuple(a[idx] for a in arrays)
+
+
+def _common_length(arrays, op):
+    if not arrays:
+        raise ValueError(f"{op}: give at least one array")
+    if any(a.ndim == 0 for a in arrays):
+        raise ValueError(f"{op}: arrays need a first axis of rows; got shapes {tuple(a.shape for a in arrays)}")
+    lengths = {len(a) for a in arrays}
+    if len(lengths) != 1:
+        raise ValueError(f"{op}: arrays must have the same number of rows; got shapes "
+                         f"{tuple(a.shape for a in arrays)}")
+    return lengths.pop()

@@ -1,0 +1,178 @@
+"""The standard layers, initialised as torch initialises them by default.
+
+Each layer holds its Parameters and calls one function of `nn.functional`; the
+math is in those functions' docstrings. The weights are drawn from the seeded
+generator, so after `tg.manual_seed(s)` a model's initial weights are reproducible.
+"""
+import math
+
+import numpy as np
+
+from .. import dtypes
+from . import functional as F, init
+from .module import Module, Parameter
+
+
+def _check_size(value, name, layer):
+    if not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{layer}: {name} must be a non-negative int, not {value!r}")
+    return int(value)
+
+
+class Linear(Module):
+    """y = x W^T + b, with W of shape (out_features, in_features) and b of shape (out_features,).
+
+    Initialisation (torch's): W ~ U(-1/sqrt(in), 1/sqrt(in)), which is kaiming_uniform_
+    with a = sqrt(5); b ~ U(-1/sqrt(in), 1/sqrt(in)) (0 when in_features is 0).
+    """
+
+    def __init__(self, in_features, out_features, bias=True, dtype=dtypes.float32):
+        self.in_features = _check_size(in_features, "in_features", "Linear")
+        self.out_features = _check_size(out_features, "out_features", "Linear")
+        self.weight = Parameter(np.zeros((self.out_features, self.in_features)), dtype=dtype)
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        self.bias = None
+        if bias:
+            self.bias = Parameter(np.zeros(self.out_features), dtype=dtype)
+            bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Embedding(Module):
+    """out[..., :] = W[indices[...], :], a lookup in a (num_embeddings, embedding_dim) table.
+
+    Initialisation (torch's): W ~ N(0, 1).
+    """
+
+    def __init__(self, num_embeddings, embedding_dim, dtype=dtypes.float32):
+        self.num_embeddings = _check_size(num_embeddings, "num_embeddings", "Embedding")
+        self.embedding_dim = _check_size(embedding_dim, "embedding_dim", "Embedding")
+        self.weight = Parameter(np.zeros((self.num_embeddings, self.embedding_dim)), dtype=dtype)
+        init.normal_(self.weight)
+
+    def forward(self, indices):
+        return F.embedding(indices, self.weight)
+
+    def extra_repr(self):
+        return f"{self.num_embeddings}, {self.embedding_dim}"
+
+
+class LayerNorm(Module):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias over the trailing `normalized_shape` axes.
+
+    With elementwise_affine=False there is no weight and no bias; bias=False keeps the
+    weight only. Initialisation: weight = 1, bias = 0 (the identity after normalising).
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=dtypes.float32):
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+        self.normalized_shape = tuple(_check_size(n, "normalized_shape", "LayerNorm") for n in shape)
+        self.eps = float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
+        self.weight = Parameter(np.ones(self.normalized_shape), dtype=dtype) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape), dtype=dtype) if elementwise_affine and bias else None
+
+    def forward(self, x):
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class Dropout(Module):
+    """In training, zero each element with probability p and scale the rest by 1/(1 - p);
+    in evaluation (after `eval()`), the identity."""
+
+    def __init__(self, p=0.5):
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], not {p}")
+        self.p = float(p)
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class Sequential(Module):
+    """Modules applied one after the other: Sequential(a, b, c)(x) = c(b(a(x))).
+
+    The modules are named "0", "1", ... as in torch ("0.weight"); a Sequential can be
+    indexed (an int gives a module, a slice a Sequential), iterated and measured with len().
+    """
+
+    def __init__(self, *modules):
+        for i, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential: argument {i} is a {type(module).__name__}, not a Module")
+        self._layers = list(modules)
+
+    def _members(self):
+        for i, module in enumerate(self._layers):
+            yield str(i), module
+
+    def forward(self, x):
+        for module in self._layers:
+            x = module(x)
+        return x
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(*self._layers[index])
+        return self._layers[index]
+
+    def __len__(self):
+        return len(self._layers)
+
+    def __iter__(self):
+        return iter(self._layers)
+
+    def append(self, module):
+        """Add `module` at the end; returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.append: a {type(module).__name__} is not a Module")
+        self._layers.append(module)
+        return self
+
+
+class ReLU(Module):
+    """max(x, 0)."""
+
+    def forward(self, x):
+        return F.relu(x)
+
+
+class Sigmoid(Module):
+    """1 / (1 + exp(-x))."""
+
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    """tanh(x)."""
+
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class GELU(Module):
+    """x * Phi(x) (approximate="none"), or 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) ("tanh")."""
+
+    def __init__(self, approximate="none"):
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', not {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
