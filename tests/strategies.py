@@ -53,12 +53,12 @@ def _finite(low, high):
     return st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
 
-def _array_of(shape, dtype, elements, unique=False):
+def _array_of(shape, dtype, elements):
     """An array of `dtype` whose elements come from `elements` (drawn in float64, then cast)."""
     dtype = np.dtype(dtype)
     if dtype.kind in "iu":
-        return hnp.arrays(dtype, shape, elements=elements, unique=unique)
-    return hnp.arrays(np.float64, shape, elements=elements, unique=unique).map(lambda a: a.astype(dtype))
+        return hnp.arrays(dtype, shape, elements=elements)
+    return hnp.arrays(np.float64, shape, elements=elements).map(lambda a: a.astype(dtype))
 
 
 def arrays(shape, dtype, low=-3, high=3):

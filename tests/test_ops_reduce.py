@@ -161,8 +161,10 @@ def test_logsumexp_of_minus_inf_row_is_minus_inf(device, dtype):
 
 
 ARG_REDUCTIONS = {
-    "argmax": (lambda x, a, k: x.argmax(axis=a, keepdim=k), lambda t, a, k: torch.argmax(t, dim=a, keepdim=k)),
-    "argmin": (lambda x, a, k: x.argmin(axis=a, keepdim=k), lambda t, a, k: torch.argmin(t, dim=a, keepdim=k)),
+    "argmax": (lambda x, a, k: x.argmax(axis=a, keepdim=k),
+               lambda t, a, k: torch.argmax(t, dim=a, keepdim=k)),
+    "argmin": (lambda x, a, k: x.argmin(axis=a, keepdim=k),
+               lambda t, a, k: torch.argmin(t, dim=a, keepdim=k)),
 }
 
 

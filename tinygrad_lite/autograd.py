@@ -104,7 +104,7 @@ class Context:
         self.freed = True
 
 
-_KEPT_AFTER_FREE = ("function", "backend", "xp", "needs_input_grad")
+_KEPT_AFTER_FREE = ("function", "backend", "xp", "needs_input_grad", "output_backend")
 
 
 class Function:
@@ -127,7 +127,9 @@ class Function:
         record = is_grad_enabled() and any(t.requires_grad for t in tensors)
         ctx = Context(cls, tensors if record else [], backend)
         arrays = [a.data if isinstance(a, Tensor) else a for a in args]
-        out = Tensor._wrap(cls.forward(ctx, *arrays, **kwargs), backend, requires_grad=record)
+        result = cls.forward(ctx, *arrays, **kwargs)
+        # An op's output lives on its inputs' device, unless the op moves it (ToDevice).
+        out = Tensor._wrap(result, getattr(ctx, "output_backend", backend), requires_grad=record)
         if record:
             out._ctx = ctx
         return out

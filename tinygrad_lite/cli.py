@@ -2,8 +2,13 @@
 
     tinygrad-lite check [--dtype float32|float64|both] [--seed N] [--only TEXT]
         every public op against PyTorch: a table, and a non-zero exit on any failure
+    tinygrad-lite train mlp [--device D] [--out DIR] [--epochs N | --steps N] [--seed N] ...
+        an MLP on the 8x8 handwritten digits: metrics.json, a checkpoint and plots in DIR
+    tinygrad-lite train transformer [--task sort|reverse|copy|text] [--text FILE] [--steps N] ...
+        a small decoder-only transformer on a digit task, or a character model of a text file
 """
 import argparse
+import os
 
 
 def _check(args):
@@ -11,6 +16,70 @@ def _check(args):
 
     dtypes = ("float32", "float64") if args.dtype == "both" else (args.dtype,)
     return run(dtypes, seed=args.seed, only=args.only)
+
+
+def _train(args):
+    from tinygrad_lite import train
+
+    job = {"mlp": train.train_mlp, "transformer": train.train_transformer}[args.job]
+    settings = {name: getattr(args, name) for name in _TRAIN_SETTINGS[args.job]}
+    out = args.out
+    if out is None:
+        out = os.path.dirname(args.resume) if args.resume else os.path.join("runs", args.job)
+    try:
+        metrics = job(out=out, device=args.device, resume=args.resume, stop_after=args.stop_after,
+                      progress=not args.no_progress, **settings)
+    except (ImportError, ValueError, FileNotFoundError) as e:
+        print(f"train {args.job}: {e}")
+        return 2
+    for i, sample in enumerate(metrics.get("samples", []), 1):
+        print(f"--- sample {i} ---\n{sample}")
+    print(f"{metrics['steps']}/{metrics['total_steps']} steps in {metrics['seconds']:.1f} s; "
+          f"final loss {metrics['final_loss']:.4f}; test accuracy {metrics['test_accuracy']:.4f}")
+    print(f"wrote {', '.join(sorted(os.listdir(out)))} to {out}")
+    return 0
+
+
+# The settings each job takes from the command line (flags left out keep the job's defaults).
+_TRAIN_SETTINGS = {
+    "mlp": ("epochs", "steps", "batch_size", "lr", "weight_decay", "hidden", "dropout", "seed"),
+    "transformer": ("task", "text", "length", "block_size", "steps", "batch_size", "lr", "weight_decay",
+                    "d_model", "n_heads", "n_layers", "dropout", "eval_size", "seed"),
+}
+
+
+def _add_train(commands):
+    train = commands.add_parser("train", help="train an example model; writes metrics, a checkpoint and plots")
+    jobs = train.add_subparsers(dest="job", required=True)
+    mlp = jobs.add_parser("mlp", help="an MLP on the 8x8 handwritten digits (default: 30 epochs, >= 97%% test accuracy)")
+    transformer = jobs.add_parser("transformer", help="a decoder-only transformer on a digit task or a text file")
+    for parser in (mlp, transformer):
+        parser.add_argument("--device", default="cpu", help="cpu (default), interp or cuda")
+        parser.add_argument("--out", metavar="DIR", help=f"output folder (default: runs/{parser.prog.split()[-1]}, "
+                                                         "or the checkpoint's folder when resuming)")
+        parser.add_argument("--steps", type=int, help="optimizer steps in the whole run")
+        parser.add_argument("--batch-size", type=int)
+        parser.add_argument("--lr", type=float, help="peak learning rate (AdamW, cosine schedule)")
+        parser.add_argument("--weight-decay", type=float)
+        parser.add_argument("--dropout", type=float)
+        parser.add_argument("--seed", type=int, help="fixes weights, data, batch order and dropout (default 0)")
+        parser.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT "
+                            "(its checkpoint.safetensors) with its own settings")
+        parser.add_argument("--stop-after", type=int, metavar="STEP",
+                            help="stop after STEP steps and write a checkpoint to resume from later")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.set_defaults(handler=_train)
+    mlp.add_argument("--epochs", type=int, help="passes over the training set (default 30; --steps overrides)")
+    mlp.add_argument("--hidden", type=int, help="width of the two hidden layers (default 128)")
+    transformer.add_argument("--task", choices=["sort", "reverse", "copy", "text"],
+                             help="sort, reverse or copy digits (default sort), or text: learn --text FILE")
+    transformer.add_argument("--text", metavar="FILE", help="the text file for --task text")
+    transformer.add_argument("--length", type=int, help="digits per example (default 8)")
+    transformer.add_argument("--block-size", type=int, help="characters the text model sees at once (default 64)")
+    transformer.add_argument("--d-model", type=int, help="width of the model (default 32)")
+    transformer.add_argument("--heads", dest="n_heads", type=int, help="attention heads (default 4)")
+    transformer.add_argument("--layers", dest="n_layers", type=int, help="transformer blocks (default 2)")
+    transformer.add_argument("--eval-size", type=int, help="test examples (default 1000)")
 
 
 def build_parser():
@@ -21,6 +90,7 @@ def build_parser():
     check.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
     check.add_argument("--only", metavar="TEXT", help="run only the cases whose name contains TEXT")
     check.set_defaults(handler=_check)
+    _add_train(commands)
     return parser
 
 

@@ -132,16 +132,17 @@ def solve_digit_task(task, digits):
 class CharText:
     """A text as a sequence of character ids, for a character-level language model.
 
-    vocab: the distinct characters of the text, sorted; character vocab[i] has id i.
+    vocab: the distinct characters of the text, sorted, unless given (e.g. the vocab of
+           the whole text, for a part of it); character vocab[i] has id i.
     ids:   the whole text encoded, int64.
     """
 
-    def __init__(self, text, source="<text>"):
+    def __init__(self, text, source="<text>", vocab=None):
         if len(text) < 2:
             raise ValueError(f"char_text: {source} holds {len(text)} characters; "
                              "a language model needs at least 2 (an input and its next character)")
         self.source = source
-        self.vocab = sorted(set(text))
+        self.vocab = sorted(set(text)) if vocab is None else list(vocab)
         self._index = {ch: i for i, ch in enumerate(self.vocab)}
         self.ids = self.encode(text)
 
@@ -180,6 +181,13 @@ class CharText:
         window = starts[:, None] + np.arange(length + 1)
         chunks = self.ids[window]
         return chunks[:, :-1], chunks[:, 1:]
+
+    def split(self, fraction):
+        """(head, tail): the first `fraction` of the text and the rest, both with this vocab."""
+        cut = round(fraction * len(self.ids))
+        text = self.decode(self.ids)
+        return (CharText(text[:cut], f"the first {fraction:.0%} of {self.source}", self.vocab),
+                CharText(text[cut:], f"the last {1 - fraction:.0%} of {self.source}", self.vocab))
 
 
 def char_text(path, encoding="utf-8"):

@@ -16,7 +16,7 @@ state, enough to resume training and get bit-identical parameters.
 """
 import json
 import os
-import tempfile
+import uuid
 
 import numpy as np
 
@@ -90,7 +90,9 @@ def _write_atomically(path, payload):
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: the folder {folder!r} for {path!r} does not exist")
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=".tmp")
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
+    # os.open with mode 0o666 lets the umask decide the permissions, as for any new file
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
@@ -149,68 +151,76 @@ def _header_metadata(payload):
 
 # ---- training checkpoints ---------------------------------------------------------------
 
-def save_checkpoint(path, model, optimizer=None, step=0, extra=None):
+def save_checkpoint(path, model, optimizer=None, scheduler=None, step=0, extra=None):
     """Write a training checkpoint to `path` (one safetensors file, atomically).
 
-    It holds `model.state_dict()` (names prefixed "model."), `optimizer.state_dict()`
-    (a flat dict of numbers and numpy arrays; arrays prefixed "optimizer.", numbers
-    kept exactly in the header), `step`, the engine's random state (`tg.manual_seed`'s
-    stream, which dropout and init draw from), and `extra`: anything JSON can hold,
-    e.g. the run's settings.
+    It holds `model.state_dict()` (arrays named "model.<name>"), `optimizer.state_dict()`
+    (a flat dict of numbers and arrays: arrays named "optimizer.<name>", numbers kept
+    exactly in the JSON header), `scheduler.state_dict()` (numbers), `step`, the
+    engine's random state (the stream `tg.manual_seed` restarts, which dropout and
+    init draw from), and `extra`: anything JSON can hold, e.g. the run's settings.
     """
     arrays = {f"model.{name}": value for name, value in model.state_dict().items()}
-    numbers = {}
+    optimizer_numbers = None
     if optimizer is not None:
+        optimizer_numbers = {}
         for name, value in optimizer.state_dict().items():
             if isinstance(value, (np.ndarray, np.generic, Tensor)):
                 arrays[f"optimizer.{name}"] = value
             elif value is None or isinstance(value, (bool, int, float, str)):
-                numbers[name] = value
+                optimizer_numbers[name] = value
             else:
                 raise TypeError(f"save_checkpoint: optimizer state {name!r} is a {type(value).__name__}; "
                                 "expected a number, a string or a numpy array")
     header = {
         "format": _CHECKPOINT_FORMAT,
         "step": int(step),
-        "has_optimizer": optimizer is not None,
-        "optimizer_numbers": numbers,
+        "optimizer_numbers": optimizer_numbers,
+        "scheduler": None if scheduler is None else scheduler.state_dict(),
         "rng_state": rng.generator().bit_generator.state,
         "extra": extra,
     }
     try:
         metadata = {"tinygrad_lite": json.dumps(header)}
     except TypeError as e:
-        raise TypeError(f"save_checkpoint: extra must be JSON-serializable ({e})") from None
+        raise TypeError(f"save_checkpoint: extra and the scheduler state must be JSON-serializable ({e})") from None
     _write_atomically(path, _serialize(_arrays_of(arrays, "save_checkpoint"), metadata))
 
 
-def load_checkpoint(path, model=None, optimizer=None, restore_rng=True):
-    """Read a checkpoint written by `save_checkpoint`; load it into `model` and `optimizer` if given.
+def load_checkpoint(path, model=None, optimizer=None, scheduler=None, restore_rng=True):
+    """Read a checkpoint written by `save_checkpoint`, loading it into whichever of
+    `model`, `optimizer` and `scheduler` are given.
 
     With restore_rng the engine's random stream continues exactly where it was
-    when the checkpoint was saved. Returns a dict with "step", "extra",
-    "model" ({name: Tensor}) and "optimizer" (the optimizer's state dict, or None).
+    when the checkpoint was saved. Returns a dict with "step", "extra", "model"
+    ({name: Tensor}), "optimizer" and "scheduler" (their state dicts, or None).
     """
+    path = os.fspath(path)
     arrays, metadata = _read(path)
     try:
         header = json.loads(metadata["tinygrad_lite"])
         if header["format"] != _CHECKPOINT_FORMAT:
             raise KeyError("format")
     except (KeyError, ValueError):
-        raise ValueError(f"load_checkpoint: {os.fspath(path)!r} is a safetensors file but not a checkpoint "
+        raise ValueError(f"load_checkpoint: {path!r} is a safetensors file but not a checkpoint "
                          "written by save_checkpoint (use tg.load for plain tensor files)") from None
     model_state = {name[len("model."):]: Tensor(a) for name, a in arrays.items() if name.startswith("model.")}
     optimizer_state = None
-    if header["has_optimizer"]:
+    if header["optimizer_numbers"] is not None:
         optimizer_state = {name[len("optimizer."):]: a.copy() for name, a in arrays.items()
                            if name.startswith("optimizer.")}
         optimizer_state.update(header["optimizer_numbers"])
+    for part, target, state in (("optimizer", optimizer, optimizer_state),
+                                ("scheduler", scheduler, header["scheduler"])):
+        if target is not None and state is None:
+            raise ValueError(f"load_checkpoint: {path!r} holds no {part} state")
     if model is not None:
         model.load_state_dict(model_state)
     if optimizer is not None:
-        if optimizer_state is None:
-            raise ValueError(f"load_checkpoint: {os.fspath(path)!r} holds no optimizer state")
         optimizer.load_state_dict(optimizer_state)
+    if scheduler is not None:
+        scheduler.load_state_dict(header["scheduler"])
     if restore_rng:
         rng.generator().bit_generator.state = header["rng_state"]
-    return {"step": header["step"], "extra": header["extra"], "model": model_state, "optimizer": optimizer_state}
+    return {"step": header["step"], "extra": header["extra"], "model": model_state,
+            "optimizer": optimizer_state, "scheduler": header["scheduler"]}

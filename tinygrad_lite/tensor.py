@@ -129,10 +129,9 @@ class Tensor:
         return Tensor._wrap(self.data, self._backend)
 
     def to(self, device):
-        """This tensor on `device`. Only "cpu" exists in this build, so this checks the name."""
-        if get_backend(device) is self._backend:
-            return self
-        raise ValueError(f"to: cannot move a {self.device} tensor to {device!r}")
+        """This tensor on `device` ("cpu", "interp", "cuda"); differentiable: gradients flow back."""
+        backend = get_backend(device)
+        return self if backend is self._backend else mv.ToDevice.apply(self, target=backend)
 
     def astype(self, dtype):
         """A copy converted to `dtype` (differentiable between float dtypes)."""
@@ -529,7 +528,11 @@ def _same_dtype(tensors, op):
 
 
 def _index(index, shape, backend):
-    """Normalize an index for numpy: tensors and lists become arrays; check bounds ourselves."""
+    """Normalize an index for the array module: tensors and lists become integer or bool arrays.
+
+    The index is tried first on a free dummy of the same shape, so a bad index
+    fails here, with the tensor's shape in the message, not deep inside numpy.
+    """
     items = index if isinstance(index, tuple) else (index,)
     normalized = []
     for item in items:
@@ -538,17 +541,15 @@ def _index(index, shape, backend):
         elif isinstance(item, list):
             item = np.asarray(item)
             item = item.astype(np.int64) if item.size == 0 else item
-        if isinstance(item, np.ndarray):
-            if item.dtype.kind not in "iub":
-                raise IndexError(f"index: arrays used as indices must be integers or bools, not {item.dtype}")
-            item = backend.asarray(item)
-        elif not (item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice))):
+        if isinstance(item, np.ndarray) and item.dtype.kind not in "iub":
+            raise IndexError(f"index: arrays used as indices must be integers or bools, not {item.dtype}")
+        if not (item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice, np.ndarray))):
             raise IndexError(f"index: {item!r} is not a valid index (use ints, slices, None, ..., "
                              "integer arrays or bool masks)")
         normalized.append(item)
     normalized = tuple(normalized)
     try:
-        np.broadcast_to(np.False_, shape)[normalized]  # numpy's own check, on a free dummy of that shape
+        np.broadcast_to(np.False_, shape)[normalized]
     except IndexError as e:
         raise IndexError(f"index: {index!r} does not fit a tensor of shape {shape} ({e})") from None
-    return normalized
+    return tuple(backend.asarray(i) if isinstance(i, np.ndarray) else i for i in normalized)

@@ -1,12 +1,47 @@
-"""Where arrays live and who computes the hot paths, by device name."""
+"""Where arrays live and who computes the hot paths, by device name.
+
+"cpu"     numpy arrays, the readable numpy reference (always there)
+"interp"  numpy arrays, the Triton kernels through Triton's CPU interpreter (needs triton, torch)
+"cuda"    cupy arrays on an NVIDIA GPU, the compiled Triton kernels (needs cupy, triton, torch, a GPU)
+
+Backends are built on first use, so importing the package never imports triton.
+"""
 from .numpy import NumpyBackend
 
-_BACKENDS = {"cpu": NumpyBackend()}
+
+
+def _interp():
+    from .interp import InterpBackend
+    return InterpBackend()
+
+
+def _cuda():
+    from .cupy import CupyBackend
+    return CupyBackend()
+
+
+_FACTORIES = {"cpu": NumpyBackend, "interp": _interp, "cuda": _cuda}
+_built = {}
 
 
 def get_backend(device):
-    """The backend object for `device` ("cpu"), or a ValueError naming the known devices."""
-    if isinstance(device, str) and device in _BACKENDS:
-        return _BACKENDS[device]
-    known = ", ".join(repr(name) for name in _BACKENDS)
-    raise ValueError(f"unknown device {device!r}: this build knows {known}")
+    """The backend for `device`; ValueError for an unknown name, RuntimeError (saying what
+    to install) for a known device this machine cannot provide."""
+    if not isinstance(device, str) or device not in _FACTORIES:
+        known = ", ".join(repr(name) for name in _FACTORIES)
+        raise ValueError(f"unknown device {device!r}: choose one of {known}")
+    if device not in _built:
+        _built[device] = _FACTORIES[device]()
+    return _built[device]
+
+
+def available_devices():
+    """The devices this machine can use now, in the order cpu, interp, cuda."""
+    usable = []
+    for name in _FACTORIES:
+        try:
+            get_backend(name)
+            usable.append(name)
+        except RuntimeError:
+            pass
+    return usable

@@ -8,9 +8,12 @@ attribute path with dots, as torch's do:
     self.blocks = [Block(), Block()]    ->  "blocks.0.attn.qkv.weight", "blocks.1.attn.qkv.weight"
     self.heads = {"lm": Linear(4, 2)}   ->  "heads.lm.weight", "heads.lm.bias"
 
-There is nothing to register: assigning is enough. A parameter reached along two
-paths (shared, or tied weights) is one parameter: `parameters()` yields it once, under
-the first name, while `state_dict()` lists it under every name, as torch does.
+There is nothing to register: assigning is enough. Other attributes (numbers, plain
+Tensors, arrays) are not part of the model's state: they are neither saved nor moved.
+A parameter reached along two paths (shared, or tied weights) is one parameter:
+`parameters()` yields it once, under the first name, while `state_dict()` lists it
+under every name, as torch does. Torch lists a module's own parameters before its
+children's; here the order is that of the attributes (the names are the same).
 """
 from collections import namedtuple
 
@@ -240,8 +243,8 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = [f"({name}): " + repr(module).replace("\n", "\n  ") for name, module in self.named_children()]
-        if not lines:
+        children = [f"({name}): " + repr(module).replace("\n", "\n  ") for name, module in self.named_children()]
+        if not children:
             return f"{type(self).__name__}({self.extra_repr()})"
-        head = f"{type(self).__name__}({self.extra_repr()}" if self.extra_repr() else f"{type(self).__name__}("
-        return head + "\n  " + "\n  ".join(lines) + "\n)"
+        lines = ([self.extra_repr()] if self.extra_repr() else []) + children
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"

@@ -119,7 +119,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx, grad):
         (cond,) = ctx.saved_tensors
-        zero = np.zeros((), grad.dtype)
+        zero = ctx.xp.zeros((), grad.dtype)
         return _grads(ctx, lambda: np.where(cond, grad, zero), lambda: np.where(cond, zero, grad))
 
 
@@ -208,12 +208,12 @@ class Clip(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        inside = np.ones(x.shape, bool)
+        inside = ctx.xp.ones(x.shape, bool)
         if ctx.lo is not None:
             inside &= x >= ctx.lo
         if ctx.hi is not None:
             inside &= x <= ctx.hi
-        return np.where(inside, grad, np.zeros((), grad.dtype))
+        return np.where(inside, grad, ctx.xp.zeros((), grad.dtype))
 
 
 class Cast(Function):

@@ -14,6 +14,6 @@ class Embedding(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        dweight = np.zeros(ctx.shape, grad.dtype)
+        dweight = ctx.xp.zeros(ctx.shape, grad.dtype)
         np.add.at(dweight, ctx.indices, grad)
         return dweight

@@ -13,12 +13,12 @@ def reduce_loss(losses, reduction, count=None):
     """Apply `reduction` to an array of losses ("mean" divides by `count`, default its size)."""
     if reduction == "none":
         return losses
-    total = losses.sum(dtype=np.float32 if losses.dtype == np.float16 else None)
+    total = losses.sum(dtype=np.float32 if losses.dtype == np.float16 else None, keepdims=True)
     if reduction == "sum":
-        return np.asarray(total, losses.dtype)
+        return total.reshape(()).astype(losses.dtype)
     count = losses.size if count is None else count
     with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is nan, as torch
-        return np.asarray(total / count, losses.dtype)
+        return (total / count).reshape(()).astype(losses.dtype)
 
 
 def per_term_grad(grad, shape, reduction, count=None):

@@ -65,7 +65,7 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        dx = np.zeros(ctx.shape, grad.dtype)
+        dx = ctx.xp.zeros(ctx.shape, grad.dtype)
         if ctx.advanced:
             np.add.at(dx, ctx.index, grad)
         else:
@@ -98,3 +98,16 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, grad):
         return tuple(np.moveaxis(grad, ctx.axis, 0))
+
+
+class ToDevice(Function):
+    """out = x on another device (same values);  dx = g moved back to x's device."""
+
+    @staticmethod
+    def forward(ctx, x, target):
+        ctx.output_backend = target
+        return target.asarray(ctx.backend.to_numpy(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.backend.asarray(ctx.output_backend.to_numpy(grad))

@@ -32,7 +32,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        return np.asarray(x.sum(axis=axes, keepdims=keepdim, dtype=_accumulator(x.dtype))).astype(
+        return ctx.xp.asarray(x.sum(axis=axes, keepdims=keepdim, dtype=_accumulator(x.dtype))).astype(
             x.dtype if x.dtype.kind == "f" else np.int64, copy=False)
 
     @staticmethod
@@ -46,7 +46,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        return np.asarray(x.mean(axis=axes, keepdims=keepdim, dtype=_accumulator(x.dtype))).astype(
+        return ctx.xp.asarray(x.mean(axis=axes, keepdims=keepdim, dtype=_accumulator(x.dtype))).astype(
             x.dtype, copy=False)
 
     @staticmethod
@@ -89,7 +89,7 @@ class Var(Function):
         ctx.divisor = max(_count(x.shape, axes) - correction, 0)
         total = (centered * centered).sum(axis=axes, keepdims=keepdim, dtype=acc)
         with np.errstate(divide="ignore", invalid="ignore"):  # N <= correction gives nan/inf, as torch
-            return np.asarray(total / ctx.divisor).astype(x.dtype)
+            return ctx.xp.asarray(total / ctx.divisor).astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,0 +1,522 @@
+"""Optimizers, learning-rate schedules and gradient clipping, with torch.optim's semantics.
+
+An optimizer holds a list of parameters (tensors) and, per parameter, a little
+state: a step count and the running averages its rule keeps. `step()` reads each
+parameter's `.grad` and updates `.data` in place, in the parameter's own dtype;
+the update works on plain arrays, so no graph is recorded. A parameter whose grad
+is None is skipped and its step count does not advance, as in torch.
+
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    sched = optim.CosineAnnealingLR(opt, T_max=1000)
+    for batch in data:
+        opt.zero_grad()
+        loss_fn(model, batch).backward()
+        optim.clip_grad_norm_(model.parameters(), max_norm=1.0)
+        opt.step()
+        sched.step()
+
+Checkpoints. `opt.state_dict()` is a flat dict of Python numbers and numpy arrays
+(so it can be written as safetensors, whose entries must be named arrays):
+
+    "num_params"            how many parameters the optimizer holds
+    "lr", "momentum", ...   the hyperparameters (each class's `hyperparameters`)
+    "state.<i>.step"        how many updates parameter i has received
+    "state.<i>.<buffer>"    parameter i's running averages, e.g. "state.0.exp_avg"
+
+Parameter i is the i-th tensor passed to the constructor; a parameter that never
+had a gradient has no "state.<i>.*" entries. Numbers may come back as 0-d arrays
+(as from a safetensors file); `load_state_dict` accepts either. Schedules keep
+their own small `state_dict()` of numbers in the same style.
+"""
+import math
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+def _check_params(params):
+    """The parameters as a list, or an error saying what is wrong with them."""
+    if isinstance(params, Tensor):
+        raise TypeError("params must be an iterable of Tensors (e.g. model.parameters()), "
+                        "not a single Tensor: wrap it in a list")
+    params = list(params)
+    if not params:
+        raise ValueError("optimizer got an empty parameter list")
+    for i, p in enumerate(params):
+        if not isinstance(p, Tensor):
+            raise TypeError(f"parameter {i} is a {type(p).__name__}, not a Tensor")
+        if p.dtype.kind != "f":
+            raise TypeError(f"parameter {i} has dtype {p.dtype}; only floating-point tensors can be optimized")
+        if not p.is_leaf:
+            raise ValueError(f"can't optimize a non-leaf Tensor: parameter {i} was computed from other "
+                             "tensors; pass the leaves, or a .detach()ed copy with requires_grad=True")
+    if len({id(p) for p in params}) != len(params):
+        raise ValueError("a parameter appears more than once in params; it would be updated twice per step")
+    return params
+
+
+def _non_negative(name, value):
+    """float(value), or a ValueError when it is negative or NaN (torch's `not 0.0 <= value`)."""
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {name} value: {value} (must be >= 0)")
+    return float(value)
+
+
+def _beta(index, value):
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"Invalid beta parameter at index {index}: {value} (must be in [0, 1))")
+    return float(value)
+
+
+def _read_numbers(obj, state_dict, names, what):
+    """{name: state_dict[name]} converted to the type of obj.<name>; a ValueError names missing keys."""
+    missing = [name for name in names if name not in state_dict]
+    if missing:
+        raise ValueError(f"{what}.load_state_dict: missing keys {missing} "
+                         "(was this state saved by a different kind of optimizer or schedule?)")
+    return {name: type(getattr(obj, name))(state_dict[name]) for name in names}
+
+
+class Optimizer:
+    """Base class: the parameter list, the per-parameter state, step/zero_grad/state_dict.
+
+    A subclass lists its `hyperparameters` (attribute names, stored in the state
+    dict), the names of its per-parameter buffers (`_buffer_names`), and its rule
+    (`_update`, given the parameter, its gradient array and its state).
+    """
+
+    hyperparameters = ("lr",)
+
+    def __init__(self, params):
+        self.params = _check_params(params)
+        self.state = {}  # parameter index -> {"step": int, buffer name: array}
+
+    def zero_grad(self):
+        """Forget every parameter's gradient (set it to None, as torch does by default)."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        """Update every parameter that has a gradient, in place."""
+        with_grad = [(i, p) for i, p in enumerate(self.params) if p.grad is not None]
+        for i, p in with_grad:  # check them all first, so that a bad grad leaves every parameter as it was
+            if tuple(p.grad.shape) != p.shape:
+                raise ValueError(f"{type(self).__name__}.step: parameter {i} has shape {p.shape} "
+                                 f"but its grad has shape {tuple(p.grad.shape)}")
+        for i, p in with_grad:
+            state = self.state.get(i)
+            if state is None:
+                state = self.state[i] = {"step": 0, **self._init_state(p)}
+            state["step"] += 1
+            self._update(p, p.grad.data.astype(p.dtype, copy=False), state)
+
+    def _update(self, p, grad, state):
+        raise NotImplementedError  # abstract
+
+    def _buffer_names(self, hyper):
+        """Names of the arrays kept per parameter under the hyperparameters `hyper`."""
+        return ()
+
+    def _hyper(self):
+        return {name: getattr(self, name) for name in self.hyperparameters}
+
+    def _init_state(self, p):
+        """Fresh buffers for parameter `p`: zeros of its shape and dtype, on its device."""
+        xp = p._backend.xp
+        return {name: xp.zeros_like(p.data) for name in self._buffer_names(self._hyper())}
+
+    def state_dict(self):
+        """The hyperparameters and per-parameter state, as copies (layout in the module docstring)."""
+        out = {"num_params": len(self.params), **self._hyper()}
+        for i, state in sorted(self.state.items()):
+            backend = self.params[i]._backend
+            for name, value in state.items():
+                out[f"state.{i}.{name}"] = value if name == "step" else np.array(backend.to_numpy(value))
+        return out
+
+    def load_state_dict(self, state_dict):
+        """Restore hyperparameters and state saved by `state_dict()` (copies them in).
+
+        The parameters must be the same in number and shapes; otherwise a ValueError
+        lists every mismatch and nothing is changed. Buffers are cast to each
+        parameter's dtype, as torch does.
+        """
+        what = type(self).__name__
+        if "num_params" not in state_dict:
+            raise ValueError(f"{what}.load_state_dict: missing key 'num_params' (is this an optimizer state dict?)")
+        if int(state_dict["num_params"]) != len(self.params):
+            raise ValueError(f"{what}.load_state_dict: the state is for {int(state_dict['num_params'])} "
+                             f"parameters, this optimizer has {len(self.params)}")
+        hyper = _read_numbers(self, state_dict, self.hyperparameters, what)
+        state, problems = self._read_state(state_dict, ("step",) + tuple(self._buffer_names(hyper)))
+        if problems:
+            raise ValueError(f"{what}.load_state_dict: " + "; ".join(problems))
+        for name, value in hyper.items():
+            setattr(self, name, value)
+        self.state = state
+
+    def _read_state(self, state_dict, names):
+        """The "state.<i>.<name>" entries as {i: {name: value}} on the parameters' devices, and
+        a list of what is wrong with the state dict (unexpected or missing keys, wrong shapes)."""
+        grouped, problems = {}, []
+        for key, value in state_dict.items():
+            if key == "num_params" or key in self.hyperparameters:
+                continue
+            kind, _, rest = key.partition(".")
+            index, _, name = rest.partition(".")
+            if kind == "state" and index.isdigit() and int(index) < len(self.params) and name in names:
+                grouped.setdefault(int(index), {})[name] = value
+            else:
+                problems.append(f"unexpected key {key!r}")
+        state = {}
+        for i, saved in sorted(grouped.items()):
+            missing = [f"state.{i}.{name}" for name in names if name not in saved]
+            if missing:
+                problems.append(f"missing keys {missing}")
+                continue
+            p = self.params[i]
+            state[i] = {"step": int(saved["step"])}
+            for name in names[1:]:
+                array = np.asarray(saved[name])
+                if array.shape != p.shape:
+                    problems.append(f"state.{i}.{name} has shape {array.shape} but parameter {i} "
+                                    f"has shape {p.shape}")
+                    continue
+                state[i][name] = p._backend.asarray(np.array(array, dtype=p.dtype))
+        return state, problems
+
+
+class GD(Optimizer):
+    """Plain gradient descent:  p <- p - lr * g."""
+
+    def __init__(self, params, lr):
+        self.lr = _non_negative("learning rate", lr)
+        super().__init__(params)
+
+    def _update(self, p, grad, state):
+        param = p.data
+        param -= self.lr * grad
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with momentum, torch's rule:
+
+        g <- g + weight_decay * p
+        b <- g                                on the parameter's first step
+        b <- momentum * b + (1 - dampening) * g   afterwards
+        g <- g + momentum * b  (nesterov)   or   g <- b
+        p <- p - lr * g
+
+    With momentum = 0 this is plain gradient descent on g (no buffer is kept).
+    Nesterov needs momentum > 0 and dampening = 0.
+    """
+
+    hyperparameters = ("lr", "momentum", "dampening", "nesterov", "weight_decay")
+
+    def __init__(self, params, lr, momentum=0, dampening=0, nesterov=False, weight_decay=0):
+        self.lr = _non_negative("learning rate", lr)
+        self.momentum = _non_negative("momentum", momentum)
+        self.dampening = float(dampening)
+        self.nesterov = bool(nesterov)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params)
+
+    def _buffer_names(self, hyper):
+        return ("momentum_buffer",) if hyper["momentum"] else ()
+
+    def _update(self, p, grad, state):
+        param = p.data
+        if self.weight_decay:
+            grad = grad + self.weight_decay * param
+        if self.momentum:
+            buf = state["momentum_buffer"]
+            if state["step"] == 1:
+                buf[...] = grad
+            else:
+                buf *= self.momentum
+                buf += (1 - self.dampening) * grad
+            grad = grad + self.momentum * buf if self.nesterov else buf
+        param -= self.lr * grad
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), torch's rule, with L2 weight decay folded into the gradient:
+
+        g <- g + weight_decay * p
+        m <- beta1 * m + (1 - beta1) * g           v <- beta2 * v + (1 - beta2) * g^2
+        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    t counts this parameter's updates. The update runs as one fused in-place call,
+    `backend.adam_step`, which the GPU backends implement as a single kernel.
+    """
+
+    hyperparameters = ("lr", "beta1", "beta2", "eps", "weight_decay")
+    decoupled = False  # AdamW decays the weights directly instead of through g
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
+        self.lr = _non_negative("learning rate", lr)
+        self.eps = _non_negative("epsilon", eps)
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), not {betas!r}")
+        self.beta1, self.beta2 = _beta(0, betas[0]), _beta(1, betas[1])
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        super().__init__(params)
+
+    def _buffer_names(self, hyper):
+        return ("exp_avg", "exp_avg_sq")
+
+    def _update(self, p, grad, state):
+        p._backend.adam_step(p.data, grad, state["exp_avg"], state["exp_avg_sq"],
+                             lr=self.lr, beta1=self.beta1, beta2=self.beta2, eps=self.eps,
+                             weight_decay=self.weight_decay, step=state["step"], decoupled=self.decoupled)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter), torch's rule:
+
+        p <- p * (1 - lr * weight_decay)
+        m <- beta1 * m + (1 - beta1) * g           v <- beta2 * v + (1 - beta2) * g^2
+        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+    """
+
+    decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton), torch's rule:
+
+        g <- g + weight_decay * p
+        s <- alpha * s + (1 - alpha) * g^2
+        centered:  a <- alpha * a + (1 - alpha) * g,   d = sqrt(s - a^2) + eps
+        otherwise:                                     d = sqrt(s) + eps
+        momentum > 0:  b <- momentum * b + g / d,   p <- p - lr * b
+        otherwise:                                  p <- p - lr * g / d
+    """
+
+    hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False):
+        self.lr = _non_negative("learning rate", lr)
+        self.alpha = _non_negative("alpha", alpha)
+        self.eps = _non_negative("epsilon", eps)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.momentum = _non_negative("momentum", momentum)
+        self.centered = bool(centered)
+        super().__init__(params)
+
+    def _buffer_names(self, hyper):
+        return (("square_avg",) + (("momentum_buffer",) if hyper["momentum"] > 0 else ())
+                + (("grad_avg",) if hyper["centered"] else ()))
+
+    def _update(self, p, grad, state):
+        xp, param = p._backend.xp, p.data
+        if self.weight_decay:
+            grad = grad + self.weight_decay * param
+        square_avg = state["square_avg"]
+        square_avg *= self.alpha
+        square_avg += (1 - self.alpha) * grad * grad
+        if self.centered:
+            grad_avg = state["grad_avg"]
+            grad_avg += (grad - grad_avg) * (1 - self.alpha)
+            denom = xp.sqrt(square_avg - grad_avg * grad_avg)
+        else:
+            denom = xp.sqrt(square_avg)
+        denom += self.eps
+        if self.momentum > 0:
+            buf = state["momentum_buffer"]
+            buf *= self.momentum
+            buf += grad / denom
+            param -= self.lr * buf
+        else:
+            param -= self.lr * (grad / denom)
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al.), torch's rule, with t this parameter's update count:
+
+        g <- g + weight_decay * p
+        lr_t = lr / (1 + (t - 1) * lr_decay)
+        s <- s + g^2                 (s starts at initial_accumulator_value)
+        p <- p - lr_t * g / (sqrt(s) + eps)
+    """
+
+    hyperparameters = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10):
+        self.lr = _non_negative("learning rate", lr)
+        self.lr_decay = _non_negative("lr_decay", lr_decay)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.initial_accumulator_value = _non_negative("initial_accumulator_value", initial_accumulator_value)
+        self.eps = _non_negative("epsilon", eps)
+        super().__init__(params)
+
+    def _buffer_names(self, hyper):
+        return ("sum",)
+
+    def _init_state(self, p):
+        return {"sum": p._backend.xp.full_like(p.data, self.initial_accumulator_value)}
+
+    def _update(self, p, grad, state):
+        xp, param = p._backend.xp, p.data
+        if self.weight_decay:
+            grad = grad + self.weight_decay * param
+        lr_t = self.lr / (1 + (state["step"] - 1) * self.lr_decay)
+        total = state["sum"]
+        total += grad * grad
+        param -= lr_t * (grad / (xp.sqrt(total) + self.eps))
+
+
+# ---- learning-rate schedules --------------------------------------------------------------
+
+class LRScheduler:
+    """Base class: sets `optimizer.lr = lr_at(t)` at t = 0 (on construction) and at each `step()`.
+
+    Each schedule is a closed form in t = `last_epoch`, the number of `step()` calls,
+    and `base_lr`, the optimizer's lr when the schedule was made. It agrees with
+    torch.optim.lr_scheduler's values (torch computes them recursively, so the
+    two differ by rounding only) as long as nothing else changes the lr.
+    """
+
+    hyperparameters = ()
+
+    def __init__(self, optimizer):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__}: {type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.last_epoch = 0
+        self._set_lr()
+
+    def lr_at(self, t):
+        raise NotImplementedError  # abstract
+
+    def step(self):
+        """Advance one step (call it after `optimizer.step()`) and set the optimizer's lr."""
+        self.last_epoch += 1
+        self._set_lr()
+
+    def _set_lr(self):
+        self.last_lr = float(self.lr_at(self.last_epoch))
+        self.optimizer.lr = self.last_lr
+
+    def get_last_lr(self):
+        """The lr this schedule set last, as a float (torch returns a list, one per param group)."""
+        return self.last_lr
+
+    def state_dict(self):
+        """{"last_epoch", "base_lr", "last_lr", and the schedule's hyperparameters}: Python numbers."""
+        names = ("last_epoch", "base_lr", "last_lr") + self.hyperparameters
+        return {name: getattr(self, name) for name in names}
+
+    def load_state_dict(self, state_dict):
+        """Restore the position in the schedule (the optimizer's lr comes from its own state dict)."""
+        names = ("last_epoch", "base_lr", "last_lr") + self.hyperparameters
+        for name, value in _read_numbers(self, state_dict, names, type(self).__name__).items():
+            setattr(self, name, value)
+
+
+def _positive_int(name, value):
+    if int(value) != value or value < 1:
+        raise ValueError(f"{name} must be a positive integer, not {value!r}")
+    return int(value)
+
+
+class StepLR(LRScheduler):
+    """lr_t = base_lr * gamma ** floor(t / step_size): decay by gamma every step_size steps."""
+
+    hyperparameters = ("step_size", "gamma")
+
+    def __init__(self, optimizer, step_size, gamma=0.1):
+        self.step_size = _positive_int("StepLR: step_size", step_size)
+        self.gamma = float(gamma)
+        super().__init__(optimizer)
+
+    def lr_at(self, t):
+        return self.base_lr * self.gamma ** (t // self.step_size)
+
+
+class CosineAnnealingLR(LRScheduler):
+    """lr_t = eta_min + (base_lr - eta_min) * (1 + cos(pi * t / T_max)) / 2.
+
+    The lr falls from base_lr to eta_min over T_max steps; past T_max it follows
+    the same cosine back up (period 2 T_max), as torch's CosineAnnealingLR does.
+    """
+
+    hyperparameters = ("T_max", "eta_min")
+
+    def __init__(self, optimizer, T_max, eta_min=0):
+        self.T_max = _positive_int("CosineAnnealingLR: T_max", T_max)
+        self.eta_min = float(eta_min)
+        super().__init__(optimizer)
+
+    def lr_at(self, t):
+        return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * t / self.T_max)) / 2
+
+
+class LinearWarmup(LRScheduler):
+    """lr_t = base_lr * min(1, (t + 1) / warmup_steps): a linear ramp reaching base_lr at t = warmup_steps - 1.
+
+    This is torch's LinearLR(optimizer, start_factor=1/warmup_steps, end_factor=1.0,
+    total_iters=warmup_steps - 1); the first step already uses base_lr / warmup_steps
+    (never 0, which would waste a step).
+    """
+
+    hyperparameters = ("warmup_steps",)
+
+    def __init__(self, optimizer, warmup_steps):
+        self.warmup_steps = _positive_int("LinearWarmup: warmup_steps", warmup_steps)
+        super().__init__(optimizer)
+
+    def lr_at(self, t):
+        return self.base_lr * min(1.0, (t + 1) / self.warmup_steps)
+
+
+# ---- gradient clipping ----------------------------------------------------------------------
+
+def _vector_norm(array, norm_type, xp):
+    """||x||_p = (sum |x_i|^p)^(1/p) over all elements; max |x_i| for p = inf.
+
+    fp16 gradients are accumulated in fp32."""
+    x = xp.abs(array.astype(np.promote_types(array.dtype, np.float32), copy=False))
+    if x.size == 0:
+        return 0.0
+    if norm_type == math.inf:
+        return float(x.max())
+    if norm_type == 2.0:
+        return float(xp.sqrt((x * x).sum()))
+    return float((x ** norm_type).sum() ** (1.0 / norm_type))
+
+
+def clip_grad_norm_(params, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale the gradients in place so that their joint norm is at most `max_norm`; return that norm.
+
+        total = || (||g_1||_p, ||g_2||_p, ...) ||_p     (the p-norm of all gradients as one vector)
+        g_i <- g_i * min(1, max_norm / (total + 1e-6))
+
+    as torch.nn.utils.clip_grad_norm_. `params` is a Tensor or an iterable of them;
+    parameters without a gradient are ignored. `norm_type` is p > 0 or inf. With
+    `error_if_nonfinite`, a NaN or infinite total raises instead of scaling.
+    """
+    params = [params] if isinstance(params, Tensor) else list(params)
+    norm_type = float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be > 0 or inf, not {norm_type}")
+    max_norm = _non_negative("max_norm", max_norm)
+    grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        return 0.0
+    norms = np.array([_vector_norm(g.data, norm_type, g._backend.xp) for g in grads])
+    total = _vector_norm(norms, norm_type, np)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is "
+                           f"{total}; pass error_if_nonfinite=False to clip anyway")
+    coef = min(max_norm / (total + 1e-6), 1.0)  # min() keeps a NaN total's NaN, as torch's clamp
+    for g in grads:
+        g.data *= coef
+    return total
