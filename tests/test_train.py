@@ -9,7 +9,7 @@ import tinygrad_lite as tg
 from tinygrad_lite import data
 from tinygrad_lite.cli import main
 from tinygrad_lite.serialization import load
-from tinygrad_lite.train import attention_map, greedy_answers
+from tinygrad_lite.train import attention_maps, greedy_answers
 
 pytest.importorskip("tqdm", reason="the progress bar: pip install 'tinygrad_lite[examples]'")
 pytest.importorskip("matplotlib", reason="the plots: pip install 'tinygrad_lite[examples]'")
@@ -102,6 +102,11 @@ def test_resuming_with_a_changed_setting_is_refused(tmp_path, capsys):
     assert "resuming continues the saved run" in capsys.readouterr().out
 
 
+def test_an_unknown_device_is_reported(tmp_path, capsys):
+    assert train("mlp", "--device", "tpu", "--out", tmp_path) == 2
+    assert "unknown device 'tpu'" in capsys.readouterr().out
+
+
 def test_bad_text_settings_are_reported(tmp_path, capsys):
     assert train("transformer", "--task", "text", "--out", tmp_path, "--no-progress") == 2
     assert "needs text=PATH" in capsys.readouterr().out
@@ -125,9 +130,9 @@ def test_greedy_answers_are_the_argmax_at_every_position_they_fill():
     np.testing.assert_array_equal(logits[:, 3:].argmax(axis=-1), answers)
 
 
-def test_attention_map_is_causal_and_each_row_sums_to_one():
+def test_attention_maps_are_causal_and_each_row_sums_to_one():
     model = _tiny_model()
-    weights = attention_map(model, [1, 2, 3, 10, 1, 2], layer=1, head=1)
-    assert weights.shape == (6, 6)
-    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-5)
-    assert np.all(np.triu(weights, k=1) == 0)
+    maps = attention_maps(model, [1, 2, 3, 10, 1, 2])
+    assert maps.shape == (2, 2, 6, 6)  # layers, heads, queries, keys
+    np.testing.assert_allclose(maps.sum(axis=-1), 1.0, rtol=1e-5)
+    assert np.all(np.triu(maps, k=1) == 0)

@@ -20,15 +20,22 @@ def _check(args):
 
 def _train(args):
     from tinygrad_lite import train
+    from tinygrad_lite.backend import get_backend
 
+    try:
+        get_backend(args.device)
+    except (ValueError, RuntimeError) as e:  # an unknown device, or one this machine lacks
+        print(f"train {args.job}: {e}")
+        return 2
     job = {"mlp": train.train_mlp, "transformer": train.train_transformer}[args.job]
     settings = {name: getattr(args, name) for name in _TRAIN_SETTINGS[args.job]}
     out = args.out
     if out is None:
         out = os.path.dirname(args.resume) if args.resume else os.path.join("runs", args.job)
     try:
-        metrics = job(out=out, device=args.device, resume=args.resume, stop_after=args.stop_after,
-                      progress=not args.no_progress, **settings)
+        with train.blas_threads(args.threads or None):
+            metrics = job(out=out, device=args.device, resume=args.resume, stop_after=args.stop_after,
+                          progress=not args.no_progress, **settings)
     except (ImportError, ValueError, FileNotFoundError) as e:
         print(f"train {args.job}: {e}")
         return 2
@@ -51,12 +58,12 @@ _TRAIN_SETTINGS = {
 def _add_train(commands):
     train = commands.add_parser("train", help="train an example model; writes metrics, a checkpoint and plots")
     jobs = train.add_subparsers(dest="job", required=True)
-    mlp = jobs.add_parser("mlp", help="an MLP on the 8x8 handwritten digits (default: 30 epochs, >= 97%% test accuracy)")
+    mlp = jobs.add_parser("mlp", help="an MLP on the 8x8 handwritten digits")
     transformer = jobs.add_parser("transformer", help="a decoder-only transformer on a digit task or a text file")
     for parser in (mlp, transformer):
         parser.add_argument("--device", default="cpu", help="cpu (default), interp or cuda")
         parser.add_argument("--out", metavar="DIR", help=f"output folder (default: runs/{parser.prog.split()[-1]}, "
-                                                         "or the checkpoint's folder when resuming)")
+                            "or the checkpoint's folder when resuming)")
         parser.add_argument("--steps", type=int, help="optimizer steps in the whole run")
         parser.add_argument("--batch-size", type=int)
         parser.add_argument("--lr", type=float, help="peak learning rate (AdamW, cosine schedule)")
@@ -68,6 +75,9 @@ def _add_train(commands):
         parser.add_argument("--stop-after", type=int, metavar="STEP",
                             help="stop after STEP steps and write a checkpoint to resume from later")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--threads", type=int, default=1, metavar="N",
+                            help="BLAS threads for numpy's matmul (default 1: these matrices are small, and "
+                                 "spare threads only contend; 0 lets the BLAS library choose)")
         parser.set_defaults(handler=_train)
     mlp.add_argument("--epochs", type=int, help="passes over the training set (default 30; --steps overrides)")
     mlp.add_argument("--hidden", type=int, help="width of the two hidden layers (default 128)")

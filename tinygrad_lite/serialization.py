@@ -138,7 +138,8 @@ def _read(path):
         try:
             dtypes.check(array.dtype)
         except TypeError:
-            raise ValueError(f"load: {path!r} holds {name!r} as {array.dtype}, which a Tensor cannot hold") from None
+            raise ValueError(f"load: {path!r} holds {name!r} as {array.dtype}, "
+                             "which a Tensor cannot hold") from None
     return {name: arrays[name] for name in sorted(arrays)}, metadata
 
 
@@ -183,7 +184,8 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, step=0, extra=N
     try:
         metadata = {"tinygrad_lite": json.dumps(header)}
     except TypeError as e:
-        raise TypeError(f"save_checkpoint: extra and the scheduler state must be JSON-serializable ({e})") from None
+        raise TypeError(f"save_checkpoint: extra and the scheduler state must be "
+                        f"JSON-serializable ({e})") from None
     _write_atomically(path, _serialize(_arrays_of(arrays, "save_checkpoint"), metadata))
 
 

@@ -15,6 +15,7 @@ checkpoint sees the same batches as one that never stopped, and ends with
 bit-identical weights. Every job uses AdamW with a cosine schedule over all its
 steps and clips the gradient norm at 1.
 """
+from contextlib import contextmanager
 import json
 import math
 import os
@@ -22,8 +23,7 @@ import time
 
 import numpy as np
 
-from . import data, optim
-from . import nn
+from . import data, nn, optim
 from .autograd import no_grad
 from .nn import functional as F
 from .rng import manual_seed
@@ -87,7 +87,7 @@ def train_mlp(out="runs/mlp", device="cpu", resume=None, stop_after=None, progre
         "test_loss": _loss(model, X_test, y_test, device),
         "train_accuracy": _accuracy(model, X_train, y_train, device),
     }
-    return run.finish(metrics, accuracy_name="test_accuracy")
+    return run.finish(metrics, "test accuracy", title="MLP on the 8x8 digits")
 
 
 def _accuracy(model, X, y, device):
@@ -149,7 +149,7 @@ def train_transformer(out="runs/transformer", device="cpu", resume=None, stop_af
             eval_every=max(1, s["steps"] // _EVALUATIONS), stop_after=stop_after, progress=progress)
     metrics = task.evaluate(model, device, quick=False)
     _plot_attention(model, task.sample(), task.token_labels, device, os.path.join(out, "attention.png"))
-    return run.finish(metrics, accuracy_name="test_accuracy")
+    return run.finish(metrics, task.accuracy_label, title=f"transformer: {task.title}")
 
 
 class _DigitTask:
@@ -160,9 +160,12 @@ class _DigitTask:
         self.vocab_size = data.DIGIT_VOCAB_SIZE
         self.max_len = 2 * s["length"]
         self.test = data.digit_task(s["task"], s["eval_size"], s["length"], seed=[s["seed"], 1])
+        self.title = f"{s['task']} {s['length']} digits"
+        self.accuracy_label = "exact-answer accuracy (greedy)"
 
     def batch(self, step):
-        return data.digit_task(self.s["task"], self.s["batch_size"], self.s["length"], seed=[self.s["seed"], 0, step])
+        s = self.s
+        return data.digit_task(s["task"], s["batch_size"], s["length"], seed=[s["seed"], 0, step])
 
     def evaluate(self, model, device, quick):
         """Exact-sequence and per-digit accuracy of greedy answers, and the teacher-forced loss.
@@ -220,6 +223,8 @@ class _TextTask:
         self.max_len = s["block_size"]
         n_val = max(1, s["eval_size"] // 10)
         self.val = self.val_text.random_windows(n_val, s["block_size"], seed=[s["seed"], 1])
+        self.title = f"characters of {os.path.basename(s['text'])}"
+        self.accuracy_label = "next-character accuracy"
 
     def batch(self, step):
         return self.train_text.random_windows(self.s["batch_size"], self.s["block_size"],
@@ -262,20 +267,20 @@ def sample_tokens(model, prompts, n_tokens, temperature, rng, device="cpu"):
     return sequence
 
 
-def attention_map(model, ids, layer=-1, head=0, device="cpu"):
-    """The (T, T) attention probabilities of `head` in block `layer` for one sequence of ids:
-    row i is how much position i attends to each position 0..i."""
+def attention_maps(model, ids, device="cpu"):
+    """The attention probabilities of every head for one sequence of ids, shape
+    (n_layers, n_heads, T, T): [l, h, i] is how much position i attends to each of 0..i
+    in head h of block l."""
     model.eval()
+    maps = []
     with no_grad():
         ids = Tensor(np.asarray(ids, np.int64).reshape(1, -1), device=device)
-        h = model.tok_emb(ids) + model.pos_emb(np.arange(ids.shape[1]))
-        layer %= len(model.blocks)
-        for block in model.blocks[:layer]:
+        h = model.tok_emb(ids) + model.pos_emb(np.arange(ids.shape[1]))  # TransformerLM.forward's first step
+        for block in model.blocks:
+            maps.append(block.attn(block.ln1(h), need_weights=True)[1].numpy()[0])
             h = block(h)
-        block = model.blocks[layer]
-        _, weights = block.attn(block.ln1(h), need_weights=True)
     model.train()
-    return weights.numpy()[0, head]
+    return np.stack(maps)
 
 
 # ---- what every job shares -----------------------------------------------------------------
@@ -315,7 +320,8 @@ class _Run:
         self.history = {"step": [], "loss": [], "eval_step": [], "accuracy": []}
         if resume is not None:
             saved = load_checkpoint(resume, model, self.optimizer, self.schedule)
-            self.step, self.seconds, self.history = saved["step"], saved["extra"]["seconds"], saved["extra"]["history"]
+            self.step = saved["step"]
+            self.seconds, self.history = saved["extra"]["seconds"], saved["extra"]["history"]
         os.makedirs(self.out, exist_ok=True)
 
     def fit(self, loss_at, evaluate, eval_every, stop_after, progress):
@@ -349,8 +355,11 @@ class _Run:
                         extra={"job": self.job, "settings": self.settings, "history": self.history,
                                "seconds": self.seconds})
 
-    def finish(self, metrics, accuracy_name):
-        """Write metrics.json and curves.png; return the metrics."""
+    def finish(self, metrics, accuracy_label, title):
+        """Write metrics.json and curves.png; return the metrics.
+
+        Beside the job's own metrics: final_loss (the mean training loss of the last 10
+        steps) and seconds (time spent in the training loop, over every resumed part)."""
         last = self.history["loss"][-_FINAL_LOSS_STEPS:]
         metrics = {
             "job": self.job, **metrics,
@@ -360,8 +369,25 @@ class _Run:
         }
         with open(os.path.join(self.out, "metrics.json"), "w") as f:
             json.dump(metrics, f, indent=1)
-        _plot_curves(self.history, accuracy_name, f"train {self.job}", os.path.join(self.out, "curves.png"))
+        _plot_curves(self.history, accuracy_label, title, os.path.join(self.out, "curves.png"))
         return metrics
+
+
+@contextmanager
+def blas_threads(n):
+    """Inside the block, the BLAS library behind numpy's matmul (OpenBLAS, MKL) uses at most
+    `n` threads; None leaves its own choice.
+
+    These models multiply small matrices, where extra BLAS threads gain little; and
+    when a machine has more busy threads than cores (another job, pytest -n), BLAS
+    threads that spin while waiting for each other slow training down many times over.
+    """
+    if n is None:
+        yield
+        return
+    threadpoolctl = _require("threadpoolctl", "limiting the BLAS threads")
+    with threadpoolctl.threadpool_limits(limits=n, user_api="blas"):
+        yield
 
 
 # ---- plots ----------------------------------------------------------------------------------
@@ -373,14 +399,14 @@ def _pyplot():
     return plt
 
 
-def _plot_curves(history, accuracy_name, title, path):
+def _plot_curves(history, accuracy_label, title, path):
     """Training loss (log scale) per step, and the accuracy at each evaluation."""
     plt = _pyplot()
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
     ax_loss.plot(history["step"], history["loss"], linewidth=0.8)
     ax_loss.set(xlabel="step", ylabel="training loss", yscale="log", title="loss")
     ax_acc.plot(history["eval_step"], history["accuracy"], marker="o")
-    ax_acc.set(xlabel="step", ylabel=accuracy_name.replace("_", " "), ylim=(0, 1.02), title="accuracy")
+    ax_acc.set(xlabel="step", ylabel=accuracy_label, ylim=(0, 1.02), title="accuracy")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
     fig.suptitle(title)
@@ -389,20 +415,24 @@ def _plot_curves(history, accuracy_name, title, path):
     plt.close(fig)
 
 
-def _plot_attention(model, ids, labels_of, device, path, layer=-1, head=0):
-    """A heat map of one head's attention on one sequence: rows are queries, columns keys."""
+def _plot_attention(model, ids, labels_of, device, path):
+    """A heat map of one head's attention on one sequence (rows: queries, columns: keys).
+
+    The head shown is the sharpest: the one whose rows have the largest mean maximum,
+    i.e. that most often puts its weight on a single position.
+    """
     plt = _pyplot()
     ids = np.asarray(ids).reshape(-1)
-    weights = attention_map(model, ids, layer, head, device)
+    maps = attention_maps(model, ids, device)
+    layer, head = np.unravel_index(np.argmax(maps.max(axis=-1).mean(axis=-1)), maps.shape[:2])
     labels = labels_of(ids)
     size = max(4.0, 0.3 * len(ids))
     fig, ax = plt.subplots(figsize=(size + 1, size))
-    image = ax.imshow(weights, cmap="viridis", vmin=0.0, vmax=1.0)
+    image = ax.imshow(maps[layer, head], cmap="viridis", vmin=0.0, vmax=1.0)
     ax.set_xticks(range(len(ids)), labels, fontsize=7)
     ax.set_yticks(range(len(ids)), labels, fontsize=7)
-    block = layer % len(model.blocks)
     ax.set(xlabel="key (attended position)", ylabel="query position",
-           title=f"attention of block {block}, head {head}")
+           title=f"attention of block {layer}, head {head} (the sharpest head)")
     fig.colorbar(image, ax=ax, fraction=0.046)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
