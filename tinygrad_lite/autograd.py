@@ -158,11 +158,13 @@ def _as_tuple(grads):
     return grads if isinstance(grads, tuple) else (grads,)
 
 
-def backward(root, grad, retain_graph=False):
+def backward(root, grad, retain_graph=False, observer=None):
     """Accumulate d(root)/d(leaf) * grad into every leaf that requires grad.
 
     Walks the graph in reverse topological order so that a node's gradient is
     complete (every consumer has contributed) before it is passed on.
+    `observer(node, grad, input_grads)`, if given, sees every op's backward step
+    as it happens (`tinygrad_lite.viz.trace` narrates them).
     """
     from .tensor import Tensor
 
@@ -185,6 +187,8 @@ def backward(root, grad, retain_graph=False):
                 "Pass retain_graph=True to the first backward() if you need to call it twice."
             )
         input_grads = _as_tuple(ctx.function.backward(ctx, g))
+        if observer is not None:
+            observer(node, g, input_grads)
         if len(input_grads) != len(ctx.parents):
             raise RuntimeError(f"{ctx.function.__name__}.backward returned {len(input_grads)} "
                                f"gradients for {len(ctx.parents)} inputs")

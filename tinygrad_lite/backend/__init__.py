@@ -37,11 +37,12 @@ def get_backend(device):
 
 def available_devices():
     """The devices this machine can use now, in the order cpu, interp, cuda."""
-    usable = []
-    for name in _FACTORIES:
-        try:
-            get_backend(name)
-            usable.append(name)
-        except RuntimeError:
-            pass
-    return usable
+    return [name for name in _FACTORIES if _usable(name)]
+
+
+def _usable(name):
+    try:
+        get_backend(name)
+        return True
+    except RuntimeError:
+        return False
