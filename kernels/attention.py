@@ -71,6 +71,7 @@ from ._runtime import as_element_type, interpreting
 
 _DTYPES = (torch.float32, torch.float16, torch.bfloat16)
 _MAX_HEAD_DIM = 128
+_MAX_BATCH_HEADS = 65535  # CUDA's limit on a grid's second axis, which walks batch x heads
 _INTERPRETING = interpreting()
 
 
@@ -248,8 +249,8 @@ _TENSOR_CORE_TILES = {
 # float32 products ("ieee") run on the CUDA cores, whose operands take far more registers: small tiles.
 _CUDA_CORE_TILES = {
     "forward": {16: (32, 32, 4, 1), 32: (32, 32, 4, 1), 64: (32, 32, 4, 1), 128: (16, 32, 8, 1)},
-    "dkdv": {16: (32, 64, 8, 2), 32: (32, 64, 8, 2), 64: (32, 64, 8, 2), 128: (32, 32, 8, 1)},
-    "dq": {16: (64, 32, 8, 2), 32: (64, 32, 8, 2), 64: (64, 32, 8, 2), 128: (32, 32, 8, 1)},
+    "dkdv": {16: (32, 64, 8, 2), 32: (32, 64, 8, 2), 64: (32, 64, 8, 2), 128: (16, 32, 8, 1)},
+    "dq": {16: (64, 32, 8, 2), 32: (64, 32, 8, 2), 64: (64, 32, 8, 2), 128: (16, 32, 8, 1)},
 }
 # The interpreter gets small tiles of unequal sizes, so that short test sequences still span
 # several tiles and the causal diagonal cuts them unevenly.
@@ -284,6 +285,9 @@ def _flatten(op, q, k, v):
     if max(q.shape[-1], v.shape[-1]) > _MAX_HEAD_DIM:
         raise ValueError(f"{op}: head dims up to {_MAX_HEAD_DIM} are supported, got q {tuple(q.shape)}, "
                          f"v {tuple(v.shape)}")
+    if math.prod(q.shape[:-2]) > _MAX_BATCH_HEADS:
+        raise ValueError(f"{op}: at most {_MAX_BATCH_HEADS} batch x head rows per launch (the grid's second "
+                         f"axis), got {math.prod(q.shape[:-2])} from q {tuple(q.shape)}; split the batch")
     return [_rows(t) for t in (q, k, v)]
 
 

@@ -132,6 +132,9 @@ def test_bad_input_is_rejected_with_the_shapes():
         attention_forward(q, torch.zeros(3, 7, 16), torch.zeros(3, 7, 8), 1.0, False)
     with pytest.raises(ValueError, match="head dims up to 128"):
         attention_forward(torch.zeros(1, 2, 256), torch.zeros(1, 2, 256), torch.zeros(1, 2, 8), 1.0, False)
+    many = torch.zeros(65536, 1, 1)
+    with pytest.raises(ValueError, match="split the batch"):
+        attention_forward(many, many, many, 1.0, False)
     with pytest.raises(TypeError, match="share a dtype"):
         attention_forward(q.half(), k, v, 1.0, False)
     with pytest.raises(TypeError, match="float64"):

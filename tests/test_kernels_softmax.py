@@ -7,7 +7,7 @@ several chunks with a ragged last chunk.
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 pytest.importorskip("triton", reason="the Triton kernels need triton: pip install -e '.[kernels]'")

@@ -160,7 +160,7 @@ class Tensor:
     @staticmethod
     def full(shape, value, dtype=None, requires_grad=False, device="cpu"):
         """A tensor filled with `value` (its dtype follows the value, as for Tensor(value))."""
-        shape = _shape_arg((shape,) if not isinstance(shape, (int, np.integer)) else (shape,))
+        shape = _shape_arg((shape,))
         filled = np.full(shape, dtypes.to_array(value, dtype))
         return Tensor._make(filled, dtype, requires_grad, device)
 

@@ -419,12 +419,14 @@ def _plot_attention(model, ids, labels_of, device, path):
     """A heat map of one head's attention on one sequence (rows: queries, columns: keys).
 
     The head shown is the sharpest: the one whose rows have the largest mean maximum,
-    i.e. that most often puts its weight on a single position.
+    i.e. that most often puts its weight on a single position. Only the second half of
+    the rows count: early queries have few keys to choose from (the first only itself).
     """
     plt = _pyplot()
     ids = np.asarray(ids).reshape(-1)
     maps = attention_maps(model, ids, device)
-    layer, head = np.unravel_index(np.argmax(maps.max(axis=-1).mean(axis=-1)), maps.shape[:2])
+    late_rows = maps[:, :, len(ids) // 2:]
+    layer, head = np.unravel_index(np.argmax(late_rows.max(axis=-1).mean(axis=-1)), maps.shape[:2])
     labels = labels_of(ids)
     size = max(4.0, 0.3 * len(ids))
     fig, ax = plt.subplots(figsize=(size + 1, size))

@@ -229,19 +229,23 @@ class NumpyBackend:
     @staticmethod
     def gelu(x, approximate):
         """gelu(x) = x Phi(x), Phi the standard normal CDF; or its tanh approximation
-        0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+        0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), computed as x sigmoid(2u)
+        (the same number: 1 + tanh(u) = 2 sigmoid(2u)) so that nothing cancels for x << 0."""
         if approximate == "tanh":
-            inner = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x ** 3)
-            return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype)
+            u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x ** 3)
+            return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype)
         return (x * normal_cdf(x)).astype(x.dtype)
 
     @staticmethod
     def gelu_backward(x, grad, approximate):
-        """d gelu/dx = Phi(x) + x phi(x); for the tanh form, with t = tanh(inner):
-        0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)."""
+        """d gelu/dx = Phi(x) + x phi(x); for the tanh form, with s = sigmoid(2u):
+        s + 2 x s (1 - s) du/dx,  du/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2),
+        where s (1 - s) = sigmoid(2u) sigmoid(-2u) keeps float32 accurate in the tails."""
         if approximate == "tanh":
-            t = np.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x ** 3))
-            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
+            u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x ** 3)
+            s, s_neg = NumpyBackend.sigmoid(2 * u), NumpyBackend.sigmoid(-2 * u)
+            du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
+            d = s + 2 * x * s * s_neg * du
         else:
             d = normal_cdf(x) + x * normal_pdf(x)
         return (grad * d).astype(grad.dtype)
