@@ -249,7 +249,7 @@ _TENSOR_CORE_TILES = {
 # float32 products ("ieee") run on the CUDA cores, whose operands take far more registers: small tiles.
 _CUDA_CORE_TILES = {
     "forward": {16: (32, 32, 4, 1), 32: (32, 32, 4, 1), 64: (32, 32, 4, 1), 128: (16, 32, 8, 1)},
-    "dkdv": {16: (32, 64, 8, 2), 32: (32, 64, 8, 2), 64: (32, 64, 8, 2), 128: (16, 32, 8, 1)},
+    "dkdv": {16: (32, 64, 8, 2), 32: (32, 64, 8, 2), 64: (32, 64, 8, 2), 128: (16, 32, 4, 1)},
     "dq": {16: (64, 32, 8, 2), 32: (64, 32, 8, 2), 64: (64, 32, 8, 2), 128: (16, 32, 8, 1)},
 }
 # The interpreter gets small tiles of unequal sizes, so that short test sequences still span
@@ -310,18 +310,20 @@ def attention_forward(q, k, v, scale, causal):
     q3, k3, v3 = _flatten("attention_forward", q, k, v)
     bh, L, E = q3.shape
     S, EV = k3.shape[1], v3.shape[2]
-    out = torch.zeros((bh, L, EV), dtype=q.dtype, device=q.device)
-    lse = torch.full((bh, L), float("-inf"), dtype=torch.float32, device=q.device)
-    if bh and L and S:
-        e_pad, ev_pad = _pad(E), _pad(EV)
-        block_m, block_n, warps, stages = _config("forward", q.dtype, max(e_pad, ev_pad))
-        dot_f32, precision = _dot_flags(q.dtype)
-        _attention_forward_kernel[(triton.cdiv(L, block_m), bh)](
-            q3, k3, v3, out, lse,
-            q3.stride(0), q3.stride(1), k3.stride(0), k3.stride(1), v3.stride(0), v3.stride(1),
-            out.stride(0), out.stride(1), L, S, float(scale), E=E, EV=EV,
-            BLOCK_M=block_m, BLOCK_N=block_n, E_PAD=e_pad, EV_PAD=ev_pad, CAUSAL=bool(causal),
-            DOT_F32=dot_f32, PRECISION=precision, num_warps=warps, num_stages=stages)
+    if not (bh and L and S):  # nothing to launch; an empty softmax gives out = 0, lse = -inf
+        out = torch.zeros((*q.shape[:-1], EV), dtype=q.dtype, device=q.device)
+        return out, torch.full(q.shape[:-1], float("-inf"), dtype=torch.float32, device=q.device)
+    out = torch.empty((bh, L, EV), dtype=q.dtype, device=q.device)
+    lse = torch.empty((bh, L), dtype=torch.float32, device=q.device)
+    e_pad, ev_pad = _pad(E), _pad(EV)
+    block_m, block_n, warps, stages = _config("forward", q.dtype, max(e_pad, ev_pad))
+    dot_f32, precision = _dot_flags(q.dtype)
+    _attention_forward_kernel[(triton.cdiv(L, block_m), bh)](
+        q3, k3, v3, out, lse,
+        q3.stride(0), q3.stride(1), k3.stride(0), k3.stride(1), v3.stride(0), v3.stride(1),
+        out.stride(0), out.stride(1), L, S, float(scale), E=E, EV=EV,
+        BLOCK_M=block_m, BLOCK_N=block_n, E_PAD=e_pad, EV_PAD=ev_pad, CAUSAL=bool(causal),
+        DOT_F32=dot_f32, PRECISION=precision, num_warps=warps, num_stages=stages)
     return out.reshape(*q.shape[:-1], EV), lse.reshape(q.shape[:-1])
 
 
@@ -338,32 +340,31 @@ def attention_backward(q, k, v, out, lse, dout, scale, causal):
             or tuple(lse.shape) != tuple(q.shape[:-1]):
         raise ValueError(f"attention_backward: expected out and dout {(*q.shape[:-1], EV)} and lse "
                          f"{tuple(q.shape[:-1])}; got {tuple(out.shape)}, {tuple(dout.shape)}, {tuple(lse.shape)}")
+    if not (bh and L and S):  # no scores, no gradient
+        return torch.zeros_like(q), torch.zeros_like(k), torch.zeros_like(v)
     o3 = _rows(out.to(q.dtype))
     do3 = _rows(dout.to(q.dtype))
     lse2 = lse.to(torch.float32).reshape(bh, L).contiguous()
-    dq = torch.zeros_like(q3)
-    dk = torch.zeros_like(k3)
-    dv = torch.zeros_like(v3)
-    if bh and L and S:
-        e_pad, ev_pad = _pad(E), _pad(EV)
-        dot_f32, precision = _dot_flags(q.dtype)
-        delta = torch.empty((bh, L), dtype=torch.float32, device=q.device)
-        block_m = _config("dq", q.dtype, max(e_pad, ev_pad))[0]
-        _attention_delta_kernel[(triton.cdiv(L, block_m), bh)](
-            o3, do3, delta, o3.stride(0), o3.stride(1), do3.stride(0), do3.stride(1), L, EV=EV,
-            BLOCK_M=block_m, EV_PAD=ev_pad)
-        strides = (q3.stride(0), q3.stride(1), k3.stride(0), k3.stride(1), v3.stride(0), v3.stride(1),
-                   do3.stride(0), do3.stride(1))
-        block_m, block_n, warps, stages = _config("dkdv", q.dtype, max(e_pad, ev_pad))
-        _attention_dkdv_kernel[(triton.cdiv(S, block_n), bh)](
-            q3, k3, v3, do3, lse2, delta, dk, dv, *strides,
-            dk.stride(0), dk.stride(1), dv.stride(0), dv.stride(1), L, S, float(scale), E=E, EV=EV,
-            BLOCK_M=block_m, BLOCK_N=block_n, E_PAD=e_pad, EV_PAD=ev_pad, CAUSAL=bool(causal),
-            DOT_F32=dot_f32, PRECISION=precision, num_warps=warps, num_stages=stages)
-        block_m, block_n, warps, stages = _config("dq", q.dtype, max(e_pad, ev_pad))
-        _attention_dq_kernel[(triton.cdiv(L, block_m), bh)](
-            q3, k3, v3, do3, lse2, delta, dq, *strides,
-            dq.stride(0), dq.stride(1), L, S, float(scale), E=E, EV=EV,
-            BLOCK_M=block_m, BLOCK_N=block_n, E_PAD=e_pad, EV_PAD=ev_pad, CAUSAL=bool(causal),
-            DOT_F32=dot_f32, PRECISION=precision, num_warps=warps, num_stages=stages)
+    dq, dk, dv = torch.empty_like(q3), torch.empty_like(k3), torch.empty_like(v3)
+    e_pad, ev_pad = _pad(E), _pad(EV)
+    dot_f32, precision = _dot_flags(q.dtype)
+    delta = torch.empty((bh, L), dtype=torch.float32, device=q.device)
+    block_m = _config("dq", q.dtype, max(e_pad, ev_pad))[0]
+    _attention_delta_kernel[(triton.cdiv(L, block_m), bh)](
+        o3, do3, delta, o3.stride(0), o3.stride(1), do3.stride(0), do3.stride(1), L, EV=EV,
+        BLOCK_M=block_m, EV_PAD=ev_pad)
+    strides = (q3.stride(0), q3.stride(1), k3.stride(0), k3.stride(1), v3.stride(0), v3.stride(1),
+               do3.stride(0), do3.stride(1))
+    block_m, block_n, warps, stages = _config("dkdv", q.dtype, max(e_pad, ev_pad))
+    _attention_dkdv_kernel[(triton.cdiv(S, block_n), bh)](
+        q3, k3, v3, do3, lse2, delta, dk, dv, *strides,
+        dk.stride(0), dk.stride(1), dv.stride(0), dv.stride(1), L, S, float(scale), E=E, EV=EV,
+        BLOCK_M=block_m, BLOCK_N=block_n, E_PAD=e_pad, EV_PAD=ev_pad, CAUSAL=bool(causal),
+        DOT_F32=dot_f32, PRECISION=precision, num_warps=warps, num_stages=stages)
+    block_m, block_n, warps, stages = _config("dq", q.dtype, max(e_pad, ev_pad))
+    _attention_dq_kernel[(triton.cdiv(L, block_m), bh)](
+        q3, k3, v3, do3, lse2, delta, dq, *strides,
+        dq.stride(0), dq.stride(1), L, S, float(scale), E=E, EV=EV,
+        BLOCK_M=block_m, BLOCK_N=block_n, E_PAD=e_pad, EV_PAD=ev_pad, CAUSAL=bool(causal),
+        DOT_F32=dot_f32, PRECISION=precision, num_warps=warps, num_stages=stages)
     return dq.reshape(q.shape), dk.reshape(k.shape), dv.reshape(v.shape)

@@ -69,24 +69,27 @@ def _config(bm, bn, bk, warps, stages, group=8):
 # Candidates for autotuning on a GPU, per input dtype. num_stages is the depth of the
 # software pipeline: that many K-tiles of A and B in flight through shared memory.
 # Each one compiles without register spills for sm_80 and sm_90, with or without an
-# epilogue, and fits sm_80's 164 KB of shared memory. (Tiles of 128 x 256, or 128 x 128
-# at 4 warps, would need more than 255 registers per thread and spill.)
+# epilogue, both when every size and stride is a multiple of 16 (vectorised loads)
+# and when none is (one load per element, which needs far more registers); and
+# each fits sm_80's 164 KB of shared memory. Bigger tiles (128 x 256; 128 x 128 at
+# 4 warps; 128 x 64 x 64 at 4 warps for unaligned operands) spill.
 # float16/bfloat16 run on the tensor cores (mma on sm_80, wgmma on sm_90).
 HALF_CONFIGS = [
     _config(128, 128, 64, 8, 4),
     _config(128, 128, 64, 8, 3),
-    _config(128, 64, 64, 4, 4),
+    _config(128, 64, 64, 8, 4),
     _config(64, 128, 64, 4, 4),
     _config(128, 64, 32, 4, 4),
     _config(64, 128, 32, 4, 4),
     _config(64, 64, 32, 4, 5),
 ]
 # float32 with input_precision="ieee" multiplies on the FMA units, not the tensor
-# cores: smaller K-tiles, and the 128 x 128 tile at 8 warps (64 accumulators a thread).
+# cores, so each thread does its share of BLOCK_M * BLOCK_N multiply-adds itself:
+# more warps per tile keep that share (and the accumulators) small.
 FLOAT32_CONFIGS = [
-    _config(128, 128, 32, 8, 3),
-    _config(128, 64, 32, 4, 3),
-    _config(64, 128, 32, 4, 3),
+    _config(128, 128, 32, 16, 3),
+    _config(128, 64, 32, 8, 3),
+    _config(64, 128, 32, 8, 3),
     _config(64, 64, 32, 4, 3),
 ]
 # The interpreter cannot benchmark and runs one program at a time: one config, with
@@ -138,20 +141,17 @@ def matmul_kernel(
     offs_k = tl.arange(0, BLOCK_K)
     rows = offs_m % M  # wrapped: always in bounds, the store masks them out
     cols = offs_n % N
-    a_tile = a_ptr + rows[:, None] * stride_am + offs_k[None, :] * stride_ak
-    b_tile = b_ptr + offs_k[:, None] * stride_bk + cols[None, :] * stride_bn
-
+    # Element offsets (32-bit) are rebuilt each step rather than carrying tiles of
+    # 64-bit pointers through the loop: half the registers when loads cannot be vectorised.
     acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float32)
     for k0 in range(0, K, BLOCK_K):
-        in_k = offs_k < K - k0
-        a = tl.load(a_tile, mask=in_k[None, :], other=0.0)
-        b = tl.load(b_tile, mask=in_k[:, None], other=0.0)
+        ks = k0 + offs_k
+        a = tl.load(a_ptr + (rows[:, None] * stride_am + ks[None, :] * stride_ak), mask=ks[None, :] < K, other=0.0)
+        b = tl.load(b_ptr + (ks[:, None] * stride_bk + cols[None, :] * stride_bn), mask=ks[:, None] < K, other=0.0)
         if DOT_IN_FP32:
             a = a.to(tl.float32)
             b = b.to(tl.float32)
         acc = tl.dot(a, b, acc, input_precision=INPUT_PRECISION)
-        a_tile += BLOCK_K * stride_ak
-        b_tile += BLOCK_K * stride_bk
 
     if HAS_BIAS:
         bias = tl.load(bias_ptr + offs_n * stride_bias, mask=offs_n < N, other=0.0)

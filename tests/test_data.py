@@ -201,3 +201,11 @@ def test_batches_reject_mismatched_arrays_and_bad_sizes():
         next(data.batches(np.zeros((3, 2)), np.zeros(4), batch_size=2))
     with pytest.raises(ValueError, match="batch_size must be at least 1"):
         next(data.batches(np.zeros(3), batch_size=0))
+
+
+def test_char_text_split_keeps_the_vocab_of_the_whole_text():
+    text = data.CharText("aaaaaaaabc")
+    head, tail = text.split(0.8)
+    assert head.decode(head.ids) == "aaaaaaaa" and tail.decode(tail.ids) == "bc"
+    assert head.vocab == tail.vocab == ["a", "b", "c"]
+    np.testing.assert_array_equal(tail.ids, text.ids[8:])  # same ids as in the whole text

@@ -122,6 +122,8 @@ def test_flattened_batch_heads_and_no_keys():
     # With no keys at all the output is 0 and lse is -inf, as the numpy backend defines it.
     out, lse = attention_forward(q, k[:, :0], v[:, :0], 0.5, False)
     assert torch.equal(out, torch.zeros_like(q)) and torch.all(lse == float("-inf"))
+    dq, dk, dv = attention_backward(q, k[:, :0], v[:, :0], out, lse, dout, 0.5, False)
+    assert torch.equal(dq, torch.zeros_like(q)) and dk.shape == dv.shape == (6, 0, 16)
 
 
 def test_bad_input_is_rejected_with_the_shapes():

@@ -11,7 +11,8 @@ import tinygrad_lite as tg
 import tinygrad_lite.nn as nn
 import tinygrad_lite.nn.functional as F
 import tinygrad_lite.optim as optim
-from tinygrad_lite.serialization import load, load_checkpoint, save, save_checkpoint
+from tinygrad_lite import load, save
+from tinygrad_lite.serialization import load_checkpoint, save_checkpoint
 
 safetensors_numpy = pytest.importorskip("safetensors.numpy", reason="the file format: pip install safetensors")
 
@@ -27,7 +28,8 @@ def assert_bit_identical(ours, expected):
 
 arrays = st.sampled_from(DTYPES).flatmap(
     lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)))
-state_dicts = st.dictionaries(st.text(min_size=1, max_size=12), arrays, max_size=6)
+names = st.text(min_size=1, max_size=12).filter(lambda name: name != "__metadata__")  # reserved by the format
+state_dicts = st.dictionaries(names, arrays, max_size=6)
 
 
 @given(state=state_dicts)
@@ -133,6 +135,8 @@ def test_an_unsaveable_value_is_rejected_before_anything_is_written(tmp_path):
         save({3: np.zeros(2)}, path)
     with pytest.raises(TypeError, match="expects a dict"):
         save([np.zeros(2)], path)
+    with pytest.raises(ValueError, match="'__metadata__' is reserved"):
+        save({"__metadata__": np.zeros(2)}, path)
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["w.safetensors"]
 
 

@@ -8,7 +8,7 @@ import pytest
 import tinygrad_lite as tg
 from tinygrad_lite import data
 from tinygrad_lite.cli import main
-from tinygrad_lite.serialization import load
+from tinygrad_lite import load
 from tinygrad_lite.train import attention_maps, greedy_answers
 
 pytest.importorskip("tqdm", reason="the progress bar: pip install 'tinygrad_lite[examples]'")

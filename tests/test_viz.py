@@ -128,11 +128,12 @@ def test_trace_narrates_each_backward_step_with_numpy_checked_norms():
     printed = io.StringIO()
     steps = viz.trace(loss, names=names, file=printed)
     ones = np.ones((2, 3))
-    # backward visits Sum, then Add, then Mul; g is the gradient arriving at each op's output
+    g = np.linalg.norm(ones)  # after the sum, every element's gradient is 1
+    # backward visits Sum, then Add, then Mul: (op, input shapes, output shape, |g|, |d inputs|)
     expected = [
-        ("Sum", ((2, 3),), (), 1.0, (np.linalg.norm(ones),)),
-        ("Add", ((2, 3), (3,)), (2, 3), np.linalg.norm(ones), (np.linalg.norm(ones), np.linalg.norm(ones.sum(0)))),
-        ("Mul", ((2, 3), (2, 3)), (2, 3), np.linalg.norm(ones), (np.linalg.norm(B), np.linalg.norm(A))),
+        ("Sum", ((2, 3),), (), 1.0, (g,)),
+        ("Add", ((2, 3), (3,)), (2, 3), g, (g, np.linalg.norm(ones.sum(axis=0)))),  # c is summed over rows
+        ("Mul", ((2, 3), (2, 3)), (2, 3), g, (np.linalg.norm(B), np.linalg.norm(A))),
     ]
     assert [s.op for s in steps] == [e[0] for e in expected]
     for step, (op, input_shapes, output_shape, g_norm, input_norms) in zip(steps, expected):
@@ -147,7 +148,7 @@ def test_trace_narrates_each_backward_step_with_numpy_checked_norms():
     for number, (line, step) in enumerate(zip(lines, steps), start=1):
         assert line.lstrip().startswith(f"{number}. {step.op}:") and step.rule in line
     assert "a (2, 3), b (2, 3) -> (2, 3)" in lines[2]
-    assert f"|g| = {np.linalg.norm(ones):.4g}" in lines[1]
+    assert f"|g| = {g:.4g}" in lines[1]
 
 
 def test_trace_fills_the_same_gradients_as_backward():
@@ -173,7 +174,8 @@ def test_trace_of_a_sigmoid_layer_matches_the_hand_derivation():
     by_op = {s.op: s for s in steps}
     assert by_op["Sigmoid"].grad_norm == pytest.approx(np.linalg.norm(y - t64), rel=1e-12)
     assert by_op["Sigmoid"].input_grad_norms[0] == pytest.approx(np.linalg.norm(delta), rel=1e-12)
-    assert by_op["MatMul"].input_grad_norms[0] == pytest.approx(np.linalg.norm(np.outer(delta, x64)), rel=1e-12)
+    dW = np.outer(delta, x64)
+    assert by_op["MatMul"].input_grad_norms[0] == pytest.approx(np.linalg.norm(dW), rel=1e-12)
     assert by_op["MatMul"].input_grad_norms[1] is None  # x needs no gradient
     assert by_op["MatMul"].rule == matmul.MatMul.__doc__.strip().splitlines()[0]
     assert by_op["Sigmoid"].rule == elementwise.Sigmoid.__doc__.splitlines()[0]

@@ -9,6 +9,7 @@ from .autograd import enable_grad, is_grad_enabled, no_grad
 from .dtypes import bool_, float16, float32, float64, int64
 from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
+from .serialization import load, save
 from .tensor import Tensor
 
 zeros = Tensor.zeros
@@ -30,5 +31,5 @@ __all__ = [
     "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "manual_seed", "gradcheck", "GradcheckError",
     "float16", "float32", "float64", "int64", "bool_",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
-    "where", "cat", "stack",
+    "where", "cat", "stack", "save", "load",
 ]

@@ -94,7 +94,7 @@ def digit_task(task, n, length=8, seed=0):
     task: "sort" (the digits in ascending order), "reverse" or "copy".
     One example with length L = 3 and task "sort" is the token sequence
 
-        x1 x2 x3 SEP y1 y2 y3          e.g.  7 2 5 | 10 | 2 5 7
+        x1 x2 x3 SEP y1 y2 y3          e.g.  7 2 5 10 2 5 7   (SEPARATOR is 10)
 
     The model reads every token but the last and predicts the next one, so
 
@@ -103,7 +103,7 @@ def digit_task(task, n, length=8, seed=0):
 
     The loss counts only the answer positions: predicting the random input
     digits is impossible and would only add noise. Returns int64 arrays inputs
-    and targets of shape (n, 2L).
+    and targets of shape (n, 2L). `seed`: an int, a list of ints, or a numpy Generator.
     """
     if length < 1 or n < 0:
         raise ValueError(f"digit_task: need length >= 1 and n >= 0, got length={length}, n={n}")
@@ -171,13 +171,12 @@ class CharText:
         shifted by one character: inputs[b, t] is followed in the text by targets[b, t].
 
         Returns int64 arrays inputs and targets of shape (batch_size, length).
-        `seed` is an int or a numpy Generator.
+        `seed`: an int, a list of ints, or a numpy Generator.
         """
         if not 1 <= length < len(self.ids):
             raise ValueError(f"char_text: windows of {length} characters (plus the next one) do not fit "
                              f"in {self.source}, which holds {len(self.ids)}")
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        starts = rng.integers(0, len(self.ids) - length, size=batch_size)
+        starts = np.random.default_rng(seed).integers(0, len(self.ids) - length, size=batch_size)
         window = starts[:, None] + np.arange(length + 1)
         chunks = self.ids[window]
         return chunks[:, :-1], chunks[:, 1:]
@@ -210,18 +209,14 @@ def batches(*arrays, batch_size, shuffle=True, seed=0, drop_last=False):
     """Iterate over equally long arrays in matching batches of rows: yields tuples (a1[idx], a2[idx], ...).
 
     With shuffle, the rows are visited in the order of a permutation drawn from
-    `seed` (an int or a numpy Generator); otherwise in order. The last batch is
-    smaller when batch_size does not divide the length, unless drop_last.
+    `seed` (an int, a list of ints, or a numpy Generator); otherwise in order. The
+    last batch is smaller when batch_size does not divide the length, unless drop_last.
     """
     arrays = [np.asarray(a) for a in arrays]
     n = _common_length(arrays, "batches")
     if batch_size < 1:
         raise ValueError(f"batches: batch_size must be at least 1, not {batch_size}")
-    if shuffle:
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        order = rng.permutation(n)
-    else:
-        order = np.arange(n)
+    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n
     for start in range(0, stop, batch_size):
         idx = order[start:start + batch_size]

@@ -64,6 +64,8 @@ def _arrays_of(state_dict, op):
     for name, value in state_dict.items():
         if not isinstance(name, str):
             raise TypeError(f"{op}: names must be strings; got {name!r} ({type(name).__name__})")
+        if name == "__metadata__":
+            raise ValueError(f"{op}: the name '__metadata__' is reserved by the safetensors format; rename it")
         if isinstance(value, Tensor):
             array = value.numpy()
         elif isinstance(value, (np.ndarray, np.generic)):

@@ -80,8 +80,9 @@ def to_dot(tensor, names=None):
     One box per op (its name, output shape and dtype; the root has a double border)
     and one ellipse per leaf tensor (its name from `names`, shape, dtype, its value if
     it has one element and, once a backward pass has computed it, the norm of its
-    gradient; leaves that need no gradient are grey). An edge A -> B means "A's value is an input of B"; when an op
-    has several inputs the edge is labelled with the input's position (0 = a, 1 = b).
+    gradient; leaves that need no gradient are grey). An edge A -> B means "A's value
+    is an input of B"; when an op has several inputs the edge is labelled with the
+    input's position (0 = a, 1 = b).
 
     names: optional mapping name -> Tensor for the leaves (e.g. dict(model.named_parameters())).
     Call it before backward(), or after backward(retain_graph=True): a backward pass
@@ -158,7 +159,8 @@ class Step:
     def line(self, number, input_names=None):
         """The printed form: number, op, input shapes (named where known) -> output shape, rule, norms."""
         names = input_names or [None] * len(self.input_shapes)
-        inputs = ", ".join(f"{name} {shape}" if name else str(shape) for name, shape in zip(names, self.input_shapes))
+        inputs = ", ".join(f"{name} {shape}" if name else str(shape)
+                           for name, shape in zip(names, self.input_shapes))
         contributions = ", ".join("-" if n is None else f"{n:.4g}" for n in self.input_grad_norms)
         return (f"{number:>3}. {self.op}: {inputs} -> {self.output_shape}  |  {self.rule}  |  "
                 f"|g| = {self.grad_norm:.4g} -> |d inputs| = [{contributions}]")
