@@ -392,17 +392,18 @@ def blas_threads(n):
 
 # ---- plots ----------------------------------------------------------------------------------
 
-def _pyplot():
-    matplotlib = _require("matplotlib", "the plots")
-    matplotlib.use("Agg")  # files only: no window, works without a display
-    import matplotlib.pyplot as plt
-    return plt
+def _figure(figsize):
+    """A matplotlib Figure drawn straight to files: no pyplot, no window, no global backend switch
+    (so a notebook that calls the training jobs keeps its inline plots)."""
+    _require("matplotlib", "the plots")
+    from matplotlib.figure import Figure
+    return Figure(figsize=figsize)
 
 
 def _plot_curves(history, accuracy_label, title, path):
     """Training loss (log scale) per step, and the accuracy at each evaluation."""
-    plt = _pyplot()
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = _figure(figsize=(10, 4))
+    ax_loss, ax_acc = fig.subplots(1, 2)
     ax_loss.plot(history["step"], history["loss"], linewidth=0.8)
     ax_loss.set(xlabel="step", ylabel="training loss", yscale="log", title="loss")
     ax_acc.plot(history["eval_step"], history["accuracy"], marker="o")
@@ -412,7 +413,6 @@ def _plot_curves(history, accuracy_label, title, path):
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def _plot_attention(model, ids, labels_of, device, path):
@@ -422,14 +422,14 @@ def _plot_attention(model, ids, labels_of, device, path):
     i.e. that most often puts its weight on a single position. Only the second half of
     the rows count: early queries have few keys to choose from (the first only itself).
     """
-    plt = _pyplot()
     ids = np.asarray(ids).reshape(-1)
     maps = attention_maps(model, ids, device)
     late_rows = maps[:, :, len(ids) // 2:]
     layer, head = np.unravel_index(np.argmax(late_rows.max(axis=-1).mean(axis=-1)), maps.shape[:2])
     labels = labels_of(ids)
     size = max(4.0, 0.3 * len(ids))
-    fig, ax = plt.subplots(figsize=(size + 1, size))
+    fig = _figure(figsize=(size + 1, size))
+    ax = fig.subplots()
     image = ax.imshow(maps[layer, head], cmap="viridis", vmin=0.0, vmax=1.0)
     ax.set_xticks(range(len(ids)), labels, fontsize=7)
     ax.set_yticks(range(len(ids)), labels, fontsize=7)
@@ -438,7 +438,6 @@ def _plot_attention(model, ids, labels_of, device, path):
     fig.colorbar(image, ax=ax, fraction=0.046)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def _require(module, purpose):

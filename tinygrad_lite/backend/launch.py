@@ -108,10 +108,11 @@ class KernelBackend(NumpyBackend):
     # ---- attention ------------------------------------------------------------------
     @staticmethod
     def _flash_attention_applies(q, k, v, bias):
-        """The flash kernel handles causal or no masking, equal batch axes, head dims up to 128."""
+        """The flash kernel handles causal or no masking, equal batch axes, head dims up to 128,
+        and up to 65535 batch x head rows (CUDA's limit on the grid's second axis)."""
         return (bias is None and _kernel_dtype(q, k, v) and q.ndim >= 3
                 and q.shape[:-2] == k.shape[:-2] == v.shape[:-2]
-                and max(q.shape[-1], v.shape[-1]) <= 128)
+                and max(q.shape[-1], v.shape[-1]) <= 128 and math.prod(q.shape[:-2]) <= 65535)
 
     def attention(self, q, k, v, bias, scale, causal):
         if not self._flash_attention_applies(q, k, v, bias):

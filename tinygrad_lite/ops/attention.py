@@ -3,7 +3,7 @@ from ..autograd import Function, unbroadcast
 
 
 class Attention(Function):
-    """out = softmax(q k^T * scale + bias) v, per query row.
+    """out = softmax(q k^T * scale + bias) v;  dv = P^T g, dS = P (g v^T - rowsum(g out)), dq = dS k scale, dk = dS^T q scale.
 
     q: (..., L, E), k: (..., S, E), v: (..., S, Ev); batch axes broadcast.
     `bias` is an additive (..., L, S) array (0 = attend, -inf = masked, or any

@@ -50,8 +50,9 @@ class MSELoss(Function):
 
 
 class CrossEntropy(Function):
-    """Softmax cross-entropy on (N, C) logits; the math is in `backend.cross_entropy`.
+    """l = -sum_c q'_c log softmax(z)_c per row;  dz = softmax(z) sum(q') - q'  (softmax - onehot for classes).
 
+    The math is in `backend.cross_entropy`; logits are (N, C).
     `target` is either N class indices (an array, not differentiable) or an
     (N, C) Tensor of probabilities (differentiable: d loss/d q_c = -(1 - eps) log p_c).
     "mean" over class indices divides by the number of rows not ignored.

@@ -5,10 +5,10 @@ from ..autograd import Function, unbroadcast
 
 
 class MatMul(Function):
-    """C = A @ B on operands of two or more dimensions (batch axes broadcast).
+    """C = A @ B;  dA = dC @ B^T,  dB = A^T @ dC (summed over broadcast batch axes).
 
-    From C_ij = sum_k A_ik B_kj:  dA = dC @ B^T  and  dB = A^T @ dC,
-    each summed over the batch axes its operand was broadcast along.
+    Both operands have two or more dimensions; batch axes broadcast. The rule
+    follows from C_ij = sum_k A_ik B_kj: C_ij depends on A_ik through B_kj.
     (The Tensor front end turns 1-D operands into matrices before calling this.)
     """
 

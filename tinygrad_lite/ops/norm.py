@@ -3,8 +3,9 @@ from ..autograd import Function
 
 
 class LayerNorm(Function):
-    """y = (x - mean) / sqrt(var + eps) * w + b over the last `D` elements of each row.
+    """y = xhat w + b, xhat = (x - mean) rstd;  dx = rstd (gy - mean(gy) - xhat mean(gy xhat)), gy = g w.
 
+    Normalizes over the last `D` elements of each row.
     Inputs: x of shape (..., *normalized_shape), and optionally w and b of shape
     normalized_shape. The backend sees x as (N, D); the backward formulas are in
     `backend.layer_norm_backward`.
