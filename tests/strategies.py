@@ -24,18 +24,10 @@ combines it with `arrays`.
         x = data.draw(views(data.draw(shapes()), dtype))
 """
 import numpy as np
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 float_dtypes = st.sampled_from([np.float32, np.float64])
-
-# Decorate a @given test that takes the `device` fixture with this: the fixture is a
-# plain string, so sharing it across examples is safe (hypothesis warns otherwise).
-with_fixtures = settings(suppress_health_check=[
-    *settings.default.suppress_health_check, HealthCheck.function_scoped_fixture,
-])
-
 
 def shapes(min_dims=0, max_dims=4, min_side=1, max_side=5):
     """Array shapes (tuples) with `min_dims..max_dims` axes of `min_side..max_side` each."""

@@ -10,7 +10,7 @@ do not change when the keys and values after position i change.
 """
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, check_raises, torch
@@ -22,10 +22,6 @@ from tinygrad_lite import Tensor
 sdpa_torch = torch.nn.functional.scaled_dot_product_attention
 
 # The `device` fixture is constant across a test's examples, so sharing it is safe.
-uses_device = settings(
-    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
-)
-
 
 def sdpa_pair(**kw):
     """Ours and torch's attention with the same keyword arguments; q, k, v (and a mask) positional."""
@@ -55,14 +51,12 @@ def _reduce_size(q, k):
     return q.shape[-1] * k.shape[-2] * 4
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, scale=st.sampled_from([None, 0.3, 2.0]))
 def test_attention_matches_torch(device, data, dtype, scale):
     q, k, v = data.draw(qkv(dtype))
     check_op(*sdpa_pair(scale=scale), q, k, v, reduce_size=_reduce_size(q, k), device=device)
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes)
 def test_attention_with_bool_mask_matches_torch(device, data, dtype):
     q, k, v = data.draw(qkv(dtype))
@@ -71,7 +65,6 @@ def test_attention_with_bool_mask_matches_torch(device, data, dtype):
     check_op(*sdpa_pair(), q, k, v, mask, reduce_size=_reduce_size(q, k), device=device)
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, mask_has_batch=st.booleans())
 def test_attention_with_float_mask_matches_torch_including_mask_gradient(device, data, dtype, mask_has_batch):
     q, k, v = data.draw(qkv(dtype, max_batch_dims=1))
@@ -81,7 +74,6 @@ def test_attention_with_float_mask_matches_torch_including_mask_gradient(device,
     check_op(*sdpa_pair(), q, k, v, mask, reduce_size=_reduce_size(q, k), device=device)
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, scale=st.sampled_from([None, 0.5]))
 def test_causal_attention_matches_torch_also_when_L_differs_from_S(device, data, dtype, scale):
     q, k, v = data.draw(qkv(dtype))
@@ -154,7 +146,6 @@ def _causal_out_and_dq(q, k, v, upstream, device):
     return out.numpy(), tq.grad.numpy()
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes)
 def test_causal_row_and_its_dq_ignore_keys_and_values_after_it(device, data, dtype):
     batch = data.draw(st.sampled_from([(), (2,), (2, 3)]), label="batch")

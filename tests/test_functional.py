@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, check_raises, torch
@@ -28,10 +28,6 @@ TF = torch.nn.functional
 REDUCTIONS = ["mean", "sum", "none"]
 
 # The `device` fixture is constant across a test's examples, so sharing it is safe.
-uses_device = settings(
-    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
-)
-
 
 def _size(shape):
     return int(np.prod(shape, dtype=np.int64))
@@ -45,7 +41,6 @@ def _probabilities(rng, shape, axis, dtype):
 
 # ---------------------------------------------------------------- linear
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, with_bias=st.booleans())
 def test_linear_matches_torch_on_batched_inputs(device, data, dtype, with_bias):
     batch = data.draw(shapes(min_dims=0, max_dims=2), label="batch")
@@ -67,7 +62,6 @@ def test_linear_without_bias_keyword_matches_torch(device, dtype):
 
 # ---------------------------------------------------------------- layer_norm
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, n_norm_axes=st.integers(1, 2), as_int=st.booleans(),
        with_weight=st.booleans(), with_bias=st.booleans())
 def test_layer_norm_matches_torch(device, data, dtype, n_norm_axes, as_int, with_weight, with_bias):
@@ -98,7 +92,6 @@ def test_layer_norm_matches_torch(device, data, dtype, n_norm_axes, as_int, with
 
 # ---------------------------------------------------------------- embedding
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes)
 def test_embedding_matches_torch(device, data, dtype):
     vocab, dim = data.draw(st.integers(1, 4), label="vocab"), data.draw(st.integers(1, 5), label="dim")
@@ -126,7 +119,6 @@ def test_embedding_index_out_of_range_raises_index_error(device):
 
 # ---------------------------------------------------------------- mse_loss
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, reduction=st.sampled_from(REDUCTIONS))
 def test_mse_loss_matches_torch(device, data, dtype, reduction):
     shape = data.draw(shapes(min_dims=0, max_dims=3), label="shape")
@@ -142,7 +134,6 @@ def _ce(fn, **kw):
     return lambda logits, target: fn(logits, target, **kw)
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, reduction=st.sampled_from(REDUCTIONS),
        label_smoothing=st.sampled_from([0.0, 0.1, 0.4]))
 def test_cross_entropy_class_indices_matches_torch(device, data, dtype, reduction, label_smoothing):
@@ -162,7 +153,6 @@ def test_cross_entropy_class_indices_matches_torch(device, data, dtype, reductio
              reduce_size=_size(logits_shape), device=device)
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, reduction=st.sampled_from(REDUCTIONS),
        label_smoothing=st.sampled_from([0.0, 0.2]), spatial=st.booleans())
 def test_cross_entropy_probability_targets_match_torch(device, data, dtype, reduction, label_smoothing, spatial):
@@ -240,7 +230,6 @@ def test_cross_entropy_extreme_logits_with_probability_targets_stay_finite(devic
 
 # ---------------------------------------------------------------- binary cross-entropy
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, reduction=st.sampled_from(REDUCTIONS))
 def test_binary_cross_entropy_matches_torch_including_target_gradient(device, data, dtype, reduction):
     shape = data.draw(shapes(min_dims=0, max_dims=3), label="shape")
@@ -262,7 +251,6 @@ def test_binary_cross_entropy_at_probabilities_0_and_1_is_finite_like_torch(devi
     assert np.all(np.isfinite(out.numpy()))
 
 
-@uses_device
 @given(data=st.data(), dtype=float_dtypes, reduction=st.sampled_from(REDUCTIONS), weighted=st.booleans())
 def test_binary_cross_entropy_with_logits_matches_torch(device, data, dtype, reduction, weighted):
     n, classes = data.draw(st.integers(1, 4), label="N"), data.draw(st.integers(1, 4), label="C")
@@ -314,7 +302,6 @@ ACTIVATIONS = {
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
-@uses_device
 @given(data=st.data(), dtype=float_dtypes)
 def test_activation_matches_torch(device, name, data, dtype):
     ours, theirs = ACTIVATIONS[name]

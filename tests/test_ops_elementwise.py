@@ -23,7 +23,7 @@ from hypothesis.extra import numpy as hnp
 
 from helpers import check_op, tolerance, torch
 from strategies import (away_from, away_from_zero, broadcast_pair, float_dtypes, grid_values,
-                        maybe_transposed, shapes, views, with_fixtures)
+                        maybe_transposed, shapes, views)
 
 import tinygrad_lite as tg  # noqa: F401  (the engine under test; F below is its functional API)
 import tinygrad_lite.nn.functional as F
@@ -52,7 +52,6 @@ BINARY = {
 
 
 @pytest.mark.parametrize("name", BINARY)
-@with_fixtures
 @given(data=st.data())
 def test_binary_arithmetic_broadcasts_like_torch(device, name, data):
     dtype = data.draw(float_dtypes)
@@ -65,7 +64,6 @@ def test_binary_arithmetic_broadcasts_like_torch(device, name, data):
     check_op(op, op, a, b, reduce_size=broadcast_factor(shape_a, shape_b), device=device)
 
 
-@with_fixtures
 @given(data=st.data())
 def test_negation_matches_torch(device, data):
     x = data.draw(views(data.draw(shapes()), data.draw(float_dtypes)))
@@ -87,7 +85,6 @@ REFLECTED = {
 
 
 @pytest.mark.parametrize("name", REFLECTED)
-@with_fixtures
 @given(data=st.data())
 def test_python_scalar_operands_keep_tensor_dtype(device, name, data):
     dtype = data.draw(float_dtypes)
@@ -101,7 +98,6 @@ def test_python_scalar_operands_keep_tensor_dtype(device, name, data):
 # ---------------------------------------------------------------- powers
 
 @pytest.mark.parametrize("exponent", [2, 3, -1, 2.0])
-@with_fixtures
 @given(data=st.data())
 def test_tensor_to_integer_power_accepts_negative_bases(device, exponent, data):
     dtype = data.draw(float_dtypes)
@@ -111,7 +107,6 @@ def test_tensor_to_integer_power_accepts_negative_bases(device, exponent, data):
 
 
 @pytest.mark.parametrize("exponent", [0.5, -1.5, 2.5, 1.0 / 3.0])
-@with_fixtures
 @given(data=st.data())
 def test_positive_tensor_to_fractional_power(device, exponent, data):
     dtype = data.draw(float_dtypes)
@@ -120,7 +115,6 @@ def test_positive_tensor_to_fractional_power(device, exponent, data):
 
 
 @pytest.mark.parametrize("base", [2.0, 0.5, math.e, 3])
-@with_fixtures
 @given(data=st.data())
 def test_scalar_to_tensor_power(device, base, data):
     dtype = data.draw(float_dtypes)
@@ -128,7 +122,6 @@ def test_scalar_to_tensor_power(device, base, data):
     check_op(lambda t: base ** t, lambda t: base ** t, x, device=device)
 
 
-@with_fixtures
 @given(data=st.data())
 def test_tensor_to_tensor_power_with_positive_base(device, data):
     dtype = data.draw(float_dtypes)
@@ -148,7 +141,6 @@ COMPARISONS = {
 
 
 @pytest.mark.parametrize("name", COMPARISONS)
-@with_fixtures
 @given(data=st.data())
 def test_comparisons_give_bool_without_gradient(device, name, data):
     dtype = data.draw(float_dtypes)
@@ -215,7 +207,6 @@ UNARY = {
 
 
 @pytest.mark.parametrize("name", UNARY)
-@with_fixtures
 @given(data=st.data())
 def test_unary_function_matches_torch(device, name, data):
     ours, theirs, values = UNARY[name]
@@ -254,7 +245,6 @@ CLIP_BOUNDS = [(-1.0, 1.5), (-0.5, None), (None, 0.25)]
 
 
 @pytest.mark.parametrize("lo,hi", CLIP_BOUNDS)
-@with_fixtures
 @given(data=st.data())
 def test_clip_matches_clamp_away_from_bounds(device, lo, hi, data):
     dtype = data.draw(float_dtypes)
@@ -284,7 +274,6 @@ SOFTMAXES = {
 
 
 @pytest.mark.parametrize("name", SOFTMAXES)
-@with_fixtures
 @given(data=st.data())
 def test_softmax_family_over_any_axis(device, name, data):
     dtype = data.draw(float_dtypes)
@@ -306,7 +295,6 @@ def test_softmax_family_default_axis_is_last(device, name):
 
 
 @pytest.mark.parametrize("name", SOFTMAXES)
-@with_fixtures
 @given(data=st.data())
 def test_softmax_family_with_extreme_logits(device, name, data):
     # logits of +-1e4: exp overflows unless the row max is subtracted first
@@ -328,7 +316,6 @@ EXTREMA = {
 
 
 @pytest.mark.parametrize("name", EXTREMA)
-@with_fixtures
 @given(data=st.data())
 def test_elementwise_extrema_with_broadcasting(device, name, data):
     dtype = data.draw(float_dtypes)
@@ -340,7 +327,6 @@ def test_elementwise_extrema_with_broadcasting(device, name, data):
 
 
 @pytest.mark.parametrize("name", EXTREMA)
-@with_fixtures
 @given(data=st.data())
 def test_elementwise_extrema_split_gradient_at_ties(device, name, data):
     # a coarse grid makes a == b common; torch gives each side half the gradient there
@@ -360,7 +346,6 @@ def test_maximum_tie_gradient_is_half_each(device):
     np.testing.assert_array_equal(b.grad.numpy(), [0.5, 0.0, 1.0])
 
 
-@with_fixtures
 @given(data=st.data())
 def test_where_broadcasts_condition_and_both_branches(device, data):
     dtype = data.draw(float_dtypes)
@@ -374,7 +359,6 @@ def test_where_broadcasts_condition_and_both_branches(device, data):
 
 
 @pytest.mark.parametrize("side", ["a", "b"])
-@with_fixtures
 @given(data=st.data())
 def test_where_with_a_scalar_branch(device, side, data):
     dtype = data.draw(float_dtypes)

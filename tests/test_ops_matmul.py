@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, check_raises, torch
@@ -25,10 +25,6 @@ CALLS = {
 }
 
 # `device` is a plain string, identical for every example, so sharing it across examples is safe.
-uses_device_fixture = settings(
-    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
-)
-
 side = st.integers(1, 6)
 
 
@@ -54,7 +50,6 @@ def check_matmul(call, a, b, device):
     return out
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("call", CALLS)
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
@@ -63,7 +58,6 @@ def test_2d_matmul_matches_torch(device, call, dtype, data):
     check_matmul(call, data.draw(views((m, k), dtype)), data.draw(views((k, n), dtype)), device)
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("call", CALLS)
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
@@ -73,7 +67,6 @@ def test_batched_matmul_matches_torch(device, call, dtype, data):
     check_matmul(call, data.draw(views(batch + (m, k), dtype)), data.draw(views(batch + (k, n), dtype)), device)
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("call", CALLS)
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
@@ -108,7 +101,6 @@ def test_one_dimensional_operands_match_torch(device, call, dtype, shape_a, shap
         assert out.shape == ()
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_transposes_taken_inside_the_graph_match_torch(device, dtype, data):

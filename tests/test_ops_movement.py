@@ -10,7 +10,7 @@ Movement ops only move values, so no input needs to avoid a kink.
 """
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, torch
@@ -22,10 +22,6 @@ from tinygrad_lite import Tensor
 FLOATS = [np.float32, np.float64]
 
 # `device` is a plain string, identical for every example, so sharing it across examples is safe.
-uses_device_fixture = settings(
-    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
-)
-
 
 def reversed_dims(x):
     return tuple(reversed(range(x.ndim)))
@@ -56,7 +52,6 @@ def reshape_targets(draw, shape):
 
 # ---------------------------------------------------------------- reshape, flatten
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_reshape_matches_torch_including_minus_one(device, dtype, data):
@@ -66,7 +61,6 @@ def test_reshape_matches_torch_including_minus_one(device, dtype, data):
     assert out.size == x.size
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_reshape_to_minus_one_gives_a_vector(device, dtype, data):
@@ -82,7 +76,6 @@ def test_reshape_accepts_the_shape_as_one_tuple(device, dtype, source, target):
     check_op(lambda t: t.reshape(target), lambda t: t.reshape(target), x, device=device)
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_flatten_matches_torch(device, dtype, data):
@@ -93,7 +86,6 @@ def test_flatten_matches_torch(device, dtype, data):
 
 # ---------------------------------------------------------------- T, transpose, permute
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_T_reverses_all_axes_like_numpy(device, dtype, data):
@@ -102,7 +94,6 @@ def test_T_reverses_all_axes_like_numpy(device, dtype, data):
     assert out.shape == x.T.shape
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_transpose_matches_torch_with_negative_axes(device, dtype, data):
@@ -112,7 +103,6 @@ def test_transpose_matches_torch_with_negative_axes(device, dtype, data):
     check_op(lambda t: t.transpose(a, b), lambda t: t.transpose(a, b), x, device=device)
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_permute_matches_torch(device, dtype, data):
@@ -139,7 +129,6 @@ def expand_targets(draw, shape):
     return leading + grown
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_expand_matches_torch_and_sums_the_gradient(device, dtype, data):
@@ -161,7 +150,6 @@ def test_expand_minus_one_keeps_the_axis(device, dtype):
 
 # ---------------------------------------------------------------- squeeze, unsqueeze
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_squeeze_all_size_one_axes_matches_torch(device, dtype, data):
@@ -170,7 +158,6 @@ def test_squeeze_all_size_one_axes_matches_torch(device, dtype, data):
     assert 1 not in out.shape
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_squeeze_one_axis_matches_torch(device, dtype, data):
@@ -182,7 +169,6 @@ def test_squeeze_one_axis_matches_torch(device, dtype, data):
     assert out.shape == shape
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_unsqueeze_matches_torch_with_negative_axis(device, dtype, data):
@@ -234,7 +220,6 @@ def basic_indices(draw, shape):
     return tuple(parts)
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_basic_indexing_matches_torch(device, dtype, data):
@@ -308,7 +293,6 @@ def test_repeated_index_gradient_counts_each_use(device):
     np.testing.assert_array_equal(x.grad.numpy(), [3.0, 0.0, 1.0, 0.0, 1.0])
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_full_shape_bool_mask_matches_torch(device, dtype, data):
@@ -351,7 +335,6 @@ def cat_inputs(draw, dtype):
     return inputs, axis
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_cat_matches_torch_with_gradient_to_every_input(device, dtype, data):
@@ -361,7 +344,6 @@ def test_cat_matches_torch_with_gradient_to_every_input(device, dtype, data):
     assert out.shape[axis] == sum(a.shape[axis] for a in inputs)
 
 
-@uses_device_fixture
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_stack_matches_torch_with_gradient_to_every_input(device, dtype, data):

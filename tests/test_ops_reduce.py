@@ -17,8 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, torch
-from strategies import (distinct_values, float_dtypes, grid_values, maybe_transposed, shapes, views,
-                        with_fixtures)
+from strategies import distinct_values, float_dtypes, grid_values, maybe_transposed, shapes, views
 
 import tinygrad_lite as tg
 
@@ -58,7 +57,6 @@ REDUCTIONS = {
 
 
 @pytest.mark.parametrize("name", REDUCTIONS)
-@with_fixtures
 @given(data=st.data())
 def test_reduction_over_any_axes(device, name, data):
     dtype = data.draw(float_dtypes)
@@ -72,7 +70,6 @@ def test_reduction_over_any_axes(device, name, data):
 
 
 @pytest.mark.parametrize("name", ["max", "min"])
-@with_fixtures
 @given(data=st.data())
 def test_max_min_split_gradient_evenly_between_ties(device, name, data):
     # values on a 9-point grid: most reductions over more than a few elements have tied winners
@@ -105,7 +102,6 @@ def test_max_tie_gradient_values(device):
 
 
 @pytest.mark.parametrize("correction", [0, 1])
-@with_fixtures
 @given(data=st.data())
 def test_var_over_any_axes(device, correction, data):
     dtype = data.draw(float_dtypes)
@@ -127,7 +123,6 @@ def test_var_is_unbiased_by_default(device):
     check_op(lambda t: t.var(axis=1), lambda t: torch.var(t, dim=1), x, reduce_size=5, device=device)
 
 
-@with_fixtures
 @given(data=st.data())
 def test_logsumexp_over_int_and_tuple_axes(device, data):
     dtype = data.draw(float_dtypes)
@@ -169,7 +164,6 @@ ARG_REDUCTIONS = {
 
 
 @pytest.mark.parametrize("name", ARG_REDUCTIONS)
-@with_fixtures
 @given(data=st.data())
 def test_argmax_argmin_give_int64_indices(device, name, data):
     dtype = data.draw(float_dtypes)

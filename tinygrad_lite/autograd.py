@@ -17,7 +17,6 @@ from contextlib import contextmanager
 import functools
 import threading
 
-import numpy as np
 
 _state = threading.local()
 
