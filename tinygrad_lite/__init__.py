@@ -11,6 +11,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
 from .serialization import load, save
 from .tensor import Tensor
+from . import viz  # noqa: E402  (after Tensor: it draws tensors' graphs)
 
 zeros = Tensor.zeros
 ones = Tensor.ones
