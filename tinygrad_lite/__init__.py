@@ -5,7 +5,7 @@
     (x @ x.T).sum().backward()
     x.grad          # Tensor([[2., 4.]])
 """
-from .autograd import enable_grad, is_grad_enabled, no_grad
+from .autograd import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .dtypes import bool_, float16, float32, float64, int64
 from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
@@ -29,7 +29,7 @@ stack = Tensor.stack
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "manual_seed", "gradcheck", "GradcheckError",
+    "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "manual_seed", "gradcheck", "GradcheckError",
     "float16", "float32", "float64", "int64", "bool_",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
     "where", "cat", "stack", "save", "load",

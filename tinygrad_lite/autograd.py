@@ -17,6 +17,8 @@ from contextlib import contextmanager
 import functools
 import threading
 
+import numpy as np
+
 
 _state = threading.local()
 
@@ -46,6 +48,32 @@ class no_grad:
             with no_grad():
                 return fn(*args, **kwargs)
         return wrapper
+
+
+def is_anomaly_enabled():
+    """True inside `detect_anomaly()`."""
+    return getattr(_state, "detect_anomaly", False)
+
+
+class detect_anomaly:
+    """Context manager in which a nan or inf raises at once, naming the op that made it.
+
+    Forward: the first op whose output holds a nan/inf raises, with its input and
+    output shapes. Backward: the first op whose backward returns a nan/inf
+    gradient raises, naming that op and the input whose gradient went bad. Each
+    check reads the whole array, so use it to find a problem, not to train.
+    """
+
+    def __enter__(self):
+        self._previous = is_anomaly_enabled()
+        _state.detect_anomaly = True
+
+    def __exit__(self, *exc):
+        _state.detect_anomaly = self._previous
+
+
+def _finite(array):
+    return array.dtype.kind != "f" or bool(np.isfinite(array).all())
 
 
 @contextmanager
@@ -87,7 +115,20 @@ class Context:
         self.freed = False
 
     def save_for_backward(self, *arrays):
+        """Keep `arrays` for backward. Inputs among them are watched: if one is changed in
+        place before the backward runs, the backward refuses (its gradient would be wrong)."""
         self.saved_tensors = arrays
+        self.saved_versions = [(p, p._versions[0]) for p in self.parents
+                               if any(a is p.data for a in arrays)]
+
+    def check_saved_versions(self):
+        for tensor, version in getattr(self, "saved_versions", ()):
+            if tensor._versions[0] != version:
+                raise RuntimeError(
+                    f"backward: {self.function.__name__} saved its input of shape {tensor.shape} for the "
+                    f"backward pass, and that tensor was modified in place afterwards (version {version} -> "
+                    f"{tensor._versions[0]}), so its gradient would be wrong. Modify a copy instead "
+                    "(x = x + y rather than x += y), or run backward() before the in-place update.")
 
     def free(self):
         """Forget the saved arrays and the inputs, so their memory can be reclaimed.
@@ -109,6 +150,8 @@ _KEPT_AFTER_FREE = ("function", "backend", "xp", "needs_input_grad", "output_bac
 class Function:
     """Base class of every differentiable op (see the module docstring)."""
 
+    returns_view = False  # True for ops whose output may share its first input's memory
+
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError  # abstract
@@ -127,10 +170,16 @@ class Function:
         ctx = Context(cls, tensors if record else [], backend)
         arrays = [a.data if isinstance(a, Tensor) else a for a in args]
         result = cls.forward(ctx, *arrays, **kwargs)
+        if is_anomaly_enabled() and not _finite(result):
+            shapes = ", ".join(str(t.shape) for t in tensors)
+            raise RuntimeError(f"detect_anomaly: {cls.__name__} produced nan or inf in its output of shape "
+                               f"{tuple(result.shape)} (inputs of shapes {shapes})")
         # An op's output lives on its inputs' device, unless the op moves it (ToDevice).
         out = Tensor._wrap(result, getattr(ctx, "output_backend", backend), requires_grad=record)
         if record:
             out._ctx = ctx
+        if cls.returns_view and np.may_share_memory(result, arrays[0]):
+            out._versions = args[0]._versions  # one memory, one count of in-place updates
         return out
 
 
@@ -151,6 +200,16 @@ def _topological_order(root):
             stack.extend((p, False) for p in node._ctx.parents
                          if p.requires_grad and id(p) not in visited)
     return order
+
+
+def _check_gradients(ctx, grad, input_grads):
+    for i, (parent, pg) in enumerate(zip(ctx.parents, input_grads)):
+        if pg is not None and not _finite(pg):
+            incoming = "finite" if _finite(grad) else "already nan/inf"
+            raise RuntimeError(
+                f"detect_anomaly: the backward of {ctx.function.__name__} produced nan or inf in the gradient "
+                f"of its input {i} (shape {parent.shape}); the gradient it received (shape "
+                f"{tuple(grad.shape)}) was {incoming}")
 
 
 def _as_tuple(grads):
@@ -185,7 +244,10 @@ def backward(root, grad, retain_graph=False, observer=None):
                 f"{ctx.function.__name__}); its saved values were freed after the first backward. "
                 "Pass retain_graph=True to the first backward() if you need to call it twice."
             )
+        ctx.check_saved_versions()
         input_grads = _as_tuple(ctx.function.backward(ctx, g))
+        if is_anomaly_enabled():
+            _check_gradients(ctx, g, input_grads)
         if observer is not None:
             observer(node, g, input_grads)
         if len(input_grads) != len(ctx.parents):

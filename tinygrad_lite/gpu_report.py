@@ -32,6 +32,7 @@ Triton caches compiled kernels on disk (TRITON_CACHE_DIR, default ~/.triton/cach
 and the ptxas figures are stored beside them, so a second report is quick.
 """
 import contextlib
+import importlib.util
 import io
 import json
 import math
@@ -41,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from types import SimpleNamespace
 
 INSTALL_HINT = "compiling the kernels needs triton and torch: pip install 'tinygrad_lite[kernels]'"
@@ -79,15 +81,14 @@ TARGETS = tuple(GPUS)
 
 # The benchmark shapes: one training step of a GPT-2-small-sized model (8 sequences of
 # 1024 tokens, width 768, 12 heads of 64, a 50304-token vocabulary, 124M parameters),
-# plus the square 4096 product that matmuls are usually compared with cuBLAS on.
+# the square 4096 product that matmuls are usually compared with cuBLAS on, and the
+# same product at 4095, where no size or stride is a multiple of 16 (so no load is vectorised).
 SQUARE = 4096
-TOKENS, WIDTH, HEADS, HEAD_DIM, VOCAB, PARAMS = 8 * 1024, 768, 12, 64, 50304, 124_000_000
-BATCH, CONTEXT = 8, 1024
+BATCH, CONTEXT, WIDTH, HEADS, HEAD_DIM, VOCAB, PARAMS = 8, 1024, 768, 12, 64, 50304, 124_000_000
+TOKENS = BATCH * CONTEXT
 DTYPES = ("float16", "bfloat16", "float32")
-ACTIVATIONS = (("relu", {}), ("leaky_relu", {}), ("sigmoid", {}), ("tanh", {}), ("gelu", {}),
-               ("gelu", {"approximate": "tanh"}))
 # Nominal arithmetic per element of the elementwise and row kernels (an exp or erf counted
-# as one): far below what their memory traffic allows, so the estimate is a bandwidth bound.
+# as one): far below what their memory traffic allows, so their estimates are bandwidth bounds.
 FLOPS_PER_ELEMENT = {"activation": 4, "adam": 14, "softmax": 5, "cross_entropy": 8, "layer_norm": 8}
 
 
@@ -101,103 +102,113 @@ class Workload:
     costs: dict  # kernel name -> (flops, bytes)
 
 
-def _attention_pairs(L, S, causal):
-    """(query, key) pairs that take part: all L*S, or with causal masking those with key <= query."""
-    return sum(min(i + 1, S) for i in range(L)) if causal else L * S
+def _matmul(k, meta, dt, s):
+    for n in (SQUARE, SQUARE - 1):
+        yield f"{n}^3", partial(k.matmul.matmul, meta(n, n), meta(n, n)), \
+            {"matmul_kernel": (2 * n ** 3, 3 * n * n * s)}
+    m, d, h = TOKENS, WIDTH, 4 * WIDTH  # the MLP's first layer: gelu(x W^T + b), W stored (h, d) as in torch
+    yield f"{m}x{d} @ W^T({h}x{d}) + b, gelu", partial(k.matmul.matmul, meta(m, d), meta(h, d).T, meta(h), "gelu"), \
+        {"matmul_kernel": (2 * m * d * h, (m * d + d * h + m * h + h) * s)}
 
 
-def _workloads(k, torch):
-    """Every launcher call the report compiles; k holds the kernel modules."""
-    meta = lambda shape, dtype: torch.empty(shape, dtype=dtype, device="meta")  # noqa: E731
-    for dname in DTYPES:
-        dt = getattr(torch, dname)
-        s = dt.itemsize
-        yield Workload("matmul", f"{SQUARE}^3", dname,
-                       lambda: k.matmul.matmul(meta((SQUARE, SQUARE), dt), meta((SQUARE, SQUARE), dt)),
-                       {"matmul_kernel": (2 * SQUARE ** 3, 3 * SQUARE * SQUARE * s)})
-        m, kk, n = TOKENS, WIDTH, 4 * WIDTH  # the MLP's first layer: x W^T + b, then gelu
-        yield Workload("matmul", f"{m}x{kk} @ W^T({n}x{kk}) + b, gelu", dname,
-                       lambda: k.matmul.matmul(meta((m, kk), dt), meta((n, kk), dt).T, meta((n,), dt), "gelu"),
-                       {"matmul_kernel": (2 * m * n * kk, (m * kk + kk * n + m * n + n) * s)})
+def _attention(k, meta, dt, s):
+    bh, L, E = BATCH * HEADS, CONTEXT, HEAD_DIM
+    shape = (BATCH, HEADS, L, E)
+    for causal in (True, False):
+        pairs = bh * (L * (L + 1) // 2 if causal else L * L)  # (query, key) pairs that take part
+        tag = f"B={BATCH} H={HEADS} L=S={L} E={E}" + (" causal" if causal else "")
+        qkv = [meta(*shape) for _ in range(3)]
+        yield f"forward {tag}", partial(k.attention.attention_forward, *qkv, E ** -0.5, causal), \
+            {"_attention_forward_kernel": (4 * pairs * E, 4 * bh * L * E * s + 4 * bh * L)}
+        read = 4 * bh * L * E * s + 8 * bh * L  # q, k, v, dout; lse and delta (float32)
+        lse = meta(BATCH, HEADS, L, dtype="float32")
+        yield f"backward {tag}", \
+            partial(k.attention.attention_backward, *qkv, meta(*shape), lse, meta(*shape), E ** -0.5, causal), \
+            {"_attention_delta_kernel": (2 * bh * L * E, 2 * bh * L * E * s + 4 * bh * L),
+             "_attention_dkdv_kernel": (8 * pairs * E, read + 2 * bh * L * E * s),  # s, dv, dp, dk: 4 products
+             "_attention_dq_kernel": (6 * pairs * E, read + bh * L * E * s)}  # s, dp, dq: 3 products
 
-        bh, L, E = BATCH * HEADS, CONTEXT, HEAD_DIM
-        qkv = lambda: [meta((BATCH, HEADS, L, E), dt) for _ in range(3)]  # noqa: E731
-        for causal in (True, False):
-            pairs = bh * _attention_pairs(L, L, causal)
-            tag = f"B={BATCH} H={HEADS} L=S={L} E={E}" + (" causal" if causal else "")
-            yield Workload("attention", f"forward {tag}", dname,
-                           lambda c=causal: k.attention.attention_forward(*qkv(), 0.125, c),
-                           {"_attention_forward_kernel": (4 * pairs * E, (4 * bh * L * E) * s + 4 * bh * L)})
-            io_bytes = 4 * bh * L * E * s + 8 * bh * L  # q, k, v, dout read; lse and delta read
-            yield Workload("attention", f"backward {tag}", dname,
-                           lambda c=causal: k.attention.attention_backward(
-                               *qkv(), meta((BATCH, HEADS, L, E), dt), meta((BATCH, HEADS, L), torch.float32),
-                               meta((BATCH, HEADS, L, E), dt), 0.125, c),
-                           {"_attention_delta_kernel": (2 * bh * L * E, 2 * bh * L * E * s + 4 * bh * L),
-                            "_attention_dkdv_kernel": (8 * pairs * E, io_bytes + 2 * bh * L * E * s),
-                            "_attention_dq_kernel": (6 * pairs * E, io_bytes + bh * L * E * s)})
 
-        n_logits = TOKENS * VOCAB
-        classes = torch.zeros(TOKENS, dtype=torch.int64)  # real values: the launcher checks their range
-        ce_flops = FLOPS_PER_ELEMENT["cross_entropy"] * n_logits
-        for soft in (False, True):
-            target_bytes = n_logits * s if soft else 8 * TOKENS
-            target = (lambda: meta((TOKENS, VOCAB), dt)) if soft else (lambda: classes)
-            kind = "probabilities" if soft else "class indices"
-            yield Workload("cross_entropy", f"forward {TOKENS}x{VOCAB}, {kind}", dname,
-                           lambda t=target: k.cross_entropy.cross_entropy_forward(meta((TOKENS, VOCAB), dt), t()),
-                           {"_ce_forward_kernel": (ce_flops, n_logits * s + target_bytes + TOKENS * s)})
-            yield Workload("cross_entropy", f"backward {TOKENS}x{VOCAB}, {kind}", dname,
-                           lambda t=target: k.cross_entropy.cross_entropy_backward(
-                               meta((TOKENS, VOCAB), dt), t(), meta((TOKENS,), dt)),
-                           {"_ce_backward_kernel": (ce_flops, 2 * n_logits * s + target_bytes + TOKENS * s)})
+def _cross_entropy(k, meta, dt, s):
+    import torch
 
-        for rows, cols in ((bh * L, L), (TOKENS, VOCAB)):  # attention scores; a vocabulary
-            n = rows * cols
-            flops = FLOPS_PER_ELEMENT["softmax"] * n
-            for log in (False, True):
-                name = "log_softmax" if log else "softmax"
-                forward = getattr(k.softmax, f"{name}_forward")
-                backward = getattr(k.softmax, f"{name}_backward")
-                yield Workload("softmax", f"{name} forward {rows}x{cols}", dname,
-                               lambda f=forward, r=rows, c=cols: f(meta((r, c), dt)),
-                               {"_softmax_forward_kernel": (flops, 2 * n * s)})
-                yield Workload("softmax", f"{name} backward {rows}x{cols}", dname,
-                               lambda f=backward, r=rows, c=cols: f(meta((r, c), dt), meta((r, c), dt)),
-                               {"_softmax_backward_kernel": (flops, 3 * n * s)})
+    n = TOKENS * VOCAB
+    flops = FLOPS_PER_ELEMENT["cross_entropy"] * n
+    classes = torch.zeros(TOKENS, dtype=torch.int64)  # real values: the launcher checks their range
+    for target, kind, target_bytes in ((classes, "class indices", 8 * TOKENS),
+                                       (meta(TOKENS, VOCAB), "probabilities", n * s)):
+        yield f"forward {TOKENS}x{VOCAB}, {kind}", \
+            partial(k.cross_entropy.cross_entropy_forward, meta(TOKENS, VOCAB), target), \
+            {"_ce_forward_kernel": (flops, n * s + target_bytes + TOKENS * s)}
+        yield f"backward {TOKENS}x{VOCAB}, {kind}", \
+            partial(k.cross_entropy.cross_entropy_backward, meta(TOKENS, VOCAB), target, meta(TOKENS)), \
+            {"_ce_backward_kernel": (flops, 2 * n * s + target_bytes + TOKENS * s)}
 
-        for rows, cols in ((TOKENS, WIDTH), (TOKENS // 8, 8192)):  # the model's width; a wide row
-            n = rows * cols
-            flops = FLOPS_PER_ELEMENT["layer_norm"] * n
-            yield Workload("layernorm", f"forward {rows}x{cols}", dname,
-                           lambda r=rows, c=cols: k.layernorm.layer_norm_forward(
-                               meta((r, c), dt), meta((c,), dt), meta((c,), dt), 1e-5),
-                           {"_layer_norm_forward_kernel": (flops, (2 * n + 2 * cols) * s + 8 * rows)})
-            yield Workload("layernorm", f"backward {rows}x{cols}", dname,
-                           lambda r=rows, c=cols: k.layernorm.layer_norm_backward(
-                               meta((r, c), dt), meta((c,), dt), meta((r, 1), torch.float32),
-                               meta((r, 1), torch.float32), meta((r, c), dt)),
-                           {"_layer_norm_backward_dx_kernel": (flops, (3 * n + cols) * s + 8 * rows),
-                            "_layer_norm_backward_dwdb_kernel": (flops, 2 * n * s + 8 * rows + 8 * cols)})
 
-        n = TOKENS * 4 * WIDTH  # the MLP's hidden activations
-        flops = FLOPS_PER_ELEMENT["activation"] * n
-        for act, params in ACTIVATIONS:
-            name = act + ("_tanh" if params else "")
-            yield Workload("activations", f"{name} forward {n}", dname,
-                           lambda a=act, p=params: k.activations.activation_forward(a, meta((n,), dt), **p),
-                           {"_activation_forward_kernel": (flops, 2 * n * s)})
-            yield Workload("activations", f"{name} backward {n}", dname,
-                           lambda a=act, p=params: k.activations.activation_backward(
-                               a, meta((n,), dt), meta((n,), dt), **p),
-                           {"_activation_backward_kernel": (flops, 3 * n * s)})
+def _softmax(k, meta, dt, s):
+    for rows, cols in ((BATCH * HEADS * CONTEXT, CONTEXT), (TOKENS, VOCAB)):  # attention scores; a vocabulary
+        n = rows * cols
+        flops = FLOPS_PER_ELEMENT["softmax"] * n
+        for name in ("softmax", "log_softmax"):
+            yield f"{name} forward {rows}x{cols}", partial(getattr(k.softmax, f"{name}_forward"), meta(rows, cols)), \
+                {"_softmax_forward_kernel": (flops, 2 * n * s)}
+            yield f"{name} backward {rows}x{cols}", \
+                partial(getattr(k.softmax, f"{name}_backward"), meta(rows, cols), meta(rows, cols)), \
+                {"_softmax_backward_kernel": (flops, 3 * n * s)}
 
-        for mode, decay, decoupled in (("Adam", 0.0, False), ("Adam + L2", 0.01, False), ("AdamW", 0.01, True)):
-            yield Workload("adam", f"{mode} step, {PARAMS} parameters", dname,
-                           lambda wd=decay, dc=decoupled: k.adam.adam_step(
-                               *[meta((PARAMS,), dt) for _ in range(4)], lr=1e-3, beta1=0.9, beta2=0.999,
-                               eps=1e-8, weight_decay=wd, step=1, decoupled=dc),
-                           {"adam_kernel": (FLOPS_PER_ELEMENT["adam"] * PARAMS, 7 * PARAMS * s)})
+
+def _layernorm(k, meta, dt, s):
+    for rows, cols in ((TOKENS, WIDTH), (TOKENS // 8, 8192)):  # the model's width; a row wider than a block
+        n = rows * cols
+        flops = FLOPS_PER_ELEMENT["layer_norm"] * n
+        yield f"forward {rows}x{cols}", \
+            partial(k.layernorm.layer_norm_forward, meta(rows, cols), meta(cols), meta(cols), 1e-5), \
+            {"_layer_norm_forward_kernel": (flops, (2 * n + 2 * cols) * s + 8 * rows)}
+        stats = [meta(rows, 1, dtype="float32") for _ in range(2)]  # mean, rstd
+        yield f"backward {rows}x{cols}", \
+            partial(k.layernorm.layer_norm_backward, meta(rows, cols), meta(cols), *stats, meta(rows, cols)), \
+            {"_layer_norm_backward_dx_kernel": (flops, (3 * n + cols) * s + 8 * rows),
+             "_layer_norm_backward_dwdb_kernel": (flops, 2 * n * s + 8 * rows + 8 * cols)}
+
+
+def _activations(k, meta, dt, s):
+    n = TOKENS * 4 * WIDTH  # the MLP's hidden activations
+    flops = FLOPS_PER_ELEMENT["activation"] * n
+    for name, params in (("relu", {}), ("leaky_relu", {}), ("sigmoid", {}), ("tanh", {}), ("gelu", {}),
+                         ("gelu", {"approximate": "tanh"})):
+        label = name + "".join(f" ({v})" for v in params.values())
+        yield f"{label} forward {n}", partial(k.activations.activation_forward, name, meta(n), **params), \
+            {"_activation_forward_kernel": (flops, 2 * n * s)}
+        yield f"{label} backward {n}", \
+            partial(k.activations.activation_backward, name, meta(n), meta(n), **params), \
+            {"_activation_backward_kernel": (flops, 3 * n * s)}
+
+
+def _adam(k, meta, dt, s):
+    hyper = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "step": 1}
+    for name, decay, decoupled in (("Adam", 0.0, False), ("Adam + L2", 0.01, False), ("AdamW", 0.01, True)):
+        yield f"{name} step, {PARAMS} parameters", \
+            partial(k.adam.adam_step, *[meta(PARAMS) for _ in range(4)], weight_decay=decay, decoupled=decoupled,
+                    **hyper), \
+            {"adam_kernel": (FLOPS_PER_ELEMENT["adam"] * PARAMS, 7 * PARAMS * s)}  # read 4 arrays, write 3
+
+
+# The kernel modules and, for each, the launcher calls at the benchmark shapes.
+FAMILIES = {"matmul": _matmul, "attention": _attention, "cross_entropy": _cross_entropy, "softmax": _softmax,
+            "layernorm": _layernorm, "activations": _activations, "adam": _adam}
+
+
+def _workloads(k):
+    """Every launcher call the report compiles, for every dtype; k holds the kernel modules."""
+    import torch
+
+    for dtype in DTYPES:
+        def meta(*shape, dtype=dtype):
+            return torch.empty(shape, dtype=getattr(torch, dtype), device="meta")  # a shape, no memory
+
+        for family, calls in FAMILIES.items():
+            for name, call, costs in calls(k, meta, dtype, getattr(torch, dtype).itemsize):
+                yield Workload(family, name, dtype, call, costs)
 
 
 # ---- recording launches ----------------------------------------------------------------
@@ -265,17 +276,14 @@ def _plan(targets):
     global _PLAN
     if _PLAN is not None:
         return _PLAN
-    import torch
     from triton.backends.compiler import GPUTarget
     from triton.compiler import make_backend
     from triton.runtime.jit import create_function_from_signature
 
-    from tinygrad_lite.kernels import activations, adam, attention, cross_entropy, layernorm, matmul, softmax
-    k = SimpleNamespace(activations=activations, adam=adam, attention=attention, cross_entropy=cross_entropy,
-                        layernorm=layernorm, matmul=matmul, softmax=softmax)
+    k = SimpleNamespace(**{family: importlib.import_module(f"tinygrad_lite.kernels.{family}") for family in FAMILIES})
     backends = {t: make_backend(GPUTarget("cuda", GPUS[t].capability, 32)) for t in targets}
     rows, jobs, job_of_key = [], [], {}
-    for work in _workloads(k, torch):
+    for work in _workloads(k):
         for launch in _record(getattr(k, work.family), work.call):
             for fn, grid, args, kwargs in _expand_autotune(*launch):
                 for target in targets:
@@ -385,11 +393,11 @@ def occupancy(gpu, registers, shared, warps):
     """(programs per SM, the resource that limits them) for programs of `warps` warps using
     `registers` per thread and `shared` bytes of shared memory (see the module docstring)."""
     registers_per_warp = 32 * (math.ceil(max(registers, 1) / 8) * 8)
-    limits = {
-        "registers": (REGISTERS_PER_SM // registers_per_warp) // warps,
-        "shared": gpu.shared_per_sm // (shared + RESERVED_SHARED),
+    limits = {  # on a tie the first is named: the hardware's caps before the kernel's appetite
         "warps": WARPS_PER_SM // warps,
         "programs": PROGRAMS_PER_SM,
+        "registers": (REGISTERS_PER_SM // registers_per_warp) // warps,
+        "shared": gpu.shared_per_sm // (shared + RESERVED_SHARED),
     }
     limiter = min(limits, key=limits.get)
     return limits[limiter], limiter
@@ -517,8 +525,6 @@ def format_markdown(rows, target):
 def main(targets=TARGETS, json_path=None, markdown_path=None):
     """`tinygrad-lite kernels`: print the tables. Exit code 1 if a kernel fails to compile, needs
     more shared memory than the target has, or is launched by no workload; 2 if triton or torch is missing."""
-    import importlib.util
-
     missing = [m for m in ("triton", "torch") if importlib.util.find_spec(m) is None]
     if missing:
         print(f"tinygrad-lite kernels: {', '.join(missing)} not installed; {INSTALL_HINT}")

@@ -110,6 +110,7 @@ class Optimizer:
                 state = self.state[i] = {"step": 0, **self._init_state(p)}
             state["step"] += 1
             self._update(p, p.grad.data.astype(p.dtype, copy=False), state)
+            p._bump_version()  # an op that saved p for a backward not yet run would now be wrong
 
     def _update(self, p, grad, state):
         raise NotImplementedError  # abstract

@@ -61,6 +61,7 @@ class Tensor:
         self.data = self._backend.asarray(dtypes.to_array(data, dtype))
         self.grad = None
         self._ctx = None
+        self._versions = [0]  # in-place updates so far; shared with views of this tensor's memory
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -70,6 +71,7 @@ class Tensor:
         """A tensor around an existing array (no copy, no checks): the ops' way out."""
         t = cls.__new__(cls)
         t.data, t._backend, t.grad, t._ctx, t.requires_grad = array, backend, None, None, requires_grad
+        t._versions = [0]
         return t
 
     def requires_grad_(self, flag=True):
@@ -245,6 +247,62 @@ class Tensor:
     def minimum(self, other):
         """Elementwise min(self, other) = -max(-self, -other)."""
         return -((-self).maximum(-self._lift(other)))
+
+    # ---- in-place updates (not recorded in the graph) ---------------------------------
+    def _update(self, op, compute):
+        """Overwrite this tensor's values with `compute()` (a tensor of the same shape).
+
+        In-place updates are for data that no graph needs: under no_grad(), or on
+        tensors that do not require grad. An op that saved this tensor (or a view of
+        its memory) for its backward notices the update and refuses to run.
+        """
+        if is_grad_enabled() and self.requires_grad:
+            raise RuntimeError(f"{op}: a tensor that requires grad cannot be updated in place while the graph "
+                               "is recorded; write x = x + y, or update it under `with tg.no_grad():`")
+        if not self.data.flags.writeable:
+            raise RuntimeError(f"{op}: this tensor is a read-only view (made by expand or broadcasting); "
+                               "update the original, or a copy")
+        with autograd.no_grad():
+            result = compute()
+        if result.shape != self.shape:
+            raise ValueError(f"{op}: the result has shape {result.shape}, the tensor {self.shape}")
+        self.data[...] = result.data
+        self._bump_version()
+        return self
+
+    def _bump_version(self):
+        """Record an in-place update (views of the same memory share the count)."""
+        self._versions[0] += 1
+
+    def add_(self, other):
+        """self <- self + other, in place (other broadcasts to self's shape)."""
+        return self._update("add_", lambda: self + other)
+
+    def sub_(self, other):
+        """self <- self - other, in place."""
+        return self._update("sub_", lambda: self - other)
+
+    def mul_(self, other):
+        """self <- self * other, in place."""
+        return self._update("mul_", lambda: self * other)
+
+    def div_(self, other):
+        """self <- self / other, in place."""
+        return self._update("div_", lambda: self / other)
+
+    def fill_(self, value):
+        """Every element <- value, in place."""
+        return self._update("fill_", lambda: Tensor.full(self.shape, value, device=self.device))
+
+    def zero_(self):
+        """Every element <- 0, in place."""
+        return self.fill_(0)
+
+    def copy_(self, source):
+        """self <- source (broadcast to self's shape), in place."""
+        return self._update("copy_", lambda: self._lift(source).expand(self.shape))
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
     # ---- comparisons (not differentiable) ---------------------------------------------
     def _compare(self, other, numpy_fn, op):

@@ -12,6 +12,8 @@ from ..autograd import Function, unbroadcast
 class Reshape(Function):
     """out = x viewed with a new shape;  dx = g viewed with x's shape."""
 
+    returns_view = True
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -25,6 +27,8 @@ class Reshape(Function):
 class Permute(Function):
     """out = x with axes reordered by `dims`;  dx = g with the inverse order."""
 
+    returns_view = True
+
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -37,6 +41,8 @@ class Permute(Function):
 
 class Expand(Function):
     """out = x broadcast to `shape` (no copy);  dx = g summed over the copies."""
+
+    returns_view = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -56,6 +62,8 @@ class GetItem(Function):
     assignment suffices; `np.add.at` handles the advanced case, where the same
     element may be picked several times and each pick contributes.
     """
+
+    returns_view = True
 
     @staticmethod
     def forward(ctx, x, index):
@@ -102,6 +110,8 @@ class Stack(Function):
 
 class ToDevice(Function):
     """out = x on another device (same values);  dx = g moved back to x's device."""
+
+    returns_view = True
 
     @staticmethod
     def forward(ctx, x, target):

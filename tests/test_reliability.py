@@ -1,0 +1,180 @@
+"""Clear answers instead of silent wrong numbers: anomaly detection, in-place updates
+against saved tensors, and memory that a graph gives back after backward."""
+import gc
+import tracemalloc
+import weakref
+
+import numpy as np
+import pytest
+
+import tinygrad_lite as tg
+import tinygrad_lite.nn as nn
+import tinygrad_lite.nn.functional as F
+import tinygrad_lite.optim as optim
+from tinygrad_lite import Tensor
+
+
+# ---------------------------------------------------------------- detect_anomaly
+
+def test_anomaly_in_forward_names_the_op_and_shapes():
+    x = Tensor([[1.0, 0.0, 2.0]], requires_grad=True)
+    with tg.detect_anomaly():
+        with pytest.raises(RuntimeError, match=r"Log produced nan or inf.*\(1, 3\)"):
+            x.log()
+
+
+def test_anomaly_in_backward_names_the_op_whose_gradient_went_bad():
+    x = Tensor([0.0, 4.0], requires_grad=True)
+    with tg.detect_anomaly():
+        y = x.sqrt()  # finite forward: sqrt(0) = 0; its gradient 1 / (2 sqrt(0)) is not
+        with pytest.raises(RuntimeError, match=r"backward of Sqrt.*input 0 \(shape \(2,\)\).*was finite"):
+            y.sum().backward()
+
+
+def test_without_detect_anomaly_nan_passes_through_as_in_torch():
+    x = Tensor([0.0, 4.0], requires_grad=True)
+    x.sqrt().sum().backward()
+    assert np.isinf(x.grad.numpy()[0]) and x.grad.numpy()[1] == pytest.approx(0.25)
+
+
+def test_detect_anomaly_is_restored_on_exit():
+    with tg.detect_anomaly():
+        pass
+    Tensor([0.0]).log()  # -inf, and no error outside the context
+
+
+# ---------------------------------------------------------------- in-place updates and saved tensors
+
+def test_in_place_update_of_a_saved_input_makes_backward_refuse():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    w = Tensor([3.0, 4.0])
+    loss = (x * w).sum()  # Mul saves w to compute dx = g * w
+    w += 1.0
+    with pytest.raises(RuntimeError, match=r"Mul saved its input of shape \(2,\).*modified in place"):
+        loss.backward()
+
+
+def test_in_place_update_of_an_unsaved_input_is_harmless():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([3.0, 4.0])
+    loss = (x + b).sum()  # Add saves nothing: its gradient does not depend on b
+    b.add_(1.0)
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_optimizer_step_between_forward_and_backward_is_caught():
+    layer = nn.Linear(3, 2)
+    opt = optim.SGD(layer.parameters(), lr=0.1)
+    x = Tensor(np.ones((4, 3), np.float32), requires_grad=True)
+    layer(x).sum().backward()  # the weights have gradients now
+    stale = layer(x).sum()     # MatMul saves weight.T, a view of the weight, to compute dx
+    opt.step()                 # ... and the step changes the weight in place
+    with pytest.raises(RuntimeError, match="modified in place"):
+        stale.backward()
+    fresh = layer(x).sum()     # a graph recorded after the step is fine
+    fresh.backward()
+
+
+def test_in_place_methods_match_their_out_of_place_forms():
+    base = np.array([[1.0, -2.0], [3.0, 0.5]], np.float32)
+    for method, other, expected in [("add_", 2.0, base + 2), ("sub_", [1.0, 1.0], base - 1),
+                                    ("mul_", 3.0, base * 3), ("div_", 2.0, base / 2)]:
+        t = Tensor(base)
+        assert getattr(t, method)(other) is t
+        np.testing.assert_array_equal(t.numpy(), expected)
+    t = Tensor(base)
+    t.zero_()
+    np.testing.assert_array_equal(t.numpy(), np.zeros_like(base))
+    t.copy_([5.0, 6.0])
+    np.testing.assert_array_equal(t.numpy(), [[5.0, 6.0], [5.0, 6.0]])
+    assert t.dtype == np.float32
+
+
+def test_in_place_update_of_a_tensor_that_requires_grad_says_what_to_do():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w += 1.0
+    with tg.no_grad():
+        w -= 0.5
+    np.testing.assert_array_equal(w.numpy(), [0.5, 1.5])
+
+
+def test_in_place_update_of_a_view_changes_the_original_and_is_seen_by_saved_tensors():
+    x = Tensor(np.zeros((2, 3)), requires_grad=True)
+    w = Tensor(np.ones((2, 3)))
+    loss = (x * w).sum()         # Mul saves w
+    w.reshape(3, 2).add_(1.0)    # a view of w's memory
+    np.testing.assert_array_equal(w.numpy(), 2 * np.ones((2, 3)))
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_in_place_update_of_a_broadcast_view_is_refused():
+    x = Tensor(np.zeros(3, np.float32))
+    with pytest.raises(RuntimeError, match="read-only view"):
+        x.expand(2, 3).add_(1.0)
+
+
+def test_in_place_update_that_would_change_the_shape_is_a_shape_error():
+    x = Tensor(np.zeros(3, np.float32))
+    with pytest.raises(ValueError, match=r"add_.*\(2, 3\).*\(3,\)"):
+        x.add_(np.ones((2, 3), np.float32))
+
+
+# ---------------------------------------------------------------- memory
+
+def test_backward_frees_the_graphs_intermediate_arrays():
+    x = Tensor(np.random.default_rng(0).standard_normal((8, 16)), requires_grad=True)
+    w = Tensor(np.random.default_rng(1).standard_normal((16, 16)), requires_grad=True)
+    hidden = (x @ w).tanh()
+    loss = (hidden * hidden).mean()
+    watched = [weakref.ref(hidden.data)] + [weakref.ref(a) for a in hidden._ctx.saved_tensors]
+    del hidden
+    gc.collect()
+    assert all(ref() is not None for ref in watched), "the graph must hold them until backward"
+    loss.backward()
+    gc.collect()
+    assert all(ref() is None for ref in watched), "backward without retain_graph must let them go"
+
+
+def test_retain_graph_keeps_the_intermediate_arrays():
+    x = Tensor(np.ones((4, 4)), requires_grad=True)
+    hidden = x.exp()
+    loss = hidden.sum()
+    ref = weakref.ref(hidden._ctx.saved_tensors[0])
+    del hidden
+    loss.backward(retain_graph=True)
+    gc.collect()
+    assert ref() is not None
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.e)
+
+
+def test_a_thousand_training_steps_do_not_grow_memory():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    x = Tensor(np.random.default_rng(0).standard_normal((32, 8)).astype(np.float32))
+    y = np.random.default_rng(1).integers(0, 3, 32)
+
+    def steps(n):
+        for _ in range(n):
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    steps(10)  # optimizer state and caches exist from here on
+    tracemalloc.start()
+    try:
+        steps(100)
+        gc.collect()
+        after_100 = tracemalloc.get_traced_memory()[0]
+        steps(900)
+        gc.collect()
+        after_1000 = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    # One step's arrays are a few KB; a leak of one array per step would add ~900 of them.
+    assert after_1000 - after_100 < 64 * 1024
