@@ -6,9 +6,18 @@
         an MLP on the 8x8 handwritten digits: metrics.json, a checkpoint and plots in DIR
     tinygrad-lite train transformer [--task sort|reverse|copy|text] [--text FILE] [--steps N] ...
         a small decoder-only transformer on a digit task, or a character model of a text file
+    tinygrad-lite kernels [--target sm_80|sm_90|all] [--json PATH] [--markdown PATH]
+        every Triton kernel compiled for A100/H100 without a GPU: registers, spills, shared
+        memory, tensor cores, occupancy and a roofline estimate; a non-zero exit on a failure
+    tinygrad-lite bench cpu|gpu [--quick | --tiny] [--json PATH] [--plot PATH]
+        the engine against numpy and torch (cpu), the Triton kernels against torch/cuBLAS (gpu):
+        a table of time ratios and % of peak, optionally written as JSON and a PNG plot
 """
 import argparse
 import os
+import sys
+import time
+from pathlib import Path
 
 
 def _check(args):
@@ -45,6 +54,13 @@ def _train(args):
           f"final loss {metrics['final_loss']:.4f}; test accuracy {metrics['test_accuracy']:.4f}")
     print(f"wrote {', '.join(sorted(os.listdir(out)))} to {out}")
     return 0
+
+
+def _kernels(args):
+    from tinygrad_lite import gpu_report  # triton and torch are imported only by its compile workers
+
+    targets = gpu_report.TARGETS if args.target == "all" else (args.target,)
+    return gpu_report.main(targets, json_path=args.json, markdown_path=args.markdown)
 
 
 # The settings each job takes from the command line (flags left out keep the job's defaults).
@@ -92,6 +108,60 @@ def _add_train(commands):
     transformer.add_argument("--eval-size", type=int, help="test examples (default 1000)")
 
 
+def _find_benchmarks():
+    """Put the repository root on sys.path: the `benchmarks` package lives there, beside this
+    package, and is not installed (it measures, it is not part of the library), so `bench`
+    works from a source checkout or an editable install."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / "__init__.py").is_file():
+        raise ImportError(f"the benchmarks/ folder is not beside {Path(__file__).parent}: "
+                          "run `bench` from a source checkout (pip install -e .)")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+
+
+def _bench(args):
+    try:
+        _find_benchmarks()
+        from benchmarks import common
+        if args.suite == "gpu":
+            from benchmarks import gpu as suite
+        else:
+            from benchmarks import cpu as suite
+        config = suite.TINY if args.tiny else suite.QUICK if args.quick else suite.FULL
+        started = time.perf_counter()
+        result = suite.run(config)
+    except ImportError as e:
+        print(f"bench {args.suite}: {e}")
+        return 2
+    if result is None:  # the suite said why it could not run
+        return 0
+    meta, records = result
+    print(suite.describe(meta))
+    print(common.format_table(records))
+    print(f"bench {args.suite}: {len(records)} records in {time.perf_counter() - started:.1f} s")
+    if args.json:
+        common.write_json(args.json, meta, records)
+        print(f"wrote {args.json}")
+    if args.plot:
+        common.write_plot(args.plot, records, f"tinygrad-lite bench {args.suite}")
+        print(f"wrote {args.plot}")
+    return 0
+
+
+def _add_bench(commands):
+    bench = commands.add_parser("bench", help="time the engine or the kernels against torch, numpy and the peak")
+    bench.add_argument("suite", choices=["cpu", "gpu"], help="cpu: the engine against numpy and torch; "
+                       "gpu: the Triton kernels against torch and cuBLAS")
+    size = bench.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="fewer sizes and repeats (the CPU suite: under a minute)")
+    size.add_argument("--tiny", action="store_true",
+                      help="smoke-test sizes that run in seconds: checks the suite works; the numbers mean nothing")
+    bench.add_argument("--json", metavar="PATH", help="write the machine, the peaks and every record as JSON")
+    bench.add_argument("--plot", metavar="PATH", help="write a PNG bar chart of the ratios")
+    bench.set_defaults(handler=_bench)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="tinygrad-lite", description="a readable numpy deep learning engine")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +171,14 @@ def build_parser():
     check.add_argument("--only", metavar="TEXT", help="run only the cases whose name contains TEXT")
     check.set_defaults(handler=_check)
     _add_train(commands)
+    kernels = commands.add_parser("kernels", help="compile every Triton kernel for an A100 (sm_80) and an H100 "
+                                  "(sm_90), no GPU needed: registers, spills, shared memory, tensor cores, roofline")
+    kernels.add_argument("--target", choices=["sm_80", "sm_90", "all"], default="all",
+                         help="the GPU architecture to compile for (default: all)")
+    kernels.add_argument("--json", metavar="PATH", help="also write every row, and the GPUs' limits, as JSON")
+    kernels.add_argument("--markdown", metavar="PATH", help="also write the tables as Markdown")
+    kernels.set_defaults(handler=_kernels)
+    _add_bench(commands)
     return parser
 
 

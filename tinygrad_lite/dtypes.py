@@ -33,10 +33,11 @@ def check(dtype):
 def to_array(data, dtype=None):
     """A new numpy array from `data`: Python floats -> float32, ints -> int64, bools -> bool;
     numpy arrays and scalars keep their dtype unless `dtype` is given."""
-    if isinstance(data, (np.ndarray, np.generic)):
+    try:
         array = np.array(data)
-    else:
-        array = np.array(data)
+    except ValueError as e:  # ragged nested lists
+        raise ValueError(f"Tensor: the data must be rectangular (every row the same length): {e}") from None
+    if not isinstance(data, (np.ndarray, np.generic)):
         if array.dtype.kind in _DEFAULT_FOR_KIND:
             array = array.astype(_DEFAULT_FOR_KIND[array.dtype.kind])
     check(array.dtype)

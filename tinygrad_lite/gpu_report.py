@@ -11,7 +11,8 @@ the same specialisation (dtypes, constants, 16-byte alignment) a real launch mak
 For matmul, which autotunes, every candidate config is compiled. From the results:
 
   registers / thread, spill bytes   ptxas' report (ptxas -v, as Triton runs it)
-  shared memory / program           Triton's dynamic allocation + the static part (cuobjdump)
+  shared memory / program           Triton's dynamic allocation + the static part (cuobjdump; on
+                                    sm_90 ptxas puts 1 KiB there in every kernel that uses any)
   tensor cores                      `mma.sync` (sm_80 and up) or `wgmma.mma_async` (sm_90) in the PTX
   programs / SM (occupancy)         the fewest that any one resource allows:
       registers   floor(floor(65536 / (32 * regs rounded up to 8)) / warps)   (allocated per warp, 256 at a time)
@@ -20,9 +21,9 @@ For matmul, which autotunes, every candidate config is compiled. From the result
   roofline time                     max(FLOPs / peak FLOP/s, bytes / peak bandwidth)
 
 The roofline counts compulsory traffic (each input read once, each output written
-once) and the arithmetic the kernel does (2 per multiply-add of a `tl.dot`, a
-nominal few per element elsewhere), so it is a lower bound on the time: a static
-estimate, not a measurement. The FLOP peak is the tensor cores' for the dtype when
+once) and the useful arithmetic (2 FLOPs per multiply-add of each `tl.dot`, over the
+(query, key) pairs that take part in attention; a nominal few per element
+elsewhere), so it is a lower bound on the time: a static estimate, not a measurement. The FLOP peak is the tensor cores' for the dtype when
 the PTX uses them, else the float32 CUDA-core peak (float32 `tl.dot` in "ieee"
 precision runs there).
 
@@ -32,6 +33,7 @@ Triton caches compiled kernels on disk (TRITON_CACHE_DIR, default ~/.triton/cach
 and the ptxas figures are stored beside them, so a second report is quick.
 """
 import contextlib
+import importlib.metadata
 import importlib.util
 import io
 import json
@@ -102,7 +104,10 @@ class Workload:
     costs: dict  # kernel name -> (flops, bytes)
 
 
-def _matmul(k, meta, dt, s):
+# Each family's launcher calls for one dtype, as (name, call, costs): meta(*shape) makes a tensor
+# of that dtype (float32 with dtype="float32"), s is its size in bytes, k holds the kernel modules.
+
+def _matmul(k, meta, s):
     for n in (SQUARE, SQUARE - 1):
         yield f"{n}^3", partial(k.matmul.matmul, meta(n, n), meta(n, n)), \
             {"matmul_kernel": (2 * n ** 3, 3 * n * n * s)}
@@ -111,7 +116,7 @@ def _matmul(k, meta, dt, s):
         {"matmul_kernel": (2 * m * d * h, (m * d + d * h + m * h + h) * s)}
 
 
-def _attention(k, meta, dt, s):
+def _attention(k, meta, s):
     bh, L, E = BATCH * HEADS, CONTEXT, HEAD_DIM
     shape = (BATCH, HEADS, L, E)
     for causal in (True, False):
@@ -129,7 +134,7 @@ def _attention(k, meta, dt, s):
              "_attention_dq_kernel": (6 * pairs * E, read + bh * L * E * s)}  # s, dp, dq: 3 products
 
 
-def _cross_entropy(k, meta, dt, s):
+def _cross_entropy(k, meta, s):
     import torch
 
     n = TOKENS * VOCAB
@@ -145,7 +150,7 @@ def _cross_entropy(k, meta, dt, s):
             {"_ce_backward_kernel": (flops, 2 * n * s + target_bytes + TOKENS * s)}
 
 
-def _softmax(k, meta, dt, s):
+def _softmax(k, meta, s):
     for rows, cols in ((BATCH * HEADS * CONTEXT, CONTEXT), (TOKENS, VOCAB)):  # attention scores; a vocabulary
         n = rows * cols
         flops = FLOPS_PER_ELEMENT["softmax"] * n
@@ -157,7 +162,7 @@ def _softmax(k, meta, dt, s):
                 {"_softmax_backward_kernel": (flops, 3 * n * s)}
 
 
-def _layernorm(k, meta, dt, s):
+def _layernorm(k, meta, s):
     for rows, cols in ((TOKENS, WIDTH), (TOKENS // 8, 8192)):  # the model's width; a row wider than a block
         n = rows * cols
         flops = FLOPS_PER_ELEMENT["layer_norm"] * n
@@ -171,7 +176,7 @@ def _layernorm(k, meta, dt, s):
              "_layer_norm_backward_dwdb_kernel": (flops, 2 * n * s + 8 * rows + 8 * cols)}
 
 
-def _activations(k, meta, dt, s):
+def _activations(k, meta, s):
     n = TOKENS * 4 * WIDTH  # the MLP's hidden activations
     flops = FLOPS_PER_ELEMENT["activation"] * n
     for name, params in (("relu", {}), ("leaky_relu", {}), ("sigmoid", {}), ("tanh", {}), ("gelu", {}),
@@ -184,7 +189,7 @@ def _activations(k, meta, dt, s):
             {"_activation_backward_kernel": (flops, 3 * n * s)}
 
 
-def _adam(k, meta, dt, s):
+def _adam(k, meta, s):
     hyper = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "step": 1}
     for name, decay, decoupled in (("Adam", 0.0, False), ("Adam + L2", 0.01, False), ("AdamW", 0.01, True)):
         yield f"{name} step, {PARAMS} parameters", \
@@ -207,7 +212,7 @@ def _workloads(k):
             return torch.empty(shape, dtype=getattr(torch, dtype), device="meta")  # a shape, no memory
 
         for family, calls in FAMILIES.items():
-            for name, call, costs in calls(k, meta, dtype, getattr(torch, dtype).itemsize):
+            for name, call, costs in calls(k, meta, getattr(torch, dtype).itemsize):
                 yield Workload(family, name, dtype, call, costs)
 
 
@@ -252,7 +257,7 @@ def _expand_autotune(kernel, grid, args, kwargs):
     return [(kernel.fn, grid, args, {**kwargs, **config.all_kwargs()}) for config in configs]
 
 
-def kernel_names(module):
+def _kernel_names(module):
     """The kernels a module defines (jit functions named *kernel; the others are helpers they call)."""
     from triton.runtime.autotuner import Autotuner
     from triton.runtime.jit import JITFunction
@@ -263,6 +268,17 @@ def kernel_names(module):
         if isinstance(fn, JITFunction) and fn.__module__ == module.__name__ and name.endswith("kernel"):
             names.append(name)
     return names
+
+
+def _specialize(fn, args, kwargs, backend):
+    """(bound arguments, signature, constexprs, attrs, options) of a launch, as `fn[grid](*args, **kwargs)`
+    would compile it: argument types, constants, and which integers and pointers are multiples of 16."""
+    from triton.runtime.jit import create_function_from_signature
+
+    binder = create_function_from_signature(fn.signature, fn.params, backend)
+    bound, specialization, options = binder(*args, **kwargs)
+    options, signature, constexprs, attrs = fn._pack_args(backend, kwargs, bound, specialization, options)
+    return bound, signature, constexprs, attrs, options
 
 
 # ---- the plan: what to compile ---------------------------------------------------------
@@ -278,36 +294,42 @@ def _plan(targets):
         return _PLAN
     from triton.backends.compiler import GPUTarget
     from triton.compiler import make_backend
-    from triton.runtime.jit import create_function_from_signature
 
     k = SimpleNamespace(**{family: importlib.import_module(f"tinygrad_lite.kernels.{family}") for family in FAMILIES})
     backends = {t: make_backend(GPUTarget("cuda", GPUS[t].capability, 32)) for t in targets}
     rows, jobs, job_of_key = [], [], {}
     for work in _workloads(k):
-        for launch in _record(getattr(k, work.family), work.call):
-            for fn, grid, args, kwargs in _expand_autotune(*launch):
+        describe = {"family": work.family, "workload": work.name, "dtype": work.dtype}
+        try:
+            found = []
+            for fn, grid, args, kwargs in [one for launch in _record(getattr(k, work.family), work.call)
+                                           for one in _expand_autotune(*launch)]:
                 for target in targets:
-                    backend = backends[target]
-                    binder = create_function_from_signature(fn.signature, fn.params, backend)
-                    bound, specialization, options = binder(*args, **kwargs)
-                    options, signature, constexprs, attrs = fn._pack_args(backend, kwargs, bound, specialization,
-                                                                          options)
+                    bound, signature, constexprs, attrs, options = _specialize(fn, args, kwargs, backends[target])
                     key = (target, fn.__module__, fn.__name__, repr(signature), repr(constexprs), repr(attrs),
                            repr(options))
                     if key not in job_of_key:
                         job_of_key[key] = len(jobs)
                         jobs.append((fn, signature, constexprs, attrs, options, target))
-                    grid_size = grid({**bound, **kwargs}) if callable(grid) else grid
-                    rows.append({
-                        "family": work.family, "kernel": fn.__name__, "workload": work.name, "dtype": work.dtype,
-                        "target": target, "config": _describe_config(kwargs, options),
-                        "num_warps": options.num_warps, "num_stages": options.num_stages,
-                        "programs": math.prod(grid_size), "cost": work.costs.get(fn.__name__), "job": job_of_key[key],
-                    })
+                    grid_size = grid(bound) if callable(grid) else grid
+                    found.append({**describe, "kernel": fn.__name__, "target": target,
+                                  "config": _describe_config(kwargs, options), "num_warps": options.num_warps,
+                                  "num_stages": options.num_stages, "programs": math.prod(grid_size),
+                                  "cost": work.costs.get(fn.__name__), "job": job_of_key[key]})
+        except Exception as e:  # the launcher fails at its benchmark shape: a finding, reported per target
+            found = [{**describe, "kernel": "(launcher)", "target": t, "config": "", "error": _message(e)}
+                     for t in targets]
+        rows += found
     launched = {row["kernel"] for row in rows}
-    defined = [f"{module.__name__}.{name}" for module in vars(k).values() for name in kernel_names(module)]
+    defined = [f"{module.__name__}.{name}" for module in vars(k).values() for name in _kernel_names(module)]
     _PLAN = rows, jobs, [name for name in defined if name.rsplit(".", 1)[1] not in launched]
     return _PLAN
+
+
+def _message(e):
+    """An exception as one line: its type and the first line of its message."""
+    text = str(e).strip()
+    return f"{type(e).__name__}: {text.splitlines()[0] if text else ''}"
 
 
 def _describe_config(kwargs, options):
@@ -347,7 +369,7 @@ def _compile_job(targets, index):
         cache = get_cache_manager(compiled.hash)
         stats_path = cache.get_file(_STATS_FILE)
         if "ptxas info" in log or stats_path is None:
-            if "ptxas info" not in log:  # compiled earlier by someone else: compile again to hear ptxas
+            if "ptxas info" not in log:  # cached by a plain launch, which kept no ptxas report
                 compiled, log = compile_with_log(always=True)
             stats = {**_parse_ptxas(log), **_static_resources(compiled.asm["cubin"])}
             cache.put(json.dumps(stats), _STATS_FILE, binary=False)
@@ -355,7 +377,7 @@ def _compile_job(targets, index):
             with open(stats_path) as f:
                 stats = json.load(f)
     except Exception as e:  # a compile error is a result to report, not a crash of the report
-        return {"error": f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"}
+        return {"error": _message(e)}
     ptx = compiled.asm["ptx"]
     return {**stats, "dynamic_shared": compiled.metadata.shared,
             "wgmma": len(re.findall(r"^\s*wgmma\.mma_async", ptx, re.M)),
@@ -473,7 +495,7 @@ def build_report(targets=TARGETS, workers=None):
             with open(path) as f:
                 parts.append(json.load(f))
     results = {int(i): r for part in parts for i, r in part["results"].items()}
-    return {"rows": [_finish(row, results[row["job"]]) for row in parts[0]["rows"]],
+    return {"rows": [row if "error" in row else _finish(row, results[row["job"]]) for row in parts[0]["rows"]],
             "not_launched": parts[0]["not_launched"]}
 
 
@@ -506,18 +528,30 @@ def format_table(rows, target):
 
 
 def format_markdown(rows, target):
-    """One target's rows as a Markdown table, under a heading and a summary."""
+    """One target's rows as a Markdown table, under a heading and a summary of what was found."""
+    gpu = GPUS[target]
     mine = [r for r in rows if r["target"] == target]
     ok = [r for r in mine if "error" not in r]
-    spilling = sorted({(r["kernel"], r["config"], r["dtype"]) for r in ok if r["spill_bytes"]})
-    lines = [f"## {_header(target)}", "",
-             f"{len(mine)} kernel launches ({len({r['kernel'] for r in mine})} kernels) compiled with Triton for "
-             f"{target}; {len(mine) - len(ok)} failed to compile; {len(spilling)} spill registers; "
-             f"{sum(not r['shared_fits'] for r in ok)} exceed the shared memory. Shapes: "
-             f"a GPT-2-small training step ({BATCH} x {CONTEXT} tokens, width {WIDTH}, {HEADS} heads of "
-             f"{HEAD_DIM}, vocabulary {VOCAB}, {PARAMS // 10 ** 6}M parameters) and a {SQUARE}^3 matmul. "
-             "Roofline: the larger of FLOPs at peak and compulsory bytes at full bandwidth, a lower bound.",
-             "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    half_dots = [r for r in ok if r["uses_dot"] and r["dtype"] != "float32"]
+    version = importlib.metadata.version("triton")
+    lines = [
+        f"## {target}: {gpu.name} -- a static estimate, not a measurement", "",
+        f"Written by `tinygrad-lite kernels --target {target} --markdown PATH` (Triton {version}) on a machine "
+        f"without a GPU: each kernel launch was compiled for {target} and read from ptxas' and cuobjdump's "
+        f"reports; nothing ran. {len(mine)} launches of {len({r['kernel'] for r in mine})} kernels: "
+        f"{len(mine) - len(ok)} failed to compile, {sum(1 for r in ok if r['spill_bytes'])} with register spills, "
+        f"{sum(not r['shared_fits'] for r in ok)} need more than the {gpu.shared_per_program // 1024} KiB of shared "
+        f"memory a program may use, {sum(not r['tensor_cores'] for r in half_dots)} of the "
+        f"{len(half_dots)} float16/bfloat16 `tl.dot` launches lack tensor-core instructions.", "",
+        f"Shapes: a GPT-2-small training step ({BATCH} x {CONTEXT} tokens, width {WIDTH}, {HEADS} heads of "
+        f"{HEAD_DIM}, vocabulary {VOCAB}, {PARAMS // 10 ** 6}M parameters), and {SQUARE}^3 and {SQUARE - 1}^3 "
+        "matmuls (every autotune config). Columns: registers per thread; spilled bytes (stores + loads); shared "
+        "memory per program; tensor-core instructions in the PTX; programs resident per SM (their warps, of 64) "
+        "and the resource that limits them; roofline = max(FLOPs / peak, bytes / bandwidth) with "
+        f"{gpu.tensor_flops['float16'] / 1e12:g} TFLOPS float16/bfloat16 (tensor cores, dense), "
+        f"{gpu.fp32_flops / 1e12:g} TFLOPS float32 and {gpu.bandwidth / 1e12:g} TB/s (NVIDIA's datasheet), "
+        "counting each input read once and each output written once: a lower bound on the time.", "",
+        "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(r)) + " |" for r in mine]
     return "\n".join(lines) + "\n"
 
@@ -541,7 +575,7 @@ def main(targets=TARGETS, json_path=None, markdown_path=None):
     failed = [r for r in rows if "error" in r or not r["shared_fits"]]
     spilling = [r for r in rows if r.get("spill_bytes")]
     print(f"\n{len(rows)} kernel launches compiled for {', '.join(targets)}: {len(failed)} failed to compile "
-          f"or overflow shared memory, {len(spilling)} spill registers")
+          f"or overflow shared memory, {len(spilling)} with register spills")
     if report["not_launched"]:
         print(f"not in the report (no workload launches them): {', '.join(report['not_launched'])}")
     return 1 if failed or report["not_launched"] else 0

@@ -23,6 +23,8 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     Inputs that require grad must be float64 tensors. Returns True, or raises
     GradcheckError naming the input, the worst element, and both values.
     """
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__} {fn!r}")
     checked = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     for t in checked:
         if t.dtype != np.float64:

@@ -260,7 +260,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
         self.lr = _non_negative("learning rate", lr)
         self.eps = _non_negative("epsilon", eps)
-        if len(betas) != 2:
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), not {betas!r}")
         self.beta1, self.beta2 = _beta(0, betas[0]), _beta(1, betas[1])
         self.weight_decay = _non_negative("weight_decay", weight_decay)

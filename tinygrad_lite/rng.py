@@ -7,6 +7,10 @@ _generator = np.random.default_rng()
 def manual_seed(seed):
     """Restart the random stream from `seed`, making everything random reproducible."""
     global _generator
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise TypeError(f"manual_seed: the seed must be an integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"manual_seed: the seed must not be negative, got {seed}")
     _generator = np.random.default_rng(seed)
 
 

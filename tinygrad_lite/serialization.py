@@ -43,6 +43,8 @@ def save(state_dict, path):
     Names must be strings; values must have a dtype a Tensor can hold (float16,
     float32, float64, int64, bool). 0-d and empty arrays are fine.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save: path must be a str or os.PathLike, got {type(path).__name__}")
     _write_atomically(path, _serialize(_arrays_of(state_dict, "save"), metadata=None))
 
 

@@ -13,11 +13,22 @@ from .ops import elementwise as ew, matmul as mm, movement as mv, reduce as rd, 
 from .rng import generator
 
 
-def _shape_arg(shape):
-    """Accept shape as varargs `f(2, 3)` or as one sequence `f((2, 3))`."""
+def _shape_arg(shape, op):
+    """Accept shape as varargs `f(2, 3)` or as one sequence `f((2, 3))`; integers only."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
+    for n in shape:
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"{op}: sizes must be integers, got {n!r} in {tuple(shape)}")
     return tuple(int(n) for n in shape)
+
+
+def _new_shape(shape, op):
+    """The shape of a tensor to create: integers, none negative."""
+    shape = _shape_arg(shape, op)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"{op}: sizes cannot be negative, got {shape}")
+    return shape
 
 
 def _axes(axis, shape, op, new_axes=0):
@@ -27,7 +38,9 @@ def _axes(axis, shape, op, new_axes=0):
     ndim = len(shape) + new_axes
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (tuple, list)) or not all(isinstance(a, (int, np.integer)) for a in axes):
+        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
     normalized = []
     for a in axes:
         if not -max(ndim, 1) <= a < max(ndim, 1):
@@ -152,30 +165,30 @@ class Tensor:
     @staticmethod
     def zeros(*shape, dtype=None, requires_grad=False, device="cpu"):
         """A tensor of zeros (float32 unless `dtype` says otherwise)."""
-        return Tensor._make(np.zeros(_shape_arg(shape), dtype or np.float32), dtype, requires_grad, device)
+        return Tensor._make(np.zeros(_new_shape(shape, "zeros"), dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
     def ones(*shape, dtype=None, requires_grad=False, device="cpu"):
         """A tensor of ones (float32 unless `dtype` says otherwise)."""
-        return Tensor._make(np.ones(_shape_arg(shape), dtype or np.float32), dtype, requires_grad, device)
+        return Tensor._make(np.ones(_new_shape(shape, "ones"), dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
     def full(shape, value, dtype=None, requires_grad=False, device="cpu"):
         """A tensor filled with `value` (its dtype follows the value, as for Tensor(value))."""
-        shape = _shape_arg((shape,))
+        shape = _new_shape((shape,), "full")
         filled = np.full(shape, dtypes.to_array(value, dtype))
         return Tensor._make(filled, dtype, requires_grad, device)
 
     @staticmethod
     def randn(*shape, dtype=None, requires_grad=False, device="cpu"):
         """Samples of the standard normal distribution N(0, 1), from the seeded generator."""
-        values = generator().standard_normal(_shape_arg(shape))
+        values = generator().standard_normal(_new_shape(shape, "randn"))
         return Tensor._make(values.astype(dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
     def rand(*shape, dtype=None, requires_grad=False, device="cpu"):
         """Samples of the uniform distribution on [0, 1), from the seeded generator."""
-        values = generator().random(_shape_arg(shape))
+        values = generator().random(_new_shape(shape, "rand"))
         return Tensor._make(values.astype(dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
@@ -183,6 +196,8 @@ class Tensor:
         """start, start + step, ... up to (not including) stop; int64 for ints, float32 otherwise."""
         if stop is None:
             start, stop = 0, start
+        if step == 0:
+            raise ValueError("arange: step must not be zero")
         integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
         values = np.arange(start, stop, step).astype(np.int64 if integral else np.float32)
         return Tensor._make(values, dtype, requires_grad, device)
@@ -190,14 +205,19 @@ class Tensor:
     @staticmethod
     def eye(n, m=None, dtype=None, requires_grad=False, device="cpu"):
         """The n x m identity matrix (float32 unless `dtype` says otherwise)."""
-        return Tensor._make(np.eye(n, m, dtype=dtype or np.float32), dtype, requires_grad, device)
+        rows, cols = _new_shape((n, n if m is None else m), "eye")
+        return Tensor._make(np.eye(rows, cols, dtype=dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
     def zeros_like(t, dtype=None, requires_grad=False):
+        """Zeros of t's shape, dtype (unless given) and device."""
+        _require_tensor(t, "zeros_like")
         return Tensor.zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
     @staticmethod
     def ones_like(t, dtype=None, requires_grad=False):
+        """Ones of t's shape, dtype (unless given) and device."""
+        _require_tensor(t, "ones_like")
         return Tensor.ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
     # ---- arithmetic -----------------------------------------------------------------
@@ -337,6 +357,9 @@ class Tensor:
         """min(max(x, lo), hi); either bound may be None."""
         if lo is None and hi is None:
             raise ValueError("clip: give at least one of lo and hi")
+        for name, bound in (("lo", lo), ("hi", hi)):
+            if not (bound is None or isinstance(bound, (int, float, np.number))):
+                raise TypeError(f"clip: {name} must be a number or None, got {type(bound).__name__}")
         return ew.Clip.apply(self, lo=lo, hi=hi)
 
     def relu(self): return ew.ReLU.apply(self._float("relu"))
@@ -345,6 +368,8 @@ class Tensor:
 
     def leaky_relu(self, slope=0.01):
         """x if x > 0 else slope * x."""
+        if not isinstance(slope, (int, float, np.number)):
+            raise TypeError(f"leaky_relu: slope must be a number, got {slope!r}")
         return ew.LeakyReLU.apply(self._float("leaky_relu"), slope=slope)
 
     def gelu(self, approximate="none"):
@@ -410,7 +435,7 @@ class Tensor:
     # ---- movement -------------------------------------------------------------------
     def reshape(self, *shape):
         """The same elements in a new shape; one axis may be -1 (inferred)."""
-        shape = _shape_arg(shape)
+        shape = _shape_arg(shape, "reshape")
         known = int(np.prod([n for n in shape if n != -1]))
         if shape.count(-1) > 1 or any(n < -1 for n in shape) or (
                 -1 in shape and (known == 0 or self.size % known)) or (
@@ -426,13 +451,17 @@ class Tensor:
 
     def permute(self, *dims):
         """Reorder the axes: output axis i is input axis dims[i]."""
-        dims = _shape_arg(dims)
+        dims = _shape_arg(dims, "permute")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)) or len(dims) != self.ndim:
             raise ValueError(f"permute: {dims} is not a permutation of the axes of {self.shape}")
         return mv.Permute.apply(self, dims=tuple(d % self.ndim for d in dims))
 
     def transpose(self, a=-2, b=-1):
         """Swap axes a and b."""
+        if self.ndim == 0:  # a 0-d tensor answers to axis 0 or -1, as torch's does: nothing to swap
+            if any(axis not in (0, -1) for axis in (a, b)):
+                raise ValueError(f"transpose: a tensor of shape () has only axis 0 (or -1), got ({a}, {b})")
+            return self
         a, b = (_axes(x, self.shape, "transpose")[0] for x in (a, b))
         dims = list(range(self.ndim))
         dims[a], dims[b] = dims[b], dims[a]
@@ -445,7 +474,7 @@ class Tensor:
 
     def expand(self, *shape):
         """Broadcast to `shape` without copying; -1 keeps an axis' size."""
-        shape = _shape_arg(shape)
+        shape = _shape_arg(shape, "expand")
         lead = len(shape) - self.ndim
         target = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
         if lead < 0 or not _broadcastable(self.shape, target) or np.broadcast_shapes(self.shape, target) != target:
@@ -472,6 +501,8 @@ class Tensor:
         """Join tensors along an existing axis; all other axes must match."""
         tensors = _same_dtype(tensors, "cat")
         first = tensors[0]
+        if first.ndim == 0:
+            raise ValueError("cat: 0-d tensors (shape ()) have no axis to join along; use stack")
         (axis,) = _axes(_axis_alias(axis, dim), first.shape, "cat") or (0,)
         for t in tensors[1:]:
             if t.ndim != first.ndim or any(
@@ -508,12 +539,12 @@ class Tensor:
 
     def max(self, axis=None, keepdim=False, dim=None):
         """Largest value over `axis` (values only; see argmax for positions)."""
-        self._nonempty("max")
+        self._nonempty_reduction("max", _axis_alias(axis, dim))
         return self._reduce(rd.Max, "max", axis, dim, keepdim)
 
     def min(self, axis=None, keepdim=False, dim=None):
         """Smallest value over `axis`."""
-        self._nonempty("min")
+        self._nonempty_reduction("min", _axis_alias(axis, dim))
         return self._reduce(rd.Max, "min", axis, dim, keepdim, smallest=True)
 
     def var(self, axis=None, keepdim=False, correction=1, dim=None):
@@ -544,6 +575,13 @@ class Tensor:
         if self.size == 0:
             raise ValueError(f"{op}: the tensor of shape {self.shape} is empty")
 
+    def _nonempty_reduction(self, op, axis):
+        """max and min have no value over nothing: refuse a reduction over an empty axis."""
+        axes = _axes(axis, self.shape, op)
+        reduced = range(self.ndim) if axes is None else axes
+        if any(self.shape[a] == 0 for a in reduced) or (self.ndim == 0 and self.size == 0):
+            raise ValueError(f"{op}: reduces over an empty axis of shape {self.shape}")
+
     # ---- gradients ------------------------------------------------------------------
     def backward(self, grad=None, retain_graph=False):
         """Compute d(self)/d(leaf) for every leaf that requires grad and add it to leaf.grad.
@@ -565,6 +603,11 @@ class Tensor:
                 raise ValueError(f"backward: grad of shape {tuple(g.shape)} for a tensor of shape {self.shape}")
             g = g.astype(self.dtype, copy=False)
         autograd.backward(self, g, retain_graph=retain_graph)
+
+
+def _require_tensor(t, op):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{op}: expects a Tensor, got {type(t).__name__}")
 
 
 def _broadcastable(shape, target):

@@ -63,27 +63,28 @@ class KernelBackend(NumpyBackend):
 
     # ---- softmax --------------------------------------------------------------------
     def _row_kernel(self, kernel, axis, *arrays):
+        """Run a row-wise kernel over `axis` (the caller has checked dtypes and that x is not empty)."""
         rows = [_rows(x, axis) for x in arrays]
         out = kernel(*[self.to_torch(np.ascontiguousarray(r)) for r, _ in rows])
         return _unrows(self.from_torch(out), rows[0][1], axis)
 
     def softmax(self, x, axis):
-        if not _kernel_dtype(x):
+        if not _kernel_dtype(x) or x.size == 0:
             return super().softmax(x, axis)
         return self._row_kernel(self.k.softmax.softmax_forward, axis, x)
 
     def softmax_backward(self, y, grad, axis):
-        if not _kernel_dtype(y, grad):
+        if not _kernel_dtype(y, grad) or y.size == 0:
             return super().softmax_backward(y, grad, axis)
         return self._row_kernel(self.k.softmax.softmax_backward, axis, y, grad)
 
     def log_softmax(self, x, axis):
-        if not _kernel_dtype(x):
+        if not _kernel_dtype(x) or x.size == 0:
             return super().log_softmax(x, axis)
         return self._row_kernel(self.k.softmax.log_softmax_forward, axis, x)
 
     def log_softmax_backward(self, out, grad, axis):
-        if not _kernel_dtype(out, grad):
+        if not _kernel_dtype(out, grad) or out.size == 0:
             return super().log_softmax_backward(out, grad, axis)
         return self._row_kernel(self.k.softmax.log_softmax_backward, axis, out, grad)
 

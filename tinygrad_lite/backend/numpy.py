@@ -42,7 +42,7 @@ class NumpyBackend:
         Subtracting the row maximum changes nothing mathematically (it cancels)
         but keeps exp() from overflowing: the largest term becomes exp(0) = 1.
         """
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
         e = np.exp(shifted)
         return e / e.sum(axis=axis, keepdims=True)
 
@@ -54,7 +54,7 @@ class NumpyBackend:
     @staticmethod
     def log_softmax(x, axis):
         """log_softmax(x)_i = x_i - logsumexp(x) = (x_i - m) - log sum_j exp(x_j - m)."""
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
         return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
     @staticmethod

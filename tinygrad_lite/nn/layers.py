@@ -72,6 +72,8 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=dtypes.float32):
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+        if not isinstance(shape, (tuple, list)):
+            raise TypeError(f"LayerNorm: normalized_shape must be an int or a tuple of ints, got {normalized_shape!r}")
         self.normalized_shape = tuple(_check_size(n, "normalized_shape", "LayerNorm") for n in shape)
         self.eps = float(eps)
         self.elementwise_affine = bool(elementwise_affine)

@@ -107,7 +107,7 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        m = x.max(axis=axes, keepdims=True)
+        m = x.max(axis=axes, keepdims=True, initial=-np.inf)  # -inf over nothing: logsumexp is -inf
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         with np.errstate(divide="ignore"):
             out = m + np.log(np.exp(x - m).sum(axis=axes, keepdims=True, dtype=_accumulator(x.dtype)))
