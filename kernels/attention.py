@@ -249,7 +249,7 @@ _TENSOR_CORE_TILES = {
 # float32 products ("ieee") run on the CUDA cores, whose operands take far more registers: small tiles.
 _CUDA_CORE_TILES = {
     "forward": {16: (32, 32, 4, 1), 32: (32, 32, 4, 1), 64: (32, 32, 4, 1), 128: (16, 32, 8, 1)},
-    "dkdv": {16: (32, 64, 8, 2), 32: (32, 64, 8, 2), 64: (32, 64, 8, 2), 128: (16, 32, 4, 1)},
+    "dkdv": {16: (32, 64, 8, 2), 32: (32, 64, 8, 2), 64: (16, 64, 8, 2), 128: (16, 32, 4, 1)},
     "dq": {16: (64, 32, 8, 2), 32: (64, 32, 8, 2), 64: (64, 32, 8, 2), 128: (16, 32, 8, 1)},
 }
 # The interpreter gets small tiles of unequal sizes, so that short test sequences still span

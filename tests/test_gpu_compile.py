@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("triton", reason="the kernels are Triton kernels: pip install -e '.[kernels]'")
 pytest.importorskip("torch", reason="the kernel launchers take torch tensors: pip install -e '.[kernels]'")
 
-from tinygrad_lite.gpu_report import GPUS, occupancy  # noqa: E402
+from tinygrad_lite.gpu_report import GPUS, occupancy, parse_ptxas  # noqa: E402
 from tinygrad_lite.kernels.matmul import FLOAT32_CONFIGS, HALF_CONFIGS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,8 +98,8 @@ def test_half_precision_dots_run_on_the_tensor_cores(rows):
 
 def test_shared_memory_fits_every_program(rows):
     for r in rows:
-        assert r["shared"] == r["dynamic_shared"] + r["static_shared"]
-        assert r["shared"] <= SHARED_PER_PROGRAM[r["target"]], (r["kernel"], r["config"], r["dtype"], r["target"])
+        total = r["dynamic_shared"] + r["static_shared"]
+        assert total <= SHARED_PER_PROGRAM[r["target"]], (r["kernel"], r["config"], r["dtype"], r["target"], total)
 
 
 def test_roofline_of_the_square_matmul_follows_the_datasheets(rows):
@@ -122,6 +122,17 @@ def test_occupancy_takes_the_scarcest_resource():
     # 16 registers, 1 warp: the 32-program cap; 16 warps: 64 warps make 4 programs.
     assert occupancy(a100, registers=16, shared=0, warps=1) == (32, "programs")
     assert occupancy(GPUS["sm_90"], registers=16, shared=0, warps=16) == (4, "warps")
+
+
+def test_spills_are_read_from_the_ptxas_report():
+    # ptxas -v's report for a kernel that spills (as it prints it for sm_80)
+    log = ("ptxas info    : Compiling entry function '_attention_dkdv_kernel' for 'sm_80'\n"
+           "ptxas info    : Function properties for _attention_dkdv_kernel\n"
+           "    8 bytes stack frame, 8 bytes spill stores, 12 bytes spill loads\n"
+           "ptxas info    : Used 128 registers, used 1 barriers, 384 bytes cmem[0]\n")
+    assert parse_ptxas(log) == {"registers": 128, "stack": 8, "spill_stores": 8, "spill_loads": 12}
+    with pytest.raises(RuntimeError, match="unexpected ptxas report"):
+        parse_ptxas("ptxas fatal   : Unresolved extern function 'foo'\n")
 
 
 def test_a_second_report_reads_the_cache_and_agrees(compiled, rows, tmp_path):

@@ -371,7 +371,7 @@ def _compile_job(targets, index):
         if "ptxas info" in log or stats_path is None:
             if "ptxas info" not in log:  # cached by a plain launch, which kept no ptxas report
                 compiled, log = compile_with_log(always=True)
-            stats = {**_parse_ptxas(log), **_static_resources(compiled.asm["cubin"])}
+            stats = {**parse_ptxas(log), **_static_resources(compiled.asm["cubin"])}
             cache.put(json.dumps(stats), _STATS_FILE, binary=False)
         else:
             with open(stats_path) as f:
@@ -385,7 +385,8 @@ def _compile_job(targets, index):
             "uses_dot": "tt.dot" in compiled.asm["ttir"]}
 
 
-def _parse_ptxas(log):
+def parse_ptxas(log):
+    """Registers per thread, stack frame and spilled bytes from the report of `ptxas -v`."""
     regs = re.search(r"Used (\d+) registers", log)
     frame = re.search(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads", log)
     if not (regs and frame):
@@ -471,13 +472,15 @@ def build_report(targets=TARGETS, workers=None):
     dtype, target) with registers, spills, shared memory, tensor cores, occupancy and
     roofline time (see the module docstring), or an "error"; and the kernels defined
     in the kernel modules that no workload launches. The compiles run in `workers`
-    fresh processes (default: one per available core) with Triton's interpreter off.
+    fresh processes (default: one per available core, up to 8) with Triton's interpreter off.
     """
     targets = tuple(targets)
     unknown = [t for t in targets if t not in GPUS]
     if unknown:
         raise ValueError(f"unknown target(s) {unknown}; choose from {list(GPUS)}")
-    workers = workers or len(os.sched_getaffinity(0))
+    if workers is None:  # one per core, up to 8: each worker holds torch and Triton in memory
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = min(cores, 8)
     env = {**os.environ, "TRITON_INTERPRET": "0"}
     code = "import sys; from tinygrad_lite.gpu_report import _worker; _worker(sys.argv[1].split(','), " \
            "int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])"
