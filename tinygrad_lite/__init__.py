@@ -11,7 +11,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
 from .serialization import load, save
 from .tensor import Tensor
-from . import viz  # noqa: E402  (after Tensor: it draws tensors' graphs)
+from . import viz  # noqa: F401  (tg.viz: graph pictures and narrated backward passes)
 
 zeros = Tensor.zeros
 ones = Tensor.ones
@@ -32,5 +32,5 @@ __all__ = [
     "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "manual_seed", "gradcheck", "GradcheckError",
     "float16", "float32", "float64", "int64", "bool_",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
-    "where", "cat", "stack", "save", "load",
+    "where", "cat", "stack", "save", "load", "viz",
 ]

@@ -589,20 +589,22 @@ class Tensor:
         `grad` is d(loss)/d(self); it may be omitted for a one-element tensor (it is 1).
         The graph's saved values are freed afterwards unless `retain_graph=True`.
         """
+        autograd.backward(self, self._seed_gradient(grad, "backward"), retain_graph=retain_graph)
+
+    def _seed_gradient(self, grad, op):
+        """The array d(loss)/d(self) a backward pass starts from, after checking it fits."""
         if not self.requires_grad:
-            raise RuntimeError("backward: this tensor does not require grad (no input had "
+            raise RuntimeError(f"{op}: this tensor does not require grad (no input had "
                                "requires_grad=True, or it was computed under no_grad)")
         if grad is None:
             if self.size != 1:
-                raise RuntimeError(f"backward: grad can be created implicitly only for a scalar output; "
+                raise RuntimeError(f"{op}: grad can be created implicitly only for a scalar output; "
                                    f"this tensor has shape {self.shape}: pass grad= of that shape")
-            g = self._backend.xp.ones(self.data.shape, self.dtype)
-        else:
-            g = grad.data if isinstance(grad, Tensor) else self._backend.asarray(np.asarray(grad))
-            if tuple(g.shape) != self.shape:
-                raise ValueError(f"backward: grad of shape {tuple(g.shape)} for a tensor of shape {self.shape}")
-            g = g.astype(self.dtype, copy=False)
-        autograd.backward(self, g, retain_graph=retain_graph)
+            return self._backend.xp.ones(self.data.shape, self.dtype)
+        g = grad.data if isinstance(grad, Tensor) else self._backend.asarray(np.asarray(grad))
+        if tuple(g.shape) != self.shape:
+            raise ValueError(f"{op}: grad of shape {tuple(g.shape)} for a tensor of shape {self.shape}")
+        return g.astype(self.dtype, copy=False)
 
 
 def _require_tensor(t, op):

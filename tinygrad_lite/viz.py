@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import autograd
-from .tensor import Tensor
 
 _INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz; "
                  "conda: conda install graphviz), or paste the text of to_dot(tensor) into any DOT viewer")
@@ -177,19 +176,7 @@ def trace(loss, grad=None, retain_graph=False, names=None, file=None):
     for a loss with more than one element. Prints to `file` (default: standard output)
     and returns the list of `Step`s.
     """
-    if not loss.requires_grad:
-        raise RuntimeError("trace: this tensor does not require grad (no input had requires_grad=True, "
-                           "or it was computed under no_grad)")
-    if grad is None:
-        if loss.size != 1:
-            raise RuntimeError(f"trace: grad can be created implicitly only for a scalar output; "
-                               f"this tensor has shape {loss.shape}: pass grad= of that shape")
-        g = loss._backend.xp.ones(loss.data.shape, loss.dtype)
-    else:
-        g = loss._backend.asarray(grad.numpy() if isinstance(grad, Tensor) else np.asarray(grad))
-        if tuple(g.shape) != loss.shape:
-            raise ValueError(f"trace: grad of shape {tuple(g.shape)} for a tensor of shape {loss.shape}")
-        g = g.astype(loss.dtype, copy=False)
+    g = loss._seed_gradient(grad, "trace")
     labels = _names_by_id(names)
     out = sys.stdout if file is None else file
     steps = []
