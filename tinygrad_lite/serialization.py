@@ -15,6 +15,7 @@ model's state, an optimizer's state, the step counter and the engine's random
 state, enough to resume training and get bit-identical parameters.
 """
 import json
+import contextlib
 import os
 import uuid
 
@@ -117,9 +118,8 @@ def _fsync_folder(folder):
     except OSError:
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # some file systems cannot sync a folder; the rename still stands
+            os.fsync(fd)
     finally:
         os.close(fd)
 
