@@ -14,8 +14,8 @@ A checkpoint (`save_checkpoint` / `load_checkpoint`) is one such file holding a
 model's state, an optimizer's state, the step counter and the engine's random
 state, enough to resume training and get bit-identical parameters.
 """
-import json
 import contextlib
+import json
 import os
 import uuid
 
