@@ -66,15 +66,20 @@ def erf(x):
     erf(nan) = nan. Float inputs keep their dtype; other inputs give float64.
     """
     x, out_dtype = _as_float64(x)
-    y = np.minimum(np.abs(x), _ERFC_UNDERFLOW)  # np.minimum keeps nan
-    with np.errstate(all="ignore"):  # each branch is computed everywhere, used only where it holds
-        y2 = y * y
-        small = y * np.polyval(_A, y2) / np.polyval(_B, y2)
-        middle = _exp_minus_square(y) * np.polyval(_C, y) / np.polyval(_D, y)
-        z = 1.0 / y2
-        large = _exp_minus_square(y) / y * (_INV_SQRT_PI - z * np.polyval(_P, z) / np.polyval(_Q, z))
-    erfc = np.where(y <= 4.0, middle, large)
-    result = np.where(y <= 0.46875, small, (0.5 - erfc) + 0.5)
+    y = np.asarray(np.minimum(np.abs(x), _ERFC_UNDERFLOW))  # np.minimum keeps nan; 0-d stays an array
+    result = y.copy()  # nan stays nan: it belongs to no interval below
+    # Each approximation is evaluated only on the elements of its own interval.
+    small = y <= 0.46875
+    middle = (y > 0.46875) & (y <= 4.0)
+    large = y > 4.0
+    ys = y[small]
+    result[small] = ys * np.polyval(_A, ys * ys) / np.polyval(_B, ys * ys)
+    ym = y[middle]
+    result[middle] = (0.5 - _exp_minus_square(ym) * np.polyval(_C, ym) / np.polyval(_D, ym)) + 0.5
+    yl = y[large]
+    z = 1.0 / (yl * yl)
+    erfc_large = _exp_minus_square(yl) / yl * (_INV_SQRT_PI - z * np.polyval(_P, z) / np.polyval(_Q, z))
+    result[large] = (0.5 - erfc_large) + 0.5
     return np.copysign(result, x).astype(out_dtype)
 
 
