@@ -234,7 +234,9 @@ class NumpyBackend:
         if approximate == "tanh":
             u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
             return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype)
-        return (x * normal_cdf(x)).astype(x.dtype)
+        phi_cdf = normal_cdf(x)
+        phi_cdf *= x
+        return phi_cdf
 
     @staticmethod
     def gelu_backward(x, grad, approximate):
@@ -246,9 +248,12 @@ class NumpyBackend:
             s, s_neg = NumpyBackend.sigmoid(2 * u), NumpyBackend.sigmoid(-2 * u)
             du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
             d = s + 2 * x * s * s_neg * du
-        else:
-            d = normal_cdf(x) + x * normal_pdf(x)
-        return (grad * d).astype(grad.dtype)
+            return (grad * d).astype(grad.dtype, copy=False)
+        d = normal_pdf(x)
+        d *= x
+        d += normal_cdf(x)
+        d *= grad
+        return d.astype(grad.dtype, copy=False)
 
     # ---- the Adam update, in place ---------------------------------------------------
     @staticmethod
