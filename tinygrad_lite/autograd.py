@@ -93,7 +93,7 @@ def unbroadcast(grad, shape):
     Broadcasting copies an input along new leading axes and along axes of size 1,
     so each copy's gradient flows back to the same element and must be summed.
     """
-    if grad.shape == tuple(shape):
+    if grad.shape == shape or grad.shape == tuple(shape):
         return grad
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(
@@ -105,24 +105,30 @@ def unbroadcast(grad, shape):
 class Context:
     """What a node of the graph remembers between forward and backward."""
 
+    saved_tensors = ()
+    saved_versions = ()     # (input tensor, its version when saved): see save_for_backward
+    output_backend = None   # set by an op whose output lives on another device (ToDevice)
+    freed = False
+
     def __init__(self, function, parents, backend):
         self.function = function
         self.parents = parents                 # the Tensor inputs, in order
         self.backend = backend
-        self.xp = backend.xp
-        self.needs_input_grad = tuple(p.requires_grad for p in parents)
-        self.saved_tensors = ()
-        self.freed = False
+        self.needs_input_grad = tuple([p.requires_grad for p in parents])
+
+    @property
+    def xp(self):
+        """The array module of the backend (numpy on "cpu")."""
+        return self.backend.xp
 
     def save_for_backward(self, *arrays):
         """Keep `arrays` for backward. Inputs among them are watched: if one is changed in
         place before the backward runs, the backward refuses (its gradient would be wrong)."""
         self.saved_tensors = arrays
-        self.saved_versions = [(p, p._versions[0]) for p in self.parents
-                               if any(a is p.data for a in arrays)]
+        self.saved_versions = [(p, p._versions[0]) for p in self.parents for a in arrays if a is p.data]
 
     def check_saved_versions(self):
-        for tensor, version in getattr(self, "saved_versions", ()):
+        for tensor, version in self.saved_versions:
             if tensor._versions[0] != version:
                 raise RuntimeError(
                     f"backward: {self.function.__name__} saved its input of shape {tensor.shape} for the "
@@ -136,15 +142,13 @@ class Context:
         The node stays in the graph, marked freed, so that a second backward
         through it can say what went wrong instead of computing garbage.
         """
-        for name in list(vars(self)):
-            if name not in _KEPT_AFTER_FREE:
-                delattr(self, name)
-        self.parents = []
-        self.saved_tensors = ()
-        self.freed = True
+        fields = self.__dict__
+        kept = {name: fields[name] for name in _KEPT_AFTER_FREE if name in fields}
+        fields.clear()
+        fields.update(kept, parents=[], freed=True)
 
 
-_KEPT_AFTER_FREE = ("function", "backend", "xp", "needs_input_grad", "output_backend")
+_KEPT_AFTER_FREE = ("function", "backend", "needs_input_grad", "output_backend")
 
 
 class Function:
@@ -162,25 +166,28 @@ class Function:
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .tensor import Tensor  # tensor.py imports this module; the class is needed only at call time
-
-        tensors = [a for a in args if isinstance(a, Tensor)]
+        """Run the op on `args` (tensors and plain values) and, when recording, link the output
+        to its inputs. This is every op's path, so it does only what it must."""
+        tensors = [a for a in args if isinstance(a, _Tensor)]
         backend = tensors[0]._backend
-        record = is_grad_enabled() and any(t.requires_grad for t in tensors)
+        record = getattr(_state, "grad_enabled", True) and any([t.requires_grad for t in tensors])
         ctx = Context(cls, tensors if record else [], backend)
-        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        arrays = [a.data if isinstance(a, _Tensor) else a for a in args]
         result = cls.forward(ctx, *arrays, **kwargs)
-        if is_anomaly_enabled() and not _finite(result):
+        if getattr(_state, "detect_anomaly", False) and not _finite(result):
             shapes = ", ".join(str(t.shape) for t in tensors)
             raise RuntimeError(f"detect_anomaly: {cls.__name__} produced nan or inf in its output of shape "
                                f"{tuple(result.shape)} (inputs of shapes {shapes})")
         # An op's output lives on its inputs' device, unless the op moves it (ToDevice).
-        out = Tensor._wrap(result, getattr(ctx, "output_backend", backend), requires_grad=record)
+        out = _Tensor._wrap(result, ctx.output_backend or backend, record)
         if record:
             out._ctx = ctx
         if cls.returns_view and np.may_share_memory(result, arrays[0]):
             out._versions = args[0]._versions  # one memory, one count of in-place updates
         return out
+
+
+_Tensor = None  # tensor.py sets it to its Tensor class (it imports this module, so cannot be imported here)
 
 
 def _topological_order(root):
@@ -212,10 +219,6 @@ def _check_gradients(ctx, grad, input_grads):
                 f"{tuple(grad.shape)}) was {incoming}")
 
 
-def _as_tuple(grads):
-    return grads if isinstance(grads, tuple) else (grads,)
-
-
 def backward(root, grad, retain_graph=False, observer=None):
     """Accumulate d(root)/d(leaf) * grad into every leaf that requires grad.
 
@@ -227,6 +230,7 @@ def backward(root, grad, retain_graph=False, observer=None):
     from .tensor import Tensor
 
     grads = {id(root): grad}
+    anomaly = is_anomaly_enabled()
     for node in reversed(_topological_order(root)):
         g = grads.pop(id(node), None)
         if g is None:
@@ -244,9 +248,12 @@ def backward(root, grad, retain_graph=False, observer=None):
                 f"{ctx.function.__name__}); its saved values were freed after the first backward. "
                 "Pass retain_graph=True to the first backward() if you need to call it twice."
             )
-        ctx.check_saved_versions()
-        input_grads = _as_tuple(ctx.function.backward(ctx, g))
-        if is_anomaly_enabled():
+        if ctx.saved_versions:
+            ctx.check_saved_versions()
+        input_grads = ctx.function.backward(ctx, g)
+        if type(input_grads) is not tuple:
+            input_grads = (input_grads,)
+        if anomaly:
             _check_gradients(ctx, g, input_grads)
         if observer is not None:
             observer(node, g, input_grads)
@@ -256,11 +263,11 @@ def backward(root, grad, retain_graph=False, observer=None):
         for parent, pg in zip(ctx.parents, input_grads):
             if pg is None or not parent.requires_grad:
                 continue
-            if pg.shape != parent.shape:
+            if pg.shape != parent.data.shape:
                 raise RuntimeError(f"{ctx.function.__name__}.backward: gradient of shape {pg.shape} "
                                    f"for an input of shape {parent.shape}")
-            if pg.dtype != parent.dtype:
-                pg = pg.astype(parent.dtype)
+            if pg.dtype != parent.data.dtype:
+                pg = pg.astype(parent.data.dtype)
             key = id(parent)
             grads[key] = pg if key not in grads else grads[key] + pg
         if not retain_graph:

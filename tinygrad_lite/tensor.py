@@ -96,7 +96,7 @@ class Tensor:
         return self
 
     # ---- facts ----------------------------------------------------------------------
-    shape = property(lambda self: tuple(self.data.shape))
+    shape = property(lambda self: self.data.shape)
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: int(self.data.size))
     dtype = property(lambda self: self.data.dtype)
@@ -232,18 +232,24 @@ class Tensor:
         return Tensor._wrap(self._backend.asarray(array), self._backend)
 
     def _binary(self, other, function, op, reverse=False):
-        other_t = self._lift(other)
-        a, b = (other_t, self) if reverse else (self, other_t)
-        a_weak, b_weak = (other, None) if reverse else (None, other)
-        dtype = dtypes.promote(a, b, a_scalar=dtypes.is_python_scalar(a_weak),
-                               b_scalar=dtypes.is_python_scalar(b_weak))
-        if op == "div" and dtype.kind != "f":  # true division of integers gives floats, as in torch
-            dtype = np.dtype(np.float32)
-        a, b = a.astype(dtype), b.astype(dtype)
-        try:
-            np.broadcast_shapes(a.shape, b.shape)
-        except ValueError:
-            raise ValueError(f"{op}: cannot broadcast {a.shape} with {b.shape}") from None
+        if isinstance(other, Tensor) and other.data.dtype == self.data.dtype and other._backend is self._backend \
+                and (op != "div" or self.data.dtype.kind == "f"):
+            # The common case, kept cheap: same dtype (promotion has nothing to do), same device.
+            a, b = (other, self) if reverse else (self, other)
+        else:
+            other_t = self._lift(other)
+            a, b = (other_t, self) if reverse else (self, other_t)
+            a_weak, b_weak = (other, None) if reverse else (None, other)
+            dtype = dtypes.promote(a, b, a_scalar=dtypes.is_python_scalar(a_weak),
+                                   b_scalar=dtypes.is_python_scalar(b_weak))
+            if op == "div" and dtype.kind != "f":  # true division of integers gives floats, as in torch
+                dtype = np.dtype(np.float32)
+            a, b = a.astype(dtype), b.astype(dtype)
+        if a.data.shape != b.data.shape:
+            try:
+                np.broadcast_shapes(a.data.shape, b.data.shape)
+            except ValueError:
+                raise ValueError(f"{op}: cannot broadcast {a.shape} with {b.shape}") from None
         return function.apply(a, b)
 
     def __add__(self, other): return self._binary(other, ew.Add, "add")
@@ -605,6 +611,9 @@ class Tensor:
         if tuple(g.shape) != self.shape:
             raise ValueError(f"{op}: grad of shape {tuple(g.shape)} for a tensor of shape {self.shape}")
         return g.astype(self.dtype, copy=False)
+
+
+autograd._Tensor = Tensor  # Function.apply wraps its outputs in this class
 
 
 def _require_tensor(t, op):
