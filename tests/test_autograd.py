@@ -281,3 +281,39 @@ def test_grad_is_a_tensor_of_the_leaf_shape(device):
     assert isinstance(x.grad, Tensor)
     assert x.grad.shape == (2, 3)
     assert not x.grad.requires_grad
+
+
+def test_leaf_gradients_never_share_memory_with_each_other_or_the_seed():
+    # Add's backward hands the same array to both inputs; the seed passes straight through x + 0.
+    # The walk gives a leaf its gradient array without a copy only when nothing else holds it.
+    a = Tensor(np.ones((3, 4)), requires_grad=True)
+    b = Tensor(np.ones((3, 4)), requires_grad=True)
+    (a + b).backward(Tensor(np.full((3, 4), 2.0)))
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    seed = Tensor(np.arange(12.0).reshape(3, 4))
+    x = Tensor(np.ones((3, 4)), requires_grad=True)
+    (x + 0).backward(seed)
+    assert not np.shares_memory(x.grad.numpy(), seed.numpy())
+    x.grad.numpy()[...] = -1.0
+    assert np.array_equal(seed.numpy(), np.arange(12.0).reshape(3, 4))
+    w = Tensor(np.ones((4, 2)), requires_grad=True)
+    y = x.reshape(4, 3).T @ w  # x's gradient arrives as a view through reshape and transpose
+    y.backward(Tensor(np.ones((3, 2))))
+    assert not np.shares_memory(x.grad.numpy(), w.grad.numpy())
+
+
+def test_gradients_accumulated_in_place_stay_correct_and_unaliased():
+    # x feeds four paths; their gradients are summed, in place where nobody else holds the sum.
+    x_np = np.array([[1.0, -2.0], [3.0, 0.5]])
+    x = Tensor(x_np, requires_grad=True)
+    y = (x * 2) + (x * x) + x.exp() + (x @ x)
+    y.sum().backward()
+    ones = np.ones((2, 2))
+    expected = 2 + 2 * x_np + np.exp(x_np) + ones @ x_np.T + x_np.T @ ones
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)
+    first = x.grad
+    held = first.numpy().copy()
+    y2 = (x * 2) + (x * 3)
+    y2.sum().backward()
+    np.testing.assert_array_equal(first.numpy(), held)  # a gradient someone holds is never overwritten
+    np.testing.assert_allclose(x.grad.numpy(), expected + 5, rtol=1e-12)

@@ -15,6 +15,7 @@ contributions of every path (a value used twice receives two gradients).
 """
 from contextlib import contextmanager
 import functools
+import sys
 import threading
 
 import numpy as np
@@ -237,10 +238,12 @@ def backward(root, grad, retain_graph=False, observer=None):
             continue
         ctx = node._ctx
         if ctx is None:  # a leaf: keep the gradient
-            if node.grad is None:
-                node.grad = Tensor._wrap(g.astype(node.dtype, copy=True), node._backend)
-            else:
+            if node.grad is not None:
                 node.grad = Tensor._wrap(node.grad.data + g, node._backend)
+            elif _sole_reference(g, 2):  # the local g, getrefcount's argument
+                node.grad = Tensor._wrap(g, node._backend)
+            else:  # a copy: .grad must not share memory with another gradient or the caller's seed
+                node.grad = Tensor._wrap(g.copy(), node._backend)
             continue
         if ctx.freed:
             raise RuntimeError(
@@ -269,6 +272,22 @@ def backward(root, grad, retain_graph=False, observer=None):
             if pg.dtype != parent.data.dtype:
                 pg = pg.astype(parent.data.dtype)
             key = id(parent)
-            grads[key] = pg if key not in grads else grads[key] + pg
+            total = grads.get(key)
+            if total is None:
+                grads[key] = pg
+            elif _sole_reference(total, 3):  # grads[key], the local total, getrefcount's argument
+                total += pg
+            else:
+                grads[key] = total + pg
+            del total
+        input_grads = pg = None  # so that the arrays' reference counts show only the graph's own
         if not retain_graph:
             ctx.free()
+
+
+def _sole_reference(array, expected):
+    """True when `array` is referenced only by the `expected` references the caller accounts for
+    and is no view: nothing else can see it, so it may be updated in place or handed out as is,
+    saving a copy. An array someone else holds (another input's gradient, a saved tensor,
+    the caller's seed, the base of a view) always has more references, and gets copied."""
+    return getattr(array, "base", None) is None and sys.getrefcount(array) <= expected

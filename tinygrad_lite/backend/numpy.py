@@ -190,8 +190,14 @@ class NumpyBackend:
 
     @staticmethod
     def relu_backward(x, grad):
-        """d relu/dx = 1 where x > 0, else 0 (0 at the kink, as torch)."""
-        return np.where(x > 0, grad, 0).astype(grad.dtype)
+        """d relu/dx = 0 where x <= 0, else 1 (0 at the kink; a nan input passes the gradient, as torch).
+
+        Multiplying by the 0/1 mask is one pass where np.where branches on every element;
+        only an inf or nan in the gradient (inf * 0 = nan) needs the select."""
+        keep = ~(x <= 0)
+        if not np.isfinite(grad).all():
+            return np.where(keep, grad, grad.dtype.type(0))
+        return grad * keep
 
     @staticmethod
     def leaky_relu(x, slope):
