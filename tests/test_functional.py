@@ -44,7 +44,7 @@ def _probabilities(rng, shape, axis, dtype):
 @given(data=st.data(), dtype=float_dtypes, with_bias=st.booleans())
 def test_linear_matches_torch_on_batched_inputs(device, data, dtype, with_bias):
     batch = data.draw(shapes(min_dims=0, max_dims=2), label="batch")
-    n_in, n_out = data.draw(st.integers(1, 5), label="in"), data.draw(st.integers(1, 5), label="out")
+    n_in, n_out = data.draw(st.integers(0, 5), label="in"), data.draw(st.integers(0, 5), label="out")
     inputs = [data.draw(views(batch + (n_in,), dtype, -1, 1), label="x"),
               data.draw(views((n_out, n_in), dtype, -1, 1), label="weight")]
     if with_bias:
@@ -58,6 +58,16 @@ def test_linear_without_bias_keyword_matches_torch(device, dtype):
     x, w = rng.standard_normal((2, 3, 4)).astype(dtype), rng.standard_normal((5, 4)).astype(dtype)
     check_op(lambda a, b: F.linear(a, b, bias=None), lambda a, b: TF.linear(a, b, bias=None),
              x, w, reduce_size=24, device=device)
+
+
+def test_linear_with_a_0d_bias_and_mixed_dtypes_matches_torch(device):
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4))
+    check_op(F.linear, TF.linear, x, w, np.array(0.5), reduce_size=12, device=device)
+    # float32 input, float64 weight: the composed path promotes to float64, as x @ w.T + b does
+    ours = F.linear(tg.Tensor(x.astype(np.float32)), tg.Tensor(w), tg.Tensor(np.ones(5)))
+    assert ours.dtype == np.float64
+    np.testing.assert_allclose(ours.numpy(), x.astype(np.float32).astype(np.float64) @ w.T + 1, rtol=1e-12)
 
 
 # ---------------------------------------------------------------- layer_norm

@@ -35,6 +35,21 @@ import numpy as np
 from .tensor import Tensor
 
 
+def _subtract_scaled(param, scale, grad, block=32768):
+    """param -= scale * grad, in place. On contiguous numpy arrays it goes a cache-sized block at
+    a time through one scratch block, instead of allocating a parameter-sized temporary."""
+    if not (isinstance(param, np.ndarray) and param.flags.c_contiguous and grad.flags.c_contiguous
+            and grad.shape == param.shape):
+        param -= scale * grad
+        return
+    flat_param, flat_grad = param.reshape(-1), grad.reshape(-1)
+    scratch = np.empty(min(block, param.size), param.dtype)
+    for start in range(0, param.size, block):
+        part = scratch[:len(flat_param[start:start + block])]
+        np.multiply(flat_grad[start:start + block], scale, out=part)
+        flat_param[start:start + block] -= part
+
+
 def _check_params(params):
     """The parameters as a list, or an error saying what is wrong with them."""
     if isinstance(params, Tensor):
@@ -240,7 +255,7 @@ class SGD(Optimizer):
                 buf *= self.momentum
                 buf += (1 - self.dampening) * grad
             grad = grad + self.momentum * buf if self.nesterov else buf
-        param -= self.lr * grad
+        _subtract_scaled(param, self.lr, grad)
 
 
 class Adam(Optimizer):

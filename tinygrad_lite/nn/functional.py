@@ -10,6 +10,7 @@ import numpy as np
 
 from ..ops.attention import Attention
 from ..ops.embedding import Embedding
+from ..ops.matmul import Linear as MatmulLinear
 from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..ops.norm import LayerNorm
 from ..rng import generator
@@ -94,12 +95,12 @@ def linear(x, weight, bias=None):
     if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input {x.shape} does not fit weight {weight.shape} "
                          "(the input's last axis must equal the weight's second)")
-    y = x @ weight.T
-    if bias is not None:
-        if bias.shape not in ((weight.shape[0],), ()):
-            raise ValueError(f"linear: bias {bias.shape} does not fit weight {weight.shape}")
-        y = y + bias
-    return y
+    if bias is not None and bias.shape not in ((weight.shape[0],), ()):
+        raise ValueError(f"linear: bias {bias.shape} does not fit weight {weight.shape}")
+    if x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype) or x.device != weight.device:
+        y = x @ weight.T  # the composed ops promote mixed dtypes and name a device mismatch
+        return y if bias is None else y + bias
+    return MatmulLinear.apply(x, weight, bias)
 
 
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):

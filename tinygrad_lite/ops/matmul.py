@@ -1,4 +1,6 @@
 """Matrix multiplication, the op where nearly all of a network's time goes."""
+import math
+
 import numpy as np
 
 from ..autograd import Function, unbroadcast
@@ -24,3 +26,39 @@ class MatMul(Function):
         da = unbroadcast(mm(grad, np.swapaxes(b, -1, -2)), a.shape) if ctx.needs_input_grad[0] else None
         db = unbroadcast(mm(np.swapaxes(a, -1, -2), grad), b.shape) if ctx.needs_input_grad[1] else None
         return da, db
+
+
+class Linear(Function):
+    """y = x W^T + b over x's last axis;  dx = g W,  dW = g^T x,  db = g summed over all other axes.
+
+    x: (..., in), W: (out, in), b: (out,), () or absent. The same numbers as
+    x @ W.T + b, as one op: x's leading axes fold into one, so dW is a single
+    (out, in) product (rows of every batch element summed by the product itself)
+    that lands in W's own layout, with no transposed copy and no per-batch products
+    to add up afterwards.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        ctx.save_for_backward(x, weight)
+        y = ctx.backend.matmul(_rows(x), weight.T)
+        if bias is not None:
+            y += bias  # y is this op's own new array
+        return y.reshape(*x.shape[:-1], weight.shape[0])
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        mm = ctx.backend.matmul
+        rows = _rows(grad)
+        dx = mm(rows, weight).reshape(x.shape) if ctx.needs_input_grad[0] else None
+        dweight = mm(rows.T, _rows(x)) if ctx.needs_input_grad[1] else None
+        if len(ctx.parents) == 2:
+            return dx, dweight
+        dbias = unbroadcast(rows.sum(axis=0), ctx.parents[2].shape) if ctx.needs_input_grad[2] else None
+        return dx, dweight, dbias
+
+
+def _rows(x):
+    """x as a matrix: its leading axes folded into one (explicit sizes, so zero-size axes work)."""
+    return x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
