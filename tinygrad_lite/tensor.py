@@ -66,6 +66,8 @@ class Tensor:
     """
 
     __array_ufunc__ = None  # numpy defers to our operators: ndarray + Tensor -> Tensor.__radd__
+    # Fixed fields: every op makes a tensor, and slots make that (and reading them) cheaper.
+    __slots__ = ("data", "grad", "requires_grad", "_backend", "_ctx", "_versions", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, device="cpu"):
         self._backend = get_backend(device)

@@ -158,13 +158,16 @@ class NumpyBackend:
         which the backward reuses.
         """
         mean = x.mean(axis=1, keepdims=True)
-        centered = x - mean
-        rstd = 1.0 / np.sqrt((centered * centered).mean(axis=1, keepdims=True) + eps)
-        y = centered * rstd
+        y = x - mean
+        rstd = np.square(y).mean(axis=1, keepdims=True)
+        rstd += eps
+        np.sqrt(rstd, out=rstd)
+        np.reciprocal(rstd, out=rstd)
+        y *= rstd  # xhat, and then y in place: every step writes into the one new array
         if weight is not None:
-            y = y * weight
+            y *= weight
         if bias is not None:
-            y = y + bias
+            y += bias
         return y, mean, rstd
 
     @staticmethod
@@ -174,12 +177,16 @@ class NumpyBackend:
             dx = rstd * (gy - mean(gy) - xhat * mean(gy * xhat))
             dw = sum_rows grad * xhat        db = sum_rows grad
         """
-        xhat = (x - mean) * rstd
+        xhat = x - mean
+        xhat *= rstd
         gy = grad * weight if weight is not None else grad
-        dx = rstd * (gy - gy.mean(axis=1, keepdims=True)
-                     - xhat * (gy * xhat).mean(axis=1, keepdims=True))
-        dw = (grad * xhat).sum(axis=0)
+        product = gy * xhat
+        dw = np.einsum("nd,nd->d", grad, xhat) if weight is not None else product.sum(axis=0)
         db = grad.sum(axis=0)
+        xhat *= product.mean(axis=1, keepdims=True)  # xhat * mean(gy xhat), in place
+        dx = gy - gy.mean(axis=1, keepdims=True)
+        dx -= xhat
+        dx *= rstd
         return dx, dw, db
 
     # ---- activations ----------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""Elementwise chains split across threads (tinygrad_lite.backend.threads).
+
+Proves: splitting a large array into per-thread slices gives bit-for-bit the result of one
+call on the whole array (GELU forward and backward, both forms, float32 and float64, with an
+odd size so the slices are uneven); small or non-contiguous arrays run in one call; the
+TINYGRAD_LITE_NUM_THREADS setting is honoured and a bad value is refused with its name.
+"""
+import numpy as np
+import pytest
+
+from tinygrad_lite.backend import threads
+from tinygrad_lite.backend.numpy import NumpyBackend
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_threaded_gelu_is_bit_identical_to_one_call(monkeypatch, dtype, approximate):
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(3 * threads._MIN_PER_THREAD + 7) * 4).astype(dtype).reshape(-1, 1)
+    grad = rng.standard_normal(x.shape).astype(dtype)
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", "3")
+    split = NumpyBackend.gelu(x, approximate), NumpyBackend.gelu_backward(x, grad, approximate)
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", "1")
+    whole = NumpyBackend.gelu(x, approximate), NumpyBackend.gelu_backward(x, grad, approximate)
+    for a, b in zip(split, whole):
+        assert a.shape == x.shape and a.dtype == dtype
+        assert np.array_equal(a, b)
+
+
+def test_small_and_strided_arrays_run_in_one_call(monkeypatch):
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", "4")
+    calls = []
+
+    def double(a):
+        calls.append(a.shape)
+        return a * 2
+
+    small = np.ones(100)
+    assert np.array_equal(threads.elementwise(double, small), small * 2) and calls == [(100,)]
+    calls.clear()
+    strided = np.ones((4 * threads._MIN_PER_THREAD, 2))[:, 0]
+    assert np.array_equal(threads.elementwise(double, strided), strided * 2) and calls == [strided.shape]
+    calls.clear()
+    big = np.arange(4 * threads._MIN_PER_THREAD, dtype=np.float64).reshape(4, -1)
+    assert np.array_equal(threads.elementwise(double, big), big * 2)
+    assert len(calls) == 4 and sum(n for (n,) in calls) == big.size
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two"])
+def test_bad_thread_setting_is_refused_by_name(monkeypatch, value):
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", value)
+    with pytest.raises(ValueError, match="TINYGRAD_LITE_NUM_THREADS"):
+        threads.num_threads()
+
+
+def test_thread_setting_is_honoured(monkeypatch):
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", "3")
+    assert threads.num_threads() == 3
+    monkeypatch.delenv("TINYGRAD_LITE_NUM_THREADS")
+    assert threads.num_threads() >= 1
