@@ -221,6 +221,19 @@ def test_sigmoid_saturates_without_overflow(device):
     assert np.all(np.isfinite(out.numpy()))
 
 
+def test_relu_gradient_at_nan_and_inf_matches_torch():
+    # relu's backward zeroes the gradient where x <= 0; a nan input passes it, as torch's does,
+    # and an inf or nan in the incoming gradient stays where x > 0 and is zeroed elsewhere
+    x = np.array([np.nan, -1.0, 0.0, 2.0, -3.0, 4.0], dtype=np.float32)
+    g = np.array([5.0, np.inf, np.nan, np.inf, -np.inf, np.nan], dtype=np.float32)
+    for grad in (np.ones_like(x), g):
+        ours = tg.Tensor(x, requires_grad=True)
+        ours.relu().backward(tg.Tensor(grad))
+        theirs = torch.from_numpy(x.copy()).requires_grad_()
+        torch.relu(theirs).backward(torch.from_numpy(grad.copy()))
+        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
 def test_gelu_float32_tails_match_float64(device, approximate):
     # float32 value and gradient against torch's float64 ones on the same inputs, far
