@@ -10,6 +10,8 @@ stops tracking; detach cuts the graph; an output requires grad iff an input does
 only leaves get `.grad`; broadcast gradients are summed back to each input's shape;
 a gradient has its input's dtype. Expected values are worked out by hand or by torch.
 """
+import weakref
+
 import numpy as np
 import pytest
 
@@ -317,3 +319,21 @@ def test_gradients_accumulated_in_place_stay_correct_and_unaliased():
     y2.sum().backward()
     np.testing.assert_array_equal(first.numpy(), held)  # a gradient someone holds is never overwritten
     np.testing.assert_allclose(x.grad.numpy(), expected + 5, rtol=1e-12)
+
+
+def test_a_fresh_gradient_array_becomes_the_leaf_gradient_without_a_copy(monkeypatch):
+    # The arrays matmul's backward makes are held by nobody else, so they become .grad as they are.
+    from tinygrad_lite.backend.numpy import NumpyBackend
+
+    made = []  # weak references: a strong one would itself count as another holder
+
+    def recording_matmul(a, b):
+        product = np.matmul(a, b)
+        made.append(weakref.ref(product))
+        return product
+
+    monkeypatch.setattr(NumpyBackend, "matmul", staticmethod(recording_matmul))
+    a, b = Tensor(np.ones((3, 4)), requires_grad=True), Tensor(np.ones((4, 2)), requires_grad=True)
+    (a @ b).backward(Tensor(np.ones((3, 2))))
+    assert any(a.grad.data is m() for m in made) and any(b.grad.data is m() for m in made)
+    np.testing.assert_array_equal(a.grad.numpy(), np.full((3, 4), 2.0))

@@ -240,7 +240,7 @@ def backward(root, grad, retain_graph=False, observer=None):
         if ctx is None:  # a leaf: keep the gradient
             if node.grad is not None:
                 node.grad = Tensor._wrap(node.grad.data + g, node._backend)
-            elif _sole_reference(g, 2):  # the local g, getrefcount's argument
+            elif _sole_reference(g, 1):  # the local g
                 node.grad = Tensor._wrap(g, node._backend)
             else:  # a copy: .grad must not share memory with another gradient or the caller's seed
                 node.grad = Tensor._wrap(g.copy(), node._backend)
@@ -275,7 +275,7 @@ def backward(root, grad, retain_graph=False, observer=None):
             total = grads.get(key)
             if total is None:
                 grads[key] = pg
-            elif _sole_reference(total, 3):  # grads[key], the local total, getrefcount's argument
+            elif _sole_reference(total, 2):  # grads[key] and the local total
                 total += pg
             else:
                 grads[key] = total + pg
@@ -285,9 +285,24 @@ def backward(root, grad, retain_graph=False, observer=None):
             ctx.free()
 
 
-def _sole_reference(array, expected):
-    """True when `array` is referenced only by the `expected` references the caller accounts for
-    and is no view: nothing else can see it, so it may be updated in place or handed out as is,
-    saving a copy. An array someone else holds (another input's gradient, a saved tensor,
-    the caller's seed, the base of a view) always has more references, and gets copied."""
-    return getattr(array, "base", None) is None and sys.getrefcount(array) <= expected
+def _sole_reference(array, holders):
+    """True when `array` is referenced by the `holders` references the caller accounts for and
+    nothing else, and is no view: nobody else can see it, so it may be updated in place or
+    handed out as is, saving a copy. An array someone else holds (another input's gradient,
+    a saved tensor, the caller's seed, the base of a view) always has more references, and
+    gets copied."""
+    return getattr(array, "base", None) is None and sys.getrefcount(array) - _CALL_REFERENCES <= holders
+
+
+def _count_call_references():
+    """What a call like _sole_reference's adds to the count (its parameter, getrefcount's
+    argument), measured on this interpreter rather than assumed: newer CPythons borrow some
+    references on the stack."""
+    def same_call(array, holders):
+        return sys.getrefcount(array)
+
+    probe = np.empty(0)  # held by this one local
+    return same_call(probe, 1) - 1
+
+
+_CALL_REFERENCES = _count_call_references()
