@@ -5,7 +5,9 @@
 "cuda"    cupy arrays on an NVIDIA GPU, the compiled Triton kernels (needs cupy, triton, torch, a GPU)
 
 Backends are built on first use, so importing the package never imports triton.
+Importing it does tune glibc's malloc to keep freed buffers (see `allocator`).
 """
+from . import allocator  # noqa: F401  (tunes malloc once, on import)
 from .numpy import NumpyBackend
 
 
