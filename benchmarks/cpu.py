@@ -204,9 +204,10 @@ def _attention(torch, tg, shape, timing, peak):
 def _attention_memory(tg, lengths, E=64):
     """Peak bytes that numpy allocates during one attention forward + backward of one head,
     traced by tracemalloc (numpy reports its buffers to it), beside the bytes of one (T, T)
-    float32 score matrix: the engine keeps the whole probability matrix for the backward,
-    so its peak grows as T^2. torch's allocations are invisible to tracemalloc, so torch
-    gets no column here."""
+    float32 score matrix: the engine never holds that matrix, only a block of query rows
+    against all keys at a time (about 2**18 scores, never fewer than 64 rows), and
+    recomputes the probabilities in the backward, so its peak grows as T. torch's
+    allocations are invisible to tracemalloc, so torch gets no column here."""
     import tinygrad_lite.nn.functional as F
 
     rng = np.random.default_rng(0)

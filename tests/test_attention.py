@@ -7,6 +7,13 @@ bool mask, a float additive mask, is_causal (top-left aligned, also for L != S) 
 custom scale. Fully masked rows give zeros and zero gradients, as in torch. Bad
 arguments raise ValueError. Invariant: in causal attention, output row i and dq row i
 do not change when the keys and values after position i change.
+
+The CPU reference works a block of queries (and a chunk of heads) at a time. With the
+blocks shrunk to a few rows, on one thread and on two, it matches torch for lengths
+that are no multiple of the block, L != S, causal with L < S and L > S, keys, values
+and a differentiable mask shared across batch axes, fully masked rows in several
+blocks, and scores too large or too small for exp without the max shift; it passes
+float64 gradcheck; its backward builds dS, the mask's gradient, only when asked.
 """
 import numpy as np
 import pytest
@@ -16,8 +23,11 @@ from hypothesis import strategies as st
 from helpers import check_op, check_raises, torch
 from strategies import arrays, broadcast_pair, float_dtypes, views
 
+import tinygrad_lite as tg
 import tinygrad_lite.nn.functional as F
 from tinygrad_lite import Tensor
+from tinygrad_lite.backend import numpy_attention
+from tinygrad_lite.backend.numpy import NumpyBackend
 
 sdpa_torch = torch.nn.functional.scaled_dot_product_attention
 
@@ -164,3 +174,91 @@ def test_causal_row_and_its_dq_ignore_keys_and_values_after_it(device, data, dty
     tol = 8 * np.finfo(dtype).eps
     np.testing.assert_allclose(out2[..., : i + 1, :], out[..., : i + 1, :], rtol=tol, atol=tol)
     np.testing.assert_allclose(dq2[..., : i + 1, :], dq[..., : i + 1, :], rtol=tol, atol=tol)
+
+
+# ---- the CPU reference, a block of queries at a time ---------------------------------
+
+@pytest.fixture(params=[1, 2], ids=["one worker", "two workers"])
+def small_blocks(request, monkeypatch):
+    """Blocks of at most 24 scores, so that a handful of queries crosses several row blocks
+    and heads fall into several chunks (the defaults split only sequences of hundreds);
+    the chunks run on one thread, or on two with BLAS held to one thread."""
+    monkeypatch.setattr(numpy_attention, "BLOCK_SCORES", 24)
+    monkeypatch.setattr(numpy_attention, "MIN_BLOCK_ROWS", 3)
+    monkeypatch.setattr(numpy_attention, "MIN_CAUSAL_BLOCK_ROWS", 2)
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", str(request.param))
+
+
+def _normal(rng, shape, dtype):
+    return rng.standard_normal(shape).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("L,S,causal", [(13, 29, False), (29, 13, False), (13, 29, True), (29, 13, True),
+                                        (17, 17, True)])
+def test_blocks_off_the_block_grid_match_torch(small_blocks, dtype, L, S, causal):
+    # 13, 17 and 29 rows are no multiple of the 3-row (or, causal, 2-row) blocks; causal
+    # with L < S leaves keys past L unseen, with L > S gives late queries every key.
+    rng = np.random.default_rng(L * S)
+    q, k = _normal(rng, (2, 3, L, 5), dtype), _normal(rng, (2, 3, S, 5), dtype)
+    v = _normal(rng, (2, 3, S, 4), dtype)
+    check_op(*sdpa_pair(is_causal=causal), q, k, v, reduce_size=_reduce_size(q, k))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blocks_with_shared_keys_and_a_shared_differentiable_mask_match_torch(small_blocks, dtype):
+    # k, v and the mask broadcast over the batch axes: each block gathers its own heads.
+    rng = np.random.default_rng(3)
+    q, k, v = _normal(rng, (2, 3, 11, 4), dtype), _normal(rng, (3, 7, 4), dtype), _normal(rng, (1, 7, 2), dtype)
+    mask = _normal(rng, (11, 7), dtype)
+    check_op(*sdpa_pair(), q, k, v, mask, reduce_size=_reduce_size(q, k))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blocks_with_fully_masked_rows_match_torch(small_blocks, dtype):
+    rng = np.random.default_rng(4)
+    q, k, v = _normal(rng, (2, 10, 3), dtype), _normal(rng, (2, 9, 3), dtype), _normal(rng, (2, 9, 2), dtype)
+    mask = np.where(rng.random((10, 9)) < 0.7, 0.0, -np.inf).astype(dtype)
+    mask[[0, 4, 5, 9]] = -np.inf  # rows in different blocks that see no key
+    out = check_op(*sdpa_pair(), q, k, v, mask, grad=(True, True, True, False), reduce_size=_reduce_size(q, k))
+    np.testing.assert_array_equal(out.numpy()[:, [0, 4, 5, 9]], 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("scores", ["overflow exp", "underflow exp"])
+def test_scores_too_large_or_too_small_for_an_unshifted_exp_match_torch(small_blocks, dtype, scores):
+    # The forward first tries exp(S) without subtracting the row max. Scores of +-400
+    # overflow it; scores shifted down past exp's range (a shift softmax ignores) leave
+    # sums too small to trust: below 1e-31 in float32, 1e-292 in float64.
+    rng = np.random.default_rng(5)
+    q, k, v = _normal(rng, (2, 8, 4), dtype), _normal(rng, (2, 6, 4), dtype), _normal(rng, (2, 6, 3), dtype)
+    if scores == "overflow exp":
+        check_op(*sdpa_pair(scale=400.0), q, k, v, reduce_size=_reduce_size(q, k) * 400)
+    else:
+        mask = (_normal(rng, (8, 6), dtype) + (-100 if dtype == np.float32 else -800)).astype(dtype)
+        check_op(*sdpa_pair(), q, k, v, mask, reduce_size=_reduce_size(q, k))
+
+
+@pytest.mark.parametrize("kind", ["plain", "causal", "float mask"])
+def test_blocks_pass_float64_gradcheck(small_blocks, kind):
+    rng = np.random.default_rng(6)
+    q, k, v = (Tensor(_normal(rng, shape, np.float64), requires_grad=True)
+               for shape in [(2, 7, 3), (2, 5, 3), (2, 5, 2)])
+    if kind == "float mask":
+        mask = Tensor(_normal(rng, (7, 5), np.float64), requires_grad=True)
+        assert tg.gradcheck(lambda *t: F.scaled_dot_product_attention(*t[:3], attn_mask=t[3]), q, k, v, mask)
+    else:
+        assert tg.gradcheck(lambda *t: F.scaled_dot_product_attention(*t, is_causal=kind == "causal"), q, k, v)
+
+
+def test_backward_builds_the_score_gradient_only_for_a_differentiable_bias():
+    rng = np.random.default_rng(7)
+    q, k, v, bias = (_normal(rng, shape, np.float64) for shape in [(2, 4, 3), (2, 5, 3), (2, 5, 2), (4, 5)])
+    out, lse = NumpyBackend.attention(q, k, v, bias, 0.5, False)
+    grad = _normal(rng, out.shape, np.float64)
+    *_, ds = NumpyBackend.attention_backward(q, k, v, bias, 0.5, False, out, lse, grad)
+    assert ds is None
+    *_, ds = NumpyBackend.attention_backward(q, k, v, bias, 0.5, False, out, lse, grad, bias_grad=True)
+    tq, tk, tv, tbias = (torch.from_numpy(a).requires_grad_(a is bias) for a in (q, k, v, bias))
+    sdpa_torch(tq, tk, tv, attn_mask=tbias, scale=0.5).backward(torch.from_numpy(grad))
+    np.testing.assert_allclose(ds.sum(axis=0), tbias.grad.numpy(), rtol=1e-10, atol=1e-12)  # the mask is shared

@@ -4,8 +4,8 @@
 every op test in the suite already runs on it (the `device` fixture). This file
 checks what those do not: device errors, gradients across `.to()`, whole training
 runs agreeing with the numpy reference, the fused Adam kernel being the one that
-updates parameters, and flash attention's memory growing linearly, not
-quadratically, with the sequence length.
+updates parameters, and attention's memory growing linearly, not quadratically,
+with the sequence length: the kernels' and the numpy reference's.
 """
 import tracemalloc
 
@@ -123,26 +123,37 @@ def test_adam_on_interp_updates_through_the_fused_kernel(monkeypatch):
     np.testing.assert_allclose(w.numpy(), 0.9, rtol=1e-6)  # the first Adam step moves each weight by lr
 
 
-def _attention_peak_bytes(device, length, dim=16):
-    """Peak bytes allocated through Python (numpy) during attention forward + backward."""
+def _attention_peak_bytes(device, length, dim=16, differentiable_mask=False):
+    """Peak bytes allocated through Python (numpy) during attention forward + backward;
+    causal, or with a float mask that requires grad (its gradient is L x S)."""
     rng = np.random.default_rng(0)
     q, k, v = (Tensor(rng.standard_normal((1, 1, length, dim)).astype(np.float32), requires_grad=True,
                       device=device) for _ in range(3))
+    mask = Tensor(np.zeros((length, length), np.float32), requires_grad=True, device=device) \
+        if differentiable_mask else None
     tracemalloc.start()
     try:
-        F.scaled_dot_product_attention(q, k, v, is_causal=True).sum().backward()
+        F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None).sum().backward()
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
+def test_cpu_attention_memory_grows_linearly_with_length():
+    # Doubling L and S quadruples an L x S matrix. A differentiable mask needs one, its
+    # gradient, which shows the measurement sees it. Without one, the numpy reference
+    # holds one block of query rows against all keys at a time, about 2**18 scores
+    # (256 rows of 1024 keys, 128 of 2048): doubling L doubles it.
+    def growth(**kw):
+        return _attention_peak_bytes("cpu", 2048, **kw) / _attention_peak_bytes("cpu", 1024, **kw)
+
+    assert growth(differentiable_mask=True) > 3.0
+    assert growth() < 2.5
+
+
 @needs_interp
 def test_flash_attention_memory_grows_linearly_with_length():
-    # Doubling L and S quadruples an L x S score matrix. The numpy reference builds
-    # one (which shows the measurement sees it); the kernels must not.
+    # The kernels hold no L x S matrix at all, from the smallest lengths on.
     # A first call warms Triton's caches, whose one-time allocations would blur the comparison.
     _attention_peak_bytes("interp", 16)
-    reference = _attention_peak_bytes("cpu", 128) / _attention_peak_bytes("cpu", 64)
-    kernels = _attention_peak_bytes("interp", 128) / _attention_peak_bytes("interp", 64)
-    assert reference > 3.0
-    assert kernels < 2.5
+    assert _attention_peak_bytes("interp", 128) / _attention_peak_bytes("interp", 64) < 2.5

@@ -122,9 +122,10 @@ class KernelBackend(NumpyBackend):
             self.to_torch(q), self.to_torch(k), self.to_torch(v), scale, causal)
         return self.from_torch(out), self.from_torch(lse)
 
-    def attention_backward(self, q, k, v, bias, scale, causal, out, lse, grad):
+    def attention_backward(self, q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False):
+        # bias_grad comes only with a bias, which the flash kernel does not take: the reference builds dS.
         if not self._flash_attention_applies(q, k, v, bias):
-            return super().attention_backward(q, k, v, bias, scale, causal, out, lse, grad)
+            return super().attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad)
         t = self.to_torch
         dq, dk, dv = self.k.attention.attention_backward(
             t(q), t(k), t(v), t(out), t(lse), t(np.ascontiguousarray(grad)), scale, causal)

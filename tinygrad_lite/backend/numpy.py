@@ -5,10 +5,13 @@ against them. Each works on plain arrays, in the dtype it is given, and states
 its math. Ops call them through `ctx.backend`, so a faster backend only has to
 override the methods it accelerates.
 """
+import functools
 import math
 
 import numpy as np
 
+from . import numpy_attention
+from . import threads
 from .special import normal_cdf, normal_pdf
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -100,17 +103,6 @@ class NumpyBackend:
 
     # ---- scaled dot-product attention -----------------------------------------------
     @staticmethod
-    def _attention_scores(q, k, bias, scale, causal):
-        """S = q k^T * scale + bias, with -inf where a causal query would look ahead."""
-        scores = np.matmul(q, np.swapaxes(k, -1, -2)) * scale
-        if bias is not None:
-            scores = scores + bias
-        if causal:  # query i sees keys 0..i: torch's tril(ones(L, S))
-            L, S = scores.shape[-2:]
-            scores = np.where(np.tri(L, S, dtype=bool), scores, -np.inf)
-        return scores
-
-    @staticmethod
     def attention(q, k, v, bias, scale, causal):
         """out = softmax(q k^T * scale + bias) v, row-wise over the keys.
 
@@ -119,35 +111,23 @@ class NumpyBackend:
         keys after each query. Returns the output and the row log-sum-exp of the
         scores, all the backward needs to rebuild the probabilities. A row with
         every key masked has lse = -inf; its output is 0, as torch defines it.
+        Computed a block of queries at a time, never holding the L x S scores
+        (see numpy_attention).
         """
-        scores = NumpyBackend._attention_scores(q, k, bias, scale, causal)
-        m = scores.max(axis=-1, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0.0)
-        e = np.exp(scores - m)
-        total = e.sum(axis=-1, keepdims=True)
-        with np.errstate(divide="ignore"):
-            lse = m + np.log(total)
-        probs = e / np.where(total > 0, total, 1.0)
-        return np.matmul(probs, v).astype(q.dtype), lse[..., 0].astype(q.dtype)
+        return numpy_attention.attention_forward(q, k, v, bias, scale, causal)
 
     @staticmethod
-    def attention_backward(q, k, v, bias, scale, causal, out, lse, grad):
+    def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False):
         """Gradients of attention through the softmax, recomputing P from lse.
 
             P = exp(S - lse)            dV = P^T dO          dP = dO V^T
             dS = P * (dP - D),  D = rowsum(P * dP) = rowsum(dO * O)   (the softmax backward)
             dQ = dS K * scale           dK = dS^T Q * scale  d(bias) = dS
+
+        Returns (dq, dk, dv, ds); ds, the full (..., L, S) dS, only when `bias_grad`
+        (a differentiable bias), else None.
         """
-        scores = NumpyBackend._attention_scores(q, k, bias, scale, causal)
-        finite = np.isfinite(lse)[..., None]
-        probs = np.where(finite, np.exp(scores - np.where(finite, lse[..., None], 0.0)), 0.0)
-        dv = np.matmul(np.swapaxes(probs, -1, -2), grad)
-        dp = np.matmul(grad, np.swapaxes(v, -1, -2))
-        delta = (grad * out).sum(axis=-1, keepdims=True)
-        ds = probs * (dp - delta)
-        dq = np.matmul(ds, k) * scale
-        dk = np.matmul(np.swapaxes(ds, -1, -2), q) * scale
-        return dq, dk, dv, ds
+        return numpy_attention.attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad)
 
     # ---- layer norm over the last axis of a (N, D) array -----------------------------
     @staticmethod
@@ -243,30 +223,16 @@ class NumpyBackend:
     def gelu(x, approximate):
         """gelu(x) = x Phi(x), Phi the standard normal CDF; or its tanh approximation
         0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), computed as x sigmoid(2u)
-        (the same number: 1 + tanh(u) = 2 sigmoid(2u)) so that nothing cancels for x << 0."""
-        if approximate == "tanh":
-            u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
-            return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype)
-        phi_cdf = normal_cdf(x)
-        phi_cdf *= x
-        return phi_cdf
+        (the same number: 1 + tanh(u) = 2 sigmoid(2u)) so that nothing cancels for x << 0.
+        Large arrays run in slices on all cores (`threads.elementwise`)."""
+        return threads.elementwise(functools.partial(_gelu, approximate=approximate), x)
 
     @staticmethod
     def gelu_backward(x, grad, approximate):
         """d gelu/dx = Phi(x) + x phi(x); for the tanh form, with s = sigmoid(2u):
         s + 2 x s (1 - s) du/dx,  du/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2),
         where s (1 - s) = sigmoid(2u) sigmoid(-2u) keeps float32 accurate in the tails."""
-        if approximate == "tanh":
-            u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
-            s, s_neg = NumpyBackend.sigmoid(2 * u), NumpyBackend.sigmoid(-2 * u)
-            du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
-            d = s + 2 * x * s * s_neg * du
-            return (grad * d).astype(grad.dtype, copy=False)
-        d = normal_pdf(x)
-        d *= x
-        d += normal_cdf(x)
-        d *= grad
-        return d.astype(grad.dtype, copy=False)
+        return threads.elementwise(functools.partial(_gelu_backward, approximate=approximate), x, grad)
 
     # ---- the Adam update, in place ---------------------------------------------------
     @staticmethod
@@ -297,6 +263,30 @@ class NumpyBackend:
         for start in range(0, param.size, block):
             part = [a[start:start + block] for a in flat]
             _adam_block(*part, *(s[:len(part[0])] for s in scratch), **hyper)
+
+
+def _gelu(x, approximate):
+    """NumpyBackend.gelu on one slice."""
+    if approximate == "tanh":
+        u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
+        return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype, copy=False)
+    phi_cdf = normal_cdf(x)
+    phi_cdf *= x
+    return phi_cdf
+
+
+def _gelu_backward(x, grad, approximate):
+    """NumpyBackend.gelu_backward on one slice."""
+    if approximate == "tanh":
+        u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
+        s, s_neg = NumpyBackend.sigmoid(2 * u), NumpyBackend.sigmoid(-2 * u)
+        du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
+        return (grad * (s + 2 * x * s * s_neg * du)).astype(grad.dtype, copy=False)
+    d = normal_pdf(x)
+    d *= x
+    d += normal_cdf(x)
+    d *= grad
+    return d.astype(grad.dtype, copy=False)
 
 
 # Elements per block of the Adam update: two float32 scratch blocks and the four arrays'

@@ -115,10 +115,11 @@ def _erfc_of_abs_scaled(x):
     t = z * np.float32(0.5)
     t += 1
     np.reciprocal(t, out=t)
-    exponent = np.full_like(t, _ERFC_FIT[0])
-    for c in _ERFC_FIT[1:]:  # Horner's rule: R(t) = (...(c0 t + c1) t + ...) + c9
-        exponent *= t
+    exponent = t * np.float32(_ERFC_FIT[0])
+    for c in _ERFC_FIT[1:-1]:  # Horner's rule: R(t) = (...(c0 t + c1) t + ...) t + c9
         exponent += np.float32(c)
+        exponent *= t
+    exponent += np.float32(_ERFC_FIT[-1])
     z *= z
     exponent -= z
     np.exp(exponent, out=exponent)

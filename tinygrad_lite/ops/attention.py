@@ -23,9 +23,10 @@ class Attention(Function):
     @staticmethod
     def backward(ctx, grad):
         q, k, v, bias, out, lse = ctx.saved_tensors
+        bias_grad = len(ctx.parents) == 4  # a differentiable float mask: its gradient is dS
         dq, dk, dv, ds = ctx.backend.attention_backward(
-            q, k, v, bias, ctx.scale, ctx.causal, out, lse, grad)
+            q, k, v, bias, ctx.scale, ctx.causal, out, lse, grad, bias_grad=bias_grad)
         grads = [unbroadcast(g, p.shape) for g, p in zip((dq, dk, dv), ctx.parents)]
-        if len(ctx.parents) == 4:  # a differentiable float mask
+        if bias_grad:
             grads.append(unbroadcast(ds, ctx.parents[3].shape))
         return tuple(grads)

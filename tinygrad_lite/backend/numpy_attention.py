@@ -1,0 +1,266 @@
+"""Scaled dot-product attention on the CPU, one block of queries at a time.
+
+The math, for one head (batch axes broadcast), with L queries and S keys:
+
+    S   = q k^T * scale + bias                  the (L, S) scores
+    P   = softmax(S), row by row                out = P v,   lse = log(rowsum(exp(S)))
+
+and backward, from dO = dL/d(out):
+
+    dV = P^T dO          dP = dO V^T          D = rowsum(dO * O)  (= rowsum(P * dP))
+    dS = P * (dP - D)                          (the softmax backward)
+    dQ = dS K * scale    dK = dS^T Q * scale   d(bias) = dS
+
+Why blocks of queries. Softmax works row by row: row i of P needs row i of S and
+nothing else. So a block of query rows, scored against *all* keys, yields finished
+rows of P: no running maximum has to be carried from block to block and no partial
+result rescaled (flash attention needs that online softmax only because it also
+cuts the keys into blocks). The temporaries are then (heads, rows, S) instead of
+(L, S): linear in the sequence length, and small enough to stay in cache while the
+block is worked on. The forward keeps only out and lse; the backward recomputes each
+block of P from lse, so neither pass ever holds an L x S array (d(bias) = dS is
+L x S by nature, and is built only when the bias is differentiable).
+
+Four rearrangements keep the passes over a block few:
+  * the scale is folded into q (an L x E multiply, not L x S);
+  * subtractions of a per-row value are folded into the matrix products by
+    appending a column:  S_ij - lse_i = [q_i scale, -lse_i] . [k_j, 1]  and
+    dP_ij - D_i = [dO_i, -D_i] . [v_j, 1];  likewise P [v, 1] yields the row sums
+    of P in its last column;
+  * the forward takes exp(S) without first subtracting each row's max: that shift
+    only keeps exp from overflowing, and the row sums show whether it was needed
+    (a block that overflowed, or summed too small for full precision, is redone
+    with it);
+  * every block temporary is written in place (`out=`), into buffers made once.
+
+Causal attention (query i sees keys 0..i, torch's tril(ones(L, S))): a block of
+queries r0..r1-1 sees no key past r1 - 1, so those keys are never scored; keys up to
+r0 are visible to every row of the block, so only the block's diagonal square needs
+the mask.
+
+Heads are independent, and BLAS splits one head's products (a few million
+multiply-adds each) across cores poorly. So the heads are dealt out to the backend's
+threads (`threads.run_in_threads`, with BLAS held to one thread meanwhile; numpy
+releases the GIL in matmul and in ufuncs), and each core works through its own heads.
+"""
+import math
+
+import numpy as np
+
+from . import threads
+
+# Target size, in scores, of one block of (heads, rows, keys): big enough that the
+# matrix products run near BLAS speed and the Python loop stays short, small enough
+# that a block's temporaries stay in cache.
+BLOCK_SCORES = 2 ** 18
+# Fewest query rows in a block however long the keys: fewer rows make the products
+# thin and the per-block accumulation of dK and dV (S x E each) dominate.
+MIN_BLOCK_ROWS = 64
+# A causal block of rows also scores the masked half of its diagonal square: about
+# rows / L of all the work. Blocks of L / 8 rows (at least this many) keep that waste
+# small while the products stay large enough to run fast.
+MIN_CAUSAL_BLOCK_ROWS = 32
+
+
+def _for_each_group(work, chunks, workers):
+    """work(group) for `workers` groups of the head chunks, each group on its own thread."""
+    workers = max(1, min(workers, len(chunks)))
+    threads.run_in_threads(work, [chunks[i::workers] for i in range(workers)])
+
+
+def _block_sizes(heads, L, S, causal, workers):
+    """(heads per block, query rows per block) for about BLOCK_SCORES scores per block,
+    with at least one block of heads per worker."""
+    rows = min(L, max(MIN_BLOCK_ROWS, BLOCK_SCORES // S))
+    if causal:
+        rows = min(rows, max(MIN_CAUSAL_BLOCK_ROWS, L // 8))
+    return max(1, min(BLOCK_SCORES // (rows * S), -(-heads // workers))), rows
+
+
+def _head_chunks(heads, step):
+    return [slice(h0, min(h0 + step, heads)) for h0 in range(0, heads, step)]
+
+
+def _row_blocks(L, S, step, causal):
+    """Yield (query rows, keys they see): causal rows r0..r1-1 see no key past r1 - 1."""
+    for r0 in range(0, L, step):
+        r1 = min(r0 + step, L)
+        yield slice(r0, r1), min(r1, S) if causal else S
+
+
+class _Gathered:
+    """An input shared across batch axes, read by merged head index: indexing copies out
+    only the heads (and rows) asked for, never the input repeated for every head."""
+
+    def __init__(self, x, axes, tail):
+        self.full, self.axes = np.broadcast_to(x, axes + tail), axes
+
+    def __getitem__(self, key):
+        heads, rest = (key, ()) if isinstance(key, slice) else (key[0], key[1:])
+        return self.full[np.unravel_index(np.arange(heads.start, heads.stop), self.axes) + rest]
+
+
+class _Batch:
+    """The broadcast batch axes of q, k, v and the bias, merged into one axis of `size` heads."""
+
+    def __init__(self, q, k, v, bias):
+        L, S = q.shape[-2], k.shape[-2]
+        shapes = [q.shape[:-2], k.shape[:-2], v.shape[:-2]]
+        if bias is not None:
+            shapes.append(np.broadcast_shapes(np.shape(bias), (L, S))[:-2])
+        self.shape = np.broadcast_shapes(*shapes)
+        self.size = math.prod(self.shape)
+
+    def heads(self, x, tail):
+        """x, broadcastable to batch + tail, indexable as (heads, *tail) by merged head index."""
+        if np.shape(x) == self.shape + tail:
+            return x.reshape((-1,) + tail)  # a view when x is contiguous
+        return _Gathered(x, self.shape or (1,), tail)
+
+
+def _scores(qs, kt, bias, heads, rows, keys, causal, out):
+    """out = qs[rows] kt[:keys] + bias, with the future masked for causal rows."""
+    np.matmul(qs[:, rows], kt[..., :keys], out=out)
+    if bias is not None:
+        out += bias[heads, rows, :keys]
+    if causal:
+        _mask_future(out, rows.start)
+    return out
+
+
+def _mask_future(scores, r0):
+    """-inf where query r0 + a would see key r0 + c > r0 + a; keys 0..r0 are seen by every row."""
+    rows, keys = scores.shape[-2:]
+    if keys > r0:
+        np.copyto(scores[..., r0:], -np.inf, where=~np.tri(rows, keys - r0, dtype=bool))
+
+
+def _accumulate(total, a, b, first):
+    """total += a @ b; the first block writes its product straight into total."""
+    if first:
+        np.matmul(a, b, out=total)
+    else:
+        total += np.matmul(a, b)
+
+
+def attention_forward(q, k, v, bias, scale, causal):
+    """(out, lse) of softmax(q k^T * scale + bias) v; see the module docstring.
+
+    q (..., L, E), k (..., S, E), v (..., S, Ev); `bias` None or broadcastable to
+    (..., L, S). A row that sees no key (every score -inf, or S = 0) gets out = 0
+    and lse = -inf.
+    """
+    L, S, E, Ev = q.shape[-2], k.shape[-2], q.shape[-1], v.shape[-1]
+    batch = _Batch(q, k, v, bias)
+    if L == 0 or S == 0:
+        return np.zeros(batch.shape + (L, Ev), q.dtype), np.full(batch.shape + (L,), -np.inf, q.dtype)
+    out, lse = np.empty(batch.shape + (L, Ev), q.dtype), np.empty(batch.shape + (L,), q.dtype)
+    out_, lse_ = out.reshape(-1, L, Ev), lse.reshape(-1, L)
+    q_, k_, v_ = batch.heads(q, (L, E)), batch.heads(k, (S, E)), batch.heads(v, (S, Ev))
+    bias_ = None if bias is None else batch.heads(bias, (L, S))
+    workers = threads.num_threads()
+    head_step, row_step = _block_sizes(batch.size, L, S, causal, workers)
+    # Without the shift by the row max, exp(S) is exact unless it overflows or the row
+    # sum falls so low that subnormal terms would lose precision.
+    smallest_safe_sum = np.finfo(q.dtype).tiny / np.finfo(q.dtype).eps
+
+    def forward_heads(chunks):
+        qs = np.empty((head_step, L, E), q.dtype)
+        v1 = np.empty((head_step, S, Ev + 1), q.dtype)  # [v, 1]: P [v, 1] = [P v, rowsum(P)]
+        v1[..., Ev] = 1
+        scores_buffer = np.empty((head_step, row_step, S), q.dtype)
+        pv_buffer = np.empty((head_step, row_step, Ev + 1), q.dtype)
+        for heads in chunks:
+            n = heads.stop - heads.start
+            np.multiply(q_[heads], scale, out=qs[:n])
+            kt = np.swapaxes(k_[heads], 1, 2)
+            v1[:n, :, :Ev] = v_[heads]
+            for rows, keys in _row_blocks(L, S, row_step, causal):
+                m = rows.stop - rows.start
+                block = (qs[:n], kt, bias_, heads, rows, keys, causal, scores_buffer[:n, :m, :keys])
+                with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
+                    probs = np.exp(_scores(*block), out=block[-1])  # unnormalised: sums come with P v
+                    pv = np.matmul(probs, v1[:n, :keys], out=pv_buffer[:n, :m])
+                row_max = 0
+                if not (np.isfinite(pv).all() and (pv[..., Ev] >= smallest_safe_sum).all()):
+                    # Redo the block with each row shifted by its max so exp cannot overflow;
+                    # a row with every score -inf has nothing to shift by and keeps P = 0.
+                    scores = _scores(*block)
+                    row_max = scores.max(axis=-1, keepdims=True)
+                    row_max[row_max == -np.inf] = 0
+                    scores -= row_max
+                    np.matmul(np.exp(scores, out=scores), v1[:n, :keys], out=pv)
+                sums = pv[..., Ev:]
+                # A row that saw no key has P = 0, so P v = 0 and sum 0: dividing by 1 keeps out = 0.
+                np.divide(pv[..., :Ev], np.where(sums > 0, sums, 1), out=out_[heads, rows])
+                with np.errstate(divide="ignore"):
+                    lse_[heads, rows] = (row_max + np.log(sums))[..., 0]
+
+    _for_each_group(forward_heads, _head_chunks(batch.size, head_step), workers)
+    return out, lse
+
+
+def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False):
+    """(dq, dk, dv, dbias) of attention, recomputing each block of P from lse.
+
+    dq, dk, dv have the broadcast batch axes (the caller sums them back to the
+    inputs' shapes); dbias is dS, the full (..., L, S) score gradient, when
+    `bias_grad` is true, else None. Rows whose lse is -inf (they saw no key) have
+    P = 0, so all their gradients are 0.
+    """
+    L, S, E, Ev = q.shape[-2], k.shape[-2], q.shape[-1], v.shape[-1]
+    batch = _Batch(q, k, v, bias)
+    ds = np.zeros(batch.shape + (L, S), q.dtype) if bias_grad else None
+    # Every row of dq is written below, and every key of dk and dv by the first block of
+    # rows, except keys that causal queries never see; with no queries or no keys, nothing is.
+    some = L > 0 and S > 0
+    dq = (np.empty if some else np.zeros)(batch.shape + (L, E), q.dtype)
+    dk = (np.empty if some and not causal else np.zeros)(batch.shape + (S, E), q.dtype)
+    dv = (np.empty if some and not causal else np.zeros)(batch.shape + (S, Ev), q.dtype)
+    if not some:
+        return dq, dk, dv, ds
+    dq_, dk_, dv_ = dq.reshape(-1, L, E), dk.reshape(-1, S, E), dv.reshape(-1, S, Ev)
+    ds_ = None if ds is None else ds.reshape(-1, L, S)
+    q_, k_, v_ = batch.heads(q, (L, E)), batch.heads(k, (S, E)), batch.heads(v, (S, Ev))
+    grad_, out_, lse_ = batch.heads(grad, (L, Ev)), out.reshape(-1, L, Ev), lse.reshape(-1, L)
+    bias_ = None if bias is None else batch.heads(bias, (L, S))
+    workers = threads.num_threads()
+    head_step, row_step = _block_sizes(batch.size, L, S, causal, workers)
+
+    def backward_heads(chunks):
+        # S - lse and dP - D, each in one product, with D = rowsum(dO * O):
+        #   [q scale, -lse] [k, 1]^T = S - lse      [dO, -D] [v, 1]^T = dP - D
+        q_lse = np.empty((head_step, L, E + 1), q.dtype)
+        kt1 = np.empty((head_step, E + 1, S), q.dtype)
+        kt1[:, E] = 1
+        grad_delta = np.empty((head_step, L, Ev + 1), q.dtype)
+        vt1 = np.empty((head_step, Ev + 1, S), q.dtype)
+        vt1[:, Ev] = 1
+        probs_buffer = np.empty((head_step, row_step, S), q.dtype)
+        ds_buffer = np.empty((head_step, row_step, S), q.dtype)
+        for heads in chunks:
+            n = heads.stop - heads.start
+            np.multiply(q_[heads], scale, out=q_lse[:n, :, :E])
+            # A row that saw no key has lse = -inf because all its scores are -inf;
+            # shifting it by 0 instead leaves them -inf, so its P is 0.
+            q_lse[:n, :, E] = np.where(np.isfinite(lse_[heads]), -lse_[heads], 0)
+            kt1[:n, :E] = np.swapaxes(k_[heads], 1, 2)
+            grad_delta[:n, :, :Ev] = grad_[heads]
+            grad_delta[:n, :, Ev] = -np.einsum("hle,hle->hl", grad_[heads], out_[heads])
+            vt1[:n, :Ev] = np.swapaxes(v_[heads], 1, 2)
+            qs, g, k_heads = q_lse[:n, :, :E], grad_delta[:n, :, :Ev], np.swapaxes(kt1[:n, :E], 1, 2)
+            for rows, keys in _row_blocks(L, S, row_step, causal):
+                m, first = rows.stop - rows.start, rows.start == 0
+                probs = probs_buffer[:n, :m, :keys]
+                np.exp(_scores(q_lse[:n], kt1[:n], bias_, heads, rows, keys, causal, probs), out=probs)
+                _accumulate(dv_[heads, :keys], np.swapaxes(probs, 1, 2), g[:, rows], first)
+                dscores = np.matmul(grad_delta[:n, rows], vt1[:n, :, :keys], out=ds_buffer[:n, :m, :keys])
+                dscores *= probs
+                if ds_ is not None:
+                    ds_[heads, rows, :keys] = dscores
+                np.matmul(dscores, k_heads[:, :keys], out=dq_[heads, rows])
+                _accumulate(dk_[heads, :keys], np.swapaxes(dscores, 1, 2), qs[:, rows], first)
+
+    _for_each_group(backward_heads, _head_chunks(batch.size, head_step), workers)
+    dq *= scale
+    return dq, dk, dv, ds
