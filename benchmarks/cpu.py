@@ -14,8 +14,10 @@ Cases, float32 throughout:
   overhead     1,000 small ops ((4, 4) add/mul) forward + backward: per-op cost of the graph
   adam         one Adam step over 10M parameters: 7 float32 reads/writes per parameter (28 B)
 
-torch runs with as many threads as numpy's BLAS (threadpoolctl's report), so both
-sides use the same cores.
+torch runs with as many threads as numpy's BLAS (threadpoolctl's report), and so does
+the engine's own elementwise and attention work (unless TINYGRAD_LITE_NUM_THREADS says
+otherwise): both sides use the same cores. The engine and its baselines run in one
+process, so both see the same malloc settings (see tinygrad_lite.backend.allocator).
 """
 import os
 import time
@@ -275,6 +277,7 @@ def run(config, log=print):
     import torch
 
     import tinygrad_lite as tg
+    from tinygrad_lite.backend import allocator, threads as engine_threads
 
     threads = blas_threads()
     if threads:
@@ -283,7 +286,8 @@ def run(config, log=print):
     started = time.perf_counter()
     flops, bandwidth = measure_peaks(config["peak_size"], timing)
     meta = {**cpu_description(), "numpy": np.__version__, "torch": torch.__version__, "blas_threads": threads,
-            "torch_threads": torch.get_num_threads(), "peak_flops": flops, "peak_bandwidth": bandwidth,
+            "torch_threads": torch.get_num_threads(), "engine_threads": engine_threads.num_threads(),
+            "malloc_tuned": allocator.MALLOC_TUNED, "peak_flops": flops, "peak_bandwidth": bandwidth,
             "peak_method": f"fastest numpy float32 matmul {config['peak_size']}^3; "
                            "fastest numpy copy of 64 MiB (read + write)",
             "timing": f"median of {timing.repeats} after {timing.warmup} warm-up"}
@@ -309,9 +313,12 @@ def run(config, log=print):
 
 def describe(meta):
     """The lines above the table: the machine, the libraries, the peaks, the method."""
+    busy = max(meta["load_average_at_start"], meta["load_average_at_end"]) > meta["cores"]
     return (f"CPU: {meta['cpu']}, {meta['cores']} cores; numpy {meta['numpy']} (BLAS threads "
-            f"{meta['blas_threads']}), torch {meta['torch']} (set_num_threads {meta['torch_threads']})\n"
+            f"{meta['blas_threads']}), torch {meta['torch']} (set_num_threads {meta['torch_threads']}); "
+            f"engine threads {meta['engine_threads']}, malloc tuned {meta['malloc_tuned']}\n"
             f"peak {meta['peak_flops'] / 1e9:.1f} GFLOP/s, {meta['peak_bandwidth'] / 1e9:.1f} GB/s "
             f"({meta['peak_method']}); {meta['timing']}; suite took {meta['seconds']:.1f} s\n"
             f"1-minute load average {meta['load_average_at_start']:.1f} at the start, "
-            f"{meta['load_average_at_end']:.1f} at the end (above the core count: other processes shared the CPU)")
+            f"{meta['load_average_at_end']:.1f} at the end"
+            + (" (above the core count: other processes shared the CPU)" if busy else ""))

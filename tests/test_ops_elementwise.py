@@ -221,6 +221,21 @@ def test_sigmoid_saturates_without_overflow(device):
     assert np.all(np.isfinite(out.numpy()))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_exact_gelu_gradient_near_zero_subnormal_and_in_the_tails(dtype):
+    # The backward recovers Phi(x) as gelu(x) / x; where that division would lose digits
+    # (subnormal x, or 0) it takes Phi = 1/2. Compared with torch in float64.
+    info = np.finfo(dtype)
+    x = np.array([0.0, -0.0, info.smallest_subnormal, -info.smallest_subnormal, info.tiny, -3 * info.tiny,
+                  1e-30, -1e-8, 0.5, -0.5, 3.0, -3.0, -9.0, -13.0, -30.0, 12.0], dtype=dtype)
+    ours = tg.Tensor(x, requires_grad=True)
+    ours.gelu().backward(tg.Tensor(np.ones_like(x)))
+    exact = torch.from_numpy(x.astype(np.float64)).requires_grad_()
+    TF.gelu(exact).backward(torch.ones(len(x), dtype=torch.float64))
+    rtol, atol = tolerance(dtype)
+    np.testing.assert_allclose(ours.grad.numpy(), exact.grad.numpy(), rtol=rtol, atol=atol)
+
+
 def test_relu_gradient_at_nan_and_inf_matches_torch():
     # relu's backward zeroes the gradient where x <= 0; a nan input passes it, as torch's does,
     # and an inf or nan in the incoming gradient stays where x > 0 and is zeroed elsewhere

@@ -189,8 +189,13 @@ class KernelBackend(NumpyBackend):
     def gelu(self, x, approximate):
         return self._activation("gelu", x, super().gelu, approximate=approximate)
 
-    def gelu_backward(self, x, grad, approximate):
-        return self._activation_grad("gelu", x, grad, super().gelu_backward, approximate=approximate)
+    def gelu_backward(self, x, y, grad, approximate):
+        reference = super().gelu_backward  # the kernel recomputes from x alone; the reference also takes y
+
+        def fallback(x, grad, approximate):
+            return reference(x, y, grad, approximate)
+
+        return self._activation_grad("gelu", x, grad, fallback, approximate=approximate)
 
     # ---- Adam -----------------------------------------------------------------------
     def adam_step(self, param, grad, exp_avg, exp_avg_sq, **hyper):

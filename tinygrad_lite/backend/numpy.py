@@ -228,11 +228,16 @@ class NumpyBackend:
         return threads.elementwise(functools.partial(_gelu, approximate=approximate), x)
 
     @staticmethod
-    def gelu_backward(x, grad, approximate):
+    def gelu_backward(x, y, grad, approximate):
         """d gelu/dx = Phi(x) + x phi(x); for the tanh form, with s = sigmoid(2u):
         s + 2 x s (1 - s) du/dx,  du/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2),
-        where s (1 - s) = sigmoid(2u) sigmoid(-2u) keeps float32 accurate in the tails."""
-        return threads.elementwise(functools.partial(_gelu_backward, approximate=approximate), x, grad)
+        where s (1 - s) = sigmoid(2u) sigmoid(-2u) keeps float32 accurate in the tails.
+
+        y = gelu(x), the forward's output, gives back Phi(x) = y / x in one division,
+        where a second erfc would cost some thirty passes. It is exact to rounding
+        wherever y is a normal number; at |x| < 4 * tiny, where y/x would lose digits,
+        Phi is taken as 1/2 (off by |x| phi(0) < 1e-37)."""
+        return threads.elementwise(functools.partial(_gelu_backward, approximate=approximate), x, y, grad)
 
     # ---- the Adam update, in place ---------------------------------------------------
     @staticmethod
@@ -275,7 +280,7 @@ def _gelu(x, approximate):
     return phi_cdf
 
 
-def _gelu_backward(x, grad, approximate):
+def _gelu_backward(x, y, grad, approximate):
     """NumpyBackend.gelu_backward on one slice."""
     if approximate == "tanh":
         u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
@@ -284,7 +289,7 @@ def _gelu_backward(x, grad, approximate):
         return (grad * (s + 2 * x * s * s_neg * du)).astype(grad.dtype, copy=False)
     d = normal_pdf(x)
     d *= x
-    d += normal_cdf(x)
+    d += np.divide(y, x, out=np.full_like(x, 0.5), where=np.abs(x) >= 4 * np.finfo(x.dtype).tiny)
     d *= grad
     return d.astype(grad.dtype, copy=False)
 

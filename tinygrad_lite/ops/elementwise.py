@@ -88,6 +88,8 @@ class Pow(Function):
 
         def d_base():
             with np.errstate(divide="ignore", invalid="ignore"):
+                if b.ndim == 0 and b != 0:  # the usual x ** 2: no zero exponent to guard, no select
+                    return (grad * b * a ** (b - 1)).astype(grad.dtype, copy=False)
                 return np.where(b == 0, 0, grad * b * a ** (b - 1)).astype(grad.dtype)
 
         return _grads(ctx, d_base, d_exponent)
@@ -291,10 +293,12 @@ class GELU(Function):
 
     @staticmethod
     def forward(ctx, x, approximate):
-        ctx.save_for_backward(x)
+        out = ctx.backend.gelu(x, approximate)
+        ctx.save_for_backward(x, out)  # out / x recovers Phi(x) for the backward
         ctx.approximate = approximate
-        return ctx.backend.gelu(x, approximate)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        return ctx.backend.gelu_backward(ctx.saved_tensors[0], grad, ctx.approximate)
+        x, out = ctx.saved_tensors
+        return ctx.backend.gelu_backward(x, out, grad, ctx.approximate)
