@@ -3,6 +3,9 @@
 Timing: each callable runs `warmup` times unmeasured (first calls allocate, fill caches
 and, for torch, pick kernels), then `repeats` times, and the median is kept: the median
 ignores the odd slow run caused by another process, where a mean would not.
+An engine and its baseline are timed in alternating rounds (`paired_medians`), each round
+after its own warm-up: a machine whose speed drifts (shared or virtual CPUs) then slows
+both sides alike instead of whichever happened to run second.
 A record compares one case's engine time with one baseline measured in the same run:
 
     ratio    = engine seconds / baseline seconds          (below 1: the engine is faster)
@@ -36,9 +39,17 @@ def run_times(fn, timing):
     return times
 
 
-def median_seconds(fn, timing):
-    """Median wall-clock seconds of fn() over timing.repeats runs, after timing.warmup runs."""
-    return statistics.median(run_times(fn, timing))
+def paired_medians(engine, baseline, timing, rounds=3):
+    """(median seconds of engine(), of baseline()), timed in `rounds` alternating rounds.
+
+    Each round gives each side timing.warmup unmeasured runs (a side's caches and thread
+    pools may have gone cold while the other ran) and its share of timing.repeats."""
+    per_round = Timing(timing.warmup, max(1, -(-timing.repeats // rounds)))
+    engine_times, baseline_times = [], []
+    for _ in range(rounds):
+        engine_times += run_times(engine, per_round)
+        baseline_times += run_times(baseline, per_round)
+    return statistics.median(engine_times), statistics.median(baseline_times)
 
 
 @dataclass

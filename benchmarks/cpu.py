@@ -25,7 +25,7 @@ import tracemalloc
 
 import numpy as np
 
-from .common import Record, Timing, cpu_description, median_seconds, run_times
+from .common import Record, Timing, cpu_description, paired_medians, run_times
 
 FULL = {"peak_size": 2048, "matmul": (256, 512, 1024, 2048), "attention_lengths": (512, 1024, 2048, 4096, 8192),
         "mlp_batch": 256, "block": (8, 128, 256, 4), "attention": (4, 8, 512, 64), "chain": 1000,
@@ -81,11 +81,11 @@ def _matmul(torch, tg, sizes, timing, peak):
         def with_numpy():
             a @ b, g @ b.T, a.T @ g
 
-        t = median_seconds(engine, timing)
-        common = dict(shapes=f"({n}, {n}) @ ({n}, {n})", dtype="float32", device="cpu", engine_s=t,
+        common = dict(shapes=f"({n}, {n}) @ ({n}, {n})", dtype="float32", device="cpu",
                       work=3 * 2 * n ** 3, unit="FLOP/s", peak=peak)
-        yield Record("matmul fwd+bwd", baseline="numpy", baseline_s=median_seconds(with_numpy, timing), **common)
-        yield Record("matmul fwd+bwd", baseline="torch", baseline_s=median_seconds(with_torch, timing), **common)
+        for label, baseline in (("numpy", with_numpy), ("torch", with_torch)):
+            t, base = paired_medians(engine, baseline, timing)
+            yield Record("matmul fwd+bwd", engine_s=t, baseline=label, baseline_s=base, **common)
 
 
 def _mlp(torch, tg, batch, timing, peak):
@@ -118,9 +118,9 @@ def _mlp(torch, tg, batch, timing, peak):
         topt.step()
 
     weights = sum(i * o for i, o in zip(sizes, sizes[1:]))
+    t, base = paired_medians(engine, with_torch, timing)
     yield Record("mlp train step", shapes=f"{batch} x 784-1024-1024-10", dtype="float32", device="cpu",
-                 engine_s=median_seconds(engine, timing), baseline="torch",
-                 baseline_s=median_seconds(with_torch, timing), work=6 * batch * weights, unit="FLOP/s",
+                 engine_s=t, baseline="torch", baseline_s=base, work=6 * batch * weights, unit="FLOP/s",
                  peak=peak)
 
 
@@ -171,9 +171,9 @@ def _transformer(torch, tg, shape, timing, peak):
         topt.step()
 
     weights = 4 * d * d + 2 * 4 * d * d  # qkv + out, and the MLP's two d x 4d matrices
+    t, base = paired_medians(engine, with_torch, timing)
     yield Record("transformer block step", shapes=f"({B}, {T}, {d}), {heads} heads, causal", dtype="float32",
-                 device="cpu", engine_s=median_seconds(engine, timing), baseline="torch",
-                 baseline_s=median_seconds(with_torch, timing),
+                 device="cpu", engine_s=t, baseline="torch", baseline_s=base,
                  work=6 * B * T * weights + 12 * B * T * T * d, unit="FLOP/s", peak=peak)
 
 
@@ -197,9 +197,9 @@ def _attention(torch, tg, shape, timing, peak):
         tq.grad = tk.grad = tv.grad = None
         torch.nn.functional.scaled_dot_product_attention(tq, tk, tv).backward(tgrad)
 
+    t, base = paired_medians(engine, with_torch, timing)
     yield Record("attention fwd+bwd", shapes=f"({B}, {H}, {T}, {E})", dtype="float32", device="cpu",
-                 engine_s=median_seconds(engine, timing), baseline="torch sdpa",
-                 baseline_s=median_seconds(with_torch, timing), work=12 * B * H * T * T * E, unit="FLOP/s",
+                 engine_s=t, baseline="torch sdpa", baseline_s=base, work=12 * B * H * T * T * E, unit="FLOP/s",
                  peak=peak)
 
 
@@ -248,7 +248,7 @@ def _overhead(torch, tg, n_ops, timing):
             x = x * tw + tb
         x.sum().backward()
 
-    t, base = median_seconds(engine, timing), median_seconds(with_torch, timing)
+    t, base = paired_medians(engine, with_torch, timing)
     yield Record(f"{n_ops} small ops fwd+bwd", shapes="(4, 4) mul/add chain", dtype="float32", device="cpu",
                  engine_s=t, baseline="torch", baseline_s=base,
                  note=f"{t / n_ops * 1e6:.1f} us/op vs torch {base / n_ops * 1e6:.1f} us/op")
@@ -262,14 +262,13 @@ def _adam(torch, tg, n, timing, bandwidth):
     p = tg.Tensor(p0.copy(), requires_grad=True)
     p.grad = tg.Tensor(g0)
     opt = optim.Adam([p], lr=1e-3)
-    t = median_seconds(opt.step, timing)
-    common = dict(shapes=f"({n:,},)", dtype="float32", device="cpu", engine_s=t, work=28 * n, unit="B/s",
-                  peak=bandwidth)
+    common = dict(shapes=f"({n:,},)", dtype="float32", device="cpu", work=28 * n, unit="B/s", peak=bandwidth)
     for label, foreach in (("torch Adam foreach=False", False), ("torch Adam default", None)):
         tp = torch.tensor(p0.copy(), requires_grad=True)
         tp.grad = torch.tensor(g0)
         topt = torch.optim.Adam([tp], lr=1e-3, foreach=foreach)
-        yield Record("adam step", baseline=label, baseline_s=median_seconds(topt.step, timing), **common)
+        t, base = paired_medians(opt.step, topt.step, timing)
+        yield Record("adam step", engine_s=t, baseline=label, baseline_s=base, **common)
 
 
 def run(config, log=print):
