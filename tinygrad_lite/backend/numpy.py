@@ -12,7 +12,7 @@ import numpy as np
 
 from . import numpy_attention
 from . import threads
-from .special import normal_cdf, normal_pdf
+from .special import normal_cdf, normal_lower_tail, normal_pdf
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_TANH_CUBIC = 0.044715
@@ -275,9 +275,17 @@ def _gelu(x, approximate):
     if approximate == "tanh":
         u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
         return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype, copy=False)
-    phi_cdf = normal_cdf(x)
-    phi_cdf *= x
-    return phi_cdf
+    if x.dtype not in (np.float16, np.float32):
+        return x * normal_cdf(x)
+    # x Phi(x) = relu(x) - |x| Phi(-|x|), both sides of 0 at once: the lower tail h = Phi(-|x|)
+    # is where all the work is, and nothing cancels. |x| is capped at the dtype's largest
+    # value so that x = +-inf, where h = 0, gives 0 * h rather than inf * 0 = nan.
+    flat = x.reshape(-1)
+    scaled_tail = normal_lower_tail(flat)
+    scaled_tail *= np.minimum(np.abs(flat), np.finfo(x.dtype).max)
+    out = np.maximum(flat, 0, dtype=np.float32)
+    out -= scaled_tail
+    return out.reshape(x.shape).astype(x.dtype, copy=False)
 
 
 def _gelu_backward(x, y, grad, approximate):

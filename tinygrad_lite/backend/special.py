@@ -31,7 +31,7 @@ fit of the complementary error function, from Numerical Recipes (2nd ed., sectio
 
 with a relative error below 1.2e-7 for every z >= 0: no cancellation anywhere,
 including the far tail. Phi(x) = erfc(-x / sqrt 2) / 2 is then exact in form on
-both sides: Phi(-|x|) = q/2 and Phi(|x|) = 1 - q/2 share one q = erfc(|x| / sqrt 2),
+both sides: Phi(-|x|) = h and Phi(|x|) = 1 - h share one h = erfc(|x| / sqrt 2) / 2,
 so Phi(x) + Phi(-x) = 1 holds to rounding. Rounding x^2 in float32 adds a relative
 error of about x^2 * 6e-8 to the exponent, so the relative error of Phi grows from
 ~3e-7 near 0 to ~1e-5 at x = -12, beyond which Phi (< 2e-33) is far below any
@@ -107,9 +107,12 @@ def _low_precision(x):
     return x.dtype in (np.float16, np.float32)
 
 
-def _erfc_of_abs_scaled(x):
-    """q = erfc(|x| / sqrt 2) = 2 Phi(-|x|), in float32, by the erfcc fit (in-place steps).
-    x is 1-d: numpy turns 0-d results into scalars, which in-place steps cannot update."""
+def normal_lower_tail(x):
+    """Phi(-|x|) = erfc(|x| / sqrt 2) / 2, for a 1-d float16/float32 x, as float32, by the erfcc fit.
+
+    The halving rides in the fit's constant term (exp(R - ln 2) = exp(R) / 2), and every
+    step writes in place. 1-d because numpy turns 0-d results into scalars, which
+    in-place steps cannot update."""
     z = np.abs(x, dtype=np.float32)
     z *= np.float32(1.0 / math.sqrt(2.0))
     t = z * np.float32(0.5)
@@ -119,7 +122,7 @@ def _erfc_of_abs_scaled(x):
     for c in _ERFC_FIT[1:-1]:  # Horner's rule: R(t) = (...(c0 t + c1) t + ...) t + c9
         exponent += np.float32(c)
         exponent *= t
-    exponent += np.float32(_ERFC_FIT[-1])
+    exponent += np.float32(_ERFC_FIT[-1] - math.log(2.0))
     z *= z
     exponent -= z
     np.exp(exponent, out=exponent)
@@ -130,17 +133,16 @@ def _erfc_of_abs_scaled(x):
 def normal_cdf(x):
     """Phi(x) = P(N(0, 1) <= x) = (1 + erf(x / sqrt(2))) / 2, elementwise, in x's dtype.
 
-    float16/float32: Phi = 1 - q/2 for x >= 0 and q/2 for x < 0, q = erfc(|x| / sqrt 2)
-    (see the module docstring); float64: Cody's erf.
+    float16/float32: Phi = 1 - h for x >= 0 and h for x < 0, h = Phi(-|x|) =
+    erfc(|x| / sqrt 2) / 2 (see the module docstring); float64: Cody's erf.
     """
     x = np.asarray(x)
     if _low_precision(x):
         flat = x.reshape(-1)
-        half_q = _erfc_of_abs_scaled(flat)
-        half_q *= np.float32(0.5)
-        np.copysign(half_q, -flat, out=half_q)  # -q/2 where x >= 0 (signbit clear), +q/2 where x < 0
-        half_q += ~np.signbit(flat)             # + 1 where x >= 0
-        return half_q.reshape(x.shape).astype(x.dtype, copy=False)
+        tail = normal_lower_tail(flat)
+        np.copysign(tail, -flat, out=tail)  # -h where x >= 0 (signbit clear), +h where x < 0
+        tail += ~np.signbit(flat)           # + 1 where x >= 0
+        return tail.reshape(x.shape).astype(x.dtype, copy=False)
     x, out_dtype = _as_float64(x)
     return (0.5 * (1.0 + erf(x / math.sqrt(2.0)))).astype(out_dtype, copy=False)
 
