@@ -295,9 +295,12 @@ def _gelu_backward(x, y, grad, approximate):
         s, s_neg = NumpyBackend.sigmoid(2 * u), NumpyBackend.sigmoid(-2 * u)
         du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
         return (grad * (s + 2 * x * s * s_neg * du)).astype(grad.dtype, copy=False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cdf = np.divide(y, x, out=np.empty_like(x))  # out=: a 0-d x still gives an array
+    cdf[np.abs(x) < 4 * np.finfo(x.dtype).tiny] = 0.5  # where y / x loses digits, or is 0 / 0
     d = normal_pdf(x)
     d *= x
-    d += np.divide(y, x, out=np.full_like(x, 0.5), where=np.abs(x) >= 4 * np.finfo(x.dtype).tiny)
+    d += cdf
     d *= grad
     return d.astype(grad.dtype, copy=False)
 
