@@ -385,8 +385,9 @@ def blas_threads(n):
     if n is None:
         yield
         return
-    threadpoolctl = _require("threadpoolctl", "limiting the BLAS threads")
-    with threadpoolctl.threadpool_limits(limits=n, user_api="blas"):
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=n, user_api="blas"):
         yield
 
 
