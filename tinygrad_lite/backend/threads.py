@@ -70,8 +70,7 @@ def run_in_threads(work, groups):
         work(groups[0])
         return
     with _blas_setting, _blas.limit(limits=1):
-        for _ in _executor(len(groups)).map(work, groups):  # iterating re-raises a worker's exception
-            pass
+        list(_executor(len(groups)).map(work, groups))  # collecting the results re-raises a worker's exception
 
 
 def _executor(threads):
