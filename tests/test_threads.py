@@ -59,3 +59,19 @@ def test_thread_setting_is_honoured(monkeypatch):
     assert threads.num_threads() == 3
     monkeypatch.delenv("TINYGRAD_LITE_NUM_THREADS")
     assert threads.num_threads() >= 1
+
+
+def test_run_in_threads_runs_every_group_reraises_and_restores_blas():
+    before = threads._blas.info()
+    seen = []
+
+    def work(group):
+        seen.append(group)
+        if group == "bad":
+            raise ValueError("this group failed")
+
+    threads.run_in_threads(work, ["a", "b", "c"])
+    assert sorted(seen) == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="this group failed"):
+        threads.run_in_threads(work, ["ok", "bad"])
+    assert threads._blas.info() == before  # BLAS's thread count is back as it was
