@@ -3,7 +3,9 @@
 Proves: splitting a large array into per-thread slices gives bit-for-bit the result of one
 call on the whole array (GELU forward and backward, both forms, float32 and float64, with an
 odd size so the slices are uneven); small or non-contiguous arrays run in one call; the
-TINYGRAD_LITE_NUM_THREADS setting is honoured and a bad value is refused with its name.
+TINYGRAD_LITE_NUM_THREADS setting is honoured and a bad value is refused with its name;
+run_in_threads runs every group, re-raises a worker's error and restores BLAS's threads;
+float32 GELU over many threads' slices and blocks matches the float64 path.
 """
 import numpy as np
 import pytest
@@ -75,3 +77,17 @@ def test_run_in_threads_runs_every_group_reraises_and_restores_blas():
     with pytest.raises(ValueError, match="this group failed"):
         threads.run_in_threads(work, ["ok", "bad"])
     assert threads._blas.info() == before  # BLAS's thread count is back as it was
+
+
+def test_float32_gelu_over_many_blocks_matches_float64(monkeypatch):
+    # Large enough for several threads' slices and several blocks in each, the last one partial;
+    # the float64 path (Cody's erf) is the reference.
+    import tinygrad_lite.backend.numpy as numpy_backend
+
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", "2")
+    monkeypatch.setattr(numpy_backend, "_GELU_BLOCK", 1000)
+    x = (np.random.default_rng(3).standard_normal(2 * threads._MIN_PER_THREAD + 12345) * 5).astype(np.float32)
+    got = NumpyBackend.gelu(x, "none")
+    want = NumpyBackend.gelu(x.astype(np.float64), "none")
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)

@@ -107,18 +107,22 @@ def _low_precision(x):
     return x.dtype in (np.float16, np.float32)
 
 
-def normal_lower_tail(x):
+def normal_lower_tail(x, out=None, work=None):
     """Phi(-|x|) = erfc(|x| / sqrt 2) / 2, for a 1-d float16/float32 x, as float32, by the erfcc fit.
 
     The halving rides in the fit's constant term (exp(R - ln 2) = exp(R) / 2), and every
-    step writes in place. 1-d because numpy turns 0-d results into scalars, which
-    in-place steps cannot update."""
-    z = np.abs(x, dtype=np.float32)
+    step writes in place: into `out` and the two float32 arrays `work` when given (callers
+    going block by block reuse them), else into new arrays. 1-d because numpy turns 0-d
+    results into scalars, which in-place steps cannot update."""
+    n = len(x)
+    z, t = work if work is not None else (np.empty(n, np.float32), np.empty(n, np.float32))
+    exponent = out if out is not None else np.empty(n, np.float32)
+    np.abs(x, out=z)
     z *= np.float32(1.0 / math.sqrt(2.0))
-    t = z * np.float32(0.5)
+    np.multiply(z, np.float32(0.5), out=t)
     t += 1
     np.reciprocal(t, out=t)
-    exponent = t * np.float32(_ERFC_FIT[0])
+    np.multiply(t, np.float32(_ERFC_FIT[0]), out=exponent)
     for c in _ERFC_FIT[1:-1]:  # Horner's rule: R(t) = (...(c0 t + c1) t + ...) t + c9
         exponent += np.float32(c)
         exponent *= t
