@@ -337,3 +337,16 @@ def test_a_fresh_gradient_array_becomes_the_leaf_gradient_without_a_copy(monkeyp
     (a @ b).backward(Tensor(np.ones((3, 2))))
     assert any(a.grad.data is m() for m in made) and any(b.grad.data is m() for m in made)
     np.testing.assert_array_equal(a.grad.numpy(), np.full((3, 4), 2.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_0d_value_used_many_times_gets_every_gradient(dtype):
+    # Ops on 0-d arrays return numpy scalars, which cannot be summed into in place.
+    x = Tensor(np.array(3.0, dtype=dtype), requires_grad=True)
+    (x * 2.0 + x * 3.0 + x * 4.0).backward()
+    assert x.grad.numpy() == 9.0
+    w = Tensor(np.array(1.5, dtype=dtype), requires_grad=True)
+    ((w * w) * w).backward()
+    tw = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    ((tw * tw) * tw).backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-6)

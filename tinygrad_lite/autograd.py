@@ -291,6 +291,8 @@ def _sole_reference(array, holders):
     handed out as is, saving a copy. An array someone else holds (another input's gradient,
     a saved tensor, the caller's seed, the base of a view) always has more references, and
     gets copied."""
+    if isinstance(array, np.generic):  # a numpy scalar (ops on 0-d arrays give them): immutable
+        return False
     return getattr(array, "base", None) is None and sys.getrefcount(array) - _CALL_REFERENCES <= holders
 
 
