@@ -186,6 +186,7 @@ def small_blocks(request, monkeypatch):
     monkeypatch.setattr(numpy_attention, "BLOCK_SCORES", 24)
     monkeypatch.setattr(numpy_attention, "MIN_BLOCK_ROWS", 3)
     monkeypatch.setattr(numpy_attention, "MIN_CAUSAL_BLOCK_ROWS", 2)
+    monkeypatch.setattr(numpy_attention, "MIN_SCORES_FOR_THREADS", 0)
     monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", str(request.param))
 
 

@@ -14,6 +14,12 @@ from tinygrad_lite.backend import threads
 from tinygrad_lite.backend.numpy import NumpyBackend
 
 
+@pytest.fixture(autouse=True)
+def small_slices(monkeypatch):
+    """Split arrays of a few thousand elements, so the tests stay small and fast."""
+    monkeypatch.setattr(threads, "_MIN_PER_THREAD", 4096)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
 def test_threaded_gelu_is_bit_identical_to_one_call(monkeypatch, dtype, approximate):
