@@ -4,6 +4,12 @@ These methods are the reference implementations: every Triton kernel is held
 against them. Each works on plain arrays, in the dtype it is given, and states
 its math. Ops call them through `ctx.backend`, so a faster backend only has to
 override the methods it accelerates.
+
+Most read exactly like their formulas. Three are arranged for speed and say how in
+their docstrings, with the formula still stated first: attention goes a block of
+queries at a time (`numpy_attention`), exact GELU and the Adam update go a
+cache-sized block at a time through reused buffers, and long elementwise chains may
+be split over threads (`threads`).
 """
 import functools
 import math
