@@ -265,7 +265,7 @@ class NumpyBackend:
         hyper = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, step=step,
                      decoupled=decoupled)
         arrays = (param, grad, exp_avg, exp_avg_sq)
-        if not all(a.flags.c_contiguous for a in arrays):
+        if not all(isinstance(a, np.ndarray) and a.flags.c_contiguous for a in arrays):  # strided, or cupy
             _adam_block(*arrays, np.empty_like(param), np.empty_like(param), **hyper)
             return
         flat = [a.reshape(-1) for a in arrays]  # views: the updates land in the arrays

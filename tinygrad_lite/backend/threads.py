@@ -54,7 +54,8 @@ def elementwise(fn, *arrays):
     """
     threads = min(num_threads(), arrays[0].size // _MIN_PER_THREAD)
     shape = arrays[0].shape
-    if threads < 2 or not all(a.shape == shape and a.flags.c_contiguous for a in arrays):
+    if threads < 2 or not all(isinstance(a, np.ndarray) and a.shape == shape and a.flags.c_contiguous
+                              for a in arrays):
         return fn(*arrays)
     flat = [a.reshape(-1) for a in arrays]
     bounds = np.linspace(0, flat[0].size, threads + 1).astype(int)
