@@ -469,3 +469,17 @@ def test_adam_update_is_invariant_to_gradient_scale(scale, decoupled):
     scaled = [[None if g is None else g * scale for g in step] for step in grads]
     for a, b in zip(run(make, initial, grads)[-1], run(make, initial, scaled)[-1]):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgd_update_in_blocks_is_bit_identical_to_the_formula(dtype):
+    from tinygrad_lite.optim import _subtract_scaled
+
+    rng = np.random.default_rng(11)
+    param, grad = rng.standard_normal((13, 7)).astype(dtype), rng.standard_normal((13, 7)).astype(dtype)
+    want = param - dtype(0.03) * grad
+    blocked = param.copy()
+    _subtract_scaled(blocked, 0.03, grad, block=5)  # 19 blocks, the last one partial
+    strided = np.asfortranarray(param)  # not C-contiguous: the whole-array path
+    _subtract_scaled(strided, 0.03, grad)
+    assert np.array_equal(blocked, want) and np.array_equal(strided, want)
