@@ -191,8 +191,10 @@ class Function:
 _Tensor = None  # tensor.py sets it to its Tensor class (it imports this module, so cannot be imported here)
 
 
-def _topological_order(root):
-    """Nodes reachable from `root`, each after all of its inputs (iterative DFS)."""
+def _topological_order(root, every_input=False):
+    """Nodes reachable from `root`, each after all of its inputs (iterative DFS), inputs in the
+    order the ops took them. Only inputs that require grad, unless `every_input` (to draw
+    the graph, constants included)."""
     order, visited = [], set()
     stack = [(root, False)]
     while stack:
@@ -205,8 +207,8 @@ def _topological_order(root):
         visited.add(id(node))
         stack.append((node, True))
         if node._ctx is not None:
-            stack.extend((p, False) for p in node._ctx.parents
-                         if p.requires_grad and id(p) not in visited)
+            stack.extend((p, False) for p in reversed(node._ctx.parents)
+                         if (every_input or p.requires_grad) and id(p) not in visited)
     return order
 
 

@@ -41,23 +41,13 @@ def rule(function):
 def _graph(root):
     """Every tensor reachable from `root` through the recorded inputs, inputs before their
     consumers, or a RuntimeError if a backward pass has already freed part of the graph."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    order = autograd._topological_order(root, every_input=True)
+    for node in order:
         ctx = node._ctx
         if ctx is not None and ctx.freed:
             raise RuntimeError(
                 f"cannot draw the graph: backward() freed it (at {ctx.function.__name__}); draw it before "
                 "calling backward(), or call backward(retain_graph=True)")
-        stack.append((node, True))
-        if ctx is not None:
-            stack.extend((p, False) for p in reversed(ctx.parents) if id(p) not in seen)
     return order
 
 
