@@ -230,8 +230,6 @@ def backward(root, grad, retain_graph=False, observer=None):
     `observer(node, grad, input_grads)`, if given, sees every op's backward step
     as it happens (`tinygrad_lite.viz.trace` narrates them).
     """
-    from .tensor import Tensor
-
     grads = {id(root): grad}
     anomaly = is_anomaly_enabled()
     for node in reversed(_topological_order(root)):
@@ -241,11 +239,11 @@ def backward(root, grad, retain_graph=False, observer=None):
         ctx = node._ctx
         if ctx is None:  # a leaf: keep the gradient
             if node.grad is not None:
-                node.grad = Tensor._wrap(node.grad.data + g, node._backend)
+                node.grad = _Tensor._wrap(node.grad.data + g, node._backend)
             elif _sole_reference(g, 1):  # the local g
-                node.grad = Tensor._wrap(g, node._backend)
+                node.grad = _Tensor._wrap(g, node._backend)
             else:  # a copy: .grad must not share memory with another gradient or the caller's seed
-                node.grad = Tensor._wrap(g.copy(), node._backend)
+                node.grad = _Tensor._wrap(g.copy(), node._backend)
             continue
         if ctx.freed:
             raise RuntimeError(
