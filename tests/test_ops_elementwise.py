@@ -27,6 +27,7 @@ from strategies import (away_from, away_from_zero, broadcast_pair, float_dtypes,
 
 import tinygrad_lite as tg  # noqa: F401  (the engine under test; F below is its functional API)
 import tinygrad_lite.nn.functional as F
+from tinygrad_lite.backend.numpy import NumpyBackend
 
 TF = torch.nn.functional
 
@@ -234,6 +235,26 @@ def test_exact_gelu_gradient_near_zero_subnormal_and_in_the_tails(dtype):
     TF.gelu(exact).backward(torch.ones(len(x), dtype=torch.float64))
     rtol, atol = tolerance(dtype)
     np.testing.assert_allclose(ours.grad.numpy(), exact.grad.numpy(), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_derivative_from_the_forward_matches_the_backward_and_torch(dtype, approximate):
+    # The forward may hand its backward the derivative (gelu_with_derivative); the
+    # backward alone computes it from x and y. Both routes, against torch in float64,
+    # over both tails, zero of either sign and subnormals.
+    info = np.finfo(dtype)
+    x = np.concatenate([np.linspace(-9, 9, 721), [0.0, -0.0, info.smallest_subnormal, -info.tiny, 1e-3, -1e-3]])
+    x = x.astype(dtype)
+    y, derivative = NumpyBackend.gelu_with_derivative(x, approximate)
+    assert y.dtype == dtype and derivative.dtype == dtype and derivative.shape == x.shape
+    np.testing.assert_array_equal(y, NumpyBackend.gelu(x, approximate))
+    from_backward = NumpyBackend.gelu_backward(x, y, np.ones_like(x), approximate)
+    exact = torch.from_numpy(x.astype(np.float64)).requires_grad_()
+    TF.gelu(exact, approximate=approximate).sum().backward()
+    rtol, atol = tolerance(dtype)
+    for got in (derivative, from_backward):
+        np.testing.assert_allclose(got.astype(np.float64), exact.grad.numpy(), rtol=rtol, atol=atol)
 
 
 def test_relu_gradient_at_nan_and_inf_matches_torch():

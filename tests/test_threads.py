@@ -1,8 +1,8 @@
 """Elementwise chains split across threads (tinygrad_lite.backend.threads).
 
 Proves: splitting a large array into per-thread slices gives bit-for-bit the result of one
-call on the whole array (GELU forward and backward, both forms, float32 and float64, with an
-odd size so the slices are uneven); small or non-contiguous arrays run in one call; the
+call on the whole array (GELU forward, backward and forward-with-derivative, both forms,
+float32 and float64, with an odd size so the slices are uneven); small or non-contiguous arrays run in one call; the
 TINYGRAD_LITE_NUM_THREADS setting is honoured and a bad value is refused with its name;
 run_in_threads runs every group, re-raises a worker's error and restores BLAS's threads;
 float32 GELU over many threads' slices and blocks matches the float64 path.
@@ -28,9 +28,11 @@ def test_threaded_gelu_is_bit_identical_to_one_call(monkeypatch, dtype, approxim
     grad = rng.standard_normal(x.shape).astype(dtype)
     y = NumpyBackend.gelu(x, approximate)
     monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", "3")
-    split = NumpyBackend.gelu(x, approximate), NumpyBackend.gelu_backward(x, y, grad, approximate)
+    split = (NumpyBackend.gelu(x, approximate), NumpyBackend.gelu_backward(x, y, grad, approximate),
+             *NumpyBackend.gelu_with_derivative(x, approximate))
     monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", "1")
-    whole = NumpyBackend.gelu(x, approximate), NumpyBackend.gelu_backward(x, y, grad, approximate)
+    whole = (NumpyBackend.gelu(x, approximate), NumpyBackend.gelu_backward(x, y, grad, approximate),
+             *NumpyBackend.gelu_with_derivative(x, approximate))
     for a, b in zip(split, whole):
         assert a.shape == x.shape and a.dtype == dtype
         assert np.array_equal(a, b)

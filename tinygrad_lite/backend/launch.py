@@ -189,6 +189,10 @@ class KernelBackend(NumpyBackend):
     def gelu(self, x, approximate):
         return self._activation("gelu", x, super().gelu, approximate=approximate)
 
+    def gelu_with_derivative(self, x, approximate):
+        """The kernel's forward, and None: its backward kernel recomputes the derivative from x."""
+        return self.gelu(x, approximate), None
+
     def gelu_backward(self, x, y, grad, approximate):
         reference = super().gelu_backward  # the kernel recomputes from x alone; the reference also takes y
 

@@ -234,6 +234,19 @@ class NumpyBackend:
         return threads.elementwise(functools.partial(_gelu, approximate=approximate), x)
 
     @staticmethod
+    def gelu_with_derivative(x, approximate):
+        """(gelu(x), d gelu/dx), for a forward that keeps the derivative for its backward.
+
+        Exact float16/float32 GELU computes Phi(-|x|) = t M(t) exp(-x^2/2) / sqrt(2 pi)
+        (see `special`), and phi(x) = exp(-x^2/2) / sqrt(2 pi) comes with it: the
+        derivative Phi(x) + x phi(x) costs a few more passes here, where the backward
+        alone would need a division and a second exp. The backward is then one product."""
+        if approximate == "tanh" or x.dtype not in (np.float16, np.float32):
+            y = NumpyBackend.gelu(x, approximate)
+            return y, threads.elementwise(functools.partial(_gelu_derivative, approximate=approximate), x, y)
+        return threads.elementwise(functools.partial(_gelu, approximate=approximate, derivative=True), x)
+
+    @staticmethod
     def gelu_backward(x, y, grad, approximate):
         """d gelu/dx = Phi(x) + x phi(x); for the tanh form, with s = sigmoid(2u):
         s + 2 x s (1 - s) du/dx,  du/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2),
@@ -243,7 +256,12 @@ class NumpyBackend:
         where a second erfc would cost some thirty passes. It is exact to rounding
         wherever y is a normal number; at |x| < 4 * tiny, where y/x would lose digits,
         Phi is taken as 1/2 (off by |x| phi(0) < 1e-37)."""
-        return threads.elementwise(functools.partial(_gelu_backward, approximate=approximate), x, y, grad)
+        def backward(x, y, grad):
+            derivative = _gelu_derivative(x, y, approximate)
+            derivative *= grad
+            return derivative.astype(grad.dtype, copy=False)
+
+        return threads.elementwise(backward, x, y, grad)
 
     # ---- the Adam update, in place ---------------------------------------------------
     @staticmethod
@@ -276,8 +294,9 @@ class NumpyBackend:
             _adam_block(*part, *(s[:len(part[0])] for s in scratch), **hyper)
 
 
-def _gelu(x, approximate):
-    """NumpyBackend.gelu on one slice."""
+def _gelu(x, approximate, derivative=False):
+    """NumpyBackend.gelu on one slice; with `derivative` (exact float16/float32 only),
+    the pair (gelu(x), d gelu/dx) of NumpyBackend.gelu_with_derivative."""
     if approximate == "tanh":
         u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
         return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype, copy=False)
@@ -286,41 +305,54 @@ def _gelu(x, approximate):
     # x Phi(x) = relu(x) - |x| Phi(-|x|), both sides of 0 at once: the lower tail h = Phi(-|x|)
     # is where all the work is, and nothing cancels. |x| is capped at the dtype's largest
     # value so that x = +-inf, where h = 0, gives 0 * h rather than inf * 0 = nan.
-    # The thirty-odd steps go a cache-sized block at a time, through buffers made once.
+    # The twenty-odd steps go a cache-sized block at a time, through buffers made once.
     flat = x.reshape(-1)
     out = np.empty(flat.shape, np.float32)
+    slope = np.empty(flat.shape, np.float32) if derivative else None
     n = min(_GELU_BLOCK, flat.size)
     tail, size, work = np.empty(n, np.float32), np.empty(n, np.float32), (np.empty(n, np.float32),
                                                                            np.empty(n, np.float32))
+    negative = np.empty(n, bool)
     for start in range(0, flat.size, _GELU_BLOCK):
         xs, ys = flat[start:start + _GELU_BLOCK], out[start:start + _GELU_BLOCK]
         m = len(xs)
-        scaled_tail = normal_lower_tail(xs, out=tail[:m], work=(work[0][:m], work[1][:m]))
+        h = normal_lower_tail(xs, out=tail[:m], work=(work[0][:m], work[1][:m]))
+        if derivative:  # Phi(x) + x phi(x), before h is scaled below
+            ds = slope[start:start + _GELU_BLOCK]
+            np.copysign(h, xs, out=ds)             # +h where x >= +0, -h where x <= -0
+            np.signbit(xs, out=negative[:m])
+            np.logical_not(negative[:m], out=negative[:m])
+            np.subtract(negative[:m], ds, out=ds)  # Phi(x): 1 - h, or h
+            gauss = work[1][:m]                    # exp(-x^2 / 2), left by normal_lower_tail
+            with np.errstate(invalid="ignore"):   # x = +-inf: 0 * inf = nan, as torch's gradient there
+                gauss *= xs
+            gauss *= np.float32(1.0 / math.sqrt(2.0 * math.pi))
+            ds += gauss
         np.abs(xs, out=size[:m])
-        scaled_tail *= np.minimum(size[:m], np.finfo(x.dtype).max, out=size[:m])
+        h *= np.minimum(size[:m], np.finfo(x.dtype).max, out=size[:m])
         np.maximum(xs, 0, out=ys)
-        ys -= scaled_tail
-    return out.reshape(x.shape).astype(x.dtype, copy=False)
+        ys -= h
+    y = out.reshape(x.shape).astype(x.dtype, copy=False)
+    return (y, slope.reshape(x.shape).astype(x.dtype, copy=False)) if derivative else y
 
 
-_GELU_BLOCK = 32768  # elements per block of exact GELU's float32 steps: its five arrays stay near the core
+_GELU_BLOCK = 32768  # elements per block of exact GELU's float32 steps: its arrays stay near the core
 
 
-def _gelu_backward(x, y, grad, approximate):
-    """NumpyBackend.gelu_backward on one slice."""
+def _gelu_derivative(x, y, approximate):
+    """d gelu/dx on one slice, as a new array (see NumpyBackend.gelu_backward), from x and y = gelu(x)."""
     if approximate == "tanh":
         u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
         s, s_neg = NumpyBackend.sigmoid(2 * u), NumpyBackend.sigmoid(-2 * u)
         du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
-        return (grad * (s + 2 * x * s * s_neg * du)).astype(grad.dtype, copy=False)
+        return np.asarray(s + 2 * x * s * s_neg * du)
     with np.errstate(divide="ignore", invalid="ignore"):
         cdf = np.divide(y, x, out=np.empty_like(x))  # out=: a 0-d x still gives an array
     cdf[np.abs(x) < 4 * np.finfo(x.dtype).tiny] = 0.5  # where y / x loses digits, or is 0 / 0
     d = normal_pdf(x)
     d *= x
     d += cdf
-    d *= grad
-    return d.astype(grad.dtype, copy=False)
+    return d
 
 
 # Elements per block of the Adam update: two float32 scratch blocks and the four arrays'

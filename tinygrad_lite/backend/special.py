@@ -23,19 +23,24 @@ math.erf on a dense grid of [-10, 10]; 1 ulp for |x| > 1).
 dtype, which puts them within one ulp of their dtype; float64 stays float64.
 
 The normal distribution's Phi and phi are the activations' hot path (exact GELU and
-its gradient), so for float16 and float32 they stay in float32 and use a shorter
-fit of the complementary error function, from Numerical Recipes (2nd ed., section
-6.2, "erfcc"): for z >= 0, with t = 1 / (1 + z/2),
+its gradient), so for float16 and float32 they stay in float32 and use a short fit
+of the Mills ratio m(a) = Phi(-a) / phi(a) (phi the normal density):
 
-    erfc(z) = t * exp(-z^2 + R(t)),   R a degree-9 polynomial,
+    Phi(-a) = t M(t) exp(-a^2 / 2) / sqrt(2 pi),   t = 1 / (1 + p a),   a = |x| >= 0,
 
-with a relative error below 1.2e-7 for every z >= 0: no cancellation anywhere,
-including the far tail. Phi(x) = erfc(-x / sqrt 2) / 2 is then exact in form on
-both sides: Phi(-|x|) = h and Phi(|x|) = 1 - h share one h = erfc(|x| / sqrt 2) / 2,
-so Phi(x) + Phi(-x) = 1 holds to rounding. Rounding x^2 in float32 adds a relative
-error of about x^2 * 6e-8 to the exponent, so the relative error of Phi grows from
-~3e-7 near 0 to ~1e-5 at x = -12, beyond which Phi (< 2e-33) is far below any
-float32 tolerance that matters.
+M a degree-7 polynomial with p = 0.305, fitted by weighted least squares (reweighted
+toward the smallest largest error) to m(a) / t on a in [0, 14.5]; past 14.5 Phi(-a)
+underflows float32 anyway. The substitution t maps the whole half-line into (0, 1]
+and makes m(a) / t smooth there (m(a) ~ 1/a, so m / t tends to p), which a low
+degree fits well: the fit's relative error is below 1e-7. `tools/fit_normal_tail.py`
+re-derives the coefficients. No cancellation anywhere, including the far tail, and
+Phi(x) is exact in form on both sides: Phi(-|x|) = h and Phi(|x|) = 1 - h share one
+h, so Phi(x) + Phi(-x) = 1 holds to rounding. exp(-a^2 / 2) is taken of (a * -1/2) * a,
+whose one rounding adds a relative error of about a^2 * 6e-8 to the result; measured
+against math.erfc, the relative error of h is below 7e-7 for a < 2, 1.1e-6 for a < 5
+and 5e-6 for a < 12, beyond which Phi (< 2e-33) is far below any float32 tolerance
+that matters. The exponential is also exp(-x^2 / 2) = sqrt(2 pi) phi(x), so a caller
+that needs phi as well (GELU's derivative) gets it without a second exp.
 """
 import math
 
@@ -97,9 +102,24 @@ def erf(x):
     return np.copysign(result, x).astype(out_dtype)
 
 
-# Numerical Recipes' erfcc coefficients, highest power of t first.
-_ERFC_FIT = [0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806,
-             0.09678418, 0.37409196, 1.00002368, -1.26551223]
+# The Mills-ratio fit M(t) (see the module docstring), highest power of t first, and its p.
+_MILLS_FIT = [0.09184047228275795, -0.382879377244829, 0.46451826077757746, -0.09430320508335745,
+              0.30290295407982915, 0.2593698202879989, 0.3069584300084213, 0.3049068687658587]
+_MILLS_P = 0.305
+# The same coefficients over sqrt(2 pi), as float32: t M(t) / sqrt(2 pi) in one Horner pass.
+_TAIL_FIT = [np.float32(c / math.sqrt(2.0 * math.pi)) for c in _MILLS_FIT]
+
+
+def _pin_half_at_zero(coefficients):
+    """The coefficients with the last one moved (by about 1e-8) so that float32 Horner at
+    t = 1 (x = 0) gives exactly 1/2: Phi(0) = 1/2 and gelu'(0) = 1/2 hold exactly, not to 1e-7."""
+    head = coefficients[0]
+    for c in coefficients[1:-1]:
+        head = head + c  # times t = 1
+    return coefficients[:-1] + [np.float32(0.5) - head]  # exact (Sterbenz): head is within 2x of 1/2
+
+
+_TAIL_FIT = _pin_half_at_zero(_TAIL_FIT)
 
 
 def _low_precision(x):
@@ -108,30 +128,29 @@ def _low_precision(x):
 
 
 def normal_lower_tail(x, out=None, work=None):
-    """Phi(-|x|) = erfc(|x| / sqrt 2) / 2, for a 1-d float16/float32 x, as float32, by the erfcc fit.
+    """Phi(-|x|), for a 1-d float16/float32 x, as float32, by the Mills-ratio fit.
 
-    The halving rides in the fit's constant term (exp(R - ln 2) = exp(R) / 2), and every
-    step writes in place: into `out` and the two float32 arrays `work` when given (callers
-    going block by block reuse them), else into new arrays. 1-d because numpy turns 0-d
-    results into scalars, which in-place steps cannot update."""
+    Every step writes in place: into `out` and the two float32 arrays `work` when
+    given (callers going block by block reuse them), else into new arrays. On return
+    work[1] holds exp(-x^2 / 2) = sqrt(2 pi) phi(x), for callers that need the density
+    too. 1-d because numpy turns 0-d results into scalars, which in-place steps cannot
+    update."""
     n = len(x)
-    z, t = work if work is not None else (np.empty(n, np.float32), np.empty(n, np.float32))
-    exponent = out if out is not None else np.empty(n, np.float32)
-    np.abs(x, out=z)
-    z *= np.float32(1.0 / math.sqrt(2.0))
-    np.multiply(z, np.float32(0.5), out=t)
+    t, gauss = work if work is not None else (np.empty(n, np.float32), np.empty(n, np.float32))
+    tail = out if out is not None else np.empty(n, np.float32)
+    np.multiply(x, np.float32(-0.5), out=gauss)  # exact: a power of two
+    gauss *= x
+    np.exp(gauss, out=gauss)
+    np.abs(x, out=t)
+    t *= np.float32(_MILLS_P)
     t += 1
     np.reciprocal(t, out=t)
-    np.multiply(t, np.float32(_ERFC_FIT[0]), out=exponent)
-    for c in _ERFC_FIT[1:-1]:  # Horner's rule: R(t) = (...(c0 t + c1) t + ...) t + c9
-        exponent += np.float32(c)
-        exponent *= t
-    exponent += np.float32(_ERFC_FIT[-1] - math.log(2.0))
-    z *= z
-    exponent -= z
-    np.exp(exponent, out=exponent)
-    exponent *= t
-    return exponent
+    np.multiply(t, _TAIL_FIT[0], out=tail)
+    for c in _TAIL_FIT[1:]:  # Horner's rule: ((c0 t + c1) t + ... + c7) t = t M(t) / sqrt(2 pi)
+        tail += c
+        tail *= t
+    tail *= gauss
+    return tail
 
 
 def normal_cdf(x):

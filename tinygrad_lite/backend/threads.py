@@ -50,7 +50,8 @@ def elementwise(fn, *arrays):
     """fn(*arrays) for an elementwise `fn` of same-shaped arrays, computed slice by slice in threads.
 
     fn must treat every element on its own (no reductions, no neighbours), so that
-    applying it to slices and joining the results gives fn of the whole.
+    applying it to slices and joining the results gives fn of the whole. fn may return
+    one array or a tuple of them (each the arrays' shape); so does elementwise.
     """
     threads = min(num_threads(), arrays[0].size // _MIN_PER_THREAD)
     shape = arrays[0].shape
@@ -61,10 +62,18 @@ def elementwise(fn, *arrays):
     bounds = np.linspace(0, flat[0].size, threads + 1).astype(int)
     slices = [slice(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]
     parts = list(_executor(threads).map(lambda s: fn(*(a[s] for a in flat)), slices))
-    out = np.empty(flat[0].size, parts[0].dtype)
+    if isinstance(parts[0], tuple):
+        return tuple(_joined(slices, outputs, shape) for outputs in zip(*parts))
+    return _joined(slices, parts, shape)
+
+
+def _joined(slices, parts, shape):
+    """The slices' results `parts`, put back together into one array of `shape`."""
+    out = np.empty(shape, parts[0].dtype)
+    flat = out.reshape(-1)  # a view: out is new, so contiguous
     for s, part in zip(slices, parts):
-        out[s] = part
-    return out.reshape(shape)
+        flat[s] = part
+    return out
 
 
 def run_in_threads(work, groups):

@@ -289,16 +289,29 @@ class Tanh(Function):
 
 
 class GELU(Function):
-    """out = x Phi(x) (or its tanh approximation);  dx = g (Phi(x) + x phi(x))."""
+    """out = x Phi(x) (or its tanh approximation);  dx = g (Phi(x) + x phi(x)).
+
+    When x needs a gradient, the forward asks the backend for the derivative along with
+    the output (`gelu_with_derivative`): a backend that gets it almost for free (the
+    numpy one) returns it and the backward is one product; one that does not returns
+    None and the backward computes it from x and out."""
 
     @staticmethod
     def forward(ctx, x, approximate):
-        out = ctx.backend.gelu(x, approximate)
-        ctx.save_for_backward(x, out)  # out / x recovers Phi(x) for the backward
         ctx.approximate = approximate
+        if not (ctx.needs_input_grad and ctx.needs_input_grad[0]):
+            return ctx.backend.gelu(x, approximate)
+        out, derivative = ctx.backend.gelu_with_derivative(x, approximate)
+        if derivative is not None:
+            ctx.save_for_backward(derivative)
+        else:
+            ctx.save_for_backward(x, out)  # out / x recovers Phi(x) for the backward
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, out = ctx.saved_tensors
+        saved = ctx.saved_tensors
+        if len(saved) == 1:
+            return grad * saved[0]
+        x, out = saved
         return ctx.backend.gelu_backward(x, out, grad, ctx.approximate)
