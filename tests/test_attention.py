@@ -14,6 +14,9 @@ that are no multiple of the block, L != S, causal with L < S and L > S, keys, va
 and a differentiable mask shared across batch axes, fully masked rows in several
 blocks, and scores too large or too small for exp without the max shift; it passes
 float64 gradcheck; its backward builds dS, the mask's gradient, only when asked.
+
+The multi-head op that reads q, k, v from one fused (B, T, 3 d) projection and merges
+the heads on its way out matches torch's split, attend and merge, and passes gradcheck.
 """
 import numpy as np
 import pytest
@@ -28,6 +31,7 @@ import tinygrad_lite.nn.functional as F
 from tinygrad_lite import Tensor
 from tinygrad_lite.backend import numpy_attention
 from tinygrad_lite.backend.numpy import NumpyBackend
+from tinygrad_lite.ops.attention import PackedSelfAttention
 
 sdpa_torch = torch.nn.functional.scaled_dot_product_attention
 
@@ -263,3 +267,31 @@ def test_backward_builds_the_score_gradient_only_for_a_differentiable_bias():
     tq, tk, tv, tbias = (torch.from_numpy(a).requires_grad_(a is bias) for a in (q, k, v, bias))
     sdpa_torch(tq, tk, tv, attn_mask=tbias, scale=0.5).backward(torch.from_numpy(grad))
     np.testing.assert_allclose(ds.sum(axis=0), tbias.grad.numpy(), rtol=1e-10, atol=1e-12)  # the mask is shared
+
+
+def _torch_packed(heads, causal):
+    """torch's split-attend-merge over a (B, T, 3 d) fused projection, as a function of it."""
+    def attend(qkv):
+        B, T, three_d = qkv.shape
+        q, k, v = qkv.reshape(B, T, 3, heads, three_d // (3 * heads)).permute(2, 0, 3, 1, 4)
+        out = sdpa_torch(q, k, v, is_causal=causal)
+        return out.transpose(1, 2).reshape(B, T, three_d // 3)
+    return attend
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("B, T, heads, E", [(2, 5, 3, 4), (1, 9, 1, 6), (3, 1, 2, 2)])
+def test_packed_self_attention_matches_torch_split_attend_merge(device, dtype, causal, B, T, heads, E):
+    # nn.MultiHeadAttention's op: q, k, v read from the fused projection, heads merged on the way out
+    rng = np.random.default_rng(8)
+    qkv = _normal(rng, (B, T, 3 * heads * E), dtype)
+    check_op(lambda t: PackedSelfAttention.apply(t, heads=heads, scale=1 / np.sqrt(E), causal=causal),
+             _torch_packed(heads, causal), qkv, reduce_size=T * E, device=device)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_packed_self_attention_passes_float64_gradcheck(causal):
+    rng = np.random.default_rng(9)
+    qkv = Tensor(_normal(rng, (2, 4, 12), np.float64), requires_grad=True)
+    assert tg.gradcheck(lambda t: PackedSelfAttention.apply(t, heads=2, scale=0.5, causal=causal), qkv)

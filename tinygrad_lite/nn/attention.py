@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from .. import dtypes
+from ..ops.attention import PackedSelfAttention
 from ..tensor import Tensor
 from . import functional as F
 from .layers import Linear
@@ -46,27 +47,31 @@ class MultiHeadAttention(Module):
         if x.ndim != 3 or x.shape[-1] != self.d_model:
             raise ValueError(f"MultiHeadAttention: input {x.shape} must be (batch, length, {self.d_model})")
         B, T, _ = x.shape
-        # (B, T, 3 d) -> (B, T, 3, H, d_head) -> (3, B, H, T, d_head): one (T, d_head) matrix per head
-        qkv = self.qkv(x).reshape(B, T, 3, self.n_heads, self.d_head).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]
+        qkv = self.qkv(x)
         dropout = self.dropout if self.training else 0.0
+        if attn_mask is None and not (need_weights or dropout):
+            # One op reads the heads from the projection and writes them back merged
+            heads = PackedSelfAttention.apply(qkv, heads=self.n_heads, scale=1.0 / math.sqrt(self.d_head),
+                                              causal=self.causal)
+            return self.out(heads)
+        # (B, T, 3 d) -> (B, T, 3, H, d_head) -> (3, B, H, T, d_head): one (T, d_head) matrix per head
+        qkv = qkv.reshape(B, T, 3, self.n_heads, self.d_head).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
         if need_weights or dropout:  # the fused op neither returns nor drops probabilities: form them here
-            weights = self._weights(q, k, self._mask(attn_mask, T, explicit=True))
+            weights = self._weights(q, k, self._mask(attn_mask, T))
             heads = F.dropout(weights, dropout, training=True) @ v
         else:
-            only_causal = self.causal and attn_mask is None
-            heads = F.scaled_dot_product_attention(q, k, v, attn_mask=self._mask(attn_mask, T, explicit=False),
-                                                   is_causal=only_causal)
+            heads = F.scaled_dot_product_attention(q, k, v, attn_mask=self._mask(attn_mask, T))
         merged = heads.permute(0, 2, 1, 3).reshape(B, T, self.d_model)
         out = self.out(merged)
         return (out, weights) if need_weights else out
 
-    def _mask(self, attn_mask, T, explicit):
-        """The user's mask combined with the causal one; the causal mask alone is left to
-        is_causal unless `explicit`. A bool mask comes back as a numpy array."""
+    def _mask(self, attn_mask, T):
+        """The user's mask combined with the causal one (either may be absent). A bool mask
+        comes back as a numpy array."""
         causal = np.tril(np.ones((T, T), bool)) if self.causal else None
         if attn_mask is None:
-            return causal if explicit else None
+            return causal
         is_tensor = isinstance(attn_mask, Tensor)
         if (attn_mask.dtype if is_tensor else np.asarray(attn_mask).dtype) == np.bool_:
             mask = attn_mask.numpy() if is_tensor else np.asarray(attn_mask)

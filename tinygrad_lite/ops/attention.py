@@ -30,3 +30,45 @@ class Attention(Function):
         if bias_grad:
             grads.append(unbroadcast(ds, ctx.parents[3].shape))
         return tuple(grads)
+
+
+class PackedSelfAttention(Function):
+    """Multi-head self-attention read straight from a fused projection, heads merged on the way out.
+
+    qkv: (B, T, 3 d) = [q | k | v], each d = heads * E wide, head h at features
+    h E .. (h+1) E of its third (the layout of nn.MultiHeadAttention's projection);
+    out: (B, T, d) with out[b, t, h E:(h+1) E] = attention of head h at position t.
+    The same numbers as splitting qkv into (B, heads, T, E) tensors, calling Attention
+    and merging the heads back, with the same backward (see Attention). As one op it
+    skips the three index ops, whose backwards would each build a zero (B, T, 3 d)
+    array to scatter into and then add the three up: dq, dk and dv are written into one
+    new gradient of qkv instead.
+    """
+
+    @staticmethod
+    def forward(ctx, qkv, *, heads, scale, causal):
+        q, k, v = _split_heads(qkv, heads)
+        out, lse = ctx.backend.attention(q, k, v, None, scale, causal)
+        ctx.save_for_backward(qkv, out, lse)
+        ctx.heads, ctx.scale, ctx.causal = heads, scale, causal
+        B, T, three_d = qkv.shape
+        return out.transpose(0, 2, 1, 3).reshape(B, T, three_d // 3)
+
+    @staticmethod
+    def backward(ctx, grad):
+        qkv, out, lse = ctx.saved_tensors
+        q, k, v = _split_heads(qkv, ctx.heads)
+        B, T, three_d = qkv.shape
+        grad_heads = grad.reshape(B, T, ctx.heads, -1).transpose(0, 2, 1, 3)
+        dq, dk, dv, _ = ctx.backend.attention_backward(q, k, v, None, ctx.scale, ctx.causal, out, lse, grad_heads)
+        dqkv = ctx.xp.empty((B, T, 3, ctx.heads, three_d // (3 * ctx.heads)), qkv.dtype)
+        for i, part in enumerate((dq, dk, dv)):
+            dqkv[:, :, i] = part.transpose(0, 2, 1, 3)
+        return dqkv.reshape(B, T, three_d)
+
+
+def _split_heads(qkv, heads):
+    """Views q, k, v of shape (B, heads, T, E) into a (B, T, 3 heads E) array."""
+    B, T, three_d = qkv.shape
+    parts = qkv.reshape(B, T, 3, heads, three_d // (3 * heads))
+    return tuple(parts[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
