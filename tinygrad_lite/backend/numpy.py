@@ -141,11 +141,15 @@ class NumpyBackend:
         """y = (x - mean) / sqrt(var + eps) * w + b, with the biased variance of each row.
 
         Returns y, the row means and the reciprocal standard deviations (rstd),
-        which the backward reuses.
+        which the backward reuses. The variance is the mean of (x - mean)^2 (two
+        passes, so a large mean cannot cancel it away); row sums go through einsum,
+        which reads each row once and writes no temporary.
         """
-        mean = x.mean(axis=1, keepdims=True)
+        D = x.shape[1]
+        mean = (_row_sums(x)[:, None] / D).astype(x.dtype, copy=False)
         y = x - mean
-        rstd = np.square(y).mean(axis=1, keepdims=True)
+        rstd = _row_sums(y, y)[:, None]
+        rstd /= D
         rstd += eps
         np.sqrt(rstd, out=rstd)
         np.reciprocal(rstd, out=rstd)
@@ -154,7 +158,7 @@ class NumpyBackend:
             y *= weight
         if bias is not None:
             y += bias
-        return y, mean, rstd
+        return y, mean, rstd.astype(x.dtype, copy=False)
 
     @staticmethod
     def layer_norm_backward(x, weight, mean, rstd, grad):
@@ -162,17 +166,22 @@ class NumpyBackend:
 
             dx = rstd * (gy - mean(gy) - xhat * mean(gy * xhat))
             dw = sum_rows grad * xhat        db = sum_rows grad
+
+        The two row means are einsum row sums (no gy * xhat temporary), and rstd is
+        folded into each term: dx = gy rstd - xhat (rstd mean(gy xhat)) - rstd mean(gy).
         """
+        D = x.shape[1]
         xhat = x - mean
         xhat *= rstd
         gy = grad * weight if weight is not None else grad
-        product = gy * xhat
-        dw = np.einsum("nd,nd->d", grad, xhat) if weight is not None else product.sum(axis=0)
+        gy_mean, gy_xhat_mean = _row_sums(gy)[:, None], _row_sums(gy, xhat)[:, None]
+        dw = np.einsum("nd,nd->d", grad, xhat)
         db = grad.sum(axis=0)
-        xhat *= product.mean(axis=1, keepdims=True)  # xhat * mean(gy xhat), in place
-        dx = gy - gy.mean(axis=1, keepdims=True)
+        scale = rstd / D
+        dx = np.multiply(gy, rstd)
+        xhat *= gy_xhat_mean * scale
         dx -= xhat
-        dx *= rstd
+        dx -= gy_mean * scale
         return dx, dw, db
 
     # ---- activations ----------------------------------------------------------------
@@ -292,6 +301,15 @@ class NumpyBackend:
         for start in range(0, param.size, block):
             part = [a[start:start + block] for a in flat]
             _adam_block(*part, *(s[:len(part[0])] for s in scratch), **hyper)
+
+
+def _row_sums(a, b=None):
+    """sum_d a[n, d] (or sum_d a[n, d] b[n, d]) for each row n, accumulated in float32 at least."""
+    operands = (a,) if b is None else (a, b)
+    subscripts = "nd->n" if b is None else "nd,nd->n"
+    if a.dtype == np.float16:
+        return np.einsum(subscripts, *operands, dtype=np.float32)
+    return np.einsum(subscripts, *operands)
 
 
 def _gelu(x, approximate, derivative=False):
