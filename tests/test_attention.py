@@ -13,7 +13,9 @@ blocks shrunk to a few rows, on one thread and on two, it matches torch for leng
 that are no multiple of the block, L != S, causal with L < S and L > S, keys, values
 and a differentiable mask shared across batch axes, fully masked rows in several
 blocks, and scores too large or too small for exp without the max shift; it passes
-float64 gradcheck; its backward builds dS, the mask's gradient, only when asked.
+float64 gradcheck; its backward builds dS, the mask's gradient, only when asked. All of
+that holds whether the backward recomputes the probabilities or reuses those the forward
+kept, which it does only while they are no larger than q, k and v.
 
 The multi-head op that reads q, k, v from one fused (B, T, 3 d) projection and merges
 the heads on its way out matches torch's split, attend and merge, and passes gradcheck.
@@ -182,16 +184,20 @@ def test_causal_row_and_its_dq_ignore_keys_and_values_after_it(device, data, dty
 
 # ---- the CPU reference, a block of queries at a time ---------------------------------
 
-@pytest.fixture(params=[1, 2], ids=["one worker", "two workers"])
+@pytest.fixture(params=[(1, False), (2, False), (1, True), (2, True)],
+                ids=["one worker", "two workers", "one worker, probabilities kept", "two workers, kept"])
 def small_blocks(request, monkeypatch):
     """Blocks of at most 24 scores, so that a handful of queries crosses several row blocks
     and heads fall into several chunks (the defaults split only sequences of hundreds);
-    the chunks run on one thread, or on two with BLAS held to one thread."""
+    the chunks run on one thread, or on two with BLAS held to one thread. The backward
+    either recomputes the probabilities or reuses those the forward kept."""
+    workers, keep = request.param
     monkeypatch.setattr(numpy_attention, "BLOCK_SCORES", 24)
     monkeypatch.setattr(numpy_attention, "MIN_BLOCK_ROWS", 3)
     monkeypatch.setattr(numpy_attention, "MIN_CAUSAL_BLOCK_ROWS", 2)
     monkeypatch.setattr(numpy_attention, "MIN_SCORES_FOR_THREADS", 0)
-    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", str(request.param))
+    monkeypatch.setattr(numpy_attention, "keeps_probs", lambda *sizes: keep)
+    monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", str(workers))
 
 
 def _normal(rng, shape, dtype):
@@ -256,10 +262,22 @@ def test_blocks_pass_float64_gradcheck(small_blocks, kind):
         assert tg.gradcheck(lambda *t: F.scaled_dot_product_attention(*t, is_causal=kind == "causal"), q, k, v)
 
 
+def test_probabilities_are_kept_only_while_no_larger_than_the_inputs():
+    # Kept when L S <= L E + S (E + Ev): short sequences; long ones are recomputed, so
+    # memory stays linear in the length. Inference never keeps them.
+    rng = np.random.default_rng(10)
+    short = [_normal(rng, (2, 8, 4), np.float32) for _ in range(3)]   # 64 <= 32 + 64
+    long = [_normal(rng, (2, 16, 2), np.float32) for _ in range(3)]   # 256 > 32 + 64
+    *_, kept = NumpyBackend.attention(*short, None, 0.5, False, keep_probs=True)
+    assert kept is not None and kept[0].shape == (2, 8, 8) and kept[1].shape == (2, 8, 1)
+    assert NumpyBackend.attention(*short, None, 0.5, False)[2] is None
+    assert NumpyBackend.attention(*long, None, 0.5, False, keep_probs=True)[2] is None
+
+
 def test_backward_builds_the_score_gradient_only_for_a_differentiable_bias():
     rng = np.random.default_rng(7)
     q, k, v, bias = (_normal(rng, shape, np.float64) for shape in [(2, 4, 3), (2, 5, 3), (2, 5, 2), (4, 5)])
-    out, lse = NumpyBackend.attention(q, k, v, bias, 0.5, False)
+    out, lse, _ = NumpyBackend.attention(q, k, v, bias, 0.5, False)
     grad = _normal(rng, out.shape, np.float64)
     *_, ds = NumpyBackend.attention_backward(q, k, v, bias, 0.5, False, out, lse, grad)
     assert ds is None

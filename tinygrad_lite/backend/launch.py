@@ -115,17 +115,18 @@ class KernelBackend(NumpyBackend):
                 and q.shape[:-2] == k.shape[:-2] == v.shape[:-2]
                 and max(q.shape[-1], v.shape[-1]) <= 128 and math.prod(q.shape[:-2]) <= 65535)
 
-    def attention(self, q, k, v, bias, scale, causal):
+    def attention(self, q, k, v, bias, scale, causal, keep_probs=False):
         if not self._flash_attention_applies(q, k, v, bias):
-            return super().attention(q, k, v, bias, scale, causal)
+            return super().attention(q, k, v, bias, scale, causal, keep_probs)
         out, lse = self.k.attention.attention_forward(
             self.to_torch(q), self.to_torch(k), self.to_torch(v), scale, causal)
-        return self.from_torch(out), self.from_torch(lse)
+        out, lse = self.from_torch(out), self.from_torch(lse)
+        return out, lse, None  # the kernel's backward recomputes P
 
-    def attention_backward(self, q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False):
+    def attention_backward(self, q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None):
         # bias_grad comes only with a bias, which the flash kernel does not take: the reference builds dS.
         if not self._flash_attention_applies(q, k, v, bias):
-            return super().attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad)
+            return super().attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad, kept)
         t = self.to_torch
         dq, dk, dv = self.k.attention.attention_backward(
             t(q), t(k), t(v), t(out), t(lse), t(np.ascontiguousarray(grad)), scale, causal)

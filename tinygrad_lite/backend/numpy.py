@@ -109,21 +109,25 @@ class NumpyBackend:
 
     # ---- scaled dot-product attention -----------------------------------------------
     @staticmethod
-    def attention(q, k, v, bias, scale, causal):
+    def attention(q, k, v, bias, scale, causal, keep_probs=False):
         """out = softmax(q k^T * scale + bias) v, row-wise over the keys.
 
         `bias` is None or an additive array broadcastable to (..., L, S): 0 where a
         query may attend, -inf where it may not, or any float. `causal` masks the
-        keys after each query. Returns the output and the row log-sum-exp of the
-        scores, all the backward needs to rebuild the probabilities. A row with
-        every key masked has lse = -inf; its output is 0, as torch defines it.
-        Computed a block of queries at a time, never holding the L x S scores
+        keys after each query. Returns (out, lse, kept): the output, the row
+        log-sum-exp of the scores (all the backward needs to rebuild the
+        probabilities) and what the backward may use instead of rebuilding them,
+        to pass back as attention_backward's `kept`. kept is None unless
+        `keep_probs` (a forward that will be differentiated) and the probabilities
+        cost no more memory than the inputs. A row with every key masked has
+        lse = -inf; its output is 0, as torch defines it. Computed a block of
+        queries at a time, never holding more of the L x S scores than that
         (see numpy_attention).
         """
-        return numpy_attention.attention_forward(q, k, v, bias, scale, causal)
+        return numpy_attention.attention_forward(q, k, v, bias, scale, causal, keep_probs)
 
     @staticmethod
-    def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False):
+    def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None):
         """Gradients of attention through the softmax, recomputing P from lse.
 
             P = exp(S - lse)            dV = P^T dO          dP = dO V^T
@@ -131,9 +135,9 @@ class NumpyBackend:
             dQ = dS K * scale           dK = dS^T Q * scale  d(bias) = dS
 
         Returns (dq, dk, dv, ds); ds, the full (..., L, S) dS, only when `bias_grad`
-        (a differentiable bias), else None.
+        (a differentiable bias), else None. `kept`: the forward's third item, if any.
         """
-        return numpy_attention.attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad)
+        return numpy_attention.attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad, kept)
 
     # ---- layer norm over the last axis of a (N, D) array -----------------------------
     @staticmethod

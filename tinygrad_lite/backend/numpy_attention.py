@@ -38,6 +38,17 @@ queries r0..r1-1 sees no key past r1 - 1, so those keys are never scored; keys u
 r0 are visible to every row of the block, so only the block's diagonal square needs
 the mask.
 
+Short sequences keep the probabilities. When P takes no more memory than q, k and v
+together (L S <= L E + S (E + Ev): a self-attention of L <= 3 E), the forward keeps
+each block's exp(S) and the rows' 1 / rowsum, and the backward uses them instead of
+recomputing S: one matrix product, the mask and the exp fewer per block. Memory stays
+linear in the length: past that size nothing is kept. The row normalization rides on
+the small operand: with e = exp(S) and r = 1 / rowsum(e),
+
+    dV = P^T dO = e^T (r dO)        dP - D = r ([dO, -D] [v, 1]^T)  is taken as  (r [dO, -D]) [v, 1]^T
+
+so dS = P * (dP - D) = e * ((r [dO, -D]) [v, 1]^T), and P itself is never formed.
+
 Heads are independent, and BLAS splits one head's products (a few million
 multiply-adds each) across cores poorly. So the heads are dealt out to the backend's
 threads (`threads.run_in_threads`, with BLAS held to one thread meanwhile; numpy
@@ -155,18 +166,31 @@ def _accumulate(total, a, b, first):
         total += np.matmul(a, b)
 
 
-def attention_forward(q, k, v, bias, scale, causal):
-    """(out, lse) of softmax(q k^T * scale + bias) v; see the module docstring.
+def keeps_probs(L, S, E, Ev):
+    """Whether the forward keeps the probabilities for the backward: when they take no
+    more memory than q, k and v (see the module docstring)."""
+    return L * S <= L * E + S * (E + Ev)
+
+
+def attention_forward(q, k, v, bias, scale, causal, keep_probs=False):
+    """(out, lse, kept) of softmax(q k^T * scale + bias) v; see the module docstring.
 
     q (..., L, E), k (..., S, E), v (..., S, Ev); `bias` None or broadcastable to
     (..., L, S). A row that sees no key (every score -inf, or S = 0) gets out = 0
-    and lse = -inf.
+    and lse = -inf. `kept` is None unless `keep_probs` asks for the probabilities
+    for the backward and they take no more memory than the inputs (`keeps_probs`):
+    then it is (exp(S), 1 / rowsum), of shapes (heads, L, S) and (heads, L, 1).
+    Entries of exp(S) past a causal block's last visible key are never written.
     """
     L, S, E, Ev = q.shape[-2], k.shape[-2], q.shape[-1], v.shape[-1]
     batch = _Batch(q, k, v, bias)
     if L == 0 or S == 0:
-        return np.zeros(batch.shape + (L, Ev), q.dtype), np.full(batch.shape + (L,), -np.inf, q.dtype)
+        out, lse = np.zeros(batch.shape + (L, Ev), q.dtype), np.full(batch.shape + (L,), -np.inf, q.dtype)
+        return out, lse, None
     out, lse = np.empty(batch.shape + (L, Ev), q.dtype), np.empty(batch.shape + (L,), q.dtype)
+    kept = None
+    if keep_probs and keeps_probs(L, S, E, Ev):
+        kept = np.empty((batch.size, L, S), q.dtype), np.empty((batch.size, L, 1), q.dtype)
     out_, lse_ = out.reshape(-1, L, Ev), lse.reshape(-1, L)
     q_, k_, v_ = batch.heads(q, (L, E)), batch.heads(k, (S, E)), batch.heads(v, (S, Ev))
     bias_ = None if bias is None else batch.heads(bias, (L, S))
@@ -189,7 +213,8 @@ def attention_forward(q, k, v, bias, scale, causal):
             v1[:n, :, :Ev] = v_[heads]
             for rows, keys in _row_blocks(L, S, row_step, causal):
                 m = rows.stop - rows.start
-                block = (qs[:n], kt, bias_, heads, rows, keys, causal, scores_buffer[:n, :m, :keys])
+                scores = scores_buffer[:n, :m, :keys] if kept is None else kept[0][heads, rows, :keys]
+                block = (qs[:n], kt, bias_, heads, rows, keys, causal, scores)
                 with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
                     probs = np.exp(_scores(*block), out=block[-1])  # unnormalised: sums come with P v
                     pv = np.matmul(probs, v1[:n, :keys], out=pv_buffer[:n, :m])
@@ -207,13 +232,17 @@ def attention_forward(q, k, v, bias, scale, causal):
                 np.divide(pv[..., :Ev], np.where(sums > 0, sums, 1), out=out_[heads, rows])
                 with np.errstate(divide="ignore"):
                     lse_[heads, rows] = (row_max + np.log(sums))[..., 0]
+                if kept is not None:  # 1 / rowsum of what was kept (shifted or not); 0 where P = 0
+                    with np.errstate(divide="ignore"):
+                        kept[1][heads, rows] = np.where(sums > 0, 1 / sums, 0)
 
     _for_each_group(forward_heads, _head_chunks(batch.size, head_step), workers)
-    return out, lse
+    return out, lse, kept
 
 
-def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False):
-    """(dq, dk, dv, dbias) of attention, recomputing each block of P from lse.
+def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None):
+    """(dq, dk, dv, dbias) of attention, recomputing each block of P from lse, or from
+    `kept`, the probabilities the forward kept (attention_forward's third item).
 
     dq, dk, dv have the broadcast batch axes (the caller sums them back to the
     inputs' shapes); dbias is dS, the full (..., L, S) score gradient, when
@@ -238,7 +267,6 @@ def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=F
     bias_ = None if bias is None else batch.heads(bias, (L, S))
     workers = _workers(L, S)
     head_step, row_step = _block_sizes(batch.size, L, S, causal, workers)
-
     def backward_heads(chunks):
         # S - lse and dP - D, each in one product, with D = rowsum(dO * O):
         #   [q scale, -lse] [k, 1]^T = S - lse      [dO, -D] [v, 1]^T = dP - D
@@ -273,6 +301,36 @@ def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=F
                 np.matmul(dscores, k_heads[:, :keys], out=dq_[heads, rows])
                 _accumulate(dk_[heads, :keys], np.swapaxes(dscores, 1, 2), qs[:, rows], first)
 
-    _for_each_group(backward_heads, _head_chunks(batch.size, head_step), workers)
+    def backward_from_kept(chunks):
+        # The same blocks from the kept e = exp(S) and r = 1 / rowsum (see the module
+        # docstring): no scores to recompute. q is used unscaled; dk is scaled at the end.
+        exp_scores, row_scale = kept
+        grad_delta = np.empty((head_step, L, Ev + 1), q.dtype)  # r [dO, -D]
+        vt1 = np.empty((head_step, Ev + 1, S), q.dtype)
+        vt1[:, Ev] = 1
+        ds_buffer = np.empty((head_step, row_step, S), q.dtype)
+        for heads in chunks:
+            n = heads.stop - heads.start
+            grad_delta[:n, :, :Ev] = grad_[heads]
+            grad_delta[:n, :, Ev] = -np.einsum("hle,hle->hl", grad_[heads], out_[heads])
+            grad_delta[:n] *= row_scale[heads]
+            vt1[:n, :Ev] = np.swapaxes(v_[heads], 1, 2)
+            q_heads, k_heads, g = q_[heads], k_[heads], grad_delta[:n, :, :Ev]
+            for rows, keys in _row_blocks(L, S, row_step, causal):
+                m, first = rows.stop - rows.start, rows.start == 0
+                probs = exp_scores[heads, rows, :keys]  # unnormalized: r rides in grad_delta
+                _accumulate(dv_[heads, :keys], np.swapaxes(probs, 1, 2), g[:, rows], first)
+                dscores = np.matmul(grad_delta[:n, rows], vt1[:n, :, :keys], out=ds_buffer[:n, :m, :keys])
+                dscores *= probs
+                if ds_ is not None:
+                    ds_[heads, rows, :keys] = dscores
+                np.matmul(dscores, k_heads[:, :keys], out=dq_[heads, rows])
+                _accumulate(dk_[heads, :keys], np.swapaxes(dscores, 1, 2), q_heads[:, rows], first)
+
+    _for_each_group(backward_heads if kept is None else backward_from_kept, _head_chunks(batch.size, head_step),
+                    workers)
     dq *= scale
+    if kept is not None:
+        dk *= scale
     return dq, dk, dv, ds
+

@@ -9,23 +9,25 @@ class Attention(Function):
     `bias` is an additive (..., L, S) array (0 = attend, -inf = masked, or any
     float mask) or None; when it is a Tensor it is differentiable, with
     d(bias) = dS, the gradient of the scores. `causal` masks the keys after each
-    query without building a mask, so kernels can skip those tiles. Only the output and each row's
-    log-sum-exp are saved; the backward recomputes the probabilities from them.
+    query without building a mask, so kernels can skip those tiles. The output and each row's
+    log-sum-exp are saved, and the backward recomputes the probabilities from them; the
+    numpy backend also keeps the probabilities when they are no larger than q, k and v
+    (short sequences), and then reuses them.
     """
 
     @staticmethod
     def forward(ctx, q, k, v, bias, *, scale, causal):
-        out, lse = ctx.backend.attention(q, k, v, bias, scale, causal)
-        ctx.save_for_backward(q, k, v, bias, out, lse)
+        out, lse, kept = ctx.backend.attention(q, k, v, bias, scale, causal, keep_probs=_recording(ctx))
+        ctx.save_for_backward(q, k, v, bias, out, lse, kept)
         ctx.scale, ctx.causal = scale, causal
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        q, k, v, bias, out, lse = ctx.saved_tensors
+        q, k, v, bias, out, lse, kept = ctx.saved_tensors
         bias_grad = len(ctx.parents) == 4  # a differentiable float mask: its gradient is dS
         dq, dk, dv, ds = ctx.backend.attention_backward(
-            q, k, v, bias, ctx.scale, ctx.causal, out, lse, grad, bias_grad=bias_grad)
+            q, k, v, bias, ctx.scale, ctx.causal, out, lse, grad, bias_grad=bias_grad, kept=kept)
         grads = [unbroadcast(g, p.shape) for g, p in zip((dq, dk, dv), ctx.parents)]
         if bias_grad:
             grads.append(unbroadcast(ds, ctx.parents[3].shape))
@@ -48,23 +50,29 @@ class PackedSelfAttention(Function):
     @staticmethod
     def forward(ctx, qkv, *, heads, scale, causal):
         q, k, v = _split_heads(qkv, heads)
-        out, lse = ctx.backend.attention(q, k, v, None, scale, causal)
-        ctx.save_for_backward(qkv, out, lse)
+        out, lse, kept = ctx.backend.attention(q, k, v, None, scale, causal, keep_probs=_recording(ctx))
+        ctx.save_for_backward(qkv, out, lse, kept)
         ctx.heads, ctx.scale, ctx.causal = heads, scale, causal
         B, T, three_d = qkv.shape
         return out.transpose(0, 2, 1, 3).reshape(B, T, three_d // 3)
 
     @staticmethod
     def backward(ctx, grad):
-        qkv, out, lse = ctx.saved_tensors
+        qkv, out, lse, kept = ctx.saved_tensors
         q, k, v = _split_heads(qkv, ctx.heads)
         B, T, three_d = qkv.shape
         grad_heads = grad.reshape(B, T, ctx.heads, -1).transpose(0, 2, 1, 3)
-        dq, dk, dv, _ = ctx.backend.attention_backward(q, k, v, None, ctx.scale, ctx.causal, out, lse, grad_heads)
+        dq, dk, dv, _ = ctx.backend.attention_backward(q, k, v, None, ctx.scale, ctx.causal, out, lse, grad_heads,
+                                                       kept=kept)
         dqkv = ctx.xp.empty((B, T, 3, ctx.heads, three_d // (3 * ctx.heads)), qkv.dtype)
         for i, part in enumerate((dq, dk, dv)):
             dqkv[:, :, i] = part.transpose(0, 2, 1, 3)
         return dqkv.reshape(B, T, three_d)
+
+
+def _recording(ctx):
+    """Whether this forward will be differentiated: then the backend may keep what its backward reuses."""
+    return any(ctx.needs_input_grad)
 
 
 def _split_heads(qkv, heads):
