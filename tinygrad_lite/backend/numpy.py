@@ -324,36 +324,34 @@ def _gelu(x, approximate, derivative=False):
         return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype, copy=False)
     if x.dtype not in (np.float16, np.float32):
         return x * normal_cdf(x)
-    # x Phi(x) = relu(x) - |x| Phi(-|x|), both sides of 0 at once: the lower tail h = Phi(-|x|)
-    # is where all the work is, and nothing cancels. |x| is capped at the dtype's largest
-    # value so that x = +-inf, where h = 0, gives 0 * h rather than inf * 0 = nan.
+    # Phi(x) = 1 - h for x >= 0 and h for x < 0, from one lower tail h = Phi(-|x|), where
+    # all the work is and nothing cancels; then gelu = x Phi(x) and, when asked, the
+    # derivative Phi(x) + x phi(x) from the exp(-x^2/2) the tail leaves behind. x = -inf
+    # is raised to the lowest finite value first, so that it gives -big * 0 = -0, not nan.
     # The twenty-odd steps go a cache-sized block at a time, through buffers made once.
     flat = x.reshape(-1)
     out = np.empty(flat.shape, np.float32)
     slope = np.empty(flat.shape, np.float32) if derivative else None
     n = min(_GELU_BLOCK, flat.size)
-    tail, size, work = np.empty(n, np.float32), np.empty(n, np.float32), (np.empty(n, np.float32),
-                                                                           np.empty(n, np.float32))
-    negative = np.empty(n, bool)
+    tail, work = np.empty(n, np.float32), (np.empty(n, np.float32), np.empty(n, np.float32))
+    positive = np.empty(n, bool)
+    lowest = np.finfo(x.dtype).min
     for start in range(0, flat.size, _GELU_BLOCK):
         xs, ys = flat[start:start + _GELU_BLOCK], out[start:start + _GELU_BLOCK]
         m = len(xs)
         h = normal_lower_tail(xs, out=tail[:m], work=(work[0][:m], work[1][:m]))
-        if derivative:  # Phi(x) + x phi(x), before h is scaled below
-            ds = slope[start:start + _GELU_BLOCK]
-            np.copysign(h, xs, out=ds)             # +h where x >= +0, -h where x <= -0
-            np.signbit(xs, out=negative[:m])
-            np.logical_not(negative[:m], out=negative[:m])
-            np.subtract(negative[:m], ds, out=ds)  # Phi(x): 1 - h, or h
+        cdf = np.copysign(h, xs, out=work[0][:m])  # +h where x >= +0, -h where x <= -0
+        np.signbit(xs, out=positive[:m])
+        np.logical_not(positive[:m], out=positive[:m])
+        np.subtract(positive[:m], cdf, out=cdf)    # Phi(x): 1 - h, or h
+        np.maximum(xs, lowest, out=ys)
+        ys *= cdf
+        if derivative:
             gauss = work[1][:m]                    # exp(-x^2 / 2), left by normal_lower_tail
             with np.errstate(invalid="ignore"):   # x = +-inf: 0 * inf = nan, as torch's gradient there
                 gauss *= xs
             gauss *= np.float32(1.0 / math.sqrt(2.0 * math.pi))
-            ds += gauss
-        np.abs(xs, out=size[:m])
-        h *= np.minimum(size[:m], np.finfo(x.dtype).max, out=size[:m])
-        np.maximum(xs, 0, out=ys)
-        ys -= h
+            np.add(cdf, gauss, out=slope[start:start + _GELU_BLOCK])
     y = out.reshape(x.shape).astype(x.dtype, copy=False)
     return (y, slope.reshape(x.shape).astype(x.dtype, copy=False)) if derivative else y
 
