@@ -19,6 +19,8 @@ kept, which it does only while they are no larger than q, k and v.
 
 The multi-head op that reads q, k, v from one fused (B, T, 3 d) projection and merges
 the heads on its way out matches torch's split, attend and merge, and passes gradcheck.
+The reference writes its output and gradients into given arrays of any strides (heads
+interleaved with features, or batch axes no reshape can merge) with the same numbers.
 """
 import numpy as np
 import pytest
@@ -184,19 +186,25 @@ def test_causal_row_and_its_dq_ignore_keys_and_values_after_it(device, data, dty
 
 # ---- the CPU reference, a block of queries at a time ---------------------------------
 
-@pytest.fixture(params=[(1, False), (2, False), (1, True), (2, True)],
-                ids=["one worker", "two workers", "one worker, probabilities kept", "two workers, kept"])
+@pytest.fixture(params=[(1, False, False), (2, False, False), (1, True, False), (2, True, False),
+                        (1, False, True), (2, True, True)],
+                ids=["one worker", "two workers", "one worker, probabilities kept", "two workers, kept",
+                     "one worker, 3 heads a block", "two workers, kept, 3 heads a block"])
 def small_blocks(request, monkeypatch):
     """Blocks of at most 24 scores, so that a handful of queries crosses several row blocks
     and heads fall into several chunks (the defaults split only sequences of hundreds);
     the chunks run on one thread, or on two with BLAS held to one thread. The backward
-    either recomputes the probabilities or reuses those the forward kept."""
-    workers, keep = request.param
+    either recomputes the probabilities or reuses those the forward kept. With 3 heads
+    a block (and 2 rows), a last batch axis of up to 3 heads is read whole, as
+    (groups, heads), several groups making several chunks."""
+    workers, keep, three_heads = request.param
     monkeypatch.setattr(numpy_attention, "BLOCK_SCORES", 24)
     monkeypatch.setattr(numpy_attention, "MIN_BLOCK_ROWS", 3)
     monkeypatch.setattr(numpy_attention, "MIN_CAUSAL_BLOCK_ROWS", 2)
     monkeypatch.setattr(numpy_attention, "MIN_SCORES_FOR_THREADS", 0)
     monkeypatch.setattr(numpy_attention, "keeps_probs", lambda *sizes: keep)
+    if three_heads:
+        monkeypatch.setattr(numpy_attention, "_block_sizes", lambda heads, L, S, causal, workers: (3, 2))
     monkeypatch.setenv("TINYGRAD_LITE_NUM_THREADS", str(workers))
 
 
@@ -269,7 +277,8 @@ def test_probabilities_are_kept_only_while_no_larger_than_the_inputs():
     short = [_normal(rng, (2, 8, 4), np.float32) for _ in range(3)]   # 64 <= 32 + 64
     long = [_normal(rng, (2, 16, 2), np.float32) for _ in range(3)]   # 256 > 32 + 64
     *_, kept = NumpyBackend.attention(*short, None, 0.5, False, keep_probs=True)
-    assert kept is not None and kept[0].shape == (2, 8, 8) and kept[1].shape == (2, 8, 1)
+    assert kept is not None  # exp(S) and 1 / rowsum for each of the 2 heads
+    assert kept[0].shape[-2:] == (8, 8) and kept[1].shape[-2:] == (8, 1) and kept[0].size == 2 * 8 * 8
     assert NumpyBackend.attention(*short, None, 0.5, False)[2] is None
     assert NumpyBackend.attention(*long, None, 0.5, False, keep_probs=True)[2] is None
 
@@ -313,3 +322,36 @@ def test_packed_self_attention_passes_float64_gradcheck(causal):
     rng = np.random.default_rng(9)
     qkv = Tensor(_normal(rng, (2, 4, 12), np.float64), requires_grad=True)
     assert tg.gradcheck(lambda t: PackedSelfAttention.apply(t, heads=2, scale=0.5, causal=causal), qkv)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("layout", ["heads interleaved", "batch axes that no reshape merges"])
+def test_outputs_written_into_given_strided_arrays_equal_new_ones(causal, layout):
+    # attention_forward(out=) and attention_backward(into=) fill arrays of any strides with
+    # the same numbers they would return, and hand those very arrays back; inputs may be
+    # strided views too. Batch axes that cannot merge go through a copy and back.
+    rng = np.random.default_rng(11)
+    if layout == "heads interleaved":  # q, k, v and the output as in a fused (B, T, 3, H, E) layout
+        qkv = _normal(rng, (2, 6, 3, 3, 4), np.float32)
+        q, k, v = (qkv[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
+        new_out = lambda: np.empty((2, 6, 3, 4), np.float32).transpose(0, 2, 1, 3)  # noqa: E731
+    else:  # batch (2, 3, 2) taken from a (3, 2, 2) array: its first two axes cannot merge
+        q, k, v = (_normal(rng, (3, 2, 2, 6, 4), np.float32).transpose(1, 0, 2, 3, 4) for _ in range(3))
+        new_out = lambda: np.empty((3, 2, 2, 6, 4), np.float32).transpose(1, 0, 2, 3, 4)  # noqa: E731
+    grad = _normal(rng, q.shape, np.float32)
+    out, lse, kept = NumpyBackend.attention(q, k, v, None, 0.5, causal, keep_probs=True)
+    given = new_out()
+    out2, lse2, kept2 = NumpyBackend.attention(q, k, v, None, 0.5, causal, keep_probs=True, out=given)
+    assert out2 is given
+    np.testing.assert_array_equal(out2, out)
+    np.testing.assert_array_equal(lse2, lse)
+    grads = NumpyBackend.attention_backward(q, k, v, None, 0.5, causal, out, lse, grad, kept=kept)
+    into = [new_out() for _ in range(3)]
+    grads2 = NumpyBackend.attention_backward(q, k, v, None, 0.5, causal, out2, lse2, grad, kept=kept2, into=into)
+    for a, b, target in zip(grads[:3], grads2[:3], into):
+        assert b is target
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-6)
+    tq, tk, tv = (torch.from_numpy(np.ascontiguousarray(a)).requires_grad_() for a in (q, k, v))
+    sdpa_torch(tq, tk, tv, is_causal=causal, scale=0.5).backward(torch.from_numpy(grad))
+    for ours, theirs in zip(grads2[:3], (tq, tk, tv)):
+        np.testing.assert_allclose(ours, theirs.grad.numpy(), rtol=1e-5, atol=1e-5)

@@ -115,22 +115,30 @@ class KernelBackend(NumpyBackend):
                 and q.shape[:-2] == k.shape[:-2] == v.shape[:-2]
                 and max(q.shape[-1], v.shape[-1]) <= 128 and math.prod(q.shape[:-2]) <= 65535)
 
-    def attention(self, q, k, v, bias, scale, causal, keep_probs=False):
+    def attention(self, q, k, v, bias, scale, causal, keep_probs=False, out=None):
         if not self._flash_attention_applies(q, k, v, bias):
-            return super().attention(q, k, v, bias, scale, causal, keep_probs)
-        out, lse = self.k.attention.attention_forward(
+            return super().attention(q, k, v, bias, scale, causal, keep_probs, out)
+        result, lse = self.k.attention.attention_forward(
             self.to_torch(q), self.to_torch(k), self.to_torch(v), scale, causal)
-        out, lse = self.from_torch(out), self.from_torch(lse)
-        return out, lse, None  # the kernel's backward recomputes P
+        result, lse = self.from_torch(result), self.from_torch(lse)
+        if out is not None:
+            out[...] = result
+        return (result if out is None else out), lse, None  # the kernel's backward recomputes P
 
-    def attention_backward(self, q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None):
+    def attention_backward(self, q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None,
+                           into=None):
         # bias_grad comes only with a bias, which the flash kernel does not take: the reference builds dS.
         if not self._flash_attention_applies(q, k, v, bias):
-            return super().attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad, kept)
+            return super().attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad, kept, into)
         t = self.to_torch
-        dq, dk, dv = self.k.attention.attention_backward(
-            t(q), t(k), t(v), t(out), t(lse), t(np.ascontiguousarray(grad)), scale, causal)
-        return self.from_torch(dq), self.from_torch(dk), self.from_torch(dv), None
+        grads = self.k.attention.attention_backward(
+            t(q), t(k), t(v), t(np.ascontiguousarray(out)), t(lse), t(np.ascontiguousarray(grad)), scale, causal)
+        grads = [self.from_torch(g) for g in grads]
+        if into is not None:
+            for target, g in zip(into, grads):
+                target[...] = g
+            grads = into
+        return (*grads, None)
 
     # ---- layer norm -----------------------------------------------------------------
     def layer_norm(self, x, weight, bias, eps):

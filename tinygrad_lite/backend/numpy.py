@@ -109,7 +109,7 @@ class NumpyBackend:
 
     # ---- scaled dot-product attention -----------------------------------------------
     @staticmethod
-    def attention(q, k, v, bias, scale, causal, keep_probs=False):
+    def attention(q, k, v, bias, scale, causal, keep_probs=False, out=None):
         """out = softmax(q k^T * scale + bias) v, row-wise over the keys.
 
         `bias` is None or an additive array broadcastable to (..., L, S): 0 where a
@@ -122,12 +122,12 @@ class NumpyBackend:
         cost no more memory than the inputs. A row with every key masked has
         lse = -inf; its output is 0, as torch defines it. Computed a block of
         queries at a time, never holding more of the L x S scores than that
-        (see numpy_attention).
+        (see numpy_attention). `out`, if given, receives the output (any strides).
         """
-        return numpy_attention.attention_forward(q, k, v, bias, scale, causal, keep_probs)
+        return numpy_attention.attention_forward(q, k, v, bias, scale, causal, keep_probs, out)
 
     @staticmethod
-    def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None):
+    def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None, into=None):
         """Gradients of attention through the softmax, recomputing P from lse.
 
             P = exp(S - lse)            dV = P^T dO          dP = dO V^T
@@ -135,9 +135,11 @@ class NumpyBackend:
             dQ = dS K * scale           dK = dS^T Q * scale  d(bias) = dS
 
         Returns (dq, dk, dv, ds); ds, the full (..., L, S) dS, only when `bias_grad`
-        (a differentiable bias), else None. `kept`: the forward's third item, if any.
+        (a differentiable bias), else None. `kept`: the forward's third item, if any;
+        `into`: three arrays (any strides) to receive dq, dk, dv.
         """
-        return numpy_attention.attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad, kept)
+        return numpy_attention.attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad, kept,
+                                                  into)
 
     # ---- layer norm over the last axis of a (N, D) array -----------------------------
     @staticmethod

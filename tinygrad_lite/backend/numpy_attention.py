@@ -100,8 +100,8 @@ def _block_sizes(heads, L, S, causal, workers):
     return max(1, min(BLOCK_SCORES // (rows * S), -(-heads // workers))), rows
 
 
-def _head_chunks(heads, step):
-    return [slice(h0, min(h0 + step, heads)) for h0 in range(0, heads, step)]
+def _chunks(groups, step):
+    return [slice(g0, min(g0 + step, groups)) for g0 in range(0, groups, step)]
 
 
 def _row_blocks(L, S, step, causal):
@@ -112,19 +112,27 @@ def _row_blocks(L, S, step, causal):
 
 
 class _Gathered:
-    """An input shared across batch axes, read by merged head index: indexing copies out
-    only the heads (and rows) asked for, never the input repeated for every head."""
+    """An input shared across batch axes, read as (groups, K, ...) by group: indexing copies
+    out only the heads (and rows) asked for, never the input repeated for every head."""
 
-    def __init__(self, x, axes, tail):
-        self.full, self.axes = np.broadcast_to(x, axes + tail), axes
+    def __init__(self, x, axes, K, tail):
+        self.full, self.axes, self.K = np.broadcast_to(x, axes + tail), axes, K
 
     def __getitem__(self, key):
-        heads, rest = (key, ()) if isinstance(key, slice) else (key[0], key[1:])
-        return self.full[np.unravel_index(np.arange(heads.start, heads.stop), self.axes) + rest]
+        groups, rest = (key, ()) if isinstance(key, slice) else (key[0], key[2:])  # key[1]: all of K
+        heads = np.arange(groups.start * self.K, groups.stop * self.K)
+        part = self.full[np.unravel_index(heads, self.axes) + rest]
+        return part.reshape((groups.stop - groups.start, self.K) + part.shape[1:])
 
 
 class _Batch:
-    """The broadcast batch axes of q, k, v and the bias, merged into one axis of `size` heads."""
+    """The broadcast batch axes of q, k, v and the bias, as `groups` x `K` heads.
+
+    Every per-head array is seen as (groups, K, rows, cols): K is the last batch axis
+    and the groups the others merged, so that q, k, v cut from one fused projection
+    (batch and head axes interleaved with the features, which no reshape can merge)
+    are read in place, strides and all, rather than copied head by head. The last
+    axis is merged into the groups too (K = 1) when one block cannot hold all of it."""
 
     def __init__(self, q, k, v, bias):
         L, S = q.shape[-2], k.shape[-2]
@@ -133,19 +141,37 @@ class _Batch:
             shapes.append(np.broadcast_shapes(np.shape(bias), (L, S))[:-2])
         self.shape = np.broadcast_shapes(*shapes)
         self.size = math.prod(self.shape)
+        self.K, self.groups = 1, self.size
+
+    def split(self, heads_per_block):
+        """Use K = the last batch axis when a block of heads_per_block holds all of it;
+        returns the groups per block."""
+        last = self.shape[-1] if self.shape else 1
+        if 0 < last <= heads_per_block:
+            self.K, self.groups = last, self.size // last
+        return max(1, heads_per_block // self.K)
 
     def heads(self, x, tail):
-        """x, broadcastable to batch + tail, indexable as (heads, *tail) by merged head index."""
+        """x, broadcastable to batch + tail, indexable as (groups, K) + tail."""
         if np.shape(x) == self.shape + tail:
-            return x.reshape((-1,) + tail)  # a view when x is contiguous
-        return _Gathered(x, self.shape or (1,), tail)
+            return x.reshape((self.groups, self.K) + tail)  # a view unless the leading axes cannot merge
+        return _Gathered(x, self.shape or (1,), self.K, tail)
+
+    def output(self, array, tail):
+        """`array` (shape batch + tail) seen as (groups, K) + tail, and a function to call
+        when done: a view is written in place; an array no view can show (its batch axes
+        do not merge) is worked on in a copy, which the function writes back."""
+        view = array.reshape((self.groups, self.K) + tail)
+        if np.shares_memory(view, array):
+            return view, lambda: None
+        return view, lambda: np.copyto(array, view.reshape(array.shape))
 
 
-def _scores(qs, kt, bias, heads, rows, keys, causal, out):
+def _scores(qs, kt, bias, groups, rows, keys, causal, out):
     """out = qs[rows] kt[:keys] + bias, with the future masked for causal rows."""
-    np.matmul(qs[:, rows], kt[..., :keys], out=out)
+    np.matmul(qs[..., rows, :], kt[..., :keys], out=out)
     if bias is not None:
-        out += bias[heads, rows, :keys]
+        out += bias[groups, :, rows, :keys]
     if causal:
         _mask_future(out, rows.start)
     return out
@@ -166,61 +192,69 @@ def _accumulate(total, a, b, first):
         total += np.matmul(a, b)
 
 
+def _transposed(x):
+    return np.swapaxes(x, -1, -2)
+
+
 def keeps_probs(L, S, E, Ev):
     """Whether the forward keeps the probabilities for the backward: when they take no
     more memory than q, k and v (see the module docstring)."""
     return L * S <= L * E + S * (E + Ev)
 
 
-def attention_forward(q, k, v, bias, scale, causal, keep_probs=False):
+def attention_forward(q, k, v, bias, scale, causal, keep_probs=False, out=None):
     """(out, lse, kept) of softmax(q k^T * scale + bias) v; see the module docstring.
 
     q (..., L, E), k (..., S, E), v (..., S, Ev); `bias` None or broadcastable to
     (..., L, S). A row that sees no key (every score -inf, or S = 0) gets out = 0
     and lse = -inf. `kept` is None unless `keep_probs` asks for the probabilities
     for the backward and they take no more memory than the inputs (`keeps_probs`):
-    then it is (exp(S), 1 / rowsum), of shapes (heads, L, S) and (heads, L, 1).
-    Entries of exp(S) past a causal block's last visible key are never written.
+    then it is (exp(S), 1 / rowsum), of shapes (groups, K, L, S) and (groups, K, L, 1)
+    (see _Batch). Entries of exp(S) past a causal block's last visible key are never
+    written. `out`: an array of the output's shape to write it into (any strides).
     """
     L, S, E, Ev = q.shape[-2], k.shape[-2], q.shape[-1], v.shape[-1]
     batch = _Batch(q, k, v, bias)
+    out = np.empty(batch.shape + (L, Ev), q.dtype) if out is None else out
     if L == 0 or S == 0:
-        out, lse = np.zeros(batch.shape + (L, Ev), q.dtype), np.full(batch.shape + (L,), -np.inf, q.dtype)
-        return out, lse, None
-    out, lse = np.empty(batch.shape + (L, Ev), q.dtype), np.empty(batch.shape + (L,), q.dtype)
-    kept = None
-    if keep_probs and keeps_probs(L, S, E, Ev):
-        kept = np.empty((batch.size, L, S), q.dtype), np.empty((batch.size, L, 1), q.dtype)
-    out_, lse_ = out.reshape(-1, L, Ev), lse.reshape(-1, L)
-    q_, k_, v_ = batch.heads(q, (L, E)), batch.heads(k, (S, E)), batch.heads(v, (S, Ev))
-    bias_ = None if bias is None else batch.heads(bias, (L, S))
+        out[...] = 0
+        return out, np.full(batch.shape + (L,), -np.inf, q.dtype), None
+    lse = np.empty(batch.shape + (L,), q.dtype)
     workers = _workers(L, S)
     head_step, row_step = _block_sizes(batch.size, L, S, causal, workers)
+    group_step, K = batch.split(head_step), batch.K
+    out_, finish_out = batch.output(out, (L, Ev))
+    lse_ = lse.reshape(batch.groups, K, L)
+    kept = None
+    if keep_probs and keeps_probs(L, S, E, Ev):
+        kept = np.empty((batch.groups, K, L, S), q.dtype), np.empty((batch.groups, K, L, 1), q.dtype)
+    q_, k_, v_ = batch.heads(q, (L, E)), batch.heads(k, (S, E)), batch.heads(v, (S, Ev))
+    bias_ = None if bias is None else batch.heads(bias, (L, S))
     # Without the shift by the row max, exp(S) is exact unless it overflows or the row
     # sum falls so low that subnormal terms would lose precision.
     smallest_safe_sum = np.finfo(q.dtype).tiny / np.finfo(q.dtype).eps
 
     def forward_heads(chunks):
-        qs = np.empty((head_step, L, E), q.dtype)
-        kt_buffer = np.empty((head_step, E, S), q.dtype)  # k^T laid out: a transposed view as the right
+        qs = np.empty((group_step, K, L, E), q.dtype)
+        kt_buffer = np.empty((group_step, K, E, S), q.dtype)  # k^T laid out: a transposed view as the right
         # operand of a stacked matmul runs about 3x slower (measured), the copy costs a fraction of that
-        v1 = np.empty((head_step, S, Ev + 1), q.dtype)  # [v, 1]: P [v, 1] = [P v, rowsum(P)]
+        v1 = np.empty((group_step, K, S, Ev + 1), q.dtype)  # [v, 1]: P [v, 1] = [P v, rowsum(P)]
         v1[..., Ev] = 1
-        scores_buffer = np.empty((head_step, row_step, S), q.dtype)
-        pv_buffer = np.empty((head_step, row_step, Ev + 1), q.dtype)
-        for heads in chunks:
-            n = heads.stop - heads.start
-            np.multiply(q_[heads], scale, out=qs[:n])
+        scores_buffer = np.empty((group_step, K, row_step, S), q.dtype)
+        pv_buffer = np.empty((group_step, K, row_step, Ev + 1), q.dtype)
+        for groups in chunks:
+            n = groups.stop - groups.start
+            np.multiply(q_[groups], scale, out=qs[:n])
             kt = kt_buffer[:n]
-            kt[...] = np.swapaxes(k_[heads], 1, 2)
-            v1[:n, :, :Ev] = v_[heads]
+            kt[...] = _transposed(k_[groups])
+            v1[:n, ..., :Ev] = v_[groups]
             for rows, keys in _row_blocks(L, S, row_step, causal):
                 m = rows.stop - rows.start
-                scores = scores_buffer[:n, :m, :keys] if kept is None else kept[0][heads, rows, :keys]
-                block = (qs[:n], kt, bias_, heads, rows, keys, causal, scores)
+                scores = scores_buffer[:n, :, :m, :keys] if kept is None else kept[0][groups, :, rows, :keys]
+                block = (qs[:n], kt, bias_, groups, rows, keys, causal, scores)
                 with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
                     probs = np.exp(_scores(*block), out=block[-1])  # unnormalised: sums come with P v
-                    pv = np.matmul(probs, v1[:n, :keys], out=pv_buffer[:n, :m])
+                    pv = np.matmul(probs, v1[:n, :, :keys], out=pv_buffer[:n, :, :m])
                 row_max = 0
                 if not (np.isfinite(pv).all() and (pv[..., Ev] >= smallest_safe_sum).all()):
                     # Redo the block with each row shifted by its max so exp cannot overflow;
@@ -229,111 +263,124 @@ def attention_forward(q, k, v, bias, scale, causal, keep_probs=False):
                     row_max = scores.max(axis=-1, keepdims=True)
                     row_max[row_max == -np.inf] = 0
                     scores -= row_max
-                    np.matmul(np.exp(scores, out=scores), v1[:n, :keys], out=pv)
+                    np.matmul(np.exp(scores, out=scores), v1[:n, :, :keys], out=pv)
                 sums = pv[..., Ev:]
                 # A row that saw no key has P = 0, so P v = 0 and sum 0: dividing by 1 keeps out = 0.
-                np.divide(pv[..., :Ev], np.where(sums > 0, sums, 1), out=out_[heads, rows])
+                np.divide(pv[..., :Ev], np.where(sums > 0, sums, 1), out=out_[groups, :, rows])
                 with np.errstate(divide="ignore"):
-                    lse_[heads, rows] = (row_max + np.log(sums))[..., 0]
+                    lse_[groups, :, rows] = (row_max + np.log(sums))[..., 0]
                 if kept is not None:  # 1 / rowsum of what was kept (shifted or not); 0 where P = 0
                     with np.errstate(divide="ignore"):
-                        kept[1][heads, rows] = np.where(sums > 0, 1 / sums, 0)
+                        kept[1][groups, :, rows] = np.where(sums > 0, 1 / sums, 0)
 
-    _for_each_group(forward_heads, _head_chunks(batch.size, head_step), workers)
+    _for_each_group(forward_heads, _chunks(batch.groups, group_step), workers)
+    finish_out()
     return out, lse, kept
 
 
-def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None):
+def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=False, kept=None, into=None):
     """(dq, dk, dv, dbias) of attention, recomputing each block of P from lse, or from
     `kept`, the probabilities the forward kept (attention_forward's third item).
 
     dq, dk, dv have the broadcast batch axes (the caller sums them back to the
     inputs' shapes); dbias is dS, the full (..., L, S) score gradient, when
     `bias_grad` is true, else None. Rows whose lse is -inf (they saw no key) have
-    P = 0, so all their gradients are 0.
+    P = 0, so all their gradients are 0. `into`: three arrays of those shapes (any
+    strides) to write dq, dk, dv into.
     """
     L, S, E, Ev = q.shape[-2], k.shape[-2], q.shape[-1], v.shape[-1]
     batch = _Batch(q, k, v, bias)
     ds = np.zeros(batch.shape + (L, S), q.dtype) if bias_grad else None
+    if into is None:
+        into = [np.empty(batch.shape + tail, q.dtype) for tail in ((L, E), (S, E), (S, Ev))]
+    dq, dk, dv = into
     # Every row of dq is written below, and every key of dk and dv by the first block of
     # rows, except keys that causal queries never see; with no queries or no keys, nothing is.
-    some = L > 0 and S > 0
-    dq = (np.empty if some else np.zeros)(batch.shape + (L, E), q.dtype)
-    dk = (np.empty if some and not causal else np.zeros)(batch.shape + (S, E), q.dtype)
-    dv = (np.empty if some and not causal else np.zeros)(batch.shape + (S, Ev), q.dtype)
-    if not some:
+    if L == 0 or S == 0:
+        for d in into:
+            d[...] = 0
         return dq, dk, dv, ds
-    dq_, dk_, dv_ = dq.reshape(-1, L, E), dk.reshape(-1, S, E), dv.reshape(-1, S, Ev)
-    ds_ = None if ds is None else ds.reshape(-1, L, S)
-    q_, k_, v_ = batch.heads(q, (L, E)), batch.heads(k, (S, E)), batch.heads(v, (S, Ev))
-    grad_, out_, lse_ = batch.heads(grad, (L, Ev)), out.reshape(-1, L, Ev), lse.reshape(-1, L)
-    bias_ = None if bias is None else batch.heads(bias, (L, S))
+    if causal:
+        dk[...] = 0
+        dv[...] = 0
     workers = _workers(L, S)
     head_step, row_step = _block_sizes(batch.size, L, S, causal, workers)
+    group_step, K = batch.split(head_step), batch.K
+    (dq_, finish_dq), (dk_, finish_dk), (dv_, finish_dv) = (
+        batch.output(d, tail) for d, tail in ((dq, (L, E)), (dk, (S, E)), (dv, (S, Ev))))
+    ds_ = None if ds is None else ds.reshape(batch.groups, K, L, S)
+    q_, k_, v_ = batch.heads(q, (L, E)), batch.heads(k, (S, E)), batch.heads(v, (S, Ev))
+    grad_, out_ = batch.heads(grad, (L, Ev)), batch.heads(out, (L, Ev))
+    lse_ = lse.reshape(batch.groups, K, L)
+    bias_ = None if bias is None else batch.heads(bias, (L, S))
+
     def backward_heads(chunks):
         # S - lse and dP - D, each in one product, with D = rowsum(dO * O):
         #   [q scale, -lse] [k, 1]^T = S - lse      [dO, -D] [v, 1]^T = dP - D
-        q_lse = np.empty((head_step, L, E + 1), q.dtype)
-        kt1 = np.empty((head_step, E + 1, S), q.dtype)
-        kt1[:, E] = 1
-        grad_delta = np.empty((head_step, L, Ev + 1), q.dtype)
-        vt1 = np.empty((head_step, Ev + 1, S), q.dtype)
-        vt1[:, Ev] = 1
-        probs_buffer = np.empty((head_step, row_step, S), q.dtype)
-        ds_buffer = np.empty((head_step, row_step, S), q.dtype)
-        for heads in chunks:
-            n = heads.stop - heads.start
-            np.multiply(q_[heads], scale, out=q_lse[:n, :, :E])
+        q_lse = np.empty((group_step, K, L, E + 1), q.dtype)
+        kt1 = np.empty((group_step, K, E + 1, S), q.dtype)
+        kt1[..., E, :] = 1
+        grad_delta = np.empty((group_step, K, L, Ev + 1), q.dtype)
+        vt1 = np.empty((group_step, K, Ev + 1, S), q.dtype)
+        vt1[..., Ev, :] = 1
+        probs_buffer = np.empty((group_step, K, row_step, S), q.dtype)
+        ds_buffer = np.empty((group_step, K, row_step, S), q.dtype)
+        for groups in chunks:
+            n = groups.stop - groups.start
+            np.multiply(q_[groups], scale, out=q_lse[:n, ..., :E])
             # A row that saw no key has lse = -inf because all its scores are -inf;
             # shifting it by 0 instead leaves them -inf, so its P is 0.
-            q_lse[:n, :, E] = np.where(np.isfinite(lse_[heads]), -lse_[heads], 0)
-            kt1[:n, :E] = np.swapaxes(k_[heads], 1, 2)
-            grad_delta[:n, :, :Ev] = grad_[heads]
-            grad_delta[:n, :, Ev] = -np.einsum("hle,hle->hl", grad_[heads], out_[heads])
-            vt1[:n, :Ev] = np.swapaxes(v_[heads], 1, 2)
-            qs, g, k_heads = q_lse[:n, :, :E], grad_delta[:n, :, :Ev], k_[heads]  # k, not kt1's transposed view
+            q_lse[:n, ..., E] = np.where(np.isfinite(lse_[groups]), -lse_[groups], 0)
+            kt1[:n, :, :E] = _transposed(k_[groups])
+            grad_heads = grad_[groups]
+            grad_delta[:n, ..., :Ev] = grad_heads
+            grad_delta[:n, ..., Ev] = -np.einsum("...le,...le->...l", grad_heads, out_[groups])
+            vt1[:n, :, :Ev] = _transposed(v_[groups])
+            qs, g, k_heads = q_lse[:n, ..., :E], grad_delta[:n, ..., :Ev], k_[groups]  # k: not kt1's transposed view
             for rows, keys in _row_blocks(L, S, row_step, causal):
                 m, first = rows.stop - rows.start, rows.start == 0
-                probs = probs_buffer[:n, :m, :keys]
-                np.exp(_scores(q_lse[:n], kt1[:n], bias_, heads, rows, keys, causal, probs), out=probs)
-                _accumulate(dv_[heads, :keys], np.swapaxes(probs, 1, 2), g[:, rows], first)
-                dscores = np.matmul(grad_delta[:n, rows], vt1[:n, :, :keys], out=ds_buffer[:n, :m, :keys])
+                probs = probs_buffer[:n, :, :m, :keys]
+                np.exp(_scores(q_lse[:n], kt1[:n], bias_, groups, rows, keys, causal, probs), out=probs)
+                _accumulate(dv_[groups, :, :keys], _transposed(probs), g[..., rows, :], first)
+                dscores = np.matmul(grad_delta[:n, :, rows], vt1[:n, ..., :keys], out=ds_buffer[:n, :, :m, :keys])
                 dscores *= probs
                 if ds_ is not None:
-                    ds_[heads, rows, :keys] = dscores
-                np.matmul(dscores, k_heads[:, :keys], out=dq_[heads, rows])
-                _accumulate(dk_[heads, :keys], np.swapaxes(dscores, 1, 2), qs[:, rows], first)
+                    ds_[groups, :, rows, :keys] = dscores
+                np.matmul(dscores, k_heads[..., :keys, :], out=dq_[groups, :, rows])
+                _accumulate(dk_[groups, :, :keys], _transposed(dscores), qs[..., rows, :], first)
 
     def backward_from_kept(chunks):
         # The same blocks from the kept e = exp(S) and r = 1 / rowsum (see the module
         # docstring): no scores to recompute. q is used unscaled; dk is scaled at the end.
         exp_scores, row_scale = kept
-        grad_delta = np.empty((head_step, L, Ev + 1), q.dtype)  # r [dO, -D]
-        vt1 = np.empty((head_step, Ev + 1, S), q.dtype)
-        vt1[:, Ev] = 1
-        ds_buffer = np.empty((head_step, row_step, S), q.dtype)
-        for heads in chunks:
-            n = heads.stop - heads.start
-            grad_delta[:n, :, :Ev] = grad_[heads]
-            grad_delta[:n, :, Ev] = -np.einsum("hle,hle->hl", grad_[heads], out_[heads])
-            grad_delta[:n] *= row_scale[heads]
-            vt1[:n, :Ev] = np.swapaxes(v_[heads], 1, 2)
-            q_heads, k_heads, g = q_[heads], k_[heads], grad_delta[:n, :, :Ev]
+        grad_delta = np.empty((group_step, K, L, Ev + 1), q.dtype)  # r [dO, -D]
+        vt1 = np.empty((group_step, K, Ev + 1, S), q.dtype)
+        vt1[..., Ev, :] = 1
+        ds_buffer = np.empty((group_step, K, row_step, S), q.dtype)
+        for groups in chunks:
+            n = groups.stop - groups.start
+            grad_heads = grad_[groups]
+            grad_delta[:n, ..., :Ev] = grad_heads
+            grad_delta[:n, ..., Ev] = -np.einsum("...le,...le->...l", grad_heads, out_[groups])
+            grad_delta[:n] *= row_scale[groups]
+            vt1[:n, :, :Ev] = _transposed(v_[groups])
+            q_heads, k_heads, g = q_[groups], k_[groups], grad_delta[:n, ..., :Ev]
             for rows, keys in _row_blocks(L, S, row_step, causal):
                 m, first = rows.stop - rows.start, rows.start == 0
-                probs = exp_scores[heads, rows, :keys]  # unnormalized: r rides in grad_delta
-                _accumulate(dv_[heads, :keys], np.swapaxes(probs, 1, 2), g[:, rows], first)
-                dscores = np.matmul(grad_delta[:n, rows], vt1[:n, :, :keys], out=ds_buffer[:n, :m, :keys])
+                probs = exp_scores[groups, :, rows, :keys]  # unnormalized: r rides in grad_delta
+                _accumulate(dv_[groups, :, :keys], _transposed(probs), g[..., rows, :], first)
+                dscores = np.matmul(grad_delta[:n, :, rows], vt1[:n, ..., :keys], out=ds_buffer[:n, :, :m, :keys])
                 dscores *= probs
                 if ds_ is not None:
-                    ds_[heads, rows, :keys] = dscores
-                np.matmul(dscores, k_heads[:, :keys], out=dq_[heads, rows])
-                _accumulate(dk_[heads, :keys], np.swapaxes(dscores, 1, 2), q_heads[:, rows], first)
+                    ds_[groups, :, rows, :keys] = dscores
+                np.matmul(dscores, k_heads[..., :keys, :], out=dq_[groups, :, rows])
+                _accumulate(dk_[groups, :, :keys], _transposed(dscores), q_heads[..., rows, :], first)
 
-    _for_each_group(backward_heads if kept is None else backward_from_kept, _head_chunks(batch.size, head_step),
+    _for_each_group(backward_heads if kept is None else backward_from_kept, _chunks(batch.groups, group_step),
                     workers)
-    dq *= scale
+    dq_ *= scale
     if kept is not None:
-        dk *= scale
+        dk_ *= scale
+    for finish in (finish_dq, finish_dk, finish_dv):
+        finish()
     return dq, dk, dv, ds
-

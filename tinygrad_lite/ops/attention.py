@@ -42,19 +42,23 @@ class PackedSelfAttention(Function):
     out: (B, T, d) with out[b, t, h E:(h+1) E] = attention of head h at position t.
     The same numbers as splitting qkv into (B, heads, T, E) tensors, calling Attention
     and merging the heads back, with the same backward (see Attention). As one op it
-    skips the three index ops, whose backwards would each build a zero (B, T, 3 d)
-    array to scatter into and then add the three up: dq, dk and dv are written into one
-    new gradient of qkv instead.
+    moves no data to do so: the backend reads q, k and v from qkv where they lie
+    (strided views), writes each head's output into its columns of the merged output,
+    and writes dq, dk, dv into their columns of one new gradient of qkv. The split
+    through index ops would copy the heads out and back and, in the backward, build a
+    zero (B, T, 3 d) array per index op and add the three up.
     """
 
     @staticmethod
     def forward(ctx, qkv, *, heads, scale, causal):
         q, k, v = _split_heads(qkv, heads)
-        out, lse, kept = ctx.backend.attention(q, k, v, None, scale, causal, keep_probs=_recording(ctx))
+        B, T, three_d = qkv.shape
+        merged = ctx.xp.empty((B, T, three_d // 3), qkv.dtype)
+        out = merged.reshape(B, T, heads, -1).transpose(0, 2, 1, 3)  # the heads, written in place
+        out, lse, kept = ctx.backend.attention(q, k, v, None, scale, causal, keep_probs=_recording(ctx), out=out)
         ctx.save_for_backward(qkv, out, lse, kept)
         ctx.heads, ctx.scale, ctx.causal = heads, scale, causal
-        B, T, three_d = qkv.shape
-        return out.transpose(0, 2, 1, 3).reshape(B, T, three_d // 3)
+        return merged
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,11 +66,10 @@ class PackedSelfAttention(Function):
         q, k, v = _split_heads(qkv, ctx.heads)
         B, T, three_d = qkv.shape
         grad_heads = grad.reshape(B, T, ctx.heads, -1).transpose(0, 2, 1, 3)
-        dq, dk, dv, _ = ctx.backend.attention_backward(q, k, v, None, ctx.scale, ctx.causal, out, lse, grad_heads,
-                                                       kept=kept)
         dqkv = ctx.xp.empty((B, T, 3, ctx.heads, three_d // (3 * ctx.heads)), qkv.dtype)
-        for i, part in enumerate((dq, dk, dv)):
-            dqkv[:, :, i] = part.transpose(0, 2, 1, 3)
+        into = [dqkv[:, :, i].transpose(0, 2, 1, 3) for i in range(3)]  # dq, dk, dv, written in place
+        ctx.backend.attention_backward(q, k, v, None, ctx.scale, ctx.causal, out, lse, grad_heads, kept=kept,
+                                       into=into)
         return dqkv.reshape(B, T, three_d)
 
 
