@@ -9,12 +9,14 @@ side by side:
 
 `Function.apply` unwraps tensors to arrays, runs `forward`, and—when gradients are
 being recorded—remembers the inputs on a `Context` attached to the output tensor.
-`backward()` then walks those contexts from the loss back to the leaves, in
-reverse topological order, applying the chain rule at each node and summing the
-contributions of every path (a value used twice receives two gradients).
+`backward()` then walks those contexts from the loss back to the leaves, newest op
+first, applying the chain rule at each node and summing the contributions of every
+path (a value used twice receives two gradients).
 """
 from contextlib import contextmanager
 import functools
+import heapq
+import itertools
 import sys
 import threading
 
@@ -116,6 +118,7 @@ class Context:
         self.parents = parents                 # the Tensor inputs, in order
         self.backend = backend
         self.needs_input_grad = tuple([p.requires_grad for p in parents])
+        self.sequence = next(_op_counter)      # ops made later have larger numbers: see backward()
 
     @property
     def xp(self):
@@ -149,7 +152,8 @@ class Context:
         fields.update(kept, parents=[], freed=True)
 
 
-_KEPT_AFTER_FREE = ("function", "backend", "needs_input_grad", "output_backend")
+_KEPT_AFTER_FREE = ("function", "backend", "needs_input_grad", "output_backend", "sequence")
+_op_counter = itertools.count(1)
 
 
 class Function:
@@ -191,27 +195,6 @@ class Function:
 _Tensor = None  # tensor.py sets it to its Tensor class (it imports this module, so cannot be imported here)
 
 
-def _topological_order(root, every_input=False):
-    """Nodes reachable from `root`, each after all of its inputs (iterative DFS), inputs in the
-    order the ops took them. Only inputs that require grad, unless `every_input` (to draw
-    the graph, constants included)."""
-    order, visited = [], set()
-    stack = [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        if node._ctx is not None:
-            stack.extend((p, False) for p in reversed(node._ctx.parents)
-                         if (every_input or p.requires_grad) and id(p) not in visited)
-    return order
-
-
 def _check_gradients(ctx, grad, input_grads):
     for i, (parent, pg) in enumerate(zip(ctx.parents, input_grads)):
         if pg is not None and not _finite(pg):
@@ -225,17 +208,21 @@ def _check_gradients(ctx, grad, input_grads):
 def backward(root, grad, retain_graph=False, observer=None):
     """Accumulate d(root)/d(leaf) * grad into every leaf that requires grad.
 
-    Walks the graph in reverse topological order so that a node's gradient is
-    complete (every consumer has contributed) before it is passed on.
+    A node's gradient is complete once every op that used it has passed its share
+    back. Those ops were all made after it (an op's inputs exist before it runs), so
+    nodes are taken newest op first, from a heap keyed by the order in which their
+    ops ran, and leaves last: each node is visited once, when its gradient is whole,
+    and no separate sort of the graph is needed.
     `observer(node, grad, input_grads)`, if given, sees every op's backward step
     as it happens (`tinygrad_lite.viz.trace` narrates them).
     """
     grads = {id(root): grad}
+    tiebreak = itertools.count()  # leaves share a key; the heap must never compare tensors
+    pending = [(_newest_first(root), next(tiebreak), root)]
     anomaly = is_anomaly_enabled()
-    for node in reversed(_topological_order(root)):
-        g = grads.pop(id(node), None)
-        if g is None:
-            continue
+    while pending:
+        node = heapq.heappop(pending)[2]
+        g = grads.pop(id(node))
         ctx = node._ctx
         if ctx is None:  # a leaf: keep the gradient
             if node.grad is not None:
@@ -275,6 +262,7 @@ def backward(root, grad, retain_graph=False, observer=None):
             total = grads.get(key)
             if total is None:
                 grads[key] = pg
+                heapq.heappush(pending, (_newest_first(parent), next(tiebreak), parent))
             elif _sole_reference(total, 2):  # grads[key] and the local total
                 total += pg
             else:
@@ -283,6 +271,11 @@ def backward(root, grad, retain_graph=False, observer=None):
         input_grads = pg = None  # so that the arrays' reference counts show only the graph's own
         if not retain_graph:
             ctx.free()
+
+
+def _newest_first(node):
+    """A node's heap key: the newer its op, the sooner it is taken; leaves (no op) last."""
+    return -node._ctx.sequence if node._ctx is not None else 0
 
 
 def _sole_reference(array, holders):

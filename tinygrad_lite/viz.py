@@ -41,13 +41,32 @@ def rule(function):
 def _graph(root):
     """Every tensor reachable from `root` through the recorded inputs, inputs before their
     consumers, or a RuntimeError if a backward pass has already freed part of the graph."""
-    order = autograd._topological_order(root, every_input=True)
+    order = _topological_order(root)
     for node in order:
         ctx = node._ctx
         if ctx is not None and ctx.freed:
             raise RuntimeError(
                 f"cannot draw the graph: backward() freed it (at {ctx.function.__name__}); draw it before "
                 "calling backward(), or call backward(retain_graph=True)")
+    return order
+
+
+def _topological_order(root):
+    """Nodes reachable from `root`, constants included, each after all of its inputs
+    (iterative DFS), inputs in the order the ops took them: the order to draw them in."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node._ctx is not None:
+            stack.extend((p, False) for p in reversed(node._ctx.parents) if id(p) not in visited)
     return order
 
 
