@@ -336,16 +336,20 @@ def _gelu(x, approximate, derivative=False):
     slope = np.empty(flat.shape, np.float32) if derivative else None
     n = min(_GELU_BLOCK, flat.size)
     tail, work = np.empty(n, np.float32), (np.empty(n, np.float32), np.empty(n, np.float32))
-    positive = np.empty(n, bool)
+    steps = np.empty(n, np.float32)
     lowest = np.finfo(x.dtype).min
     for start in range(0, flat.size, _GELU_BLOCK):
         xs, ys = flat[start:start + _GELU_BLOCK], out[start:start + _GELU_BLOCK]
         m = len(xs)
         h = normal_lower_tail(xs, out=tail[:m], work=(work[0][:m], work[1][:m]))
-        cdf = np.copysign(h, xs, out=work[0][:m])  # +h where x >= +0, -h where x <= -0
-        np.signbit(xs, out=positive[:m])
-        np.logical_not(positive[:m], out=positive[:m])
-        np.subtract(positive[:m], cdf, out=cdf)    # Phi(x): 1 - h, or h
+        # Phi(x) = h + step (1 - 2h), step = 1 for x >= 0 (-0 too: h(0) = 1/2 either way), else 0:
+        # 1 - h or exactly h. Arithmetic, because a select on the sign of x runs several
+        # times slower here (copysign, masked copies: measured), branching on every element.
+        step = np.greater_equal(xs, 0, out=steps[:m], casting="unsafe")
+        cdf = np.multiply(h, np.float32(-2), out=work[0][:m])
+        cdf += 1
+        cdf *= step
+        cdf += h
         np.maximum(xs, lowest, out=ys)
         ys *= cdf
         if derivative:

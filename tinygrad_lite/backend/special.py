@@ -106,20 +106,38 @@ def erf(x):
 _MILLS_FIT = [0.09184047228275795, -0.382879377244829, 0.46451826077757746, -0.09430320508335745,
               0.30290295407982915, 0.2593698202879989, 0.3069584300084213, 0.3049068687658587]
 _MILLS_P = 0.305
-# The same coefficients over sqrt(2 pi), as float32: t M(t) / sqrt(2 pi) in one Horner pass.
-_TAIL_FIT = [np.float32(c / math.sqrt(2.0 * math.pi)) for c in _MILLS_FIT]
+# Evaluated in u = 1 / (1/p + a) = p t, which takes one multiply fewer to form than t:
+# t M(t) / sqrt(2 pi) = sum_k m_k t^(8-k) / sqrt(2 pi) = sum_k [m_k / (p^(8-k) sqrt(2 pi))] u^(8-k).
+_SHIFT = np.float32(1.0 / _MILLS_P)
 
 
-def _pin_half_at_zero(coefficients):
-    """The coefficients with the last one moved (by about 1e-8) so that float32 Horner at
-    t = 1 (x = 0) gives exactly 1/2: Phi(0) = 1/2 and gelu'(0) = 1/2 hold exactly, not to 1e-7."""
-    head = coefficients[0]
-    for c in coefficients[1:-1]:
-        head = head + c  # times t = 1
-    return coefficients[:-1] + [np.float32(0.5) - head]  # exact (Sterbenz): head is within 2x of 1/2
+def _tail_coefficients():
+    """The Horner coefficients of t M(t) / sqrt(2 pi) in u, as float32, highest power first,
+    the last moved by an ulp or so (about 1e-8) so that x = 0 gives exactly 1/2:
+    Phi(0) = 1/2 and gelu'(0) = 1/2 then hold exactly, not to 1e-7."""
+    degree = len(_MILLS_FIT)
+    coefficients = [np.float32(m / (_MILLS_P ** (degree - k) * math.sqrt(2.0 * math.pi)))
+                    for k, m in enumerate(_MILLS_FIT)]
+    u = np.float32(1) / _SHIFT  # u at x = 0, rounded as normal_lower_tail rounds it
+
+    def at_zero(last):
+        head = coefficients[0] * u
+        for c in coefficients[1:-1]:
+            head = (head + c) * u
+        return (head + last) * u
+
+    last = coefficients[-1]
+    for _ in range(64):  # float32 steps toward the value that rounds to exactly 1/2
+        value = at_zero(last)
+        if value == np.float32(0.5):
+            break
+        last = np.nextafter(last, np.float32(np.inf) if value < 0.5 else np.float32(-np.inf))
+    else:
+        raise AssertionError("no float32 constant term gives Phi(0) = 1/2")
+    return coefficients[:-1] + [last]
 
 
-_TAIL_FIT = _pin_half_at_zero(_TAIL_FIT)
+_TAIL_FIT = _tail_coefficients()
 
 
 def _low_precision(x):
@@ -142,11 +160,10 @@ def normal_lower_tail(x, out=None, work=None):
     gauss *= x
     np.exp(gauss, out=gauss)
     np.abs(x, out=t)
-    t *= np.float32(_MILLS_P)
-    t += 1
-    np.reciprocal(t, out=t)
+    t += _SHIFT
+    np.reciprocal(t, out=t)  # u = p t
     np.multiply(t, _TAIL_FIT[0], out=tail)
-    for c in _TAIL_FIT[1:]:  # Horner's rule: ((c0 t + c1) t + ... + c7) t = t M(t) / sqrt(2 pi)
+    for c in _TAIL_FIT[1:]:  # Horner's rule: ((c0 u + c1) u + ... + c7) u = t M(t) / sqrt(2 pi)
         tail += c
         tail *= t
     tail *= gauss
