@@ -39,7 +39,7 @@ def run_times(fn, timing):
     return times
 
 
-def paired_medians(engine, baseline, timing, rounds=3):
+def paired_medians(engine, baseline, timing, rounds=5):
     """(median seconds of engine(), of baseline()), timed in `rounds` alternating rounds.
 
     Each round gives each side timing.warmup unmeasured runs (a side's caches and thread

@@ -4,7 +4,8 @@ Cases, float32 throughout:
   peak         numpy's fp32 matmul at 2048^3 (256^3 in the smoke test): the FLOP/s that
                "% peak" divides by; and a 64 MiB numpy copy: the memory bandwidth that byte-bound cases divide by
   matmul       C = A @ B and its backward (dA = G B^T, dB = A^T G): 3 * 2 n^3 FLOPs;
-               vs the same three products in numpy, and torch autograd
+               vs the same three products in numpy (arrays kept as long as the engine keeps
+               them: the gradients until the next step), and torch autograd
   mlp          one SGD step of 784-1024-1024-10 (ReLU, cross-entropy), batch 256: 6 * batch * weights FLOPs
   transformer  one SGD step of a causal pre-norm block (8 x 128 tokens, width 256, 4 heads):
                6 * tokens * weights + 12 * B * T^2 * width FLOPs (the full, unmasked score matrix)
@@ -78,8 +79,13 @@ def _matmul(torch, tg, sizes, timing, peak):
             ta.grad = tb.grad = None
             (ta @ tb).backward(tgrad)
 
-        def with_numpy():
-            a @ b, g @ b.T, a.T @ g
+        kept = {}
+
+        def with_numpy():  # arrays live as long as the engine's: the output through the
+            kept.clear()   # backward, the gradients until the next step (as .grad keeps them)
+            out = a @ b
+            kept["grads"] = g @ b.T, a.T @ g
+            del out
 
         common = dict(shapes=f"({n}, {n}) @ ({n}, {n})", dtype="float32", device="cpu",
                       work=3 * 2 * n ** 3, unit="FLOP/s", peak=peak)

@@ -23,12 +23,20 @@ import threading
 import numpy as np
 
 
-_state = threading.local()
+class _ThreadState(threading.local):
+    """Per-thread switches; the class attributes are each new thread's defaults (read as
+    plain attributes: a getattr default would raise and catch on every op)."""
+
+    grad_enabled = True
+    detect_anomaly = False
+
+
+_state = _ThreadState()
 
 
 def is_grad_enabled():
     """True unless inside `no_grad()`."""
-    return getattr(_state, "grad_enabled", True)
+    return _state.grad_enabled
 
 
 class no_grad:
@@ -55,7 +63,7 @@ class no_grad:
 
 def is_anomaly_enabled():
     """True inside `detect_anomaly()`."""
-    return getattr(_state, "detect_anomaly", False)
+    return _state.detect_anomaly
 
 
 class detect_anomaly:
@@ -147,9 +155,8 @@ class Context:
         through it can say what went wrong instead of computing garbage.
         """
         fields = self.__dict__
-        kept = {name: fields[name] for name in _KEPT_AFTER_FREE if name in fields}
-        fields.clear()
-        fields.update(kept, parents=[], freed=True)
+        self.__dict__ = {name: fields[name] for name in _KEPT_AFTER_FREE if name in fields}
+        self.parents, self.freed = [], True
 
 
 _KEPT_AFTER_FREE = ("function", "backend", "needs_input_grad", "output_backend", "sequence")
@@ -175,11 +182,11 @@ class Function:
         to its inputs. This is every op's path, so it does only what it must."""
         tensors = [a for a in args if isinstance(a, _Tensor)]
         backend = tensors[0]._backend
-        record = getattr(_state, "grad_enabled", True) and any([t.requires_grad for t in tensors])
+        record = _state.grad_enabled and any([t.requires_grad for t in tensors])
         ctx = Context(cls, tensors if record else [], backend)
         arrays = [a.data if isinstance(a, _Tensor) else a for a in args]
         result = cls.forward(ctx, *arrays, **kwargs)
-        if getattr(_state, "detect_anomaly", False) and not _finite(result):
+        if _state.detect_anomaly and not _finite(result):
             shapes = ", ".join(str(t.shape) for t in tensors)
             raise RuntimeError(f"detect_anomaly: {cls.__name__} produced nan or inf in its output of shape "
                                f"{tuple(result.shape)} (inputs of shapes {shapes})")
