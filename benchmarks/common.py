@@ -39,12 +39,23 @@ def run_times(fn, timing):
     return times
 
 
+# Fast cases take more runs than timing.repeats, up to about this many seconds of runs
+# per side (and at most MAX_REPEATS): a millisecond case's median over 7 runs moves by
+# several percent between suites, over a few dozen it settles.
+TIME_PER_SIDE = 0.3
+MAX_REPEATS = 60
+
+
 def paired_medians(engine, baseline, timing, rounds=5):
     """(median seconds of engine(), of baseline()), timed in `rounds` alternating rounds.
 
     Each round gives each side timing.warmup unmeasured runs (a side's caches and thread
-    pools may have gone cold while the other ran) and its share of timing.repeats."""
-    per_round = Timing(timing.warmup, max(1, -(-timing.repeats // rounds)))
+    pools may have gone cold while the other ran) and its share of the runs: at least
+    timing.repeats, more for fast cases (TIME_PER_SIDE)."""
+    first = run_times(engine, Timing(timing.warmup, 1)) + run_times(baseline, Timing(timing.warmup, 1))
+    affordable = int(TIME_PER_SIDE / max(max(first), 1e-9))
+    repeats = max(timing.repeats, min(MAX_REPEATS, affordable))
+    per_round = Timing(timing.warmup, max(1, -(-repeats // rounds)))
     engine_times, baseline_times = [], []
     for _ in range(rounds):
         engine_times += run_times(engine, per_round)

@@ -26,7 +26,7 @@ import tracemalloc
 
 import numpy as np
 
-from .common import Record, Timing, cpu_description, paired_medians, run_times
+from .common import MAX_REPEATS, TIME_PER_SIDE, Record, Timing, cpu_description, paired_medians, run_times
 
 FULL = {"peak_size": 2048, "matmul": (256, 512, 1024, 2048), "attention_lengths": (512, 1024, 2048, 4096, 8192),
         "mlp_batch": 256, "block": (8, 128, 256, 4), "attention": (4, 8, 512, 64), "chain": 1000,
@@ -295,7 +295,8 @@ def run(config, log=print):
             "malloc_tuned": allocator.MALLOC_TUNED, "peak_flops": flops, "peak_bandwidth": bandwidth,
             "peak_method": f"fastest numpy float32 matmul {config['peak_size']}^3; "
                            "fastest numpy copy of 64 MiB (read + write)",
-            "timing": f"median of {timing.repeats} after {timing.warmup} warm-up"}
+            "timing": f"median of {timing.repeats} or more (up to {MAX_REPEATS}, ~{TIME_PER_SIDE} s a side) "
+                      f"after {timing.warmup} warm-up, in 5 alternating rounds"}
     log(f"peak: numpy fp32 matmul {config['peak_size']}^3 {flops / 1e9:.1f} GFLOP/s; copy {bandwidth / 1e9:.1f} GB/s")
     cases = [
         lambda: _matmul(torch, tg, config["matmul"], timing, flops),
