@@ -167,9 +167,9 @@ class _Batch:
         return view, lambda: np.copyto(array, view.reshape(array.shape))
 
 
-def _scores(qs, kt, bias, groups, rows, keys, causal, out):
-    """out = qs[rows] kt[:keys] + bias, with the future masked for causal rows."""
-    np.matmul(qs[..., rows, :], kt[..., :keys], out=out)
+def _scores(q, kt, bias, groups, rows, keys, causal, out):
+    """out = q[rows] kt[:keys] + bias, with the future masked for causal rows."""
+    np.matmul(q[..., rows, :], kt[..., :keys], out=out)
     if bias is not None:
         out += bias[groups, :, rows, :keys]
     if causal:
@@ -235,23 +235,23 @@ def attention_forward(q, k, v, bias, scale, causal, keep_probs=False, out=None):
     smallest_safe_sum = np.finfo(q.dtype).tiny / np.finfo(q.dtype).eps
 
     def forward_heads(chunks):
-        qs = np.empty((group_step, K, L, E), q.dtype)
-        kt_buffer = np.empty((group_step, K, E, S), q.dtype)  # k^T laid out: a transposed view as the right
-        # operand of a stacked matmul runs about 3x slower (measured), the copy costs a fraction of that
+        # k^T scale laid out: a transposed view as the right operand of a stacked matmul
+        # runs about 3x slower (measured); the copy costs a fraction of that, and the
+        # scale rides along (q is then read where it lies)
+        kt_buffer = np.empty((group_step, K, E, S), q.dtype)
         v1 = np.empty((group_step, K, S, Ev + 1), q.dtype)  # [v, 1]: P [v, 1] = [P v, rowsum(P)]
         v1[..., Ev] = 1
         scores_buffer = np.empty((group_step, K, row_step, S), q.dtype)
         pv_buffer = np.empty((group_step, K, row_step, Ev + 1), q.dtype)
         for groups in chunks:
             n = groups.stop - groups.start
-            np.multiply(q_[groups], scale, out=qs[:n])
-            kt = kt_buffer[:n]
-            kt[...] = _transposed(k_[groups])
+            kt = np.multiply(_transposed(k_[groups]), scale, out=kt_buffer[:n])
             v1[:n, ..., :Ev] = v_[groups]
+            q_heads = q_[groups]
             for rows, keys in _row_blocks(L, S, row_step, causal):
                 m = rows.stop - rows.start
                 scores = scores_buffer[:n, :, :m, :keys] if kept is None else kept[0][groups, :, rows, :keys]
-                block = (qs[:n], kt, bias_, groups, rows, keys, causal, scores)
+                block = (q_heads, kt, bias_, groups, rows, keys, causal, scores)
                 with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
                     probs = np.exp(_scores(*block), out=block[-1])  # unnormalised: sums come with P v
                     pv = np.matmul(probs, v1[:n, :, :keys], out=pv_buffer[:n, :, :m])
@@ -314,6 +314,8 @@ def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=F
     lse_ = lse.reshape(batch.groups, K, L)
     bias_ = None if bias is None else batch.heads(bias, (L, S))
 
+    folded_scale = scale if kept is not None and ds_ is None else 1  # see backward_from_kept
+
     def backward_heads(chunks):
         # S - lse and dP - D, each in one product, with D = rowsum(dO * O):
         #   [q scale, -lse] [k, 1]^T = S - lse      [dO, -D] [v, 1]^T = dP - D
@@ -351,11 +353,12 @@ def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=F
 
     def backward_from_kept(chunks):
         # The same blocks from the kept e = exp(S) and r = 1 / rowsum (see the module
-        # docstring): no scores to recompute. q is used unscaled; dk is scaled at the end.
+        # docstring): no scores to recompute. Unless d(bias) = dS itself is wanted, the
+        # scale rides in scale [v, 1]^T, so the products give dS * scale, ready for dq and dk.
         exp_scores, row_scale = kept
         grad_delta = np.empty((group_step, K, L, Ev + 1), q.dtype)  # r [dO, -D]
         vt1 = np.empty((group_step, K, Ev + 1, S), q.dtype)
-        vt1[..., Ev, :] = 1
+        vt1[..., Ev, :] = folded_scale
         ds_buffer = np.empty((group_step, K, row_step, S), q.dtype)
         for groups in chunks:
             n = groups.stop - groups.start
@@ -363,14 +366,14 @@ def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=F
             grad_delta[:n, ..., :Ev] = grad_heads
             grad_delta[:n, ..., Ev] = -np.einsum("...le,...le->...l", grad_heads, out_[groups])
             grad_delta[:n] *= row_scale[groups]
-            vt1[:n, :, :Ev] = _transposed(v_[groups])
+            np.multiply(_transposed(v_[groups]), folded_scale, out=vt1[:n, :, :Ev])
             q_heads, k_heads, g = q_[groups], k_[groups], grad_delta[:n, ..., :Ev]
             for rows, keys in _row_blocks(L, S, row_step, causal):
                 m, first = rows.stop - rows.start, rows.start == 0
                 probs = exp_scores[groups, :, rows, :keys]  # unnormalized: r rides in grad_delta
                 _accumulate(dv_[groups, :, :keys], _transposed(probs), g[..., rows, :], first)
                 dscores = np.matmul(grad_delta[:n, :, rows], vt1[:n, ..., :keys], out=ds_buffer[:n, :, :m, :keys])
-                dscores *= probs
+                dscores *= probs  # dS * folded_scale
                 if ds_ is not None:
                     ds_[groups, :, rows, :keys] = dscores
                 np.matmul(dscores, k_heads[..., :keys, :], out=dq_[groups, :, rows])
@@ -378,9 +381,10 @@ def attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad=F
 
     _for_each_group(backward_heads if kept is None else backward_from_kept, _chunks(batch.groups, group_step),
                     workers)
-    dq_ *= scale
-    if kept is not None:
-        dk_ *= scale
+    if folded_scale != scale:
+        dq_ *= scale
+        if kept is not None:
+            dk_ *= scale
     for finish in (finish_dq, finish_dk, finish_dv):
         finish()
     return dq, dk, dv, ds
