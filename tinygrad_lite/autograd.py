@@ -225,7 +225,7 @@ def backward(root, grad, retain_graph=False, observer=None):
     """
     grads = {id(root): grad}
     tiebreak = itertools.count()  # leaves share a key; the heap must never compare tensors
-    pending = [(_newest_first(root), next(tiebreak), root)]
+    pending = [(0, next(tiebreak), root)]  # the key does not matter for the only entry
     anomaly = is_anomaly_enabled()
     while pending:
         node = heapq.heappop(pending)[2]
@@ -269,7 +269,8 @@ def backward(root, grad, retain_graph=False, observer=None):
             total = grads.get(key)
             if total is None:
                 grads[key] = pg
-                heapq.heappush(pending, (_newest_first(parent), next(tiebreak), parent))
+                heapq.heappush(pending, (-parent._ctx.sequence if parent._ctx is not None else 0, next(tiebreak),
+                                         parent))  # newest op first, leaves last
             elif _sole_reference(total, 2):  # grads[key] and the local total
                 total += pg
             else:
@@ -278,11 +279,6 @@ def backward(root, grad, retain_graph=False, observer=None):
         input_grads = pg = None  # so that the arrays' reference counts show only the graph's own
         if not retain_graph:
             ctx.free()
-
-
-def _newest_first(node):
-    """A node's heap key: the newer its op, the sooner it is taken; leaves (no op) last."""
-    return -node._ctx.sequence if node._ctx is not None else 0
 
 
 def _sole_reference(array, holders):

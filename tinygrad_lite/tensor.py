@@ -419,6 +419,10 @@ class Tensor:
         """Matrix product with numpy/torch rules: 1-D operands are promoted to a row
         (left) or a column (right) vector and that axis is removed from the result;
         batch axes broadcast."""
+        if isinstance(other, Tensor) and self.data.ndim == other.data.ndim == 2 \
+                and other.data.dtype == self.data.dtype and other._backend is self._backend \
+                and self.data.shape[1] == other.data.shape[0]:
+            return mm.MatMul.apply(self, other)  # the common case, kept short: nothing to promote or check
         other = self._lift(other)
         dtype = dtypes.promote(self, other)
         a, b = self.astype(dtype), other.astype(dtype)

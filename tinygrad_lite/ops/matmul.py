@@ -23,8 +23,11 @@ class MatMul(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         mm = ctx.backend.matmul
-        da = unbroadcast(mm(grad, np.swapaxes(b, -1, -2)), a.shape) if ctx.needs_input_grad[0] else None
-        db = unbroadcast(mm(np.swapaxes(a, -1, -2), grad), b.shape) if ctx.needs_input_grad[1] else None
+        da = mm(grad, np.swapaxes(b, -1, -2)) if ctx.needs_input_grad[0] else None
+        db = mm(np.swapaxes(a, -1, -2), grad) if ctx.needs_input_grad[1] else None
+        if a.ndim > 2 or b.ndim > 2:  # broadcast batch axes: sum each gradient back to its input's shape
+            da = None if da is None else unbroadcast(da, a.shape)
+            db = None if db is None else unbroadcast(db, b.shape)
         return da, db
 
 
