@@ -289,7 +289,8 @@ class NumpyBackend:
             p <- p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 
         The operations follow torch's order, so float64 results agree with torch's to an
-        ulp or two (torch's vectorized loops fuse some multiply-adds). The update is a chain of elementwise steps; run on whole arrays, each step would
+        ulp or two (torch's vectorized loops fuse some multiply-adds). The update is a
+        chain of elementwise steps; run on whole arrays, each step would
         stream every array through memory again and allocate a temporary as large as the
         parameter. So contiguous arrays are updated one cache-sized block at a time,
         with two scratch blocks reused for every temporary: each element is read and

@@ -162,7 +162,7 @@ class _Batch:
         when done: a view is written in place; an array no view can show (its batch axes
         do not merge) is worked on in a copy, which the function writes back."""
         view = array.reshape((self.groups, self.K) + tail)
-        if np.shares_memory(view, array):
+        if np.may_share_memory(view, array):  # a reshape gives a view or a new copy: bounds tell them apart
             return view, lambda: None
         return view, lambda: np.copyto(array, view.reshape(array.shape))
 
