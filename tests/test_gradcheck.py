@@ -10,7 +10,11 @@ poles by construction (positive inputs for log/sqrt, |x| >= 0.2 for abs/relu,
 distinct values for max/maximum, values away from clip's bounds), since finite
 differences are meaningless there. gradcheck itself is checked: a custom Function
 whose backward is wrong makes it raise GradcheckError naming the worst element,
-and a float32 input is refused with TypeError.
+and a float32 input is refused with TypeError. A nan or inf gradient on either side never
+passes (the masked sqrt inside where, poles sampled exactly, overflow, a nan input, a
+detached output), as torch.autograd.gradcheck also fails there; well-behaved neighbours of
+those functions pass; eps, atol, rtol, seed, fn and the inputs are checked, each refusal
+naming gradcheck and the argument; the caller's tensors (values and .grad) are left alone.
 """
 import re
 
@@ -306,3 +310,140 @@ def test_gradcheck_refuses_non_float64_inputs(dtype):
     x = Tensor(np.ones(3, dtype=dtype), requires_grad=True)
     with pytest.raises(TypeError):
         tg.gradcheck(lambda t: t * t, x)
+
+
+# ---------------------------------------------------------------- non-finite gradients never pass
+# (fn, values of the one input, torch's twin or None): each must fail. torch.autograd.gradcheck
+# fails on the same functions at the same points, which the torch test below confirms.
+
+def _where_sqrt(where, sqrt):
+    """where(t > 5, sqrt(t - 1), 2 t): the unselected sqrt branch's backward is 0 / (2 * 0) = nan
+    at t = 1, and 0 / nan = nan where t < 1, and where's backward passes that nan on."""
+    return lambda t: where(t > 5, (t - 1).sqrt(), 2 * t)
+
+
+_INF = float("inf")
+
+MUST_FAIL = {
+    "where_sqrt_at_branch_pole": (_where_sqrt(Tensor.where, None), [1.0, 7.0],
+                                  lambda t: _torch().where(t > 5, (t - 1).sqrt(), 2 * t)),
+    "where_sqrt_of_negative_unselected": (_where_sqrt(Tensor.where, None), [0.5, 7.0],
+                                          lambda t: _torch().where(t > 5, (t - 1).sqrt(), 2 * t)),
+    "sqrt_at_zero": (lambda t: t.sqrt(), [0.0, 1.0], lambda t: t.sqrt()),         # inf vs nan
+    "log_at_zero": (lambda t: t.log(), [0.0, 2.0], lambda t: t.log()),            # inf vs nan
+    "reciprocal_at_zero": (lambda t: 1.0 / t, [0.0, 2.0], lambda t: 1.0 / t),     # -inf vs nan
+    "pow_half_at_zero": (lambda t: t ** 0.5, [0.0, 3.0], lambda t: t ** 0.5),
+    "exp_overflow": (lambda t: t.exp(), [800.0, 1.0], lambda t: t.exp()),         # inf vs nan
+    "nan_input": (lambda t: t * 2.0, [float("nan"), 1.0], lambda t: t * 2.0),     # nan vs nan
+    "infinite_output": (lambda t: t + _INF, [1.0, 2.0], lambda t: t + _INF),      # 1 vs nan
+    "detached_output": (lambda t: t.detach() * 2.0, [1.0, 2.0], lambda t: t.detach() * 2.0),  # 0 vs 2
+    "wrong_backward": (lambda t: SquareWithWrongBackward.apply(t), [0.5, 4.0], None),
+}
+
+MUST_PASS = {
+    # the same where, with every branch finite at the sampled points
+    "where_sqrt_away_from_pole": (_where_sqrt(Tensor.where, None), [2.0, 7.0]),
+    "constant_in_the_input": (lambda t: (t > 0).astype(tg.float64) * 3.0, [-1.0, 2.0]),
+    "extra_non_tensor_argument": (lambda t, k: t * k, [1.5, -2.0], 3.0),
+    "sqrt_away_from_zero": (lambda t: t.sqrt(), [0.25, 4.0]),
+}
+
+
+def _torch():
+    return pytest.importorskip("torch", reason="the comparison runs torch.autograd.gradcheck")
+
+
+@pytest.mark.parametrize("name", list(MUST_FAIL))
+def test_gradcheck_fails_on_a_non_finite_or_wrong_gradient(name):
+    fn, values, _ = MUST_FAIL[name]
+    x = Tensor(np.array(values), requires_grad=True)
+    with np.errstate(all="ignore"), pytest.raises(tg.GradcheckError) as info:
+        tg.gradcheck(fn, x)
+    assert re.search(r"input 0\b", str(info.value)) and re.search(r"\(\d+,\)", str(info.value)), str(info.value)
+
+
+@pytest.mark.parametrize("name", [n for n, case in MUST_FAIL.items() if case[2] is not None])
+def test_torch_gradcheck_fails_on_the_same_functions(name):
+    torch = _torch()
+    _, values, torch_fn = MUST_FAIL[name]
+    x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    with np.errstate(all="ignore"):
+        assert torch.autograd.gradcheck(torch_fn, (x,), raise_exception=False) is False
+
+
+def test_gradcheck_names_the_non_finite_element():
+    x = Tensor(np.array([3.0, 1.0, 7.0]), requires_grad=True)  # t = 1 (index 1) is the pole
+    with np.errstate(all="ignore"), pytest.raises(tg.GradcheckError) as info:
+        tg.gradcheck(_where_sqrt(Tensor.where, None), x)
+    message = str(info.value)
+    assert re.search(r"\(1,\)", message) and "nan" in message, message
+
+
+@pytest.mark.parametrize("name", list(MUST_PASS))
+def test_gradcheck_passes_well_behaved_functions(name):
+    fn, values, *extra = MUST_PASS[name]
+    assert tg.gradcheck(fn, Tensor(np.array(values), requires_grad=True), *extra) is True
+
+
+def test_gradcheck_leaves_the_callers_tensors_alone():
+    x = Tensor(np.array([[0.5, -1.0], [2.0, 3.0]]).T, requires_grad=True)  # a transposed view
+    before = x.numpy().copy()
+    x.grad = Tensor(np.full((2, 2), 7.0))
+    assert tg.gradcheck(lambda t: (t * t).sum(), x)
+    assert np.array_equal(x.numpy(), before)
+    assert np.array_equal(x.grad.numpy(), np.full((2, 2), 7.0))
+
+
+# ---------------------------------------------------------------- bad arguments
+# (keyword arguments, exception type, words the message must hold)
+
+_GOOD_X = np.array([0.5, 1.5])
+
+BAD_ARGUMENTS = {
+    "eps_zero": (dict(eps=0), ValueError, "eps"),
+    "eps_negative": (dict(eps=-1e-6), ValueError, "eps"),
+    "eps_nan": (dict(eps=float("nan")), ValueError, "eps"),
+    "eps_inf": (dict(eps=_INF), ValueError, "eps"),
+    "eps_string": (dict(eps="1e-6"), TypeError, "eps"),
+    "eps_bool": (dict(eps=True), TypeError, "eps"),
+    "eps_none": (dict(eps=None), TypeError, "eps"),
+    "atol_negative": (dict(atol=-1e-5), ValueError, "atol"),
+    "atol_nan": (dict(atol=float("nan")), ValueError, "atol"),
+    "atol_inf": (dict(atol=_INF), ValueError, "atol"),
+    "atol_list": (dict(atol=[1e-5]), TypeError, "atol"),
+    "rtol_negative": (dict(rtol=-1e-3), ValueError, "rtol"),
+    "rtol_nan": (dict(rtol=float("nan")), ValueError, "rtol"),
+    "rtol_inf": (dict(rtol=_INF), ValueError, "rtol"),
+    "rtol_string": (dict(rtol="0"), TypeError, "rtol"),
+    "seed_float": (dict(seed=1.5), TypeError, "seed"),
+    "fn_not_callable": (dict(fn=3), TypeError, "fn"),
+    "fn_returns_a_number": (dict(fn=lambda t: 3.0), TypeError, "fn"),
+    "fn_returns_a_list": (dict(fn=lambda t: [t]), TypeError, "fn"),
+    "float32_input": (dict(x=Tensor(_GOOD_X.astype(np.float32), requires_grad=True)), TypeError, "float64"),
+    "no_input_requires_grad": (dict(x=Tensor(_GOOD_X)), ValueError, "requires_grad"),
+    "numpy_input": (dict(x=_GOOD_X), ValueError, "ndarray"),
+    "list_input": (dict(x=[0.5, 1.5]), ValueError, "list"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_ARGUMENTS))
+def test_gradcheck_refuses_bad_arguments_by_name(name):
+    kwargs, error, word = BAD_ARGUMENTS[name]
+    kwargs = dict(kwargs)
+    fn = kwargs.pop("fn", lambda t: t * t)
+    x = kwargs.pop("x", Tensor(_GOOD_X, requires_grad=True))
+    with pytest.raises(error) as info:
+        tg.gradcheck(fn, x, **kwargs)
+    assert not isinstance(info.value, tg.GradcheckError)
+    message = str(info.value)
+    assert "gradcheck" in message and word in message, message
+
+
+def test_gradcheck_refuses_a_function_whose_shape_changes():
+    calls = []
+
+    def fn(t):
+        calls.append(1)
+        return t * t if len(calls) == 1 else (t * t).sum()
+    with pytest.raises(ValueError, match="gradcheck"):
+        tg.gradcheck(fn, Tensor(_GOOD_X, requires_grad=True))
