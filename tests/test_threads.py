@@ -99,3 +99,66 @@ def test_float32_gelu_over_many_blocks_matches_float64(monkeypatch):
     want = NumpyBackend.gelu(x.astype(np.float64), "none")
     assert got.dtype == np.float32
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+
+
+# ---------------------------------------------------------------- backward from many threads into one leaf
+
+@pytest.fixture
+def frequent_thread_switches():
+    """Switch threads every microsecond, so that a read-modify-write of .grad that is not
+    atomic is interrupted often (at the default 5 ms the race shows only sometimes)."""
+    import sys
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+def _concurrent_backward(weight, bias, n_threads, rounds):
+    """Each thread runs `rounds` backward passes through graphs of its own that share the
+    leaves: loss = sum((w * k + w) * seed) + sum(b * k), with k = thread number + 1 and
+    seed = 1, so d loss/dw = k + 1 and d loss/db = k in every pass: integers, exact in float64."""
+    import threading
+
+    import tinygrad_lite as tg
+
+    start = threading.Barrier(n_threads)
+    errors = []
+
+    def work(k):
+        try:
+            start.wait()
+            seed = tg.Tensor(np.ones(weight.shape))
+            for _ in range(rounds):
+                ((weight * float(k) + weight) * seed).sum().backward()   # weight used twice in one graph
+                (bias * float(k)).backward(tg.Tensor(np.ones(bias.shape)))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the main thread below
+            errors.append(error)
+
+    workers = [threading.Thread(target=work, args=(k,)) for k in range(1, n_threads + 1)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert not errors, errors
+    ks = np.arange(1, n_threads + 1)
+    return float(rounds * (ks + 1).sum()), float(rounds * ks.sum())
+
+
+def test_concurrent_backward_into_a_shared_leaf_loses_no_contribution(frequent_thread_switches):
+    import tinygrad_lite as tg
+    from tinygrad_lite import optim
+
+    weight = tg.Tensor(np.zeros((4, 3)), requires_grad=True)
+    bias = tg.Tensor(np.zeros(3), requires_grad=True)
+    opt = optim.GD([weight, bias], lr=1.0)
+    for _ in range(3):  # accumulate, step, zero_grad, again: the optimizer sees every contribution
+        want_w, want_b = _concurrent_backward(weight, bias, n_threads=8, rounds=150)
+        assert weight.grad.dtype == np.float64
+        np.testing.assert_array_equal(weight.grad.numpy(), np.full((4, 3), want_w))
+        np.testing.assert_array_equal(bias.grad.numpy(), np.full(3, want_b))
+        before = weight.numpy().copy()
+        opt.step()
+        np.testing.assert_array_equal(weight.numpy(), before - want_w)
+        opt.zero_grad()
+        assert weight.grad is None and bias.grad is None

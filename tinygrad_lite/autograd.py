@@ -232,12 +232,7 @@ def backward(root, grad, retain_graph=False, observer=None):
         g = grads.pop(id(node))
         ctx = node._ctx
         if ctx is None:  # a leaf: keep the gradient
-            if node.grad is not None:
-                node.grad = _Tensor._wrap(node.grad.data + g, node._backend)
-            elif _sole_reference(g, 1):  # the local g
-                node.grad = _Tensor._wrap(g, node._backend)
-            else:  # a copy: .grad must not share memory with another gradient or the caller's seed
-                node.grad = _Tensor._wrap(g.copy(), node._backend)
+            _accumulate_leaf_grad(node, g)
             continue
         if ctx.freed:
             raise RuntimeError(
@@ -279,6 +274,22 @@ def backward(root, grad, retain_graph=False, observer=None):
         input_grads = pg = None  # so that the arrays' reference counts show only the graph's own
         if not retain_graph:
             ctx.free()
+
+
+_leaf_grad_lock = threading.Lock()
+
+
+def _accumulate_leaf_grad(leaf, g):
+    """leaf.grad += g. Backward passes in several threads may share a leaf (one model, many
+    batches); the read-modify-write of .grad is done under a lock so no contribution is lost.
+    Only this step is locked: the rest of the walk touches nothing another thread can see."""
+    with _leaf_grad_lock:
+        if leaf.grad is not None:
+            leaf.grad = _Tensor._wrap(leaf.grad.data + g, leaf._backend)
+        elif _sole_reference(g, 2):  # the caller's g and this parameter
+            leaf.grad = _Tensor._wrap(g, leaf._backend)
+        else:  # a copy: .grad must not share memory with another gradient or the caller's seed
+            leaf.grad = _Tensor._wrap(g.copy(), leaf._backend)
 
 
 def _sole_reference(array, holders):
