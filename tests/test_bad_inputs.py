@@ -2,8 +2,8 @@
 
 One line per case: (id, a call with one bad argument, the exception type, what the message
 must contain). The design fixes the types: ValueError for shapes and values out of range,
-TypeError for dtypes and wrong kinds of argument, IndexError for indices, RuntimeError for
-graph misuse, FileNotFoundError for missing files. Messages name the function or op, and
+TypeError for dtypes and wrong kinds of argument, IndexError for indices and for dims out of
+range (torch's "Dimension out of range"), RuntimeError for graph misuse, FileNotFoundError for missing files. Messages name the function or op, and
 the shapes as Python tuples where shapes are the problem, so a raw numpy or Python error
 (which names neither) fails here.
 
@@ -112,7 +112,7 @@ MATH_CASES = [
 ]
 
 MOVEMENT_CASES = [
-    ("transpose of 0-d", lambda: f32().transpose(0, 1), (ValueError, IndexError), ["transpose", "()"]),
+    ("transpose of 0-d", lambda: f32().transpose(0, 1), IndexError, ["transpose", "()"]),
     ("squeeze repeated axis", lambda: f32(1, 2).squeeze((0, 0)), ValueError, ["squeeze"]),
     ("reshape text", lambda: f32(2).reshape("a"), TypeError, ["reshape", "'a'"]),
     ("permute of 0-d", lambda: f32().permute(0), ValueError, ["permute", "()"]),
@@ -123,26 +123,26 @@ MOVEMENT_CASES = [
     ("cat of nothing", lambda: tg.cat([]), TypeError, ["cat"]),
     ("cat with a number", lambda: tg.cat([f32(2), 1.0]), TypeError, ["cat"]),
     ("cat of 0-d tensors", lambda: tg.cat([f32(), f32()]), ValueError, ["cat", "()"]),
-    ("cat axis", lambda: tg.cat([f32(2), f32(2)], axis=1), (ValueError, IndexError), ["cat", "(2,)"]),
+    ("cat axis", lambda: tg.cat([f32(2), f32(2)], axis=1), IndexError, ["cat", "(2,)"]),
     ("stack of nothing", lambda: tg.stack([]), TypeError, ["stack"]),
-    ("stack axis", lambda: tg.stack([f32(2), f32(2)], axis=3), (ValueError, IndexError), ["stack", "(2,)"]),
+    ("stack axis", lambda: tg.stack([f32(2), f32(2)], axis=3), IndexError, ["stack", "(2,)"]),
 ]
 
 REDUCE_CASES = [
     ("sum repeated axis", lambda: f32(2, 3).sum(axis=(0, 0)), ValueError, ["sum"]),
     ("sum float axis", lambda: f32(2, 3).sum(axis=0.5), TypeError, ["sum", "0.5"]),
-    ("mean axis", lambda: f32(2, 3).mean(axis=2), (ValueError, IndexError), ["mean", "(2, 3)"]),
-    ("max axis", lambda: f32(2, 3).max(axis=-3), (ValueError, IndexError), ["max", "(2, 3)"]),
+    ("mean axis", lambda: f32(2, 3).mean(axis=2), IndexError, ["mean", "(2, 3)"]),
+    ("max axis", lambda: f32(2, 3).max(axis=-3), IndexError, ["max", "(2, 3)"]),
     ("max of empty", lambda: f32(0, 3).max(), ValueError, ["max", "(0, 3)"]),
-    ("min axis", lambda: f32(2, 3).min(axis=2), (ValueError, IndexError), ["min", "(2, 3)"]),
+    ("min axis", lambda: f32(2, 3).min(axis=2), IndexError, ["min", "(2, 3)"]),
     ("min of empty", lambda: f32(0).min(), ValueError, ["min", "(0,)"]),
     ("var of int", lambda: i64(3).var(), TypeError, ["var", "int64"]),
-    ("var axis", lambda: f32(2, 3).var(axis=2), (ValueError, IndexError), ["var", "(2, 3)"]),
+    ("var axis", lambda: f32(2, 3).var(axis=2), IndexError, ["var", "(2, 3)"]),
     ("logsumexp of int", lambda: i64(3).logsumexp(), TypeError, ["logsumexp", "int64"]),
-    ("logsumexp axis", lambda: f32(2, 3).logsumexp(axis=2), (ValueError, IndexError), ["logsumexp", "(2, 3)"]),
-    ("argmax two axes", lambda: f32(2, 3).argmax(axis=(0, 1)), ValueError, ["argmax"]),
+    ("logsumexp axis", lambda: f32(2, 3).logsumexp(axis=2), IndexError, ["logsumexp", "(2, 3)"]),
+    ("argmax two axes", lambda: f32(2, 3).argmax(axis=(0, 1)), TypeError, ["argmax"]),
     ("argmax of empty", lambda: f32(0).argmax(), ValueError, ["argmax", "(0,)"]),
-    ("argmin axis", lambda: f32(2, 3).argmin(axis=2), (ValueError, IndexError), ["argmin", "(2, 3)"]),
+    ("argmin axis", lambda: f32(2, 3).argmin(axis=2), IndexError, ["argmin", "(2, 3)"]),
 ]
 
 AUTOGRAD_CASES = [
@@ -157,7 +157,7 @@ FUNCTIONAL_CASES = [
     ("F.tanh of int", lambda: F.tanh(i64(2)), TypeError, ["tanh"]),
     ("F.gelu approximate", lambda: F.gelu(f32(2), approximate="fast"), ValueError, ["gelu", "'fast'"]),
     ("F.leaky_relu of int", lambda: F.leaky_relu(i64(2)), TypeError, ["leaky_relu"]),
-    ("F.softmax axis", lambda: F.softmax(f32(2, 3), axis=2), (ValueError, IndexError), ["softmax", "(2, 3)"]),
+    ("F.softmax axis", lambda: F.softmax(f32(2, 3), axis=2), IndexError, ["softmax", "(2, 3)"]),
     ("F.log_softmax of int", lambda: F.log_softmax(i64(2)), TypeError, ["log_softmax"]),
     ("F.dropout p", lambda: F.dropout(f32(2), p=1.5), ValueError, ["dropout", "1.5"]),
     ("F.linear shapes", lambda: F.linear(f32(2, 3), f32(4, 5)), ValueError, ["linear", "(2, 3)", "(4, 5)"]),

@@ -304,9 +304,9 @@ ACTIVATIONS = {
     "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"), lambda x: TF.gelu(x, approximate="tanh")),
     "leaky_relu": (lambda x: F.leaky_relu(x, negative_slope=0.2), lambda x: TF.leaky_relu(x, negative_slope=0.2)),
     "leaky_relu_default": (F.leaky_relu, TF.leaky_relu),
-    "softmax_last": (F.softmax, lambda x: TF.softmax(x, dim=-1)),
+    "softmax_last": (lambda x: F.softmax(x, dim=-1), lambda x: TF.softmax(x, dim=-1)),
     "softmax_first": (lambda x: F.softmax(x, axis=0), lambda x: TF.softmax(x, dim=0)),
-    "log_softmax_last": (F.log_softmax, lambda x: TF.log_softmax(x, dim=-1)),
+    "log_softmax_last": (lambda x: F.log_softmax(x, dim=-1), lambda x: TF.log_softmax(x, dim=-1)),
     "log_softmax_first": (lambda x: F.log_softmax(x, axis=0), lambda x: TF.log_softmax(x, dim=0)),
 }
 

@@ -335,11 +335,17 @@ def test_softmax_family_over_any_axis(device, name, data):
 
 
 @pytest.mark.parametrize("name", SOFTMAXES)
-def test_softmax_family_default_axis_is_last(device, name):
+def test_softmax_family_default_axis(device, name):
+    # The methods default to the last axis (torch requires the argument there). F.softmax and
+    # F.log_softmax without dim follow torch: an implicit axis, 0 for a 3-d input, with a warning.
     x = np.random.default_rng(1).standard_normal((3, 4, 5))
-    ours = {"softmax": lambda t: t.softmax(), "log_softmax": lambda t: t.log_softmax(),
-            "F.softmax": F.softmax, "F.log_softmax": F.log_softmax}[name]
     theirs = SOFTMAXES[name][1]
+    if name.startswith("F."):
+        ours = {"F.softmax": F.softmax, "F.log_softmax": F.log_softmax}[name]
+        with pytest.warns(UserWarning, match="implicit"):
+            check_op(ours, lambda t: theirs(t, 0), x, reduce_size=3, device=device)
+        return
+    ours = {"softmax": lambda t: t.softmax(), "log_softmax": lambda t: t.log_softmax()}[name]
     check_op(ours, lambda t: theirs(t, -1), x, reduce_size=5, device=device)
 
 

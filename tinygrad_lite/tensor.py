@@ -4,6 +4,8 @@ The methods here only check and shape their arguments—promote dtypes, turn
 Python numbers into tensors, normalize axes and indices, raise errors a user can
 act on—and then call an op's `Function.apply`. The math lives in `ops/`.
 """
+import warnings
+
 import numpy as np
 
 from . import autograd, dtypes
@@ -34,25 +36,69 @@ def _new_shape(shape, op):
 def _axes(axis, shape, op, new_axes=0):
     """Normalize `axis` (None, an int or a sequence; negatives count from the end) to a sorted tuple.
 
-    The axes index a result with `new_axes` more axes than `shape` (1 for unsqueeze and stack)."""
+    The axes index a result with `new_axes` more axes than `shape` (1 for unsqueeze and stack).
+    An axis outside [-ndim, ndim) raises IndexError, as torch's "Dimension out of range" does;
+    a 0-d tensor answers to axis 0 and -1, as in torch."""
     ndim = len(shape) + new_axes
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
-    if not isinstance(axes, (tuple, list)) or not all(isinstance(a, (int, np.integer)) for a in axes):
-        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+    axes = (axis,) if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool) else axis
+    if not isinstance(axes, (tuple, list)) or not all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {axis!r}")
+    span = max(ndim, 1)
     normalized = []
     for a in axes:
-        if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ValueError(f"{op}: axis {a} is out of range for shape {tuple(shape)} ({ndim} axes)")
-        normalized.append(int(a) % max(ndim, 1))
+        if not -span <= a < span:
+            raise IndexError(f"{op}: dim {a} is out of range for shape {tuple(shape)} "
+                             f"(expected to be in range of [{-span}, {span - 1}])")
+        normalized.append(int(a) % span)
     if len(set(normalized)) != len(normalized):
-        raise ValueError(f"{op}: axis {axis} repeats an axis")
+        raise ValueError(f"{op}: dim {axis} repeats an axis")
     return tuple(sorted(normalized)) if ndim else None
 
 
-def _axis_alias(axis, dim):
-    return dim if axis is None else axis
+def _one_axis(axis, shape, op, new_axes=0, name="dim"):
+    """One axis as a non-negative int (0 for a 0-d tensor); `_axes` checks its range."""
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{op}: {name} must be an int, got {axis!r}")
+    return (_axes(axis, shape, op, new_axes) or (0,))[0]
+
+
+class _Unset:
+    """The default of a `dim`/`axis` pair: "not given", told apart from every value, None included."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<not given>"
+
+
+_UNSET = _Unset()
+
+
+def _axis_alias(op, dim, axis, default, names=("dim", "axis")):
+    """The one axis argument of `op`, spelled dim= (torch's name) or axis= (numpy's); giving both is an error.
+
+    Both parameters default to the sentinel `_UNSET`, so a default can never hide the other spelling."""
+    if dim is not _UNSET and axis is not _UNSET:
+        raise TypeError(f"{op}: got both {names[0]}={dim!r} and {names[1]}={axis!r}; "
+                        "they name the same argument, give one")
+    return dim if dim is not _UNSET else axis if axis is not _UNSET else default
+
+
+def _softmax_dim(shape, dim, op, stacklevel=3):
+    """The axis softmax runs along; dim=None picks torch's implicit one (0 for 0-, 1- and 3-d input, else 1)."""
+    if dim is None:
+        dim = 0 if len(shape) in (0, 1, 3) else 1
+        warnings.warn(f"{op}: implicit dimension choice (dim={dim} for a {len(shape)}-d input) is deprecated, "
+                      "as in torch; pass dim=X", UserWarning, stacklevel=stacklevel)
+    return _one_axis(dim, shape, op)
+
+
+def _reduce_axes(axis):
+    """A reduction's axis: an empty tuple means every axis, as torch reads dim=() (numpy would reduce none)."""
+    return None if isinstance(axis, (tuple, list)) and len(axis) == 0 else axis
 
 
 class Tensor:
@@ -386,15 +432,15 @@ class Tensor:
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
         return ew.GELU.apply(self._float("gelu"), approximate=approximate)
 
-    def softmax(self, axis=-1, dim=None):
-        """exp(x - max) / sum exp(x - max) along `axis`."""
-        (axis,) = _axes(_axis_alias(axis, dim), self.shape, "softmax") or (0,)
-        return sm.Softmax.apply(self._float("softmax"), axis=axis)
+    def softmax(self, dim=_UNSET, *, axis=_UNSET):
+        """exp(x - max) / sum exp(x - max) along `dim` (the last axis when not given)."""
+        dim = _softmax_dim(self.shape, _axis_alias("softmax", dim, axis, -1), "softmax")
+        return sm.Softmax.apply(self._float("softmax"), axis=dim)
 
-    def log_softmax(self, axis=-1, dim=None):
-        """x - logsumexp(x) along `axis`."""
-        (axis,) = _axes(_axis_alias(axis, dim), self.shape, "log_softmax") or (0,)
-        return sm.LogSoftmax.apply(self._float("log_softmax"), axis=axis)
+    def log_softmax(self, dim=_UNSET, *, axis=_UNSET):
+        """x - logsumexp(x) along `dim` (the last axis when not given)."""
+        dim = _softmax_dim(self.shape, _axis_alias("log_softmax", dim, axis, -1), "log_softmax")
+        return sm.LogSoftmax.apply(self._float("log_softmax"), axis=dim)
 
     @staticmethod
     def where(cond, a, b):
@@ -457,24 +503,33 @@ class Tensor:
             shape = tuple(self.size // known if n == -1 else n for n in shape)
         return self if shape == self.shape else mv.Reshape.apply(self, shape=shape)
 
-    def flatten(self):
-        """All elements in one axis."""
-        return self.reshape(-1)
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Axes start_dim..end_dim (inclusive) merged into one; all of them by default, as torch."""
+        first = _one_axis(start_dim, self.shape, "flatten", name="start_dim")
+        last = _one_axis(end_dim, self.shape, "flatten", name="end_dim")
+        if first > last:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        merged = int(np.prod(self.shape[first:last + 1]))
+        return self.reshape(self.shape[:first] + (merged,) + self.shape[last + 1:])
 
     def permute(self, *dims):
-        """Reorder the axes: output axis i is input axis dims[i]."""
+        """Reorder the axes: output axis i is input axis dims[i] (negatives count from the end)."""
         dims = _shape_arg(dims, "permute")
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)) or len(dims) != self.ndim:
-            raise ValueError(f"permute: {dims} is not a permutation of the axes of {self.shape}")
-        return mv.Permute.apply(self, dims=tuple(d % self.ndim for d in dims))
+        if len(dims) != self.ndim:
+            raise ValueError(f"permute: {dims} names {len(dims)} axes but the tensor of shape {self.shape} "
+                             f"has {self.ndim}")
+        normalized = tuple(_one_axis(d, self.shape, "permute") for d in dims)
+        if len(set(normalized)) != len(normalized):
+            raise ValueError(f"permute: {dims} repeats an axis of the tensor of shape {self.shape}")
+        return mv.Permute.apply(self, dims=normalized)
 
-    def transpose(self, a=-2, b=-1):
-        """Swap axes a and b."""
+    def transpose(self, dim0=_UNSET, dim1=_UNSET, *, axis0=_UNSET, axis1=_UNSET):
+        """Swap axes dim0 and dim1 (the last two when neither is given)."""
+        a = _axis_alias("transpose", dim0, axis0, -2, names=("dim0", "axis0"))
+        b = _axis_alias("transpose", dim1, axis1, -1, names=("dim1", "axis1"))
+        a, b = _one_axis(a, self.shape, "transpose", name="dim0"), _one_axis(b, self.shape, "transpose", name="dim1")
         if self.ndim == 0:  # a 0-d tensor answers to axis 0 or -1, as torch's does: nothing to swap
-            if any(axis not in (0, -1) for axis in (a, b)):
-                raise ValueError(f"transpose: a tensor of shape () has only axis 0 (or -1), got ({a}, {b})")
             return self
-        a, b = (_axes(x, self.shape, "transpose")[0] for x in (a, b))
         dims = list(range(self.ndim))
         dims[a], dims[b] = dims[b], dims[a]
         return self.permute(dims)
@@ -493,95 +548,111 @@ class Tensor:
             raise ValueError(f"expand: cannot expand {self.shape} to {shape}")
         return self if target == self.shape else mv.Expand.apply(self, shape=target)
 
-    def squeeze(self, axis=None):
-        """Remove size-1 axes (all of them, or those in `axis`; others are kept, as torch)."""
-        axes = _axes(axis, self.shape, "squeeze")
+    def squeeze(self, dim=_UNSET, *, axis=_UNSET):
+        """Remove size-1 axes (all of them, or those in `dim`; others are kept, as torch)."""
+        axes = _axes(_axis_alias("squeeze", dim, axis, None), self.shape, "squeeze")
         axes = range(self.ndim) if axes is None else axes
         shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
         return self.reshape(shape)
 
-    def unsqueeze(self, axis):
-        """Insert a size-1 axis at `axis` (negative counts from the end of the result)."""
-        (axis,) = _axes(axis, self.shape, "unsqueeze", new_axes=1)
-        return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
+    def unsqueeze(self, dim=_UNSET, *, axis=_UNSET):
+        """Insert a size-1 axis at `dim` (negative counts from the end of the result)."""
+        dim = _axis_alias("unsqueeze", dim, axis, _UNSET)
+        if dim is _UNSET:
+            raise TypeError("unsqueeze: missing the argument dim (or axis)")
+        dim = _one_axis(dim, self.shape, "unsqueeze", new_axes=1)
+        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
     def __getitem__(self, index):
         return mv.GetItem.apply(self, index=_index(index, self.shape, self._backend))
 
     @staticmethod
-    def cat(tensors, axis=0, dim=None):
-        """Join tensors along an existing axis; all other axes must match."""
+    def cat(tensors, dim=_UNSET, *, axis=_UNSET):
+        """Join tensors along an existing axis `dim`; all other axes must match."""
+        dim = _axis_alias("cat", dim, axis, 0)
         tensors = _same_dtype(tensors, "cat")
         first = tensors[0]
         if first.ndim == 0:
             raise ValueError("cat: 0-d tensors (shape ()) have no axis to join along; use stack")
-        (axis,) = _axes(_axis_alias(axis, dim), first.shape, "cat") or (0,)
+        dim = _one_axis(dim, first.shape, "cat")
         for t in tensors[1:]:
             if t.ndim != first.ndim or any(
-                    n != m for i, (n, m) in enumerate(zip(t.shape, first.shape)) if i != axis):
-                raise ValueError(f"cat: shapes {first.shape} and {t.shape} differ outside axis {axis}")
-        return mv.Cat.apply(*tensors, axis=axis)
+                    n != m for i, (n, m) in enumerate(zip(t.shape, first.shape)) if i != dim):
+                raise ValueError(f"cat: shapes {first.shape} and {t.shape} differ outside axis {dim}")
+        return mv.Cat.apply(*tensors, axis=dim)
 
     @staticmethod
-    def stack(tensors, axis=0, dim=None):
-        """Join same-shaped tensors along a new axis."""
+    def stack(tensors, dim=_UNSET, *, axis=_UNSET):
+        """Join same-shaped tensors along a new axis `dim`."""
+        dim = _axis_alias("stack", dim, axis, 0)
         tensors = _same_dtype(tensors, "stack")
         first = tensors[0]
-        (axis,) = _axes(_axis_alias(axis, dim), first.shape, "stack", new_axes=1)
+        dim = _one_axis(dim, first.shape, "stack", new_axes=1)
         for t in tensors[1:]:
             if t.shape != first.shape:
                 raise ValueError(f"stack: shapes {first.shape} and {t.shape} differ")
-        return mv.Stack.apply(*tensors, axis=axis)
+        return mv.Stack.apply(*tensors, axis=dim)
 
     # ---- reductions -----------------------------------------------------------------
-    def _reduce(self, function, op, axis, dim, keepdim, **kwargs):
-        axes = _axes(_axis_alias(axis, dim), self.shape, op)
+    def _reduce(self, function, op, axis, keepdim, **kwargs):
+        axes = _axes(_reduce_axes(axis), self.shape, op)
         if axes is not None and self.ndim == 0:
             axes = None
         return function.apply(self, axes=axes, keepdim=keepdim, **kwargs)
 
-    def sum(self, axis=None, keepdim=False, dim=None):
-        """Sum over `axis` (all axes when None); integer and bool sums are int64."""
+    def sum(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Sum over `dim` (all axes when None); integer and bool sums are int64."""
         x = self.astype(np.int64) if self.dtype == np.bool_ else self
-        return x._reduce(rd.Sum, "sum", axis, dim, keepdim)
+        return x._reduce(rd.Sum, "sum", _axis_alias("sum", dim, axis, None), keepdim)
 
-    def mean(self, axis=None, keepdim=False, dim=None):
-        """Arithmetic mean over `axis`."""
-        return self._float("mean")._reduce(rd.Mean, "mean", axis, dim, keepdim)
+    def mean(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Arithmetic mean over `dim` (all axes when None)."""
+        dim = _axis_alias("mean", dim, axis, None)
+        return self._float("mean")._reduce(rd.Mean, "mean", dim, keepdim)
 
-    def max(self, axis=None, keepdim=False, dim=None):
-        """Largest value over `axis` (values only; see argmax for positions)."""
-        self._nonempty_reduction("max", _axis_alias(axis, dim))
-        return self._reduce(rd.Max, "max", axis, dim, keepdim)
+    def max(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Largest value over `dim` (values only; see argmax for positions)."""
+        dim = _axis_alias("max", dim, axis, None)
+        self._nonempty_reduction("max", dim)
+        return self._reduce(rd.Max, "max", dim, keepdim)
 
-    def min(self, axis=None, keepdim=False, dim=None):
-        """Smallest value over `axis`."""
-        self._nonempty_reduction("min", _axis_alias(axis, dim))
-        return self._reduce(rd.Max, "min", axis, dim, keepdim, smallest=True)
+    def min(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Smallest value over `dim` (values only; see argmin for positions)."""
+        dim = _axis_alias("min", dim, axis, None)
+        self._nonempty_reduction("min", dim)
+        return self._reduce(rd.Max, "min", dim, keepdim, smallest=True)
 
-    def var(self, axis=None, keepdim=False, correction=1, dim=None):
-        """sum (x - mean)^2 / (N - correction): unbiased by default, as torch.var."""
-        return self._float("var")._reduce(rd.Var, "var", axis, dim, keepdim, correction=correction)
+    def var(self, dim=_UNSET, unbiased=None, keepdim=False, *, correction=None, axis=_UNSET):
+        """sum (x - mean)^2 / (N - correction) over `dim`: unbiased (correction 1) by default, as torch.var.
 
-    def logsumexp(self, axis=None, keepdim=False, dim=None):
-        """log sum exp(x) over `axis`, computed as max + log sum exp(x - max)."""
-        return self._float("logsumexp")._reduce(rd.LogSumExp, "logsumexp", axis, dim, keepdim)
+        As in torch, the second positional argument is `unbiased` (True: correction 1, False: 0)."""
+        dim = _axis_alias("var", dim, axis, None)
+        if unbiased is not None and correction is not None:
+            raise TypeError("var: got both unbiased and correction; give one")
+        if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"var: unbiased must be a bool, got {unbiased!r}")
+        correction = (1 if unbiased is None or unbiased else 0) if correction is None else correction
+        return self._float("var")._reduce(rd.Var, "var", dim, keepdim, correction=correction)
 
-    def argmax(self, axis=None, keepdim=False, dim=None):
-        """Index of the largest value (first on ties), as int64; flat index when axis is None."""
-        return self._arg(np.argmax, "argmax", axis, dim, keepdim)
+    def logsumexp(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """log sum exp(x) over `dim`, computed as max + log sum exp(x - max)."""
+        dim = _axis_alias("logsumexp", dim, axis, None)
+        return self._float("logsumexp")._reduce(rd.LogSumExp, "logsumexp", dim, keepdim)
 
-    def argmin(self, axis=None, keepdim=False, dim=None):
-        """Index of the smallest value (first on ties), as int64."""
-        return self._arg(np.argmin, "argmin", axis, dim, keepdim)
+    def argmax(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Index of the largest value along `dim` (first on ties), as int64; flat index when dim is None."""
+        return self._arg(np.argmax, "argmax", _axis_alias("argmax", dim, axis, None), keepdim)
 
-    def _arg(self, numpy_fn, op, axis, dim, keepdim):
+    def argmin(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Index of the smallest value along `dim` (first on ties), as int64; flat index when dim is None."""
+        return self._arg(np.argmin, "argmin", _axis_alias("argmin", dim, axis, None), keepdim)
+
+    def _arg(self, numpy_fn, op, dim, keepdim):
+        dim = None if dim is None else _one_axis(dim, self.shape, op)
         self._nonempty(op)
-        axes = _axes(_axis_alias(axis, dim), self.shape, op)
-        if axes is not None and len(axes) != 1:
-            raise ValueError(f"{op}: takes one axis, not {axis}")
-        axis = None if axes is None else axes[0]
-        return Tensor._wrap(numpy_fn(self.data, axis=axis, keepdims=keepdim).astype(np.int64), self._backend)
+        if self.ndim == 0:
+            dim = None
+        return Tensor._wrap(numpy_fn(self.data, axis=dim, keepdims=keepdim).astype(np.int64), self._backend)
 
     def _nonempty(self, op):
         if self.size == 0:
@@ -589,7 +660,7 @@ class Tensor:
 
     def _nonempty_reduction(self, op, axis):
         """max and min have no value over nothing: refuse a reduction over an empty axis."""
-        axes = _axes(axis, self.shape, op)
+        axes = _axes(_reduce_axes(axis), self.shape, op)
         reduced = range(self.ndim) if axes is None else axes
         if any(self.shape[a] == 0 for a in reduced) or (self.ndim == 0 and self.size == 0):
             raise ValueError(f"{op}: reduces over an empty axis of shape {self.shape}")

@@ -14,7 +14,7 @@ from ..ops.matmul import Linear as MatmulLinear
 from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..ops.norm import LayerNorm
 from ..rng import generator
-from ..tensor import Tensor
+from ..tensor import _UNSET, Tensor, _axis_alias, _require_tensor, _softmax_dim
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -62,14 +62,21 @@ def leaky_relu(x, negative_slope=0.01):
     return x.leaky_relu(negative_slope)
 
 
-def softmax(x, axis=-1, dim=None):
-    """exp(x_i - max) / sum_j exp(x_j - max) along `axis`."""
-    return x.softmax(axis, dim=dim)
+def softmax(x, dim=_UNSET, *, axis=_UNSET):
+    """exp(x_i - max) / sum_j exp(x_j - max) along `dim`.
+
+    As torch: without dim (or with dim=None) the axis is implied, 0 for 0-, 1- and 3-d
+    input and 1 otherwise, with a warning."""
+    dim = _axis_alias("softmax", dim, axis, None)
+    _require_tensor(x, "softmax")
+    return x.softmax(_softmax_dim(x.shape, dim, "softmax"))
 
 
-def log_softmax(x, axis=-1, dim=None):
-    """x_i - logsumexp(x) along `axis`."""
-    return x.log_softmax(axis, dim=dim)
+def log_softmax(x, dim=_UNSET, *, axis=_UNSET):
+    """x_i - logsumexp(x) along `dim`; without dim, the axis is implied as for softmax (with a warning)."""
+    dim = _axis_alias("log_softmax", dim, axis, None)
+    _require_tensor(x, "log_softmax")
+    return x.log_softmax(_softmax_dim(x.shape, dim, "log_softmax"))
 
 
 def dropout(x, p=0.5, training=True):
