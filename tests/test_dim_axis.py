@@ -1,0 +1,266 @@
+"""Every axis-taking public name accepts `dim=` and `axis=` with one meaning, as torch reads `dim=`.
+
+The names are found, not listed: every public Tensor method, tg.* and F.* function and nn
+module whose signature has a parameter `dim`/`axis` (or `dim0`/`axis0`, `dim1`/`axis1`).
+A name found here without a row in ROWS fails, so new API is covered as it lands. For each:
+
+  * it has both spellings;
+  * `dim=k` and `axis=k` each give torch's values and gradients for a k that is not the default;
+  * both at once raise TypeError naming the function, even when one of them is given its
+    default value (a default must not hide the other spelling);
+  * a dim out of range raises IndexError naming the function and the shape, as torch's
+    "Dimension out of range" does.
+
+Beside them: positional arguments mean what torch's do (x.var(1, False) is unbiased=False),
+and F.softmax without dim picks torch's implicit axis, with a warning.
+"""
+import inspect
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pytest
+
+from helpers import check_op, to_torch, torch
+
+import tinygrad_lite as tg
+import tinygrad_lite.nn as nn
+import tinygrad_lite.nn.functional as F
+from tinygrad_lite import Tensor
+
+TF = torch.nn.functional
+
+# torch's name -> the numpy-style alias the engine also accepts
+ALIASES = {"dim": "axis", "dim0": "axis0", "dim1": "axis1"}
+AXIS_PARAMS = set(ALIASES) | set(ALIASES.values())
+
+
+def _public_callables():
+    """(qualified name, function, display name) for every public callable of the API."""
+    found, seen = [], set()
+
+    def add(name, fn, short):
+        if callable(fn) and id(fn) not in seen:
+            seen.add(id(fn))
+            found.append((name, fn, short))
+
+    for name in dir(Tensor):
+        if not name.startswith("_"):
+            attr = inspect.getattr_static(Tensor, name)
+            attr = attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr
+            if inspect.isfunction(attr):
+                add(f"Tensor.{name}", attr, name)
+    for name in tg.__all__:
+        fn = getattr(tg, name)
+        if inspect.isfunction(fn):
+            add(f"tg.{name}", fn, name)
+    for name in dir(F):
+        fn = getattr(F, name)
+        if not name.startswith("_") and inspect.isfunction(fn) and fn.__module__ == F.__name__:
+            add(f"F.{name}", fn, name)
+    for name in dir(nn):
+        cls = getattr(nn, name)
+        if inspect.isclass(cls) and issubclass(cls, nn.Module):
+            add(f"nn.{name}", cls.__init__, name)
+            add(f"nn.{name}.forward", cls.forward, name)
+    return found
+
+
+def _axis_taking():
+    """{qualified name: (display name, the axis parameters in its signature)}."""
+    out = {}
+    for name, fn, short in _public_callables():
+        try:
+            params = set(inspect.signature(fn).parameters)
+        except (TypeError, ValueError):
+            continue
+        if params & AXIS_PARAMS:
+            out[name] = (short, params & AXIS_PARAMS)
+    return out
+
+
+DISCOVERED = _axis_taking()
+
+
+@dataclass
+class Row:
+    """One axis parameter of one function: inputs, the engine call, torch's twin, a k != the default."""
+
+    shapes: list
+    ours: Callable       # ours(*tensors, **{param: k}) -> Tensor
+    theirs: Callable     # theirs(*torch_tensors, k) -> torch.Tensor
+    k: int
+    default: object      # the parameter's default value (None where it has none)
+    grad: bool = True
+
+
+def rand(shape, seed=0):
+    """Distinct values, so max/min/argmax have no ties."""
+    n = int(np.prod(shape))
+    return np.asarray(np.random.default_rng(seed).permutation(n).reshape(shape).astype(np.float64) / n - 0.5)
+
+
+# (qualified name, parameter) -> Row
+ROWS = {
+    ("Tensor.sum", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.sum(**kw), lambda x, k: x.sum(dim=k), 1, None),
+    ("Tensor.mean", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.mean(**kw), lambda x, k: x.mean(dim=k), 1, None),
+    ("Tensor.max", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.max(**kw), lambda x, k: x.max(dim=k).values, 1, None),
+    ("Tensor.min", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.min(**kw), lambda x, k: x.min(dim=k).values, 1, None),
+    ("Tensor.var", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.var(**kw), lambda x, k: x.var(dim=k), 1, None),
+    ("Tensor.logsumexp", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.logsumexp(**kw),
+                                     lambda x, k: x.logsumexp(dim=k), 1, None),
+    ("Tensor.argmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.argmax(**kw), lambda x, k: x.argmax(dim=k),
+                                  1, None, grad=False),
+    ("Tensor.argmin", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.argmin(**kw), lambda x, k: x.argmin(dim=k),
+                                  1, None, grad=False),
+    ("Tensor.softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.softmax(**kw), lambda x, k: x.softmax(dim=k),
+                                   0, -1),
+    ("Tensor.log_softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.log_softmax(**kw),
+                                       lambda x, k: x.log_softmax(dim=k), 1, -1),
+    ("Tensor.squeeze", "dim"): Row([(2, 1, 1)], lambda x, **kw: x.squeeze(**kw), lambda x, k: x.squeeze(dim=k),
+                                   1, None),
+    ("Tensor.unsqueeze", "dim"): Row([(2, 3)], lambda x, **kw: x.unsqueeze(**kw), lambda x, k: x.unsqueeze(dim=k),
+                                     1, None),
+    ("Tensor.transpose", "dim0"): Row([(2, 3, 4)], lambda x, **kw: x.transpose(**kw),
+                                      lambda x, k: x.transpose(k, -1), 0, -2),
+    ("Tensor.transpose", "dim1"): Row([(2, 3, 4)], lambda x, **kw: x.transpose(**kw),
+                                      lambda x, k: x.transpose(-2, k), 0, -1),
+    ("Tensor.cat", "dim"): Row([(2, 3), (2, 3)], lambda a, b, **kw: tg.cat([a, b], **kw),
+                               lambda a, b, k: torch.cat([a, b], dim=k), 1, 0),
+    ("Tensor.stack", "dim"): Row([(2, 3), (2, 3)], lambda a, b, **kw: tg.stack([a, b], **kw),
+                                 lambda a, b, k: torch.stack([a, b], dim=k), 1, 0),
+    ("F.softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: F.softmax(x, **kw), lambda x, k: TF.softmax(x, dim=k),
+                              2, None),
+    ("F.log_softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: F.log_softmax(x, **kw),
+                                  lambda x, k: TF.log_softmax(x, dim=k), 2, None),
+}
+
+CASES = sorted((name, param) for name, (_, params) in DISCOVERED.items() for param in params if param in ALIASES)
+
+
+def test_discovery_finds_the_known_axis_taking_api():
+    # Guards the discovery itself: if it found nothing, every table test below would be vacuous.
+    for name in ["Tensor.sum", "Tensor.softmax", "Tensor.cat", "Tensor.stack", "Tensor.transpose", "F.softmax"]:
+        assert name in DISCOVERED, f"{name} was not discovered"
+
+
+@pytest.mark.parametrize("name", sorted(DISCOVERED))
+def test_every_axis_parameter_has_both_spellings(name):
+    short, params = DISCOVERED[name]
+    for dim, axis in ALIASES.items():
+        if dim in params or axis in params:
+            assert {dim, axis} <= params, f"{name} takes {sorted(params)}: it needs both {dim}= and {axis}="
+
+
+@pytest.mark.parametrize("name, param", CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_every_axis_taking_function_has_a_row(name, param):
+    assert (name, param) in ROWS, f"{name}({param}=...) is public API: add a row to ROWS in this file"
+
+
+def _row(name, param):
+    if (name, param) not in ROWS:
+        pytest.fail(f"no row for {name}({param}=...)")
+    return ROWS[(name, param)]
+
+
+def _inputs(row):
+    return [rand(shape, seed=i) for i, shape in enumerate(row.shapes)]
+
+
+@pytest.mark.parametrize("spelling", ["dim", "axis"])
+@pytest.mark.parametrize("name, param", CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_dim_and_axis_give_torchs_result(name, param, spelling):
+    row = _row(name, param)
+    assert row.k != row.default, "k must differ from the default, or a dropped argument would pass"
+    keyword = param if spelling == "dim" else ALIASES[param]
+    check_op(lambda *ts: row.ours(*ts, **{keyword: row.k}), lambda *ts: row.theirs(*ts, row.k),
+             *_inputs(row), grad=row.grad)
+
+
+@pytest.mark.parametrize("name, param", CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_dim_and_axis_together_raise_type_error_naming_the_function(name, param):
+    row = _row(name, param)
+    short = DISCOVERED[name][0]
+    tensors = [Tensor(a) for a in _inputs(row)]
+    for dim_value, axis_value in [(row.k, row.k), (row.default, row.k), (row.k, row.default)]:
+        with pytest.raises(TypeError, match=rf"\b{re.escape(short)}\b.*\b{param}\b"):
+            row.ours(*tensors, **{param: dim_value, ALIASES[param]: axis_value})
+
+
+@pytest.mark.parametrize("bad", [5, -6])
+@pytest.mark.parametrize("name, param", CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_dim_out_of_range_raises_index_error_as_torch(name, param, bad):
+    row = _row(name, param)
+    short = DISCOVERED[name][0]
+    arrays = _inputs(row)
+    with pytest.raises(IndexError):
+        row.theirs(*[to_torch(a) for a in arrays], bad)
+    with pytest.raises(IndexError, match=rf"(?s)(?=.*\b{re.escape(short)}\b)(?=.*{re.escape(str(row.shapes[0]))})"):
+        row.ours(*[Tensor(a) for a in arrays], **{param: bad})
+
+
+@pytest.mark.parametrize("dims", [(3, 0), (0, 2), (-3, 1), (1, -3)], ids=repr)
+def test_permute_out_of_range_raises_index_error_as_torch(dims):
+    with pytest.raises(IndexError):
+        torch.ones(2, 3).permute(*dims)
+    with pytest.raises(IndexError, match=r"(?s)(?=.*permute)(?=.*\(2, 3\))"):
+        tg.ones(2, 3).permute(*dims)
+
+
+POSITIONAL = {  # name -> call(x, library): the same positional call for tg and torch
+    "sum": lambda x, lib: x.sum(1, True),
+    "mean": lambda x, lib: x.mean(1, True),
+    "logsumexp": lambda x, lib: x.logsumexp(1, True),
+    "argmax": lambda x, lib: x.argmax(1, True),
+    "argmin": lambda x, lib: x.argmin(2, True),
+    "var unbiased=False": lambda x, lib: x.var(1, False),
+    "var unbiased keepdim": lambda x, lib: x.var(1, True, True),
+    "var": lambda x, lib: x.var(1),
+    "softmax": lambda x, lib: x.softmax(0),
+    "log_softmax": lambda x, lib: x.log_softmax(1),
+    "transpose": lambda x, lib: x.transpose(0, 2),
+    "unsqueeze": lambda x, lib: x.unsqueeze(1),
+    "squeeze": lambda x, lib: x[:, :1].squeeze(1),
+    "flatten start": lambda x, lib: x.flatten(1),
+    "flatten start end": lambda x, lib: x.flatten(0, 1),
+    "flatten negative": lambda x, lib: x.flatten(-2, -1),
+    "cat": lambda x, lib: lib.cat([x, x], 2),
+    "stack": lambda x, lib: lib.stack([x, x], 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POSITIONAL))
+def test_positional_arguments_mean_what_torchs_do(name):
+    call = POSITIONAL[name]
+    check_op(lambda t: call(t, tg), lambda t: call(t, torch), rand((2, 3, 4)))
+
+
+@pytest.mark.parametrize("fn, twin", [(F.softmax, TF.softmax), (F.log_softmax, TF.log_softmax)],
+                         ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape", [(), (5,), (2, 3), (2, 3, 4), (2, 3, 4, 2)], ids=repr)
+def test_functional_softmax_without_dim_follows_torchs_implicit_choice(fn, twin, shape):
+    x = rand(shape)
+    for kwargs in ({}, {"dim": None}, {"axis": None}):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            check_op(lambda t: fn(t, **kwargs), lambda t: twin(t), x)
+        ours = [w for w in caught if "pass dim" in str(w.message)]
+        assert len(ours) == 1 and issubclass(ours[0].category, UserWarning), [str(w.message) for w in caught]
+        assert ours[0].filename == __file__, "the warning should point at the caller's line"
+
+
+@pytest.mark.parametrize("method", ["softmax", "log_softmax"])
+def test_tensor_softmax_defaults_to_the_last_axis(method):
+    # torch requires the argument of Tensor.softmax; the engine's default is the last axis.
+    x = rand((2, 3, 4))
+    check_op(lambda t: getattr(t, method)(), lambda t: getattr(t, method)(dim=-1), x)
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "max", "min", "var"])
+def test_an_empty_dim_tuple_reduces_every_axis_as_torch(reduction):
+    twin = {"max": "amax", "min": "amin"}.get(reduction, reduction)
+    # torch's var backward over dim=() gives inf (its own bug), so var's gradient is not compared
+    check_op(lambda t: getattr(t, reduction)(dim=()), lambda t: getattr(t, twin)(dim=()), rand((2, 3)),
+             grad=reduction != "var")
