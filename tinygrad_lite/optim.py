@@ -28,6 +28,7 @@ had a gradient has no "state.<i>.*" entries. Numbers may come back as 0-d arrays
 (as from a safetensors file); `load_state_dict` accepts either. Schedules keep
 their own small `state_dict()` of numbers in the same style.
 """
+from collections.abc import Mapping
 import math
 
 import numpy as np
@@ -90,7 +91,16 @@ def _read_numbers(obj, state_dict, names, what):
     if missing:
         raise ValueError(f"{what}.load_state_dict: missing keys {missing} "
                          "(was this state saved by a different kind of optimizer or schedule?)")
-    return {name: type(getattr(obj, name))(state_dict[name]) for name in names}
+    return {name: _convert(type(getattr(obj, name)), state_dict[name], name, what) for name in names}
+
+
+def _convert(kind, value, name, what):
+    """kind(value) (int, float, tuple, ...), or a TypeError naming the entry that cannot be one."""
+    try:
+        return kind(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{what}.load_state_dict: {name!r} is {value!r}, which is not a "
+                        f"{kind.__name__}") from None
 
 
 class Optimizer:
@@ -158,19 +168,30 @@ class Optimizer:
         lists every mismatch and nothing is changed. Buffers are cast to each
         parameter's dtype, as torch does.
         """
+        self._prepare_load_state_dict(state_dict)()
+
+    def _prepare_load_state_dict(self, state_dict):
+        """Check `state_dict` as load_state_dict does and return the change, to be run later: a
+        caller loading several objects (a checkpoint) checks them all before changing any."""
         what = type(self).__name__
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"{what}.load_state_dict: state_dict must be a mapping, got {type(state_dict).__name__}")
         if "num_params" not in state_dict:
             raise ValueError(f"{what}.load_state_dict: missing key 'num_params' (is this an optimizer state dict?)")
-        if int(state_dict["num_params"]) != len(self.params):
-            raise ValueError(f"{what}.load_state_dict: the state is for {int(state_dict['num_params'])} "
+        num_params = _convert(int, state_dict["num_params"], "num_params", what)
+        if num_params != len(self.params):
+            raise ValueError(f"{what}.load_state_dict: the state is for {num_params} "
                              f"parameters, this optimizer has {len(self.params)}")
         hyper = _read_numbers(self, state_dict, self.hyperparameters, what)
         state, problems = self._read_state(state_dict, ("step",) + tuple(self._buffer_names(hyper)))
         if problems:
             raise ValueError(f"{what}.load_state_dict: " + "; ".join(problems))
-        for name, value in hyper.items():
-            setattr(self, name, value)
-        self.state = state
+
+        def assign():  # plain assignments: they cannot fail halfway
+            for name, value in hyper.items():
+                setattr(self, name, value)
+            self.state = state
+        return assign
 
     def _read_state(self, state_dict, names):
         """The "state.<i>.<name>" entries as {i: {name: value}} on the parameters' devices, and
@@ -192,12 +213,15 @@ class Optimizer:
                 problems.append(f"missing keys {missing}")
                 continue
             p = self.params[i]
-            state[i] = {"step": int(saved["step"])}
+            state[i] = {"step": _convert(int, saved["step"], f"state.{i}.step", type(self).__name__)}
             for name in names[1:]:
                 array = np.asarray(saved[name])
                 if array.shape != p.shape:
                     problems.append(f"state.{i}.{name} has shape {array.shape} but parameter {i} "
                                     f"has shape {p.shape}")
+                    continue
+                if array.dtype.kind not in "fiub":
+                    problems.append(f"state.{i}.{name} has dtype {array.dtype}, not a number type")
                     continue
                 state[i][name] = p._backend.asarray(np.array(array, dtype=p.dtype))
         return state, problems
@@ -432,9 +456,16 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict):
         """Restore the position in the schedule (the optimizer's lr comes from its own state dict)."""
+        self._prepare_load_state_dict(state_dict)()
+
+    def _prepare_load_state_dict(self, state_dict):
+        """Check `state_dict` and return the change, to be run later (see Optimizer's)."""
+        what = type(self).__name__
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"{what}.load_state_dict: state_dict must be a mapping, got {type(state_dict).__name__}")
         names = ("last_epoch", "base_lr", "last_lr") + self.hyperparameters
-        for name, value in _read_numbers(self, state_dict, names, type(self).__name__).items():
-            setattr(self, name, value)
+        values = _read_numbers(self, state_dict, names, what)
+        return lambda: self.__dict__.update(values)
 
 
 def _positive_int(name, value):

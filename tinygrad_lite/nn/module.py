@@ -16,6 +16,7 @@ under every name, as torch does. Torch lists a module's own parameters before it
 children's; here the order is that of the attributes (the names are the same).
 """
 from collections import namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -161,6 +162,14 @@ class Module:
         collected and reported in one ValueError; nothing is copied unless all checks pass.
         Returns (missing_keys, unexpected_keys).
         """
+        return self._prepare_load_state_dict(state_dict, strict)()
+
+    def _prepare_load_state_dict(self, state_dict, strict=True):
+        """Check `state_dict` as load_state_dict does and return the copy, to be run later: a
+        caller loading several objects (a checkpoint) checks them all before changing any."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict: state_dict must be a mapping of name -> Tensor, "
+                            f"got {type(state_dict).__name__}")
         own = dict(self._all_named_parameters())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
@@ -179,13 +188,16 @@ class Module:
             elif array.dtype != p.dtype:
                 problems.append(f"{name!r}: dtype {array.dtype} in the state dict, {p.dtype} in the model")
             else:
-                values[name] = array
+                values[name] = p._backend.asarray(array)  # on the parameter's device before anything changes
         if problems:
             raise ValueError(f"load_state_dict: {len(problems)} mismatch(es) for {type(self).__name__}:\n  "
                              + "\n  ".join(problems))
-        for name, array in values.items():
-            own[name].data[...] = own[name]._backend.asarray(array)
-        return IncompatibleKeys(missing, unexpected)
+
+        def copy_in():  # same shapes, dtypes and devices: in-place copies that cannot fail
+            for name, array in values.items():
+                own[name].data[...] = array
+            return IncompatibleKeys(missing, unexpected)
+        return copy_in
 
     # ---- modes and housekeeping ---------------------------------------------------------
     def train(self, mode=True):
