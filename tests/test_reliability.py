@@ -1,5 +1,7 @@
 """Clear answers instead of silent wrong numbers: anomaly detection, in-place updates
-against saved tensors, and memory that a graph gives back after backward."""
+against saved tensors, memory that a graph gives back after backward, and loads that
+are all or nothing (a module's, an optimizer's or a schedule's load_state_dict that
+fails on an entry in the middle leaves every weight, buffer and number bit-identical)."""
 import gc
 import tracemalloc
 import weakref
@@ -178,3 +180,79 @@ def test_a_thousand_training_steps_do_not_grow_memory():
         tracemalloc.stop()
     # One step's arrays are a few KB; a leak of one array per step would add ~900 of them.
     assert after_1000 - after_100 < 64 * 1024
+
+
+# ---------------------------------------------------------------- a load that fails changes nothing
+
+def _bytes_of(state):
+    return {name: (np.asarray(v).dtype.str, np.asarray(v).shape, np.asarray(v).tobytes())
+            if isinstance(v, (np.ndarray, Tensor)) else (type(v), v) for name, v in state.items()}
+
+
+def _three_layers(seed):
+    tg.manual_seed(seed)
+    return nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 4), nn.Linear(4, 2))
+
+
+@pytest.mark.parametrize("spoil, error", [
+    (lambda s: s.update({"1.weight": s["1.weight"].numpy()[:, :3]}), ValueError),           # shape, middle layer
+    (lambda s: s.update({"1.bias": s["1.bias"].numpy().astype(np.float64)}), ValueError),   # dtype, middle layer
+    (lambda s: s.pop("1.bias"), ValueError),                                                 # missing, middle
+    (lambda s: s.update({"1.extra": s["0.bias"]}), ValueError),                              # unexpected
+], ids=["shape", "dtype", "missing", "unexpected"])
+def test_module_load_state_dict_with_a_mismatch_in_the_middle_changes_no_weight(spoil, error):
+    source = _three_layers(0).state_dict()
+    spoil(source)
+    model = _three_layers(1)
+    before = _bytes_of(model.state_dict())
+    with pytest.raises(error, match="load_state_dict"):
+        model.load_state_dict(source)
+    assert _bytes_of(model.state_dict()) == before
+
+
+def test_module_load_state_dict_refuses_a_non_mapping_by_name():
+    model = _three_layers(0)
+    before = _bytes_of(model.state_dict())
+    with pytest.raises(TypeError, match="load_state_dict.*list"):
+        model.load_state_dict(list(model.state_dict().values()))
+    assert _bytes_of(model.state_dict()) == before
+
+
+def _adam_after_a_step(seed):
+    model = _three_layers(seed)
+    opt = optim.Adam(model.parameters(), lr=1e-2 * (seed + 1))
+    x = Tensor(np.random.default_rng(seed).standard_normal((5, 3)).astype(np.float32))
+    model(x).sum().backward()
+    opt.step()
+    return opt
+
+
+@pytest.mark.parametrize("spoil, error", [
+    (lambda s: s.update({"state.3.exp_avg_sq": np.zeros((9,), np.float32)}), ValueError),  # a middle buffer
+    (lambda s: s.pop("state.2.exp_avg"), ValueError),
+    (lambda s: s.update({"state.4.step": "three"}), TypeError),
+    (lambda s: s.update({"state.1.exp_avg": np.array(["a"] * 4)}), ValueError),
+    (lambda s: s.update({"lr": "fast"}), TypeError),
+    (lambda s: s.update({"state.9.exp_avg": np.zeros(2)}), ValueError),                     # unexpected key
+], ids=["buffer_shape", "buffer_missing", "step_not_a_number", "buffer_of_strings", "lr_not_a_number",
+        "unexpected_key"])
+def test_optimizer_load_state_dict_with_a_mismatch_in_the_middle_changes_nothing(spoil, error):
+    source = _adam_after_a_step(0).state_dict()
+    spoil(source)
+    opt = _adam_after_a_step(1)
+    before = _bytes_of(opt.state_dict())
+    with pytest.raises(error, match="Adam.load_state_dict"):
+        opt.load_state_dict(source)
+    assert _bytes_of(opt.state_dict()) == before
+
+
+def test_schedule_load_state_dict_with_a_bad_value_changes_nothing():
+    opt = optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.5)
+    sched = optim.StepLR(opt, step_size=2, gamma=0.5)
+    sched.step()
+    before = dict(sched.state_dict())
+    with pytest.raises(TypeError, match="StepLR.load_state_dict.*'gamma'"):
+        sched.load_state_dict({**before, "last_epoch": 7, "gamma": "half"})
+    assert sched.state_dict() == before
+    with pytest.raises(TypeError, match="StepLR.load_state_dict.*mapping"):
+        sched.load_state_dict([before])
