@@ -1,0 +1,754 @@
+"""Every public function, method and class, called with bad arguments built from its signature.
+
+The public surface is found by introspection, not listed by hand: the names of the scanned
+modules (their `__all__`, or the functions and classes they define), each class's constructor,
+public methods, properties and (for Tensor) operators. A new public function is therefore
+tested the day it lands, and a new module must be sorted into SCANNED or INTERNAL below.
+
+For each function, every parameter in turn gets each value of a battery chosen by the
+parameter's kind (a size, a hyperparameter, a tensor, a path, ...): None, a str, a complex
+number, a dict, NaN, inf, -1, 10**12, 2.5 for an integer, a tensor of the wrong dtype or
+shape, a numpy array, an empty tuple, a bool. The other arguments get valid values from a
+table keyed by parameter name (VALID), with per-function entries (OVERRIDES) where a name
+is not enough. A call must then either succeed (only for values marked "may be accepted":
+torch takes a numpy array, or True as 1, in many places) or raise TypeError, ValueError,
+IndexError, RuntimeError or an OSError such as FileNotFoundError, with a message that names
+the function (for a method: the method or its class; for a class: the class). A raw
+AttributeError, ZeroDivisionError, MemoryError, an error raised by numpy, or a message that
+does not name the function fails, and the call is printed.
+
+When the table cannot build a valid call for a function (a required parameter without an
+entry, or the valid call itself raises), the test fails for that function: extend VALID or
+OVERRIDES. One test case per function; its assertion lists every bad call that failed.
+"""
+import contextlib
+import dataclasses
+import importlib
+import inspect
+import io
+import itertools
+import math
+import pkgutil
+import re
+import shutil
+import signal
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_lite as tg
+from tinygrad_lite import Tensor
+
+# ---- which modules are public ------------------------------------------------------------
+
+SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
+    "tinygrad_lite": "tg",
+    "tinygrad_lite.nn": "nn",
+    "tinygrad_lite.nn.functional": "F",
+    "tinygrad_lite.nn.init": "init",
+    "tinygrad_lite.optim": "optim",
+    "tinygrad_lite.data": "data",
+    "tinygrad_lite.serialization": "serialization",
+    "tinygrad_lite.viz": "viz",
+    "tinygrad_lite.gradcheck": "gradcheck",
+    "tinygrad_lite.rng": "rng",
+    "tinygrad_lite.check": "check",
+    "tinygrad_lite.cli": "cli",
+}
+
+INTERNAL = {  # module prefix -> why its names are not called here
+    "tinygrad_lite.autograd": "the graph machinery; its public names (no_grad, ...) are re-exported by tinygrad_lite",
+    "tinygrad_lite.tensor": "Tensor, re-exported by tinygrad_lite and scanned as a class",
+    "tinygrad_lite.dtypes": "the dtype constants, re-exported by tinygrad_lite; the rest serves Tensor",
+    "tinygrad_lite.backend": "array modules and hot paths behind the ops; never given user input directly",
+    "tinygrad_lite.ops": "the differentiable Functions; reached only through checked Tensor and F entries",
+    "tinygrad_lite.kernels": "Triton kernels behind the backends",
+    "tinygrad_lite.nn.module": "Module and Parameter, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.layers": "the layers, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.attention": "MultiHeadAttention, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.transformer": "TransformerBlock and TransformerLM, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.train": "the `train` command's jobs: each call trains a model for minutes",
+    "tinygrad_lite.gpu_report": "the `kernels` command: compiles every kernel in worker processes",
+    "tinygrad_lite.__main__": "runs the command line",
+    "tinygrad_lite.atomic_file": "how save and save_checkpoint write a file; reached through them",
+}
+
+# Classes whose instances the library makes for the user (records, exceptions): their
+# constructors are not called here; their methods are.
+RECORDS = {"Step", "Input", "Case", "IncompatibleKeys"}
+
+# Public names that take no input from a user, with the reason.
+NOT_CALLED = {
+    **{f"check.{name}": "a building block of the check command's case table, written in check.py"
+       for name in ("randn", "away", "positive", "prob", "distinct", "ties", "simplex", "binary", "ints",
+                    "mask", "const", "run_case")},
+}
+
+# Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
+# inherited methods are called on an instance of the stand-in subclass.
+ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.lr_at"}
+STAND_IN = {"Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR"}
+
+# Tensor's operators, called as methods; the names their messages may use.
+OPERATORS = {
+    "__add__": ("add",), "__radd__": ("add",), "__iadd__": ("add", "add_"),
+    "__sub__": ("sub",), "__rsub__": ("sub",), "__isub__": ("sub", "sub_"),
+    "__mul__": ("mul",), "__rmul__": ("mul",), "__imul__": ("mul", "mul_"),
+    "__truediv__": ("div",), "__rtruediv__": ("div",), "__itruediv__": ("div", "div_"),
+    "__floordiv__": ("floordiv", "floor_divide"), "__rfloordiv__": ("floordiv", "floor_divide"),
+    "__mod__": ("mod", "remainder"), "__rmod__": ("mod", "remainder"),
+    "__pow__": ("pow",), "__rpow__": ("pow",), "__ipow__": ("pow", "pow_"),
+    "__matmul__": ("matmul",), "__rmatmul__": ("matmul",), "__imatmul__": ("matmul",),
+    "__neg__": ("neg",), "__pos__": ("pos",), "__abs__": ("abs",), "__invert__": ("invert", "not"),
+    "__and__": ("and",), "__or__": ("or",), "__xor__": ("xor",),
+    "__eq__": ("eq",), "__ne__": ("ne",), "__lt__": ("lt",), "__le__": ("le",), "__gt__": ("gt",), "__ge__": ("ge",),
+    "__getitem__": ("index", "getitem"), "__setitem__": ("index", "setitem"),
+    "__len__": ("len",), "__bool__": ("bool",), "__float__": ("float",), "__int__": ("int",),
+    "__index__": ("index",), "__array__": ("array", "numpy"), "__iter__": ("iter",), "__contains__": ("contains",),
+}
+
+# Names that are everyday words: a message must use them as the function's name ("step:",
+# "SGD.step", "to(") rather than merely contain the word.
+AMBIGUOUS = {"to", "index", "size", "float", "int", "bool", "len", "array", "step", "load", "save", "line",
+             "rule", "norm", "split", "item", "type", "shape", "dtype", "not", "and", "or", "iter",
+             "contains", "run", "main", "mask", "const", "T", "eval", "train", "numpy"}
+
+# Functions that need an outside program: without it, the valid call must say so (RuntimeError).
+NEEDS_PROGRAM = {"viz.render": "dot"}
+
+ACCEPTED = (TypeError, ValueError, IndexError, RuntimeError, OSError)
+CALL_SECONDS = 2.0  # a bad call that runs this long is doing the work it should have refused
+
+# ---- valid arguments ---------------------------------------------------------------------
+
+
+def f32(*shape, fill=None):
+    """A float32 tensor of distinct values in (-1, 1) (or `fill`)."""
+    n = math.prod(shape)
+    values = np.full(n, fill, np.float32) if fill is not None else np.linspace(-0.9, 0.9, max(n, 1))[:n]
+    return Tensor(values.astype(np.float32).reshape(shape))
+
+
+def i64(*shape, high=4):
+    return Tensor((np.arange(math.prod(shape)) % high).reshape(shape).astype(np.int64))
+
+
+def param_with_grad(*shape):
+    p = tg.nn.Parameter(np.linspace(-1, 1, math.prod(shape)).reshape(shape).astype(np.float32))
+    p.grad = f32(*shape, fill=0.5)
+    return p
+
+
+def graph_scalar():
+    """A scalar that depends on a leaf, with its graph kept."""
+    w = Tensor(np.linspace(-1, 1, 8).reshape(2, 4).astype(np.float32), requires_grad=True)
+    return (w * w).sum()
+
+
+def graph_tensor():
+    w = Tensor(np.linspace(-1, 1, 8).reshape(2, 4).astype(np.float32), requires_grad=True)
+    return w * 2.0
+
+
+def sgd():
+    return tg.optim.SGD([param_with_grad(2, 4)], lr=0.1)
+
+
+def saved_file(ctx):
+    path = ctx.tmp / "tensors.safetensors"
+    tg.save({"w": f32(2, 4)}, path)
+    return str(path)
+
+
+def checkpoint_file(ctx):
+    path = ctx.tmp / "checkpoint.safetensors"
+    model = tg.nn.Linear(4, 3)
+    optimizer = tg.optim.SGD(list(model.parameters()), lr=0.1)
+    tg.serialization.save_checkpoint(path, model, optimizer, tg.optim.StepLR(optimizer, 2))
+    return str(path)
+
+
+def text_file(ctx):
+    path = ctx.tmp / "text.txt"
+    path.write_text("hello world, hello tensors\n")
+    return str(path)
+
+
+class _Function:
+    """A stand-in op for viz.rule: a class with a docstring, as every Function is."""
+
+
+def _op_function():
+    from tinygrad_lite.ops import elementwise
+    return elementwise.Mul
+
+
+# By parameter name: how to make a valid value. Each factory takes the call's context.
+VALID = {
+    # tensors
+    "x": lambda c: f32(2, 4), "input": lambda c: f32(2, 4), "t": lambda c: f32(2, 4),
+    "tensor": lambda c: f32(2, 4), "pred": lambda c: f32(2, 4), "z": lambda c: f32(2, 4),
+    "logits": lambda c: f32(2, 4), "other": lambda c: f32(2, 4), "source": lambda c: f32(2, 4),
+    "target": lambda c: f32(2, 4, fill=0.5), "y": lambda c: f32(2, 4, fill=0.5), "p": lambda c: f32(2, 4, fill=0.5),
+    "a": lambda c: f32(2, 4), "b": lambda c: f32(2, 4), "cond": lambda c: f32(2, 4) > 0,
+    "q": lambda c: f32(2, 3, 4), "k": lambda c: f32(2, 3, 4), "v": lambda c: f32(2, 3, 4),
+    "weight": lambda c: f32(4), "bias": lambda c: f32(4), "grad": lambda c: f32(2, 4),
+    "attn_mask": lambda c: Tensor(np.tril(np.ones((3, 3), bool))), "pos_weight": lambda c: f32(4, fill=2.0),
+    "indices": lambda c: i64(2, 3, high=10), "idx": lambda c: i64(2, 5, high=11),
+    "tensors": lambda c: [f32(2, 4), f32(2, 4)], "data": lambda c: np.ones((2, 4), np.float32),
+    "loss": lambda c: graph_scalar(),
+    # sizes and axes
+    "shape": lambda c: (2, 4), "n": lambda c: 3, "m": lambda c: 4, "start": lambda c: 5,
+    "in_features": lambda c: 4, "out_features": lambda c: 3, "num_embeddings": lambda c: 10,
+    "embedding_dim": lambda c: 4, "normalized_shape": lambda c: 4, "d_model": lambda c: 8, "n_heads": lambda c: 2,
+    "n_layers": lambda c: 1, "max_len": lambda c: 8, "vocab_size": lambda c: 11, "d_ff": lambda c: 16,
+    "step_size": lambda c: 2, "T_max": lambda c: 10, "warmup_steps": lambda c: 3, "batch_size": lambda c: 2,
+    "length": lambda c: 3, "high": lambda c: 5, "index": lambda c: 0, "dims": lambda c: (1, 0),
+    "number": lambda c: 1, "seed": lambda c: 0, "scale": lambda c: 0.5,
+    # hyperparameters and settings
+    "lr": lambda c: 0.01, "value": lambda c: 1.5, "max_norm": lambda c: 1.0, "fraction": lambda c: 0.5,
+    "nonlinearity": lambda c: "relu", "task": lambda c: "sort", "device": lambda c: "cpu",
+    "dtype": lambda c: tg.float64, "text": lambda c: "hello world", "vocab": lambda c: list(" dehlorw"),
+    "ids": lambda c: [0, 1, 2], "digits": lambda c: np.arange(12).reshape(3, 4) % 10,
+    "arrays": lambda c: (np.arange(12.0).reshape(6, 2),), "array": lambda c: np.ones(3),
+    "names": lambda c: {}, "input_names": lambda c: ["a", "b"], "copy": lambda c: True,
+    "stop": lambda c: 8, "lo": lambda c: -0.5, "hi": lambda c: 0.5, "unbiased": lambda c: True,
+    "correction": lambda c: 1, "param": lambda c: 0.2, "cases": lambda c: [_relu_case()], "file": lambda c: io.StringIO(), "extra": lambda c: {"note": "x"},
+    "prefix": lambda c: "model", "encoding": lambda c: "utf-8", "argv": lambda c: ["check", "--only", "no such case"],
+    # objects
+    "params": lambda c: [param_with_grad(2, 4)], "optimizer": lambda c: sgd(),
+    "scheduler": lambda c: tg.optim.StepLR(sgd(), 2), "model": lambda c: tg.nn.Linear(4, 3),
+    "module": lambda c: tg.nn.ReLU(), "modules": lambda c: (tg.nn.Linear(4, 3), tg.nn.ReLU()),
+    "fn": lambda c: (lambda x: (x * x).sum()), "inputs": lambda c: (Tensor(np.linspace(-1, 1, 3), requires_grad=True),),
+    "function": lambda c: _op_function(), "state_dict": lambda c: c.self.state_dict(),
+    "path": lambda c: str(c.tmp / "out.safetensors"),
+}
+
+# Per function: entries that replace or add to VALID (passed even for optional parameters).
+OVERRIDES = {
+    "tg.full": {"shape": lambda c: (2, 4)},
+    "Tensor.reshape": {"shape": lambda c: (4, 2)},
+    "Tensor.expand": {"shape": lambda c: (3, 2, 4)},
+    "Tensor.permute": {"dims": lambda c: (1, 0)},
+    "Tensor.unsqueeze": {"dim": lambda c: 0},
+    "Tensor.clip": {"lo": lambda c: -0.5},
+    "Tensor.matmul": {"other": lambda c: f32(4, 3)},
+    "Tensor.__matmul__": {"other": lambda c: f32(4, 3)},
+    "Tensor.__rmatmul__": {"other": lambda c: f32(3, 2)},
+    "Tensor.where": {"cond": lambda c: f32(2, 4) > 0},
+    "Tensor.__getitem__": {"index": lambda c: 0},
+    "Tensor.__setitem__": {"index": lambda c: 0, "value": lambda c: 1.5},
+    "Tensor.astype": {"dtype": lambda c: tg.float64},
+    "tg.save": {"state_dict": lambda c: {"w": f32(2, 4)}, "path": lambda c: str(c.tmp / "saved.safetensors")},
+    "tg.load": {"path": saved_file},
+    "serialization.save_checkpoint": {"path": lambda c: str(c.tmp / "ck.safetensors")},
+    "serialization.load_checkpoint": {"path": checkpoint_file},
+    "F.linear": {"weight": lambda c: f32(3, 4), "bias": lambda c: f32(3)},
+    "F.layer_norm": {"normalized_shape": lambda c: (4,)},
+    "F.embedding": {"weight": lambda c: f32(10, 4)},
+    "F.cross_entropy": {"target": lambda c: i64(2, high=4)},
+    "F.scaled_dot_product_attention": {},
+    "Linear": {}, "LayerNorm": {},
+    "Embedding.forward": {"indices": lambda c: i64(2, 3, high=10)},
+    "MultiHeadAttention.forward": {"x": lambda c: f32(2, 5, 8), "attn_mask": lambda c: Tensor(np.ones((5, 5), bool))},
+    "TransformerBlock.forward": {"x": lambda c: f32(2, 5, 8)},
+    "TransformerLM.forward": {"idx": lambda c: i64(2, 5, high=11)},
+    "Sequential.forward": {"x": lambda c: f32(2, 4)},
+    "Sequential.__getitem__": {"index": lambda c: 0},
+    "Module.load_state_dict": {"state_dict": lambda c: c.self.state_dict()},
+    "Module.to": {"device": lambda c: "cpu"},
+    "Parameter": {"data": lambda c: np.ones((2, 4), np.float32)},
+    "Tensor": {"data": lambda c: np.ones((2, 4), np.float32)},
+    "init.kaiming_uniform_": {"tensor": lambda c: f32(3, 4)},
+    "init.xavier_uniform_": {"tensor": lambda c: f32(3, 4)},
+    "init.calculate_gain": {"nonlinearity": lambda c: "leaky_relu"},
+    "viz.to_dot": {"tensor": lambda c: graph_tensor()},
+    "viz.render": {"tensor": lambda c: graph_tensor(), "path": lambda c: str(c.tmp / "graph.svg")},
+    "viz.norm": {"array": lambda c: np.ones(3)},
+    "Step.line": {"number": lambda c: 1},
+    "LRScheduler.lr_at": {"t": lambda c: 3}, "StepLR.lr_at": {"t": lambda c: 3},
+    "CosineAnnealingLR.lr_at": {"t": lambda c: 3}, "LinearWarmup.lr_at": {"t": lambda c: 3},
+    "data.train_test_split": {"arrays": lambda c: (np.arange(12.0).reshape(6, 2), np.arange(6))},
+    "data.batches": {"arrays": lambda c: (np.arange(12.0).reshape(6, 2), np.arange(6)), "batch_size": lambda c: 2},
+    "data.char_text": {"path": text_file},
+    "data.solve_digit_task": {"digits": lambda c: np.arange(12).reshape(3, 4) % 10},
+    "CharText.encode": {"text": lambda c: "hello"},
+    "CharText.random_windows": {"batch_size": lambda c: 2, "length": lambda c: 3},
+    "check.ints": {"high": lambda c: 5, "shape": lambda c: (2, 3)},
+    "check.run": {"only": lambda c: "F.relu", "dtypes": lambda c: ("float64",)},
+    "check.run_case": {"case": lambda c: _relu_case(), "dtype": lambda c: "float64", "seed": lambda c: 0,
+                       "torch": lambda c: pytest.importorskip("torch"),
+                       "namespaces": lambda c: tg.check._namespaces(pytest.importorskip("torch"))},
+    "cli.main": {"argv": lambda c: ["check", "--only", "F.relu", "--dtype", "float64"]},
+}
+
+# Per class: how to make `self` for its methods when its constructor's valid call is not it.
+SELF = {
+    "Tensor": lambda c: f32(2, 4),
+    "Parameter": lambda c: param_with_grad(2, 4),
+    "Sequential": lambda c: tg.nn.Sequential(tg.nn.Linear(4, 3), tg.nn.ReLU()),
+    "CharText": lambda c: tg.data.CharText("hello world"),
+    "Step": lambda c: tg.viz.Step("Mul", ((2,), (2,)), (2,), "out = a * b", 1.0, (1.0, None)),
+}
+
+# Per method: a different `self` than its class's.
+METHOD_SELF = {
+    "Tensor.item": lambda c: f32(1),
+    "Tensor.__bool__": lambda c: f32(1),
+    "Tensor.__float__": lambda c: f32(1),
+    "Tensor.__int__": lambda c: f32(1),
+    "Tensor.__index__": lambda c: i64(1),
+    "Tensor.backward": lambda c: graph_scalar(),
+    "Tensor.expand": lambda c: f32(2, 1),
+    "Tensor.__neg__": lambda c: f32(2, 4),
+    "Tensor.requires_grad_": lambda c: f32(2, 4),
+}
+
+
+def _relu_case():
+    return next(case for case in tg.check.CASES if case.name.startswith("F.relu"))
+
+
+# Per function and parameter: bad values (by label) that are legal there after all.
+LEGAL = {
+    ("Tensor.reshape", "shape"): {"-1"},
+    ("Tensor.expand", "shape"): {"-1"},
+}
+
+# ---- the batteries of bad values ---------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Bad:
+    value: object
+    label: str
+    may_accept: bool = False  # True: a legal value in some functions; success is fine
+
+
+def _bad(value, label=None, ok=False):
+    return Bad(value, label or repr(value), ok)
+
+
+SIZE_NAMES = {"shape", "n", "m", "in_features", "out_features", "num_embeddings", "embedding_dim",
+              "normalized_shape", "d_model", "n_heads", "n_layers", "max_len", "vocab_size", "d_ff",
+              "step_size", "T_max", "warmup_steps", "batch_size", "length", "high", "block_size"}
+# Sizes that decide how much memory a call allocates: 10**12 of them cannot fit.
+ALLOC_NAMES = {"shape", "n", "m", "in_features", "out_features", "num_embeddings", "embedding_dim",
+               "normalized_shape", "d_model", "n_layers", "max_len", "vocab_size", "d_ff", "length", "start"}
+AXIS_NAMES = {"dim", "axis", "dim0", "dim1", "axis0", "axis1", "start_dim", "end_dim", "dims", "index"}
+CHOICE_NAMES = {"reduction", "approximate", "mode", "nonlinearity", "task", "device"}
+PATH_NAMES = {"path"}
+
+
+def battery(name, example, default, ctx):
+    """The bad values for a parameter called `name` whose valid values look like `example`."""
+    none_ok = default is None or name in AXIS_NAMES
+    common = [_bad(None, ok=none_ok), _bad(1 + 2j), _bad({}, "{}")]
+    if name in PATH_NAMES:
+        return common + [_bad(12), _bad(()), _bad(str(ctx.tmp), "a folder"),
+                         _bad(str(ctx.tmp / "missing" / "file"), "a path in a missing folder")]
+    if name in AXIS_NAMES or name in SIZE_NAMES or name in ALLOC_NAMES or (
+            isinstance(example, (int, np.integer)) and not isinstance(example, bool)):
+        size = name in SIZE_NAMES or name in ALLOC_NAMES
+        return common + [
+            _bad("x"), _bad(2.5, ok=not size), _bad(math.nan, ok=not size), _bad(math.inf, ok=not size),
+            _bad(-1, ok=not size or name == "start"), _bad(10 ** 12, ok=name not in ALLOC_NAMES),
+            _bad(True, ok=True), _bad((), ok=name in ("shape", "normalized_shape") or name in AXIS_NAMES),
+            _bad(np.array([1, 2]), "np.array([1, 2])", ok=name in ("index", "dims", "shape", "normalized_shape")),
+            _bad(f32(2), "Tensor float32 (2,)", ok=name == "index"),
+        ]
+    if isinstance(example, bool):  # torch reads most flags by truth value: only raw errors fail
+        return [_bad(None, ok=True), _bad("x", ok=True), _bad(1 + 2j, ok=True), _bad({}, "{}", ok=True),
+                _bad(math.nan, ok=True)]
+    if isinstance(example, float):
+        return common + [
+            _bad("x"), _bad(math.nan, ok=True), _bad(math.inf, ok=True), _bad(-math.inf, ok=True),
+            _bad(-1.0, ok=True), _bad(1e12, ok=True), _bad(True, ok=True), _bad(()),
+            _bad(np.array([1.0, 2.0]), "np.array([1.0, 2.0])"), _bad(f32(2, 4), "Tensor float32 (2, 4)"),
+        ]
+    if isinstance(example, str):  # a choice among names must be one of them; free text may be anything
+        choice = name in CHOICE_NAMES
+        return [_bad(None, ok=none_ok or not choice), _bad(1 + 2j, ok=not choice), _bad({}, "{}", ok=not choice),
+                _bad("x", ok=not choice), _bad(5, ok=not choice), _bad((), ok=not choice),
+                _bad(True, ok=not choice), _bad(f32(2), "Tensor float32 (2,)", ok=not choice)]
+    if isinstance(example, Tensor):
+        wrong_dtype = i64(*example.shape) if example.dtype.kind == "f" else f32(*example.shape)
+        return common + [
+            _bad("x"), _bad(()), _bad(1.5, ok=True), _bad([[1.0, 2.0]], "[[1.0, 2.0]]", ok=True),
+            _bad(np.ones(example.shape, np.float32), "np.ones(shape)", ok=True),
+            _bad(wrong_dtype, f"Tensor {wrong_dtype.dtype} of the same shape", ok=True),
+            _bad(Tensor(np.ones(example.shape, bool)), "Tensor bool of the same shape", ok=True),
+            _bad(f32(), "Tensor float32 ()", ok=True), _bad(f32(5), "Tensor float32 (5,)", ok=True),
+            _bad(f32(0, 7), "Tensor float32 (0, 7)", ok=True), _bad(f32(3, 3, 3, 3), "Tensor float32 (3, 3, 3, 3)", ok=True),
+            _bad(f32(*example.shape, fill=math.nan), "Tensor of NaN", ok=True),
+        ]
+    if isinstance(example, (list, tuple)) and example and all(isinstance(v, Tensor) for v in example):
+        return common + [_bad("x"), _bad([]), _bad(["x"], "['x']"), _bad([example[0], "x"], "[Tensor, 'x']"),
+                         _bad([i64(2, 4)], "[Tensor int64]", ok=True), _bad(f32(2, 4), "a Tensor", ok=True),
+                         _bad([f32(2, 4), f32(3)], "[Tensor (2, 4), Tensor (3,)]", ok=True)]
+    if isinstance(example, (list, tuple)):
+        return common + [_bad("x", ok=True), _bad((), ok=True), _bad(("x", "y"), "('x', 'y')", ok=True),
+                         _bad((math.nan, 1.0), "(nan, 1.0)", ok=True), _bad((-1, 10 ** 12), "(-1, 10**12)", ok=True),
+                         _bad((1j,), "(1j,)"), _bad(5)]
+    if isinstance(example, np.ndarray):
+        return common + [_bad("x", ok=True), _bad((), ok=True), _bad(np.array(["a", "b"]), "np.array(['a', 'b'])", ok=True),
+                         _bad(np.ones(()), "np.ones(())", ok=True), _bad(np.full(3, math.nan), "NaNs", ok=True),
+                         _bad(f32(3), "Tensor float32 (3,)", ok=True)]
+    if isinstance(example, dict):
+        return [_bad(None, ok=default is None), _bad("x"), _bad(5), _bad([], ok=True), _bad({}, "{}", ok=True),
+                _bad({"w": "x"}, "{'w': 'x'}", ok=True), _bad({5: f32(2)}, "{5: Tensor}", ok=True)]
+    if isinstance(example, np.dtype):
+        return [_bad(None, ok=True), _bad("x"), _bad(5), _bad(1 + 2j), _bad(np.complex64, "np.complex64"),
+                _bad({}, "{}"), _bad(object, "object")]
+    if callable(example) and not isinstance(example, type):
+        return [_bad(None, ok=default is None), _bad("x"), _bad(5), _bad(f32(2), "a Tensor"),
+                _bad(lambda *a: "x", "a function returning 'x'", ok=True)]
+    # Modules, optimizers, files, op classes: anything that is not what was asked for.
+    return [_bad(None, ok=default is None), _bad("x"), _bad(5), _bad(1 + 2j), _bad(f32(2), "a Tensor"),
+            _bad({}, "{}"), _bad(tg.nn.ReLU(), "a ReLU module", ok=True)]
+
+
+# ---- finding the public surface ----------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Target:
+    key: str             # "F.relu", "Tensor.sum", "SGD" (a constructor), "SGD.step"
+    call: object         # the function to call; for methods, the unbound function (self first)
+    names: tuple         # what an error message may call it
+    cls: type = None     # for methods and properties: the class whose instance is `self`
+    kind: str = "function"  # "function", "method", "property"
+    module: str = ""
+
+
+def _snake(name):
+    return re.sub(r"(?<!^)(?=[A-Z][a-z])", "_", name).lower()
+
+
+def _defined_in_package(obj):
+    return getattr(obj, "__module__", "") and obj.__module__.startswith("tinygrad_lite")
+
+
+def _module_names(module_name):
+    module = importlib.import_module(module_name)
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n, obj in vars(module).items()
+                 if not n.startswith("_") and getattr(obj, "__module__", None) == module_name]
+    elif module_name == "tinygrad_lite":  # the top level also exposes aliases outside __all__
+        names = list(names) + [n for n, obj in vars(module).items()
+                               if not n.startswith("_") and n not in names and callable(obj)
+                               and _defined_in_package(obj) and not inspect.ismodule(obj)]
+    return module, names
+
+
+def _class_targets(cls, seen):
+    targets = [Target(cls.__name__, cls, (cls.__name__, _snake(cls.__name__)), module=cls.__module__)]
+    for attr in sorted(dir(cls)):
+        if attr.startswith("_") and not (cls is Tensor and attr in OPERATORS):
+            continue
+        home = next((k for k in cls.__mro__ if attr in vars(k)), None)
+        if home is None or home is object or not _defined_in_package(home):
+            continue
+        raw = vars(home)[attr]
+        function = raw.__func__ if isinstance(raw, staticmethod) else raw
+        if id(function) in seen:
+            continue
+        seen.add(id(function))
+        owner = home.__name__
+        names = OPERATORS.get(attr, (attr,)) + (owner, _snake(owner), cls.__name__)
+        key = f"{owner}.{attr}"
+        if isinstance(raw, staticmethod):
+            targets.append(Target(key, raw.__func__, names, module=home.__module__))
+        elif isinstance(raw, (property, type(Tensor.grad))):
+            targets.append(Target(key, attr, names, cls=home, kind="property"))
+        elif inspect.isfunction(raw):
+            targets.append(Target(key, raw, names, cls=home, kind="method"))
+    return targets
+
+
+def public_targets():
+    seen, targets = set(), []
+    for module_name, short in SCANNED.items():
+        module, names = _module_names(module_name)
+        for name in names:
+            obj = getattr(module, name)
+            if inspect.ismodule(obj) or not callable(obj) or id(obj) in seen or f"{short}.{name}" in NOT_CALLED:
+                continue
+            seen.add(id(obj))
+            if inspect.isclass(obj):
+                if obj.__name__ in RECORDS or issubclass(obj, BaseException):
+                    for target in _class_targets(obj, seen)[1:]:
+                        targets.append(target)
+                    continue
+                targets.extend(_class_targets(obj, seen))
+            else:
+                display = getattr(obj, "__name__", name)
+                targets.append(Target(f"{short}.{name}", obj, (display, name), module=module_name))
+    return targets
+
+
+TARGETS = public_targets()
+
+
+def test_every_module_is_scanned_or_declared_internal():
+    """A new module must be sorted: scanned here, or internal with a reason."""
+    unsorted = []
+    for info in pkgutil.walk_packages(tg.__path__, "tinygrad_lite."):
+        name = info.name
+        if name in SCANNED or any(name == p or name.startswith(p + ".") for p in INTERNAL):
+            continue
+        if any(part.startswith("_") for part in name.split(".")[1:]):
+            continue
+        unsorted.append(name)
+    assert not unsorted, f"add these modules to SCANNED or INTERNAL in {__file__}: {unsorted}"
+
+
+def test_the_surface_is_found():
+    keys = {t.key for t in TARGETS}
+    for expected in ("F.relu", "Tensor.sum", "Tensor.__getitem__", "SGD", "SGD.step" if "SGD.step" in keys
+                     else "Optimizer.step", "Linear", "Linear.forward", "tg.zeros", "tg.load", "init.uniform_",
+                     "data.batches", "viz.to_dot", "StepLR", "MultiHeadAttention"):
+        assert expected in keys, f"{expected} was not found among the public names"
+    assert len(TARGETS) > 150
+
+
+# ---- calling -----------------------------------------------------------------------------
+
+
+class _TooSlow(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Context:
+    def __init__(self, target, tmp):
+        self.target, self.tmp, self.self = target, tmp, None
+
+
+def _factory(target, name):
+    overrides = OVERRIDES.get(target.key, {})
+    if name in overrides:
+        return overrides[name]
+    return VALID.get(name)
+
+
+def _signature(target):
+    if target.kind == "property":
+        return None
+    try:
+        sig = inspect.signature(target.call)
+    except (TypeError, ValueError):
+        return None
+    params = list(sig.parameters.values())
+    if target.kind == "method":
+        params = params[1:]
+    return params
+
+
+def _make_self(target, ctx):
+    if target.key in METHOD_SELF:
+        return METHOD_SELF[target.key](ctx)
+    name = STAND_IN.get(target.cls.__name__, target.cls.__name__)
+    if name in SELF:
+        return SELF[name](ctx)
+    cls = next(t.call for t in TARGETS if t.key == name)
+    constructor = next(t for t in TARGETS if t.key == name)
+    args, kwargs, _ = _build(constructor, ctx)
+    return cls(*args, **kwargs)
+
+
+def _build(target, ctx, bad_param=None, bad=None):
+    """(args, kwargs, missing): a valid call with `bad` in place of parameter `bad_param`."""
+    params = _signature(target) or []
+    has_varargs = any(p.kind == p.VAR_POSITIONAL for p in params)
+    overrides = OVERRIDES.get(target.key, {})
+    args, kwargs, missing = [], {}, []
+    for p in params:
+        if p.kind == p.VAR_KEYWORD:
+            continue
+        if p.name == bad_param:
+            value, given = (bad.value,) if p.kind == p.VAR_POSITIONAL else bad.value, True
+        else:
+            required = p.default is p.empty and p.kind != p.VAR_POSITIONAL
+            factory = _factory(target, p.name)
+            given = required or p.name in overrides or (p.kind == p.VAR_POSITIONAL and factory is not None)
+            if p.kind == p.VAR_POSITIONAL and factory is None:
+                given = False
+            if given and factory is None:
+                missing.append(p.name)
+                continue
+            if given:
+                value = factory(ctx)
+                if p.kind == p.VAR_POSITIONAL and not isinstance(value, tuple):
+                    value = (value,)
+            elif has_varargs and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and \
+                    any(q.kind == q.VAR_POSITIONAL for q in params[params.index(p):]):
+                value, given = p.default, True  # a positional before *args must be passed to reach it
+        if not given:
+            continue
+        if p.kind == p.VAR_POSITIONAL:
+            args.extend(value)
+        elif p.kind == p.POSITIONAL_ONLY or (has_varargs and p.kind == p.POSITIONAL_OR_KEYWORD):
+            args.append(value)
+        else:
+            kwargs[p.name] = value
+    return args, kwargs, missing
+
+
+def _invoke(target, ctx, args, kwargs):
+    """Run one call (consuming a generator's first items) inside the time limit, quietly."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        with _time_limit(CALL_SECONDS):
+            if target.kind == "property":
+                return getattr(ctx.self, target.call)
+            fn = getattr(ctx.self, target.call.__name__) if target.kind == "method" else target.call
+            result = fn(*args, **kwargs)
+            if inspect.isgenerator(result):
+                result = list(itertools.islice(result, 3))
+            return result
+
+
+def _names_function(message, names):
+    for name in names:
+        if not name:
+            continue
+        for spelling in {name, name.rstrip("_")} - {""}:
+            word = re.escape(spelling)
+            if spelling in AMBIGUOUS:
+                pattern = rf"(?<![A-Za-z0-9_]){word}(\(\))?\s*[:(]|\.{word}(?![A-Za-z0-9])"
+            else:
+                pattern = rf"(?<![A-Za-z0-9]){word}(?![A-Za-z0-9])"
+            if re.search(pattern, message, re.IGNORECASE):
+                return True
+    return False
+
+
+def _raw(error):
+    """Why `error` is not a designed one, or None if it is."""
+    if isinstance(error, _TooSlow):
+        return f"still running after {CALL_SECONDS} s (a huge size not refused?)"
+    if isinstance(error, RecursionError) or type(error).__module__.startswith("numpy"):
+        return f"raw {type(error).__module__}.{type(error).__name__}: {error}"
+    if not isinstance(error, ACCEPTED):
+        return f"raw {type(error).__name__}: {error}"
+    return None
+
+
+def _names_for(target, ctx):
+    names = list(target.names)
+    if target.key.endswith(".forward") and isinstance(ctx.self, tg.nn.Module):
+        for m in ctx.self.modules():  # a layer inside may be the one that refuses
+            names += [type(m).__name__, _snake(type(m).__name__)]
+    return names
+
+
+def _prepare(target, ctx):
+    """A fresh `self` for a method or property (calls may change it)."""
+    ctx.self = _make_self(target, ctx) if target.kind in ("method", "property") else None
+
+
+def _check_bad_call(target, ctx, param, bad):
+    _prepare(target, ctx)
+    args, kwargs, _ = _build(target, ctx, param, bad)
+    try:
+        _invoke(target, ctx, args, kwargs)
+    except (KeyboardInterrupt, GeneratorExit):
+        raise
+    except SystemExit as e:
+        if target.module == "tinygrad_lite.cli" and e.code == 2:
+            return None  # the command line reports a usage error with exit code 2
+        return f"SystemExit({e.code})"
+    except BaseException as e:
+        why = _raw(e)
+        if why:
+            return why
+        if not _names_function(str(e), _names_for(target, ctx)):
+            return f"{type(e).__name__} that does not name {target.names[0]!r}: {e}"
+        return None
+    if not bad.may_accept:
+        return "accepted (no error), but this value is never valid here"
+    return None
+
+
+def _valid_call(target, ctx, args, kwargs):
+    try:
+        _invoke(target, ctx, args, kwargs)
+    except BaseException as e:  # noqa: B902 - the table must build a call that works
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        pytest.fail(f"{target.key}: the valid call built from the table raised {type(e).__name__}: {e}; "
+                    f"fix VALID/OVERRIDES[{target.key!r}] (or the function)")
+
+
+def _call_text(target, param, bad):
+    return f"{target.key}({param}={bad.label})"
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=[t.key for t in TARGETS])
+def test_bad_arguments_raise_designed_errors(target, tmp_path):
+    ctx = Context(target, tmp_path)
+    _prepare(target, ctx)
+    if target.kind == "property":
+        _invoke(target, ctx, (), {})
+        return
+    if target.key in ABSTRACT:
+        args, kwargs, _ = _build(target, ctx)
+        with pytest.raises(NotImplementedError):
+            _invoke(target, ctx, args, kwargs)
+        return
+    params = _signature(target)
+    assert params is not None, f"{target.key}: no signature to build calls from"
+    args, kwargs, missing = _build(target, ctx)
+    assert not missing, (f"{target.key}: no valid value for parameter(s) {missing}; add them to VALID "
+                         f"(by name) or OVERRIDES[{target.key!r}] in {__file__}")
+    program = NEEDS_PROGRAM.get(target.key)
+    if program and shutil.which(program) is None:
+        with pytest.raises(RuntimeError, match=re.escape(program)):
+            _invoke(target, ctx, args, kwargs)
+    else:
+        _valid_call(target, ctx, args, kwargs)
+    _prepare(target, ctx)  # a fresh self for the factories below (state_dict reads it)
+
+    failures, unknown = [], []
+    for p in params:
+        if p.kind == p.VAR_KEYWORD:
+            continue
+        factory = _factory(target, p.name)
+        example = factory(ctx) if factory is not None and (p.default in (None, p.empty) or p.name in AXIS_NAMES
+                                                          or p.kind == p.VAR_POSITIONAL) else p.default
+        if p.kind == p.VAR_POSITIONAL and isinstance(example, tuple) and example:
+            example = example[0]
+        if example is p.empty or (example is None and p.name not in AXIS_NAMES):
+            unknown.append(p.name)  # without an example the parameter's kind, and so its battery, is unknown
+            continue
+        legal = LEGAL.get((target.key, p.name), set())
+        for bad in battery(p.name, example, p.default, ctx):
+            if bad.label in legal:
+                bad = dataclasses.replace(bad, may_accept=True)
+            why = _check_bad_call(target, ctx, p.name, bad)
+            if why:
+                failures.append(f"{_call_text(target, p.name, bad)}: {why}")
+    assert not unknown, (f"{target.key}: parameter(s) {unknown} default to None and have no entry in VALID or "
+                         f"OVERRIDES[{target.key!r}]: add a valid value, so that their bad values can be chosen")
+    assert not failures, f"{len(failures)} bad call(s) of {target.key}:\n  " + "\n  ".join(failures)
