@@ -1,5 +1,14 @@
 """tg.save / tg.load and training checkpoints: bit-exact round trips, the safetensors format,
-atomic writes, and clear errors for missing, truncated and corrupt files."""
+atomic writes, and clear errors for missing, truncated and corrupt files.
+
+Also: a checkpoint that does not fit (model, optimizer, schedule or random state) raises and
+leaves every weight, buffer, number and the random stream bit-identical; a process killed
+by SIGTERM or SIGINT mid-write (made to stall there, so the kill always lands mid-write)
+leaves the old file and no temporary, and still dies of that signal; a Python signal handler
+still runs and the write completes; the next save sweeps temporaries of its target left by
+dead processes and no others; every error of save/load/save_checkpoint/load_checkpoint
+starts with the function's name (checked in folders whose names hold neither word).
+"""
 import os
 
 import numpy as np
@@ -257,3 +266,385 @@ def test_checkpoint_errors(tmp_path):
     with pytest.raises(TypeError, match="JSON"):
         save_checkpoint(tmp_path / "bad.safetensors", model, extra={"x": object()})
     assert not (tmp_path / "bad.safetensors").exists()
+
+
+# ---- a checkpoint that does not fit changes nothing ---------------------------------------
+
+def _snapshot(model, opt, sched):
+    """Everything a load could change, as bytes and plain values: every weight, the optimizer's
+    and the schedule's state and hyperparameters, and the engine's random state."""
+    def plain(state):
+        return {name: (v.dtype.str, v.shape, v.tobytes()) if isinstance(v, np.ndarray) else (type(v), v)
+                for name, v in state.items()}
+    return (plain({n: t.numpy() for n, t in model.state_dict().items()}), plain(opt.state_dict()),
+            plain(sched.state_dict()), repr(tg.rng.generator().bit_generator.state))
+
+
+def _rewrite_checkpoint(source, target, edit_arrays=None, edit_header=None):
+    """Copy checkpoint `source` to `target`, changing its arrays and/or its JSON header."""
+    import json
+    payload = source.read_bytes()
+    arrays = safetensors_numpy.load(payload)
+    size = int.from_bytes(payload[:8], "little")
+    header = json.loads(json.loads(payload[8:8 + size])["__metadata__"]["tinygrad_lite"])
+    if edit_arrays:
+        edit_arrays(arrays)
+    if edit_header:
+        edit_header(header)
+    target.write_bytes(safetensors_numpy.save(arrays, metadata={"tinygrad_lite": json.dumps(header)}))
+
+
+def _wrong_buffer_shape(arrays):
+    arrays["optimizer.state.2.exp_avg"] = np.zeros((5, 5), np.float32)
+
+
+def _foreign_rng(header):
+    header["rng_state"] = {"bit_generator": "MT19937", "state": {"key": [1, 2], "pos": 0}}
+
+
+def _garbled_rng(header):
+    header["rng_state"]["state"] = "not a state"
+
+
+def _lr_not_a_number(header):
+    header["optimizer_numbers"]["lr"] = "fast"
+
+
+def _no_rng(header):
+    del header["rng_state"]
+
+
+def _other_architecture(seed):
+    tg.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(4, 16), nn.GELU(), nn.Dropout(0.2), nn.Linear(16, 5))  # 5 classes, not 3
+    opt = optim.AdamW(model.parameters(), lr=1e-2)
+    return model, opt, optim.CosineAnnealingLR(opt, T_max=10)
+
+
+def _sgd_instead(seed):
+    model, _, _ = _fresh(seed)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    return model, opt, optim.CosineAnnealingLR(opt, T_max=10)
+
+
+def _fewer_params(seed):
+    model, _, _ = _fresh(seed)
+    opt = optim.AdamW(list(model.parameters())[:2], lr=1e-2)
+    return model, opt, optim.CosineAnnealingLR(opt, T_max=10)
+
+
+def _other_schedule(seed):
+    model, opt, _ = _fresh(seed)
+    return model, opt, optim.StepLR(opt, step_size=3)
+
+
+# name -> (how the objects to load into are made, how the file is damaged, the error, words in it)
+MISFITS = {
+    "model_of_another_shape": (_other_architecture, {}, ValueError, ["load_state_dict", "shape"]),
+    "optimizer_of_another_kind": (_sgd_instead, {}, ValueError, ["SGD.load_state_dict", "momentum"]),
+    "optimizer_with_fewer_params": (_fewer_params, {}, ValueError, ["AdamW.load_state_dict", "2"]),
+    "schedule_of_another_kind": (_other_schedule, {}, ValueError, ["StepLR.load_state_dict", "step_size"]),
+    "optimizer_buffer_of_another_shape": (_fresh, dict(edit_arrays=_wrong_buffer_shape), ValueError,
+                                          ["state.2.exp_avg", "(5, 5)"]),
+    "optimizer_number_not_a_number": (_fresh, dict(edit_header=_lr_not_a_number), TypeError, ["'lr'", "fast"]),
+    "rng_state_of_another_generator": (_fresh, dict(edit_header=_foreign_rng), ValueError,
+                                       ["load_checkpoint", "random state"]),
+    "rng_state_garbled": (_fresh, dict(edit_header=_garbled_rng), ValueError, ["load_checkpoint", "random state"]),
+    "rng_state_missing": (_fresh, dict(edit_header=_no_rng), ValueError, ["load_checkpoint", "rng_state"]),
+}
+
+
+@pytest.mark.parametrize("name", list(MISFITS))
+def test_a_checkpoint_that_does_not_fit_leaves_everything_bit_identical(tmp_path, name):
+    make, damage, error, words = MISFITS[name]
+    model, opt, sched = _fresh(0)
+    _train(model, opt, sched, 2, seed=1)
+    save_checkpoint(tmp_path / "c.safetensors", model, opt, sched, step=2)
+    path = tmp_path / "c.safetensors"
+    if damage:
+        path = tmp_path / "damaged.safetensors"
+        _rewrite_checkpoint(tmp_path / "c.safetensors", path, **damage)
+
+    target = make(5)  # other weights, other random stream
+    _train(*target, 1, seed=3)  # and optimizer state of its own
+    tg.manual_seed(77)
+    tg.randn(3)  # the stream is somewhere in the middle
+    before = _snapshot(*target)
+    with pytest.raises(error) as info:
+        load_checkpoint(path, *target)
+    for word in words:
+        assert word in str(info.value), f"{word!r} not in: {info.value}"
+    assert _snapshot(*target) == before
+
+
+def test_load_checkpoint_without_restore_rng_ignores_a_bad_random_state(tmp_path):
+    model, opt, sched = _fresh(0)
+    save_checkpoint(tmp_path / "c.safetensors", model, opt, sched)
+    _rewrite_checkpoint(tmp_path / "c.safetensors", tmp_path / "d.safetensors", edit_header=_garbled_rng)
+    other, opt2, sched2 = _fresh(1)
+    load_checkpoint(tmp_path / "d.safetensors", other, opt2, sched2, restore_rng=False)
+    for name, value in other.state_dict().items():
+        assert_bit_identical(value.numpy(), model.state_dict()[name].numpy())
+
+
+# ---- killed mid-write: no temporary left behind ---------------------------------------------
+
+_SLOW_WRITER = '''
+import os, signal, sys, time
+import numpy as np
+from tinygrad_lite import atomic_file, save
+
+mode, folder = sys.argv[1], sys.argv[2]
+if mode == "SIGINT_default_action":
+    signal.signal(signal.SIGINT, signal.SIG_DFL)   # SIGINT ends the process without Python's cleanup
+
+def stalled(f, payload):
+    """Write part of the file, say so, then wait to be killed: the kill lands mid-write, every time."""
+    f.write(payload[:4096])
+    f.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+atomic_file._write_all = stalled
+save({"x": np.zeros(1 << 16)}, os.path.join(folder, "w.safetensors"))
+print("finished", flush=True)
+'''
+
+
+@pytest.mark.parametrize("mode, sig", [
+    ("SIGTERM", "SIGTERM"),                       # default action: the process ends at once
+    ("SIGINT_default_action", "SIGINT"),          # the same, for SIGINT set back to the OS default
+    ("SIGINT_keyboard_interrupt", "SIGINT"),      # Python's own handler: KeyboardInterrupt
+])
+def test_a_write_killed_by_a_signal_leaves_the_old_file_and_no_temporary(tmp_path, mode, sig):
+    import signal
+    import subprocess
+    import sys
+
+    if os.name != "posix":
+        pytest.skip("POSIX signals")
+    number = getattr(signal, sig)
+    script = tmp_path / "writer.py"
+    script.write_text(_SLOW_WRITER)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    save({"x": np.ones(3)}, folder / "w.safetensors")
+    before = (folder / "w.safetensors").read_bytes()
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package, installed or not
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    child = subprocess.Popen([sys.executable, str(script), mode, str(folder)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout.readline().strip() == "writing", child.stderr.read()
+        assert len(os.listdir(folder)) == 2  # the old file and the temporary being written
+        child.send_signal(number)
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -number  # it died of the signal, as it would have without the cleanup
+    assert os.listdir(folder) == ["w.safetensors"]
+    assert (folder / "w.safetensors").read_bytes() == before
+
+
+def test_a_python_signal_handler_runs_and_the_write_completes(tmp_path, monkeypatch):
+    """A handler that only takes note (a graceful shutdown) must not cost the file being written."""
+    import signal
+
+    from tinygrad_lite import atomic_file
+
+    if os.name != "posix":
+        pytest.skip("POSIX signals")
+    seen = []
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: seen.append(number))
+    real_write = atomic_file._write_all
+
+    def signalled(f, payload):
+        os.kill(os.getpid(), signal.SIGTERM)
+        real_write(f, payload)
+    monkeypatch.setattr(atomic_file, "_write_all", signalled)
+    try:
+        handler = signal.getsignal(signal.SIGTERM)
+        save({"x": np.arange(5.0)}, tmp_path / "w.safetensors")
+        assert seen == [signal.SIGTERM]
+        assert signal.getsignal(signal.SIGTERM) is handler  # left in place, not replaced
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert_bit_identical(load(tmp_path / "w.safetensors")["x"].numpy(), np.arange(5.0))
+    assert os.listdir(tmp_path) == ["w.safetensors"]
+
+
+def test_save_puts_the_signal_handlers_back_as_they_were(tmp_path):
+    import signal
+    names = [name for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)]
+    before = {name: signal.getsignal(getattr(signal, name)) for name in names}
+    save({"x": np.ones(2)}, tmp_path / "w.safetensors")
+    assert {name: signal.getsignal(getattr(signal, name)) for name in names} == before
+
+
+def _dead_pid():
+    import subprocess
+    import sys
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: no process has this pid now
+    return child.pid
+
+
+def test_the_next_save_sweeps_temporaries_of_that_target_left_by_dead_processes(tmp_path):
+    import uuid
+
+    if os.name != "posix":
+        pytest.skip("liveness of a pid is asked with os.kill(pid, 0), POSIX only")
+    dead, alive = _dead_pid(), os.getppid()
+
+    def temporary(target, pid):
+        path = tmp_path / f".{target}.{pid}.{uuid.uuid4().hex}.tmp"
+        path.write_bytes(b"half a file")
+        return path.name
+
+    stale = [temporary("w.safetensors", dead), temporary("w.safetensors", dead)]
+    kept = [temporary("w.safetensors", alive),           # its writer may still be writing
+            temporary("w.safetensors", os.getpid()),     # ours: another thread may be writing it
+            temporary("other.safetensors", dead),        # another target's: swept when that one is saved
+            ".w.safetensors.tmp", "w.safetensors.123.tmp"]  # not named as our temporaries are
+    (tmp_path / ".w.safetensors.tmp").write_bytes(b"")
+    (tmp_path / "w.safetensors.123.tmp").write_bytes(b"")
+    save({"x": np.ones(2)}, tmp_path / "w.safetensors")
+    assert sorted(os.listdir(tmp_path)) == sorted(kept + ["w.safetensors"])
+    assert not any((tmp_path / name).exists() for name in stale)
+
+
+# ---- every error names the function and the path ---------------------------------------------
+# pytest's tmp_path holds the test's name, which may contain "load" or "save"; these tests use a
+# folder of their own and check that the message *starts* with the function's name.
+
+@pytest.fixture
+def folder():
+    import shutil
+    import tempfile
+    path = tempfile.mkdtemp(prefix="tgl-io-")
+    yield path
+    shutil.rmtree(path)
+
+
+def _starts_with(error, op, path=None):
+    message = str(error.value)
+    assert message.startswith(f"{op}: "), message
+    assert path is None or repr(os.fspath(path)) in message, message
+
+
+def test_reading_a_folder_is_an_is_a_directory_error_naming_load_and_the_folder(folder):
+    with pytest.raises(IsADirectoryError) as error:
+        load(folder)
+    _starts_with(error, "load", folder)
+    assert error.value.errno == 21
+
+
+def test_reading_a_missing_or_broken_file_names_load_and_the_path(folder):
+    missing = os.path.join(folder, "missing.safetensors")
+    with pytest.raises(FileNotFoundError) as error:
+        load(missing)
+    _starts_with(error, "load", missing)
+    broken = os.path.join(folder, "broken.safetensors")
+    with open(broken, "wb") as f:
+        f.write(b"nothing like a tensor file")
+    with pytest.raises(ValueError) as error:
+        load(broken)
+    _starts_with(error, "load", broken)
+
+
+def test_an_unreadable_file_is_a_permission_error_naming_load(folder, monkeypatch):
+    import tinygrad_lite.serialization as serialization
+    path = os.path.join(folder, "w.safetensors")
+    save({"x": np.ones(2)}, path)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(serialization, "open", refused, raising=False)
+    with pytest.raises(PermissionError) as error:
+        load(path)
+    _starts_with(error, "load", path)
+
+
+@pytest.mark.parametrize("path, error", [(3, TypeError), (None, TypeError), (b"w.safetensors", TypeError),
+                                         ("", ValueError)])
+def test_a_path_that_is_not_a_path_is_refused_naming_the_function(path, error):
+    model = nn.Linear(2, 2)
+    for op, call in [("load", lambda: load(path)), ("save", lambda: save({"x": np.ones(2)}, path)),
+                     ("load_checkpoint", lambda: load_checkpoint(path)),
+                     ("save_checkpoint", lambda: save_checkpoint(path, model))]:
+        with pytest.raises(error) as caught:
+            call()
+        _starts_with(caught, op)
+
+
+@pytest.mark.parametrize("state, words", [
+    ([np.zeros(2)], ["list"]), (None, ["NoneType"]), (np.zeros(2), ["ndarray"]),
+    ({1: np.zeros(2)}, ["names must be strings"]), ({"w": [1.0, 2.0]}, ["'w'", "list"]),
+    ({"w": 2.0}, ["'w'", "float"]), ({"w": None}, ["'w'", "NoneType"]),
+])
+def test_save_refuses_what_is_not_a_mapping_of_names_to_tensors_with_a_type_error(folder, state, words):
+    path = os.path.join(folder, "w.safetensors")
+    with pytest.raises(TypeError) as error:
+        save(state, path)
+    _starts_with(error, "save")
+    for word in words:
+        assert word in str(error.value)
+    assert os.listdir(folder) == []
+
+
+def test_save_accepts_any_mapping(folder):
+    import types
+    path = os.path.join(folder, "w.safetensors")
+    save(types.MappingProxyType({"w": tg.Tensor(np.arange(3.0))}), path)
+    assert_bit_identical(load(path)["w"].numpy(), np.arange(3.0))
+
+
+def test_writing_onto_a_folder_or_into_a_missing_one_names_save_and_the_path(folder):
+    os.mkdir(os.path.join(folder, "sub"))
+    with pytest.raises(IsADirectoryError) as error:
+        save({"x": np.ones(2)}, os.path.join(folder, "sub"))
+    _starts_with(error, "save", os.path.join(folder, "sub"))
+    missing = os.path.join(folder, "nope", "w.safetensors")
+    with pytest.raises(FileNotFoundError) as error:
+        save({"x": np.ones(2)}, missing)
+    _starts_with(error, "save", missing)
+    assert os.listdir(folder) == ["sub"]
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), PermissionError(13, "Permission denied")])
+def test_a_failing_write_keeps_its_error_type_and_names_save(folder, monkeypatch, failure):
+    path = os.path.join(folder, "w.safetensors")
+    real_open = os.open
+
+    def refused(name, *args, **kwargs):
+        if name.endswith(".tmp"):
+            raise failure
+        return real_open(name, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refused)
+    with pytest.raises(type(failure)) as error:
+        save({"x": np.ones(2)}, path)
+    _starts_with(error, "save", path)
+    assert failure.strerror in str(error.value) and error.value.errno == failure.errno
+    assert os.listdir(folder) == []
+
+
+def test_checkpoint_functions_name_themselves(folder):
+    model = nn.Linear(2, 2)
+    with pytest.raises(IsADirectoryError) as error:
+        load_checkpoint(folder, model)
+    _starts_with(error, "load_checkpoint", folder)
+    path = os.path.join(folder, "c.safetensors")
+    for bad in [dict(model=None), dict(model=model, optimizer="adam"), dict(model=model, step="3"),
+                dict(model=model, step=2.0)]:
+        with pytest.raises(TypeError) as error:
+            save_checkpoint(path, **bad)
+        _starts_with(error, "save_checkpoint")
+    save_checkpoint(path, model)
+    with pytest.raises(TypeError) as error:
+        load_checkpoint(path, model=model.state_dict())
+    _starts_with(error, "load_checkpoint")
+    assert os.listdir(folder) == ["c.safetensors"]

@@ -6,22 +6,28 @@
 safetensors is a JSON header (each tensor's dtype, shape and byte range) followed
 by the raw little-endian bytes. Loading it runs no code, unlike pickle, so a file
 from a stranger can at worst hold wrong numbers; and the bytes are the values,
-so a round trip is bit-exact. Files are written atomically: to a temporary file
-in the same folder, flushed to disk, then renamed over the target, so a crash
-or an error mid-write leaves the old file as it was.
+so a round trip is bit-exact. Files are written atomically (atomic_file.py): to a
+temporary file in the same folder, flushed to disk, then renamed over the target,
+so a crash, a kill or an error mid-write leaves the old file as it was, and no
+temporary behind.
+
+Every error names the function that raised it (save, load, save_checkpoint,
+load_checkpoint) and the path. A file system error keeps its type, as torch's
+do: loading a folder is an IsADirectoryError, a missing file a FileNotFoundError.
 
 A checkpoint (`save_checkpoint` / `load_checkpoint`) is one such file holding a
 model's state, an optimizer's state, the step counter and the engine's random
 state, enough to resume training and get bit-identical parameters.
 """
-import contextlib
+import errno
 import json
 import os
-import uuid
+from collections.abc import Mapping
 
 import numpy as np
 
 from . import dtypes, rng
+from .atomic_file import os_error, write_atomically
 from .tensor import Tensor
 
 _CHECKPOINT_FORMAT = "tinygrad_lite.checkpoint/1"
@@ -44,25 +50,37 @@ def save(state_dict, path):
     Names must be strings; values must have a dtype a Tensor can hold (float16,
     float32, float64, int64, bool). 0-d and empty arrays are fine.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"save: path must be a str or os.PathLike, got {type(path).__name__}")
-    _write_atomically(path, _serialize(_arrays_of(state_dict, "save"), metadata=None))
+    path = _check_path(path, "save")
+    write_atomically(path, _serialize(_arrays_of(state_dict, "save"), metadata=None), "save")
 
 
 def load(path):
     """Read a safetensors file written by `save` (or by any safetensors writer): {name: Tensor}.
 
-    Names come back sorted. Raises FileNotFoundError when there is no file, and
-    ValueError naming the path when the file is truncated or not safetensors.
+    Names come back sorted. Raises FileNotFoundError when there is no file,
+    IsADirectoryError for a folder, and ValueError naming the path when the file is
+    truncated or not safetensors.
     """
-    arrays, _ = _read(path)
+    arrays, _ = _read(_check_path(path, "load"), "load")
     return {name: Tensor(array) for name, array in arrays.items()}
+
+
+def _check_path(path, op):
+    """`path` as a str, or a TypeError/ValueError naming `op`."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{op}: path must be a str or os.PathLike, got {type(path).__name__}")
+    path = os.fspath(path)
+    if not isinstance(path, str):  # a PathLike may give bytes
+        raise TypeError(f"{op}: path must be a str or os.PathLike of str, got {type(path).__name__}")
+    if not path:
+        raise ValueError(f"{op}: path is empty")
+    return path
 
 
 def _arrays_of(state_dict, op):
     """{name: numpy array} from a state dict, or an error saying which entry cannot be saved."""
-    if not isinstance(state_dict, dict):
-        raise TypeError(f"{op}: expects a dict of name -> Tensor, not {type(state_dict).__name__}")
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"{op}: expects a dict (a mapping of name -> Tensor), not {type(state_dict).__name__}")
     arrays = {}
     for name, value in state_dict.items():
         if not isinstance(name, str):
@@ -89,60 +107,28 @@ def _serialize(arrays, metadata):
     return _safetensors_numpy().save(arrays, metadata=metadata)
 
 
-def _write_atomically(path, payload):
-    """Write bytes to `path` so that a reader sees the old file or the whole new one, never a part."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"save: the folder {folder!r} for {path!r} does not exist")
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
-    # os.open with mode 0o666 lets the umask decide the permissions, as for any new file
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder):
-    """Make the rename itself durable (POSIX; Windows cannot open a folder, and needs no such step)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):  # some file systems cannot sync a folder; the rename still stands
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _read(path):
-    """({name: array} sorted by name, metadata dict) from a safetensors file."""
-    path = os.fspath(path)
+def _read(path, op):
+    """({name: array} sorted by name, metadata dict) from a safetensors file; errors name `op`."""
     try:
         with open(path, "rb") as f:
             payload = f.read()
     except FileNotFoundError:
-        raise FileNotFoundError(f"load: no file at {path!r}") from None
+        raise os_error(FileNotFoundError, errno.ENOENT, f"{op}: no file at {path!r}") from None
+    except IsADirectoryError:
+        raise os_error(IsADirectoryError, errno.EISDIR, f"{op}: {path!r} is a folder, not a file") from None
+    except OSError as e:
+        raise os_error(type(e), e.errno, f"{op}: cannot read {path!r} ({e.strerror or e})") from None
     try:
         arrays = _safetensors_numpy().load(payload)
         metadata = _header_metadata(payload)
     except Exception as e:  # safetensors raises its own error type (a bare Exception subclass)
-        raise ValueError(f"load: {path!r} is not a complete safetensors file ({e}); "
+        raise ValueError(f"{op}: {path!r} is not a complete safetensors file ({e}); "
                          "it may be truncated or of another format") from None
     for name, array in arrays.items():
         try:
             dtypes.check(array.dtype)
         except TypeError:
-            raise ValueError(f"load: {path!r} holds {name!r} as {array.dtype}, "
+            raise ValueError(f"{op}: {path!r} holds {name!r} as {array.dtype}, "
                              "which a Tensor cannot hold") from None
     return {name: arrays[name] for name in sorted(arrays)}, metadata
 
@@ -165,6 +151,13 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, step=0, extra=N
     engine's random state (the stream `tg.manual_seed` restarts, which dropout and
     init draw from), and `extra`: anything JSON can hold, e.g. the run's settings.
     """
+    path = _check_path(path, "save_checkpoint")
+    for part, target in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
+        if (target is not None or part == "model") and not callable(getattr(target, "state_dict", None)):
+            raise TypeError(f"save_checkpoint: {part} must have a state_dict() method "
+                            f"(an nn.Module, Optimizer or LRScheduler), got {type(target).__name__}")
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+        raise TypeError(f"save_checkpoint: step must be an int, got {type(step).__name__} {step!r}")
     arrays = {f"model.{name}": value for name, value in model.state_dict().items()}
     optimizer_numbers = None
     if optimizer is not None:
@@ -190,26 +183,33 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, step=0, extra=N
     except TypeError as e:
         raise TypeError(f"save_checkpoint: extra and the scheduler state must be "
                         f"JSON-serializable ({e})") from None
-    _write_atomically(path, _serialize(_arrays_of(arrays, "save_checkpoint"), metadata))
+    write_atomically(path, _serialize(_arrays_of(arrays, "save_checkpoint"), metadata), "save_checkpoint")
 
 
 def load_checkpoint(path, model=None, optimizer=None, scheduler=None, restore_rng=True):
     """Read a checkpoint written by `save_checkpoint`, loading it into whichever of
     `model`, `optimizer` and `scheduler` are given.
 
+    All or nothing: the model's names, shapes and dtypes, the optimizer's and the
+    scheduler's state and the random state are all checked before any of them is
+    changed, so a checkpoint that does not fit raises and leaves every object (and
+    the random stream) exactly as it was.
     With restore_rng the engine's random stream continues exactly where it was
     when the checkpoint was saved. Returns a dict with "step", "extra", "model"
     ({name: Tensor}), "optimizer" and "scheduler" (their state dicts, or None).
     """
-    path = os.fspath(path)
-    arrays, metadata = _read(path)
+    path = _check_path(path, "load_checkpoint")
+    arrays, metadata = _read(path, "load_checkpoint")
     try:
         header = json.loads(metadata["tinygrad_lite"])
         if header["format"] != _CHECKPOINT_FORMAT:
             raise KeyError("format")
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, TypeError):
         raise ValueError(f"load_checkpoint: {path!r} is a safetensors file but not a checkpoint "
                          "written by save_checkpoint (use tg.load for plain tensor files)") from None
+    missing = [key for key in _HEADER_KEYS if key not in header]
+    if missing:
+        raise ValueError(f"load_checkpoint: {path!r} is a damaged checkpoint: its header lacks {missing}")
     model_state = {name[len("model."):]: Tensor(a) for name, a in arrays.items() if name.startswith("model.")}
     optimizer_state = None
     if header["optimizer_numbers"] is not None:
@@ -220,13 +220,40 @@ def load_checkpoint(path, model=None, optimizer=None, scheduler=None, restore_rn
                                 ("scheduler", scheduler, header["scheduler"])):
         if target is not None and state is None:
             raise ValueError(f"load_checkpoint: {path!r} holds no {part} state")
-    if model is not None:
-        model.load_state_dict(model_state)
-    if optimizer is not None:
-        optimizer.load_state_dict(optimizer_state)
-    if scheduler is not None:
-        scheduler.load_state_dict(header["scheduler"])
+    # Check everything first, change things after: each prepare raises on a mismatch and
+    # returns the change, whose steps are plain assignments that cannot fail halfway.
+    changes = [_prepare_load(target, state, part) for part, target, state in (
+        ("model", model, model_state), ("optimizer", optimizer, optimizer_state),
+        ("scheduler", scheduler, header["scheduler"])) if target is not None]
     if restore_rng:
-        rng.generator().bit_generator.state = header["rng_state"]
+        changes.append(_prepare_rng_state(header["rng_state"], path))
+    for change in changes:
+        change()
     return {"step": header["step"], "extra": header["extra"], "model": model_state,
             "optimizer": optimizer_state, "scheduler": header["scheduler"]}
+
+
+_HEADER_KEYS = ("step", "optimizer_numbers", "scheduler", "rng_state", "extra")
+
+
+def _prepare_load(target, state, part):
+    """The checked, not yet applied load of `state` into a Module, Optimizer or LRScheduler."""
+    prepare = getattr(target, "_prepare_load_state_dict", None)
+    if prepare is None:
+        kinds = {"model": "an nn.Module", "optimizer": "an Optimizer", "scheduler": "an LRScheduler"}
+        raise TypeError(f"load_checkpoint: {part} must be {kinds[part]}, got {type(target).__name__}")
+    return prepare(state)
+
+
+def _prepare_rng_state(state, path):
+    """Try the saved random state on a scratch generator of the same kind; return the restore."""
+    bit_generator = rng.generator().bit_generator
+    try:
+        type(bit_generator)().state = state
+    except (TypeError, ValueError, KeyError) as e:
+        raise ValueError(f"load_checkpoint: {path!r} holds a random state this engine cannot restore "
+                         f"({type(e).__name__}: {e}); pass restore_rng=False to load without it") from None
+
+    def restore():
+        rng.generator().bit_generator.state = state
+    return restore
