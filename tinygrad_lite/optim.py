@@ -33,6 +33,7 @@ import math
 
 import numpy as np
 
+from ._validate import check_number
 from .tensor import Tensor
 
 
@@ -51,38 +52,61 @@ def _subtract_scaled(param, scale, grad, block=32768):
         flat_param[start:start + block] -= part
 
 
-def _check_params(params):
-    """The parameters as a list, or an error saying what is wrong with them."""
-    if isinstance(params, Tensor):
-        raise TypeError("params must be an iterable of Tensors (e.g. model.parameters()), "
-                        "not a single Tensor: wrap it in a list")
-    params = list(params)
-    if not params:
-        raise ValueError("optimizer got an empty parameter list")
+def _tensor_list(params, op):
+    """`params` (an iterable of Tensors) as a list, or a TypeError naming `op` and the first non-Tensor."""
+    try:
+        params = list(params)
+    except TypeError:
+        raise TypeError(f"{op}: params must be an iterable of Tensors (e.g. model.parameters()), "
+                        f"not {type(params).__name__}") from None
     for i, p in enumerate(params):
         if not isinstance(p, Tensor):
-            raise TypeError(f"parameter {i} is a {type(p).__name__}, not a Tensor")
-        if p.dtype.kind != "f":
-            raise TypeError(f"parameter {i} has dtype {p.dtype}; only floating-point tensors can be optimized")
-        if not p.is_leaf:
-            raise ValueError(f"can't optimize a non-leaf Tensor: parameter {i} was computed from other "
-                             "tensors; pass the leaves, or a .detach()ed copy with requires_grad=True")
-    if len({id(p) for p in params}) != len(params):
-        raise ValueError("a parameter appears more than once in params; it would be updated twice per step")
+            raise TypeError(f"{op}: parameter {i} is a {type(p).__name__}, not a Tensor")
     return params
 
 
-def _non_negative(name, value):
+def _check_params(params, op):
+    """The parameters as a list, or an error naming `op` and saying what is wrong with them."""
+    if isinstance(params, Tensor):
+        raise TypeError(f"{op}: params must be an iterable of Tensors (e.g. model.parameters()), "
+                        "not a single Tensor: wrap it in a list")
+    params = _tensor_list(params, op)
+    if not params:
+        raise ValueError(f"{op}: optimizer got an empty parameter list")
+    for i, p in enumerate(params):
+        if p.dtype.kind != "f":
+            raise TypeError(f"{op}: parameter {i} has dtype {p.dtype}; only floating-point tensors can be optimized")
+        if not p.is_leaf:
+            raise ValueError(f"{op}: can't optimize a non-leaf Tensor: parameter {i} was computed from other "
+                             "tensors; pass the leaves, or a .detach()ed copy with requires_grad=True")
+    if len({id(p) for p in params}) != len(params):
+        raise ValueError(f"{op}: a parameter appears more than once in params; it would be updated twice per step")
+    return params
+
+
+def _op(owner):
+    """The name errors give: a function's name (a str), or the class of the optimizer or schedule."""
+    return owner if isinstance(owner, str) else type(owner).__name__
+
+
+def _number(owner, name, value):
+    """float(value) for a real number (inf allowed, as torch allows it), else a TypeError or (NaN) ValueError."""
+    return check_number(value, name, _op(owner), finite=False)
+
+
+def _non_negative(owner, name, value):
     """float(value), or a ValueError when it is negative or NaN (torch's `not 0.0 <= value`)."""
+    value = _number(owner, name, value)
     if not 0.0 <= value:
-        raise ValueError(f"Invalid {name} value: {value} (must be >= 0)")
-    return float(value)
+        raise ValueError(f"{_op(owner)}: Invalid {name} value: {value} (must be >= 0)")
+    return value
 
 
-def _beta(index, value):
+def _beta(owner, index, value):
+    value = _number(owner, f"beta parameter at index {index}", value)
     if not 0.0 <= value < 1.0:
-        raise ValueError(f"Invalid beta parameter at index {index}: {value} (must be in [0, 1))")
-    return float(value)
+        raise ValueError(f"{_op(owner)}: Invalid beta parameter at index {index}: {value} (must be in [0, 1))")
+    return value
 
 
 def _read_numbers(obj, state_dict, names, what):
@@ -114,7 +138,7 @@ class Optimizer:
     hyperparameters = ("lr",)
 
     def __init__(self, params):
-        self.params = _check_params(params)
+        self.params = _check_params(params, type(self).__name__)
         self.state = {}  # parameter index -> {"step": int, buffer name: array}
 
     def zero_grad(self):
@@ -231,7 +255,7 @@ class GD(Optimizer):
     """Plain gradient descent:  p <- p - lr * g."""
 
     def __init__(self, params, lr):
-        self.lr = _non_negative("learning rate", lr)
+        self.lr = _non_negative(self, "learning rate", lr)
         super().__init__(params)
 
     def _update(self, p, grad, state):
@@ -255,13 +279,13 @@ class SGD(Optimizer):
     hyperparameters = ("lr", "momentum", "dampening", "nesterov", "weight_decay")
 
     def __init__(self, params, lr, momentum=0, dampening=0, nesterov=False, weight_decay=0):
-        self.lr = _non_negative("learning rate", lr)
-        self.momentum = _non_negative("momentum", momentum)
-        self.dampening = float(dampening)
+        self.lr = _non_negative(self, "learning rate", lr)
+        self.momentum = _non_negative(self, "momentum", momentum)
+        self.dampening = _number(self, "dampening", dampening)
         self.nesterov = bool(nesterov)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.weight_decay = _non_negative(self, "weight_decay", weight_decay)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+            raise ValueError("SGD: Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params)
 
     def _buffer_names(self, hyper):
@@ -297,12 +321,12 @@ class Adam(Optimizer):
     decoupled = False  # AdamW decays the weights directly instead of through g
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
-        self.lr = _non_negative("learning rate", lr)
-        self.eps = _non_negative("epsilon", eps)
+        self.lr = _non_negative(self, "learning rate", lr)
+        self.eps = _non_negative(self, "epsilon", eps)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), not {betas!r}")
-        self.beta1, self.beta2 = _beta(0, betas[0]), _beta(1, betas[1])
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
+            raise ValueError(f"{type(self).__name__}: betas must be a pair (beta1, beta2), not {betas!r}")
+        self.beta1, self.beta2 = _beta(self, 0, betas[0]), _beta(self, 1, betas[1])
+        self.weight_decay = _non_negative(self, "weight_decay", weight_decay)
         super().__init__(params)
 
     def _buffer_names(self, hyper):
@@ -342,11 +366,11 @@ class RMSprop(Optimizer):
     hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False):
-        self.lr = _non_negative("learning rate", lr)
-        self.alpha = _non_negative("alpha", alpha)
-        self.eps = _non_negative("epsilon", eps)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
-        self.momentum = _non_negative("momentum", momentum)
+        self.lr = _non_negative(self, "learning rate", lr)
+        self.alpha = _non_negative(self, "alpha", alpha)
+        self.eps = _non_negative(self, "epsilon", eps)
+        self.weight_decay = _non_negative(self, "weight_decay", weight_decay)
+        self.momentum = _non_negative(self, "momentum", momentum)
         self.centered = bool(centered)
         super().__init__(params)
 
@@ -389,11 +413,11 @@ class Adagrad(Optimizer):
     hyperparameters = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10):
-        self.lr = _non_negative("learning rate", lr)
-        self.lr_decay = _non_negative("lr_decay", lr_decay)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
-        self.initial_accumulator_value = _non_negative("initial_accumulator_value", initial_accumulator_value)
-        self.eps = _non_negative("epsilon", eps)
+        self.lr = _non_negative(self, "learning rate", lr)
+        self.lr_decay = _non_negative(self, "lr_decay", lr_decay)
+        self.weight_decay = _non_negative(self, "weight_decay", weight_decay)
+        self.initial_accumulator_value = _non_negative(self, "initial_accumulator_value", initial_accumulator_value)
+        self.eps = _non_negative(self, "epsilon", eps)
         super().__init__(params)
 
     def _buffer_names(self, hyper):
@@ -468,10 +492,27 @@ class LRScheduler:
         return lambda: self.__dict__.update(values)
 
 
-def _positive_int(name, value):
-    if int(value) != value or value < 1:
-        raise ValueError(f"{name} must be a positive integer, not {value!r}")
-    return int(value)
+def _positive_int(owner, name, value):
+    """int(value) for a whole number >= 1 (an int, or a float such as 3.0), else an error naming the schedule."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        whole = int(value)
+    else:
+        number = _number(owner, name, value)
+        if not number.is_integer():
+            raise ValueError(f"{_op(owner)}: {name} must be a positive integer, not {value!r}")
+        whole = int(number)
+    if whole < 1:
+        raise ValueError(f"{_op(owner)}: {name} must be a positive integer, not {value!r}")
+    return whole
+
+
+def _step_index(owner, t):
+    """t as an int >= 0: the number of steps a schedule has taken."""
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)):
+        raise TypeError(f"{_op(owner)}.lr_at: t must be an int (a step count), not {type(t).__name__} {t!r}")
+    if t < 0:
+        raise ValueError(f"{_op(owner)}.lr_at: t must be >= 0, not {t}")
+    return int(t)
 
 
 class StepLR(LRScheduler):
@@ -480,12 +521,12 @@ class StepLR(LRScheduler):
     hyperparameters = ("step_size", "gamma")
 
     def __init__(self, optimizer, step_size, gamma=0.1):
-        self.step_size = _positive_int("StepLR: step_size", step_size)
-        self.gamma = float(gamma)
+        self.step_size = _positive_int(self, "step_size", step_size)
+        self.gamma = _number(self, "gamma", gamma)
         super().__init__(optimizer)
 
     def lr_at(self, t):
-        return self.base_lr * self.gamma ** (t // self.step_size)
+        return self.base_lr * self.gamma ** (_step_index(self, t) // self.step_size)
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -498,11 +539,12 @@ class CosineAnnealingLR(LRScheduler):
     hyperparameters = ("T_max", "eta_min")
 
     def __init__(self, optimizer, T_max, eta_min=0):
-        self.T_max = _positive_int("CosineAnnealingLR: T_max", T_max)
-        self.eta_min = float(eta_min)
+        self.T_max = _positive_int(self, "T_max", T_max)
+        self.eta_min = _number(self, "eta_min", eta_min)
         super().__init__(optimizer)
 
     def lr_at(self, t):
+        t = _step_index(self, t)
         return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * t / self.T_max)) / 2
 
 
@@ -517,11 +559,11 @@ class LinearWarmup(LRScheduler):
     hyperparameters = ("warmup_steps",)
 
     def __init__(self, optimizer, warmup_steps):
-        self.warmup_steps = _positive_int("LinearWarmup: warmup_steps", warmup_steps)
+        self.warmup_steps = _positive_int(self, "warmup_steps", warmup_steps)
         super().__init__(optimizer)
 
     def lr_at(self, t):
-        return self.base_lr * min(1.0, (t + 1) / self.warmup_steps)
+        return self.base_lr * min(1.0, (_step_index(self, t) + 1) / self.warmup_steps)
 
 
 # ---- gradient clipping ----------------------------------------------------------------------
@@ -550,11 +592,11 @@ def clip_grad_norm_(params, max_norm, norm_type=2.0, error_if_nonfinite=False):
     parameters without a gradient are ignored. `norm_type` is p > 0 or inf. With
     `error_if_nonfinite`, a NaN or infinite total raises instead of scaling.
     """
-    params = [params] if isinstance(params, Tensor) else list(params)
-    norm_type = float(norm_type)
+    params = [params] if isinstance(params, Tensor) else _tensor_list(params, "clip_grad_norm_")
+    norm_type = _number("clip_grad_norm_", "norm_type", norm_type)
     if not norm_type > 0:
         raise ValueError(f"clip_grad_norm_: norm_type must be > 0 or inf, not {norm_type}")
-    max_norm = _non_negative("max_norm", max_norm)
+    max_norm = _non_negative("clip_grad_norm_", "max_norm", max_norm)
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
         return 0.0
