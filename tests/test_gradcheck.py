@@ -416,6 +416,7 @@ BAD_ARGUMENTS = {
     "rtol_inf": (dict(rtol=_INF), ValueError, "rtol"),
     "rtol_string": (dict(rtol="0"), TypeError, "rtol"),
     "seed_float": (dict(seed=1.5), TypeError, "seed"),
+    "seed_negative": (dict(seed=-1), ValueError, "seed"),
     "fn_not_callable": (dict(fn=3), TypeError, "fn"),
     "fn_returns_a_number": (dict(fn=lambda t: 3.0), TypeError, "fn"),
     "fn_returns_a_list": (dict(fn=lambda t: [t]), TypeError, "fn"),

@@ -340,7 +340,7 @@ def _other_schedule(seed):
 
 # name -> (how the objects to load into are made, how the file is damaged, the error, words in it)
 MISFITS = {
-    "model_of_another_shape": (_other_architecture, {}, ValueError, ["load_state_dict", "shape"]),
+    "model_of_another_shape": (_other_architecture, {}, ValueError, ["load_checkpoint", "model", "shape"]),
     "optimizer_of_another_kind": (_sgd_instead, {}, ValueError, ["SGD.load_state_dict", "momentum"]),
     "optimizer_with_fewer_params": (_fewer_params, {}, ValueError, ["AdamW.load_state_dict", "2"]),
     "schedule_of_another_kind": (_other_schedule, {}, ValueError, ["StepLR.load_state_dict", "step_size"]),
@@ -638,13 +638,19 @@ def test_checkpoint_functions_name_themselves(folder):
         load_checkpoint(folder, model)
     _starts_with(error, "load_checkpoint", folder)
     path = os.path.join(folder, "c.safetensors")
-    for bad in [dict(model=None), dict(model=model, optimizer="adam"), dict(model=model, step="3"),
-                dict(model=model, step=2.0)]:
-        with pytest.raises(TypeError) as error:
+    for bad, kind in [(dict(model=None), TypeError), (dict(model=model, optimizer="adam"), TypeError),
+                      (dict(model=model, optimizer=nn.ReLU()), TypeError),
+                      (dict(model=model, step="3"), TypeError), (dict(model=model, step=2.0), TypeError),
+                      (dict(model=model, step=-1), ValueError), (dict(model=model, extra="notes"), TypeError),
+                      (dict(model=model, extra=5), TypeError), (dict(model=model, extra={1: "a"}), TypeError)]:
+        with pytest.raises(kind) as error:
             save_checkpoint(path, **bad)
         _starts_with(error, "save_checkpoint")
-    save_checkpoint(path, model)
-    with pytest.raises(TypeError) as error:
-        load_checkpoint(path, model=model.state_dict())
-    _starts_with(error, "load_checkpoint")
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    save_checkpoint(path, model, opt, optim.StepLR(opt, 2))
+    for bad in [dict(model=model.state_dict()), dict(optimizer=nn.ReLU()), dict(scheduler=opt),
+                dict(optimizer=model)]:
+        with pytest.raises(TypeError) as error:
+            load_checkpoint(path, **bad)
+        _starts_with(error, "load_checkpoint")
     assert os.listdir(folder) == ["c.safetensors"]

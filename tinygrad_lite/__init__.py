@@ -6,7 +6,7 @@
     x.grad          # Tensor([[2., 4.]])
 """
 from .autograd import detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .dtypes import bool_, float16, float32, float64, int64
+from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
 from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
 from .serialization import load, save
@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "manual_seed", "gradcheck", "GradcheckError",
-    "float16", "float32", "float64", "int64", "bool_",
+    "float16", "float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool_",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
     "where", "cat", "stack", "save", "load", "viz",
 ]

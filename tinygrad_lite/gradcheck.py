@@ -77,6 +77,8 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     rtol = _check_tolerance("rtol", rtol, positive=False)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"gradcheck: seed must be an int, got {type(seed).__name__} {seed!r}")
+    if seed < 0:
+        raise ValueError(f"gradcheck: seed must be >= 0, got {seed}")
     args, checked = _leaf_copies(inputs)
 
     out = fn(*args)

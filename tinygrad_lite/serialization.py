@@ -149,15 +149,19 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, step=0, extra=N
     (a flat dict of numbers and arrays: arrays named "optimizer.<name>", numbers kept
     exactly in the JSON header), `scheduler.state_dict()` (numbers), `step`, the
     engine's random state (the stream `tg.manual_seed` restarts, which dropout and
-    init draw from), and `extra`: anything JSON can hold, e.g. the run's settings.
+    init draw from), and `extra`: a dict of anything JSON can hold, e.g. the run's settings.
     """
     path = _check_path(path, "save_checkpoint")
     for part, target in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
-        if (target is not None or part == "model") and not callable(getattr(target, "state_dict", None)):
-            raise TypeError(f"save_checkpoint: {part} must have a state_dict() method "
-                            f"(an nn.Module, Optimizer or LRScheduler), got {type(target).__name__}")
+        kind = _kinds()[part]
+        if (target is not None or part == "model") and not isinstance(target, kind):
+            raise TypeError(f"save_checkpoint: {part} must be a {kind.__name__}, got {type(target).__name__}")
     if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
         raise TypeError(f"save_checkpoint: step must be an int, got {type(step).__name__} {step!r}")
+    if step < 0:
+        raise ValueError(f"save_checkpoint: step must be >= 0, got {step}")
+    if extra is not None and not (isinstance(extra, dict) and all(isinstance(k, str) for k in extra)):
+        raise TypeError(f"save_checkpoint: extra must be None or a dict with str keys, got {type(extra).__name__}")
     arrays = {f"model.{name}": value for name, value in model.state_dict().items()}
     optimizer_numbers = None
     if optimizer is not None:
@@ -222,7 +226,7 @@ def load_checkpoint(path, model=None, optimizer=None, scheduler=None, restore_rn
             raise ValueError(f"load_checkpoint: {path!r} holds no {part} state")
     # Check everything first, change things after: each prepare raises on a mismatch and
     # returns the change, whose steps are plain assignments that cannot fail halfway.
-    changes = [_prepare_load(target, state, part) for part, target, state in (
+    changes = [_prepare_load(target, state, part, path) for part, target, state in (
         ("model", model, model_state), ("optimizer", optimizer, optimizer_state),
         ("scheduler", scheduler, header["scheduler"])) if target is not None]
     if restore_rng:
@@ -236,13 +240,21 @@ def load_checkpoint(path, model=None, optimizer=None, scheduler=None, restore_rn
 _HEADER_KEYS = ("step", "optimizer_numbers", "scheduler", "rng_state", "extra")
 
 
-def _prepare_load(target, state, part):
+def _prepare_load(target, state, part, path):
     """The checked, not yet applied load of `state` into a Module, Optimizer or LRScheduler."""
-    prepare = getattr(target, "_prepare_load_state_dict", None)
-    if prepare is None:
-        kinds = {"model": "an nn.Module", "optimizer": "an Optimizer", "scheduler": "an LRScheduler"}
-        raise TypeError(f"load_checkpoint: {part} must be {kinds[part]}, got {type(target).__name__}")
-    return prepare(state)
+    kind = _kinds()[part]
+    if not isinstance(target, kind):
+        raise TypeError(f"load_checkpoint: {part} must be a {kind.__name__}, got {type(target).__name__}")
+    try:
+        return target._prepare_load_state_dict(state)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"load_checkpoint: the {part} state in {path!r} does not fit: {e}") from None
+
+
+def _kinds():
+    from .nn.module import Module  # here, not at the top: serialization sits below nn and optim
+    from .optim import LRScheduler, Optimizer
+    return {"model": Module, "optimizer": Optimizer, "scheduler": LRScheduler}
 
 
 def _prepare_rng_state(state, path):

@@ -184,6 +184,25 @@ class Tensor:
             raise ValueError(f"item: only one-element tensors can become a Python number, not shape {self.shape}")
         return self.numpy().reshape(()).item()
 
+    def __float__(self):
+        return float(self._one_element("float"))
+
+    def __int__(self):
+        return int(self._one_element("int"))
+
+    def __index__(self):
+        """A one-element integer (or bool) tensor used as an index, as torch allows: [10, 20][t]."""
+        if self.dtype.kind not in "biu" or self.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index, "
+                            f"not a {self.dtype} tensor of shape {self.shape}")
+        return int(self.item())
+
+    def _one_element(self, op):
+        if self.size != 1:
+            raise ValueError(f"{op}: only one-element tensors can be converted to Python scalars, "
+                             f"not shape {self.shape}")
+        return self.item()
+
     def tolist(self):
         return self.numpy().tolist()
 
@@ -198,7 +217,7 @@ class Tensor:
 
     def astype(self, dtype):
         """A copy converted to `dtype` (differentiable between float dtypes)."""
-        dtype = dtypes.check(dtype)
+        dtype = dtypes.check(dtype, "astype")
         if dtype == self.dtype:
             return self
         if dtype.kind != "f" and is_grad_enabled() and self.requires_grad:
@@ -269,29 +288,32 @@ class Tensor:
         return Tensor.ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
     # ---- arithmetic -----------------------------------------------------------------
-    def _lift(self, other):
-        """A Python number or array as a tensor on this tensor's device (no grad)."""
+    def _lift(self, other, op="binary op"):
+        """A number or array as a tensor on this tensor's device (no grad); a tensor
+        on another device is refused (RuntimeError naming `op` and both devices), as in torch.
+
+        A scalar (Python or numpy number) keeps its exact value at full width (bool, int64,
+        float64); promotion, which treats it as a Python number, then picks the op's dtype."""
         if isinstance(other, Tensor):
             if other._backend is not self._backend:
                 raise ValueError(f"tensors on different devices: {self.device} and {other.device}")
             return other
-        # A Python number keeps full precision here; promotion then picks the op's dtype.
-        array = np.asarray(other) if dtypes.is_python_scalar(other) else dtypes.to_array(other)
+        array = dtypes.scalar_array(other, op) if dtypes.is_python_scalar(other) else dtypes.to_array(other, op=op)
         return Tensor._wrap(self._backend.asarray(array), self._backend)
 
     def _binary(self, other, function, op, reverse=False):
         if isinstance(other, Tensor) and other.data.dtype == self.data.dtype and other._backend is self._backend \
-                and (op != "div" or self.data.dtype.kind == "f"):
-            # The common case, kept cheap: same dtype (promotion has nothing to do), same device.
+                and self.data.dtype.kind == "f":
+            # The common case, kept cheap: two float tensors of one dtype on one device.
             a, b = (other, self) if reverse else (self, other)
         else:
-            other_t = self._lift(other)
+            other_t = self._lift(other, op)
             a, b = (other_t, self) if reverse else (self, other_t)
-            a_weak, b_weak = (other, None) if reverse else (None, other)
-            dtype = dtypes.promote(a, b, a_scalar=dtypes.is_python_scalar(a_weak),
-                                   b_scalar=dtypes.is_python_scalar(b_weak))
-            if op == "div" and dtype.kind != "f":  # true division of integers gives floats, as in torch
-                dtype = np.dtype(np.float32)
+            scalar = dtypes.is_python_scalar(other)
+            dtype = dtypes.promote(a, b, a_scalar=scalar and reverse, b_scalar=scalar and not reverse)
+            _check_integer_op(op, a, b, dtype, scalar_exponent=scalar and not reverse)
+            if op.startswith("div") and dtype.kind != "f":  # true division of integers gives floats, as in torch
+                dtype = dtypes.float32
             a, b = a.astype(dtype), b.astype(dtype)
         if a.data.shape != b.data.shape:
             try:
@@ -311,24 +333,33 @@ class Tensor:
     def __pow__(self, other): return self._binary(other, ew.Pow, "pow")
     def __rpow__(self, other): return self._binary(other, ew.Pow, "pow", reverse=True)
     def __matmul__(self, other): return self.matmul(other)
-    def __rmatmul__(self, other): return self._lift(other).matmul(self)
-    def __neg__(self): return ew.Neg.apply(self)
+    def __rmatmul__(self, other): return self._lift(other, "matmul").matmul(self)
+
+    def __neg__(self):
+        if self.dtype == np.bool_:
+            raise TypeError("neg: negation, the `-` operator, on a bool tensor is not supported; "
+                            "to invert a mask, compare it: mask == False")
+        return ew.Neg.apply(self)
 
     def maximum(self, other):
-        """Elementwise max(self, other); on ties each side gets half the gradient."""
+        """Elementwise max(self, other); NaN wins; on ties each side gets half the gradient."""
         return self._binary(other, ew.Maximum, "maximum")
 
     def minimum(self, other):
-        """Elementwise min(self, other) = -max(-self, -other)."""
-        return -((-self).maximum(-self._lift(other)))
+        """Elementwise min(self, other); NaN wins; on ties each side gets half the gradient."""
+        return self._binary(other, ew.Minimum, "minimum")
 
     # ---- in-place updates (not recorded in the graph) ---------------------------------
-    def _update(self, op, compute):
+    def _update(self, op, compute, cast="result"):
         """Overwrite this tensor's values with `compute()` (a tensor of the same shape).
 
         In-place updates are for data that no graph needs: under no_grad(), or on
         tensors that do not require grad. An op that saved this tensor (or a view of
         its memory) for its backward notices the update and refuses to run.
+
+        The tensor keeps its dtype. As in torch, an arithmetic result must be castable to
+        it (`dtypes.can_cast`: float into an int tensor or int into a bool tensor is refused);
+        copy_ and fill_ (cast="any") convert their values whatever they are.
         """
         if is_grad_enabled() and self.requires_grad:
             raise RuntimeError(f"{op}: a tensor that requires grad cannot be updated in place while the graph "
@@ -338,9 +369,14 @@ class Tensor:
                                "update the original, or a copy")
         with autograd.no_grad():
             result = compute()
+        if cast == "result" and not dtypes.can_cast(result.dtype, self.dtype):
+            raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
+                               f"{self.dtype}; an in-place op keeps the tensor's dtype: convert the tensor "
+                               "first, or write x = x + y for a new tensor")
         if result.shape != self.shape:
             raise ValueError(f"{op}: the result has shape {result.shape}, the tensor {self.shape}")
-        self.data[...] = result.data
+        with np.errstate(invalid="ignore", over="ignore"):  # copy_ of NaN into an int tensor: as torch, no check
+            self.data[...] = result.data
         self._bump_version()
         return self
 
@@ -350,38 +386,60 @@ class Tensor:
 
     def add_(self, other):
         """self <- self + other, in place (other broadcasts to self's shape)."""
-        return self._update("add_", lambda: self + other)
+        return self._update("add_", lambda: self._binary(other, ew.Add, "add_"))
 
     def sub_(self, other):
         """self <- self - other, in place."""
-        return self._update("sub_", lambda: self - other)
+        return self._update("sub_", lambda: self._binary(other, ew.Sub, "sub_"))
 
     def mul_(self, other):
         """self <- self * other, in place."""
-        return self._update("mul_", lambda: self * other)
+        return self._update("mul_", lambda: self._binary(other, ew.Mul, "mul_"))
 
     def div_(self, other):
-        """self <- self / other, in place."""
-        return self._update("div_", lambda: self / other)
+        """self <- self / other, in place (true division: only float tensors can hold the result)."""
+        return self._update("div_", lambda: self._binary(other, ew.Div, "div_"))
 
     def fill_(self, value):
-        """Every element <- value, in place."""
-        return self._update("fill_", lambda: Tensor.full(self.shape, value, device=self.device))
+        """Every element <- value, in place, converted as torch converts it: a float truncates
+        toward zero in an integer tensor; NaN, inf or a value past the dtype's range raises."""
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise ValueError(f"fill_: the value must be a number or a 0-d tensor, not a tensor of shape "
+                                 f"{value.shape}")
+            value = value.item()
+        if not dtypes.is_python_scalar(value):
+            raise TypeError(f"fill_: value must be a number, not {type(value).__name__}")
+        filled = self._backend.asarray(dtypes.convert_scalar(value, self.dtype, "fill_"))
+        return self._update("fill_", lambda: Tensor._wrap(filled, self._backend).expand(self.shape), cast="any")
 
     def zero_(self):
         """Every element <- 0, in place."""
         return self.fill_(0)
 
     def copy_(self, source):
-        """self <- source (broadcast to self's shape), in place."""
-        return self._update("copy_", lambda: self._lift(source).expand(self.shape))
+        """self <- source (broadcast to self's shape), in place. As torch's copy_, the values convert
+        to this tensor's dtype whatever theirs (a float truncates toward zero into an int tensor);
+        numbers and lists convert straight to it, without a stop in float32."""
+        def compute():
+            if isinstance(source, Tensor):
+                return self._lift(source, "copy_").expand(self.shape)
+            array = dtypes.to_array(source, self.dtype, op="copy_")
+            return Tensor._wrap(self._backend.asarray(array), self._backend).expand(self.shape)
+        return self._update("copy_", compute, cast="any")
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
     # ---- comparisons (not differentiable) ---------------------------------------------
     def _compare(self, other, numpy_fn, op):
-        other_t = self._lift(other)
-        dtype = dtypes.promote(self, other_t, b_scalar=dtypes.is_python_scalar(other))
+        """Compare in the promoted dtype, as torch; except that an integer scalar out of an integer
+        dtype's range (int8 tensor < 1000) compares exactly, in int64, where torch wraps it first."""
+        other_t = self._lift(other, op)
+        scalar = dtypes.is_python_scalar(other)
+        dtype = dtypes.promote(self, other_t, b_scalar=scalar)
+        if scalar and dtype.kind in "iu" and other_t.dtype.kind in "iu" and \
+                not np.iinfo(dtype).min <= int(other) <= np.iinfo(dtype).max:
+            dtype = dtypes.int64
         a, b = self.data.astype(dtype, copy=False), other_t.data.astype(dtype, copy=False)
         try:
             return Tensor._wrap(numpy_fn(a, b), self._backend)
@@ -405,16 +463,29 @@ class Tensor:
     def exp(self): return ew.Exp.apply(self._float("exp"))
     def log(self): return ew.Log.apply(self._float("log"))
     def sqrt(self): return ew.Sqrt.apply(self._float("sqrt"))
-    def abs(self): return ew.Abs.apply(self)
+    def abs(self):
+        if self.dtype == np.bool_:
+            raise TypeError("abs: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
+        return ew.Abs.apply(self)
 
     def clip(self, lo=None, hi=None):
-        """min(max(x, lo), hi); either bound may be None."""
+        """min(max(x, lo), hi); either bound may be None.
+
+        The result dtype is torch.clamp's: x promoted with the bounds as Python numbers (an int
+        tensor with a float bound gives float32); a bound the dtype cannot hold raises, as in torch."""
         if lo is None and hi is None:
             raise ValueError("clip: give at least one of lo and hi")
         for name, bound in (("lo", lo), ("hi", hi)):
-            if not (bound is None or isinstance(bound, (int, float, np.number))):
+            if not (bound is None or dtypes.is_python_scalar(bound)):
                 raise TypeError(f"clip: {name} must be a number or None, got {type(bound).__name__}")
-        return ew.Clip.apply(self, lo=lo, hi=hi)
+        bounds = [dtypes.scalar_array(b, "clip").dtype for b in (lo, hi) if b is not None]
+        dtype = dtypes.result_type((self.dtype, dtypes.rank(self)), *((d, dtypes.SCALAR) for d in bounds))
+        if dtype == np.bool_:
+            raise TypeError("clip: not supported for bool tensors with bool bounds (as in torch); "
+                            "convert first, e.g. x.astype(tg.int64)")
+        lo, hi = (None if b is None else dtypes.convert_scalar(b, dtype, "clip", name).item()
+                  for name, b in (("lo", lo), ("hi", hi)))
+        return ew.Clip.apply(self.astype(dtype), lo=lo, hi=hi)
 
     def relu(self): return ew.ReLU.apply(self._float("relu"))
     def sigmoid(self): return ew.Sigmoid.apply(self._float("sigmoid"))
@@ -450,12 +521,16 @@ class Tensor:
         cond_array = cond.data if isinstance(cond, Tensor) else ref._backend.asarray(np.asarray(cond))
         if cond_array.dtype != np.bool_:
             raise TypeError(f"where: the condition must be a bool tensor, not {cond_array.dtype}")
-        a_t, b_t = ref._lift(a), ref._lift(b)
+        a_t, b_t = ref._lift(a, "where"), ref._lift(b, "where")
         dtype = dtypes.promote(a_t, b_t, a_scalar=dtypes.is_python_scalar(a),
                                b_scalar=dtypes.is_python_scalar(b))
         try:
             np.broadcast_shapes(cond_array.shape, a_t.shape, b_t.shape)
         except ValueError:
+        if dtype.kind in "iu":  # as torch: a number an integer result cannot hold raises, never wraps
+            for name, value in (("input", a), ("other", b)):
+                if dtypes.is_python_scalar(value):
+                    dtypes.convert_scalar(value, dtype, "where", name)
             raise ValueError(f"where: cannot broadcast condition {cond_array.shape} with "
                              f"{a_t.shape} and {b_t.shape}") from None
         return ew.Where.apply(cond_array, a_t.astype(dtype), b_t.astype(dtype))
@@ -469,7 +544,7 @@ class Tensor:
                 and other.data.dtype == self.data.dtype and other._backend is self._backend \
                 and self.data.shape[1] == other.data.shape[0]:
             return mm.MatMul.apply(self, other)  # the common case, kept short: nothing to promote or check
-        other = self._lift(other)
+        other = self._lift(other, "matmul")
         dtype = dtypes.promote(self, other)
         a, b = self.astype(dtype), other.astype(dtype)
         if a.ndim == 0 or b.ndim == 0:
@@ -696,6 +771,16 @@ autograd._Tensor = Tensor  # Function.apply wraps its outputs in this class
 def _require_tensor(t, op):
     if not isinstance(t, Tensor):
         raise TypeError(f"{op}: expects a Tensor, got {type(t).__name__}")
+
+def _check_integer_op(op, a, b, dtype, scalar_exponent):
+    """Refuse, as torch does, the bool and integer arithmetic that has no answer in the dtype."""
+    if op.startswith("sub") and np.bool_ in (a.dtype, b.dtype):
+        raise TypeError(f"{op}: subtraction, the `-` operator, with a bool tensor is not supported; "
+                        "convert it first, e.g. mask.astype(tg.int64)")
+    if op.startswith("pow") and dtype.kind in "iu" and scalar_exponent and (b.data < 0).any():
+        raise ValueError(f"{op}: integers to negative integer powers are not allowed "
+                         "(make the base a float tensor)")
+
 
 
 def _broadcastable(shape, target):

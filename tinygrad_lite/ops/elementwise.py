@@ -69,11 +69,17 @@ class Div(Function):
 
 
 class Pow(Function):
-    """out = a ** b;  da = g b a^(b-1),  db = g out log(a)  (0 where a = 0 and b >= 0, as torch)."""
+    """out = a ** b;  da = g b a^(b-1),  db = g out log(a)  (0 where a = 0 and b >= 0, as torch).
+
+    Integers to negative powers give torch's integer answers: 1 for a base of 1, +-1 for -1,
+    0 for any other base (0 included)."""
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        if a.dtype.kind == "i" and (b < 0).any():
+            out = _integer_power(a, b)
+        else:
+            out = (a ** b).astype(a.dtype, copy=False)  # numpy makes bool ** bool int8; torch keeps bool
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -95,8 +101,28 @@ class Pow(Function):
         return _grads(ctx, d_base, d_exponent)
 
 
+def _integer_power(a, b):
+    """a ** b for integer arrays where some b < 0 (numpy refuses those); see Pow."""
+    negative = np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b % 2), 0))
+    return np.where(b < 0, negative, a ** np.where(b < 0, 0, b)).astype(a.dtype)
+
+
+def _extremum_grads(ctx, grad, a_loses, b_loses):
+    """The gradient of max or min: all of g to the side that won, half to each on a tie, none
+    to the side that lost. A NaN loses nowhere (NaN compares false), so where either input
+    is NaN both get all of g, as in torch."""
+    a, b = ctx.saved_tensors
+    zero = ctx.xp.zeros((), grad.dtype)
+
+    def share(loses):
+        return np.where(loses, zero, np.where(a == b, grad / 2, grad))
+
+    return _grads(ctx, lambda: share(a_loses), lambda: share(b_loses))
+
+
 class Maximum(Function):
-    """out = max(a, b);  the gradient goes to the larger input, split evenly on ties (as torch)."""
+    """out = max(a, b), NaN if either is;  da = g where a > b, g/2 where a = b, 0 where a < b
+    (db likewise), and g to both where either is NaN, as torch."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -106,8 +132,22 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share_a = ((a > b) + 0.5 * (a == b)).astype(grad.dtype)
-        return _grads(ctx, lambda: grad * share_a, lambda: grad * (1 - share_a))
+        return _extremum_grads(ctx, grad, a < b, a > b)
+
+
+class Minimum(Function):
+    """out = min(a, b), NaN if either is;  da = g where a < b, g/2 where a = b, 0 where a > b
+    (db likewise), and g to both where either is NaN, as torch."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _extremum_grads(ctx, grad, a > b, a < b)
 
 
 class Where(Function):
@@ -185,7 +225,7 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """out = |x|;  dx = g sign(x)  (0 at x = 0, as torch)."""
+    """out = |x|;  dx = g sign(x)  (sign 0 at x = 0 and at x = NaN, as torch)."""
 
     @staticmethod
     def forward(ctx, x):
@@ -195,7 +235,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * np.sign(x)
+        return grad * np.where(np.isnan(x), 0, np.sign(x)).astype(grad.dtype, copy=False)
 
 
 class Clip(Function):

@@ -59,7 +59,8 @@ class Max(Function):
     """out = max_{reduced} x (or min);  dx = g / (number of ties) at every position equal to out.
 
     Splitting evenly between ties is what torch.amax does, and it keeps
-    sum(dx) = g however many elements share the maximum.
+    sum(dx) = g however many elements share the maximum. NaN wins: a slice holding NaN
+    gives NaN, and its gradient is split between the NaN positions, as torch's max() does.
     """
 
     @staticmethod
@@ -72,7 +73,7 @@ class Max(Function):
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        winners = x == out
+        winners = (x == out) | (np.isnan(x) & np.isnan(out))
         share = winners / winners.sum(axis=ctx.axes, keepdims=True)
         return (_expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * share).astype(grad.dtype)
 
@@ -102,7 +103,8 @@ class Var(Function):
 class LogSumExp(Function):
     """out = m + log sum exp(x - m), m the max (0 where it is infinite);  dx = g softmax(x) = g exp(x - out).
 
-    A slice that is all -inf gives -inf (and gradient 0), as torch does.
+    As torch: a slice that is all -inf gives -inf; NaN in x gives NaN, value and gradient;
+    where out is infinite, exp(x - out) is NaN at x = out (inf - inf) and its gradient is NaN.
     """
 
     @staticmethod
@@ -121,5 +123,4 @@ class LogSumExp(Function):
         x, out = ctx.saved_tensors
         with np.errstate(invalid="ignore"):
             probs = np.exp(x - out)
-        probs = np.where(np.isnan(probs), 0, probs)  # -inf - (-inf) in an all -inf slice
         return (_expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * probs).astype(grad.dtype)
