@@ -249,14 +249,18 @@ class Tensor:
     @staticmethod
     def randn(*shape, dtype=None, requires_grad=False, device="cpu"):
         """Samples of the standard normal distribution N(0, 1), from the seeded generator."""
-        values = generator().standard_normal(_new_shape(shape, "randn"))
-        return Tensor._make(values.astype(dtype or np.float32), dtype, requires_grad, device)
+        shape = _new_shape(shape, "randn")
+        dtype, backend = _creation("randn", shape, dtype, requires_grad, device)
+        check_alloc(shape, np.float64, "randn")  # the samples are drawn in float64
+        return _fresh(generator().standard_normal(shape).astype(dtype, copy=False), backend, requires_grad)
 
     @staticmethod
     def rand(*shape, dtype=None, requires_grad=False, device="cpu"):
         """Samples of the uniform distribution on [0, 1), from the seeded generator."""
-        values = generator().random(_new_shape(shape, "rand"))
-        return Tensor._make(values.astype(dtype or np.float32), dtype, requires_grad, device)
+        shape = _new_shape(shape, "rand")
+        dtype, backend = _creation("rand", shape, dtype, requires_grad, device)
+        check_alloc(shape, np.float64, "rand")  # the samples are drawn in float64
+        return _fresh(generator().random(shape).astype(dtype, copy=False), backend, requires_grad)
 
     @staticmethod
     def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device="cpu"):
