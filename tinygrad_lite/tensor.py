@@ -528,13 +528,13 @@ class Tensor:
         a_t, b_t = ref._lift(a, "where"), ref._lift(b, "where")
         dtype = dtypes.promote(a_t, b_t, a_scalar=dtypes.is_python_scalar(a),
                                b_scalar=dtypes.is_python_scalar(b))
-        try:
-            np.broadcast_shapes(cond_array.shape, a_t.shape, b_t.shape)
-        except ValueError:
         if dtype.kind in "iu":  # as torch: a number an integer result cannot hold raises, never wraps
             for name, value in (("input", a), ("other", b)):
                 if dtypes.is_python_scalar(value):
                     dtypes.convert_scalar(value, dtype, "where", name)
+        try:
+            np.broadcast_shapes(cond_array.shape, a_t.shape, b_t.shape)
+        except ValueError:
             raise ValueError(f"where: cannot broadcast condition {cond_array.shape} with "
                              f"{a_t.shape} and {b_t.shape}") from None
         return ew.Where.apply(cond_array, a_t.astype(dtype), b_t.astype(dtype))
