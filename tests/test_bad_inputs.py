@@ -220,7 +220,7 @@ FUNCTIONAL_CASES = [
 
 NN_CASES = [
     ("Linear negative size", lambda: nn.Linear(-1, 2), ValueError, ["Linear", "in_features", "-1"]),
-    ("Linear float size", lambda: nn.Linear(2, 2.5), ValueError, ["Linear", "out_features", "2.5"]),
+    ("Linear float size", lambda: nn.Linear(2, 2.5), TypeError, ["Linear", "out_features", "2.5"]),
     ("Linear forward", lambda: nn.Linear(3, 2)(f32(4, 5)), ValueError, ["linear", "(4, 5)", "(2, 3)"]),
     ("Embedding negative size", lambda: nn.Embedding(-3, 2), ValueError, ["Embedding", "num_embeddings"]),
     ("Embedding forward float", lambda: nn.Embedding(4, 2)(f32(3)), TypeError, ["embedding", "float32"]),

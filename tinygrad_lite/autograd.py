@@ -120,6 +120,7 @@ class Context:
     saved_versions = ()     # (input tensor, its version when saved): see save_for_backward
     output_backend = None   # set by an op whose output lives on another device (ToDevice)
     freed = False
+    positions = ()          # the position among apply's arguments of each parent: see by_position
 
     def __init__(self, function, parents, backend):
         self.function = function
@@ -148,6 +149,18 @@ class Context:
                     f"{tensor._versions[0]}), so its gradient would be wrong. Modify a copy instead "
                     "(x = x + y rather than x += y), or run backward() before the in-place update.")
 
+    def by_position(self, *grads):
+        """Gradients given one per positional argument of apply (None for one that was no
+        Tensor: an absent optional input, a plain array), narrowed to the parents, in order:
+        what backward() expects. An op with optional inputs returns this, so a gradient
+        always lands on the input it belongs to, whichever inputs are there."""
+        return tuple([grads[i] for i in self.positions])
+
+    def needs_grad(self, position):
+        """Whether the positional argument at `position` is a parent that requires grad."""
+        positions = self.positions
+        return position in positions and self.needs_input_grad[positions.index(position)]
+
     def free(self):
         """Forget the saved arrays and the inputs, so their memory can be reclaimed.
 
@@ -167,6 +180,7 @@ class Function:
     """Base class of every differentiable op (see the module docstring)."""
 
     returns_view = False  # True for ops whose output may share its first input's memory
+    array_args = ()       # positions of apply's arguments that may be plain arrays (never differentiated)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -179,11 +193,29 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run the op on `args` (tensors and plain values) and, when recording, link the output
-        to its inputs. This is every op's path, so it does only what it must."""
-        tensors = [a for a in args if isinstance(a, _Tensor)]
+        to its inputs. This is every op's path, so it does only what it must.
+
+        A plain array may stand only at the positions in `array_args` (inputs that are never
+        differentiated, such as a condition or class indices): anywhere else it is refused,
+        because an input that is not a Tensor is not a parent, and a backward that returned
+        one gradient per tensor slot would hand its gradients to the wrong parents."""
+        tensors, positions = [], []
+        for i, a in enumerate(args):
+            if isinstance(a, _Tensor):
+                tensors.append(a)
+                positions.append(i)
+            elif i not in cls.array_args and _is_array(a):
+                raise TypeError(f"{cls.__name__}: argument {i} must be a Tensor, not {type(a).__name__} "
+                                "(wrap arrays with Tensor(...))")
+        if not tensors:
+            raise TypeError(f"{cls.__name__}: needs at least one Tensor argument")
         backend = tensors[0]._backend
+        if len(tensors) > 1:
+            check_same_device(tensors, cls.__name__)
         record = _state.grad_enabled and any([t.requires_grad for t in tensors])
         ctx = Context(cls, tensors if record else [], backend)
+        if record:
+            ctx.positions = positions
         arrays = [a.data if isinstance(a, _Tensor) else a for a in args]
         result = cls.forward(ctx, *arrays, **kwargs)
         if _state.detect_anomaly and not _finite(result):
@@ -197,6 +229,20 @@ class Function:
         if cls.returns_view and np.may_share_memory(result, arrays[0]):
             out._versions = args[0]._versions  # one memory, one count of in-place updates
         return out
+
+
+def _is_array(value):
+    """A numpy (or cupy) array or scalar, or a list: data that would have to be a Tensor to get a gradient."""
+    return isinstance(value, (np.ndarray, np.generic, list)) or (hasattr(value, "__array_namespace__"))
+
+
+def check_same_device(tensors, op):
+    """Refuse tensors on different devices, as torch does (RuntimeError naming `op` and two devices)."""
+    backend = tensors[0]._backend
+    for t in tensors[1:]:
+        if t._backend is not backend:
+            raise RuntimeError(f"{op}: expected all tensors to be on the same device, but found at least "
+                               f"two devices, {backend.name} and {t._backend.name}")
 
 
 _Tensor = None  # tensor.py sets it to its Tensor class (it imports this module, so cannot be imported here)

@@ -4,16 +4,14 @@ The methods here only check and shape their arguments—promote dtypes, turn
 Python numbers into tensors, normalize axes and indices, raise errors a user can
 act on—and then call an op's `Function.apply`. The math lives in `ops/`.
 """
-import math
 import warnings
 
 import numpy as np
 
 from . import autograd, dtypes
-from ._validate import check_alloc, check_number, check_shape
 from .autograd import is_grad_enabled
 from .backend import get_backend
-from .ops import elementwise as ew, matmul as mm, movement as mv, reduce as rd, softmax as sm
+from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
 from .rng import generator
 
 
@@ -29,29 +27,10 @@ def _shape_arg(shape, op):
 
 def _new_shape(shape, op):
     """The shape of a tensor to create: integers, none negative."""
-    return check_shape(shape, op)
-
-
-def _creation(op, shape, dtype, requires_grad, device, default=dtypes.float32):
-    """(dtype, backend) for a new tensor of `shape`, after checking every argument as `op`'s:
-    dtype (None means `default`), requires_grad (a bool; only float tensors may require grad),
-    device, and whether memory for the tensor exists (RuntimeError, as torch's allocator)."""
-    dtype = default if dtype is None else dtypes.check(dtype, op)
-    if not isinstance(requires_grad, (bool, np.bool_)):
-        raise TypeError(f"{op}: requires_grad must be True or False, not {requires_grad!r}")
-    if requires_grad and dtype.kind != "f":
-        raise TypeError(f"{op}: only floating-point tensors can require grad; the dtype is {dtype}")
-    try:
-        backend = get_backend(device)
-    except (ValueError, RuntimeError) as e:
-        raise type(e)(f"{op}: {e}") from None
-    check_alloc(shape, dtype, op)
-    return dtype, backend
-
-
-def _fresh(array, backend, requires_grad):
-    """A new leaf tensor around a freshly made numpy array (moved to the backend's device)."""
-    return Tensor._wrap(backend.asarray(array), backend, requires_grad=bool(requires_grad))
+    shape = _shape_arg(shape, op)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"{op}: sizes cannot be negative, got {shape}")
+    return shape
 
 
 def _axes(axis, shape, op, new_axes=0):
@@ -247,31 +226,25 @@ class Tensor:
 
     # ---- creation -------------------------------------------------------------------
     @staticmethod
+    def _make(array, dtype, requires_grad, device):
+        return Tensor(array, requires_grad=requires_grad, dtype=dtype, device=device)
+
+    @staticmethod
     def zeros(*shape, dtype=None, requires_grad=False, device="cpu"):
         """A tensor of zeros (float32 unless `dtype` says otherwise)."""
-        shape = _new_shape(shape, "zeros")
-        dtype, backend = _creation("zeros", shape, dtype, requires_grad, device)
-        return _fresh(np.zeros(shape, dtype), backend, requires_grad)
+        return Tensor._make(np.zeros(_new_shape(shape, "zeros"), dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
     def ones(*shape, dtype=None, requires_grad=False, device="cpu"):
         """A tensor of ones (float32 unless `dtype` says otherwise)."""
-        shape = _new_shape(shape, "ones")
-        dtype, backend = _creation("ones", shape, dtype, requires_grad, device)
-        return _fresh(np.ones(shape, dtype), backend, requires_grad)
+        return Tensor._make(np.ones(_new_shape(shape, "ones"), dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
     def full(shape, value, dtype=None, requires_grad=False, device="cpu"):
         """A tensor filled with `value` (its dtype follows the value, as for Tensor(value))."""
         shape = _new_shape((shape,), "full")
-        if not (dtypes.is_python_scalar(value) or (isinstance(value, (np.generic, np.ndarray, Tensor))
-                                                   and np.ndim(value) == 0)):
-            raise TypeError(f"full: the fill value must be a number (or a 0-d tensor), not {type(value).__name__}")
-        if isinstance(value, Tensor):
-            value = value.numpy()
-        fill = dtypes.to_array(value, dtype, op="full")
-        dtype, backend = _creation("full", shape, fill.dtype, requires_grad, device)
-        return _fresh(np.full(shape, fill, dtype), backend, requires_grad)
+        filled = np.full(shape, dtypes.to_array(value, dtype))
+        return Tensor._make(filled, dtype, requires_grad, device)
 
     @staticmethod
     def randn(*shape, dtype=None, requires_grad=False, device="cpu"):
@@ -291,40 +264,32 @@ class Tensor:
 
     @staticmethod
     def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device="cpu"):
-        """start, start + step, ... up to (not including) stop: ceil((stop - start) / step) values
-        (none when step points away from stop); int64 for ints, float32 otherwise."""
+        """start, start + step, ... up to (not including) stop; int64 for ints, float32 otherwise."""
         if stop is None:
             start, stop = 0, start
-        bounds = [check_number(v, name, "arange") for v, name in ((start, "start"), (stop, "stop"), (step, "step"))]
-        if bounds[2] == 0:
+        if step == 0:
             raise ValueError("arange: step must not be zero")
         integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-        count = max(math.ceil((bounds[1] - bounds[0]) / bounds[2]), 0)
-        dtype, backend = _creation("arange", (count,), dtype, requires_grad, device,
-                                   default=dtypes.int64 if integral else dtypes.float32)
-        values = np.arange(start, stop, step) if integral else np.arange(*bounds)
-        return _fresh(values.astype(dtype, copy=False), backend, requires_grad)
+        values = np.arange(start, stop, step).astype(np.int64 if integral else np.float32)
+        return Tensor._make(values, dtype, requires_grad, device)
 
     @staticmethod
     def eye(n, m=None, dtype=None, requires_grad=False, device="cpu"):
         """The n x m identity matrix (float32 unless `dtype` says otherwise)."""
         rows, cols = _new_shape((n, n if m is None else m), "eye")
-        dtype, backend = _creation("eye", (rows, cols), dtype, requires_grad, device)
-        return _fresh(np.eye(rows, cols, dtype=dtype), backend, requires_grad)
+        return Tensor._make(np.eye(rows, cols, dtype=dtype or np.float32), dtype, requires_grad, device)
 
     @staticmethod
     def zeros_like(t, dtype=None, requires_grad=False):
         """Zeros of t's shape, dtype (unless given) and device."""
         _require_tensor(t, "zeros_like")
-        dtype, backend = _creation("zeros_like", t.shape, t.dtype if dtype is None else dtype, requires_grad, t.device)
-        return _fresh(np.zeros(t.shape, dtype), backend, requires_grad)
+        return Tensor.zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
     @staticmethod
     def ones_like(t, dtype=None, requires_grad=False):
         """Ones of t's shape, dtype (unless given) and device."""
         _require_tensor(t, "ones_like")
-        dtype, backend = _creation("ones_like", t.shape, t.dtype if dtype is None else dtype, requires_grad, t.device)
-        return _fresh(np.ones(t.shape, dtype), backend, requires_grad)
+        return Tensor.ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
     # ---- arithmetic -----------------------------------------------------------------
     def _lift(self, other, op="binary op"):
@@ -544,13 +509,15 @@ class Tensor:
 
     def softmax(self, dim=_UNSET, *, axis=_UNSET):
         """exp(x - max) / sum exp(x - max) along `dim` (the last axis when not given)."""
+        self._float("softmax")
         dim = _softmax_dim(self.shape, _axis_alias("softmax", dim, axis, -1), "softmax")
-        return sm.Softmax.apply(self._float("softmax"), axis=dim)
+        return sm.Softmax.apply(self, axis=dim)
 
     def log_softmax(self, dim=_UNSET, *, axis=_UNSET):
         """x - logsumexp(x) along `dim` (the last axis when not given)."""
+        self._float("log_softmax")
         dim = _softmax_dim(self.shape, _axis_alias("log_softmax", dim, axis, -1), "log_softmax")
-        return sm.LogSoftmax.apply(self._float("log_softmax"), axis=dim)
+        return sm.LogSoftmax.apply(self, axis=dim)
 
     @staticmethod
     def where(cond, a, b):
@@ -678,7 +645,8 @@ class Tensor:
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
     def __getitem__(self, index):
-        return mv.GetItem.apply(self, index=_index(index, self.shape, self._backend))
+        basic, advanced = _index(index, self.shape, self._backend)
+        return mv.GetItem.apply(self, basic=basic, advanced=advanced)
 
     @staticmethod
     def cat(tensors, dim=_UNSET, *, axis=_UNSET):
@@ -841,28 +809,22 @@ def _same_dtype(tensors, op):
 
 
 def _index(index, shape, backend):
-    """Normalize an index for the array module: tensors and lists become integer or bool arrays.
+    """torch's reading of `index` as (basic, advanced) steps (see ops/indexing.py), with the Tensors
+    in it turned into arrays first and the index arrays then moved to the tensor's device."""
+    basic, advanced = ix.plan(_tensors_to_arrays(index), shape)
+    if advanced is not None:
+        advanced = tuple(backend.asarray(a) if isinstance(a, np.ndarray) else a for a in advanced)
+    return basic, advanced
 
-    The index is tried first on a free dummy of the same shape, so a bad index
-    fails here, with the tensor's shape in the message, not deep inside numpy.
-    """
-    items = index if isinstance(index, tuple) else (index,)
-    normalized = []
-    for item in items:
-        if isinstance(item, Tensor):
-            item = item.numpy()
-        elif isinstance(item, list):
-            item = np.asarray(item)
-            item = item.astype(np.int64) if item.size == 0 else item
-        if isinstance(item, np.ndarray) and item.dtype.kind not in "iub":
-            raise IndexError(f"index: arrays used as indices must be integers or bools, not {item.dtype}")
-        if not (item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice, np.ndarray))):
-            raise IndexError(f"index: {item!r} is not a valid index (use ints, slices, None, ..., "
-                             "integer arrays or bool masks)")
-        normalized.append(item)
-    normalized = tuple(normalized)
-    try:
-        np.broadcast_to(np.False_, shape)[normalized]
-    except IndexError as e:
-        raise IndexError(f"index: {index!r} does not fit a tensor of shape {shape} ({e})") from None
-    return tuple(backend.asarray(i) if isinstance(i, np.ndarray) else i for i in normalized)
+
+def _tensors_to_arrays(index):
+    """The index with every Tensor in it (an item, a list's element, a slice's bound) a numpy array."""
+    if isinstance(index, Tensor):
+        return index.numpy()
+    if isinstance(index, tuple):
+        return tuple(_tensors_to_arrays(i) for i in index)
+    if isinstance(index, list):
+        return [_tensors_to_arrays(i) for i in index]
+    if isinstance(index, slice):
+        return slice(*(_tensors_to_arrays(b) for b in (index.start, index.stop, index.step)))
+    return index

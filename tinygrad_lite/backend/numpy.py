@@ -40,7 +40,9 @@ class NumpyBackend:
     # ---- matmul ---------------------------------------------------------------------
     @staticmethod
     def matmul(a, b):
-        """C[..., i, j] = sum_k A[..., i, k] B[..., k, j] (batch axes broadcast)."""
+        """C[..., i, j] = sum_k A[..., i, k] B[..., k, j] (batch axes broadcast); float16 sums in float32."""
+        if a.dtype == np.float16 and b.dtype == np.float16:
+            return np.matmul(_wide(a), _wide(b)).astype(np.float16)
         return np.matmul(a, b)
 
     # ---- softmax --------------------------------------------------------------------
@@ -50,26 +52,32 @@ class NumpyBackend:
 
         Subtracting the row maximum changes nothing mathematically (it cancels)
         but keeps exp() from overflowing: the largest term becomes exp(0) = 1.
+        float16 computes in float32 (as every hot path here): a float16 sum of more than
+        65,504 ones is infinite.
         """
+        dtype, x = x.dtype, _wide(x)
         shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
         e = np.exp(shifted)
-        return e / e.sum(axis=axis, keepdims=True)
+        return (e / e.sum(axis=axis, keepdims=True)).astype(dtype, copy=False)
 
     @staticmethod
     def softmax_backward(y, grad, axis):
         """dL/dx_i = y_i (g_i - sum_j g_j y_j): the Jacobian diag(y) - y y^T applied to g."""
-        return y * (grad - (grad * y).sum(axis=axis, keepdims=True))
+        dtype, y, grad = grad.dtype, _wide(y), _wide(grad)
+        return (y * (grad - (grad * y).sum(axis=axis, keepdims=True))).astype(dtype, copy=False)
 
     @staticmethod
     def log_softmax(x, axis):
         """log_softmax(x)_i = x_i - logsumexp(x) = (x_i - m) - log sum_j exp(x_j - m)."""
+        dtype, x = x.dtype, _wide(x)
         shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
-        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        return (shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))).astype(dtype, copy=False)
 
     @staticmethod
     def log_softmax_backward(out, grad, axis):
         """dL/dx_i = g_i - softmax(x)_i sum_j g_j, with softmax = exp(out)."""
-        return grad - np.exp(out) * grad.sum(axis=axis, keepdims=True)
+        dtype, out, grad = grad.dtype, _wide(out), _wide(grad)
+        return (grad - np.exp(out) * grad.sum(axis=axis, keepdims=True)).astype(dtype, copy=False)
 
     # ---- cross-entropy on (N, C) logits ---------------------------------------------
     @staticmethod
@@ -78,9 +86,11 @@ class NumpyBackend:
 
         With q the target distribution (one-hot, or given probabilities) smoothed as
         q' = (1 - eps) q + eps / C:   loss_n = -sum_c q'_c log softmax(z_n)_c.
-        Rows whose class target equals `ignore_index` get loss 0.
+        Rows whose class target equals `ignore_index` get loss 0. float16 logits give
+        float32 losses (the caller sums them in float32, then rounds).
         """
         n, c = logits.shape
+        logits = _wide(logits)
         log_probs = NumpyBackend.log_softmax(logits, axis=1)
         if target.ndim == 1:  # class indices
             valid = target != ignore_index
@@ -89,13 +99,15 @@ class NumpyBackend:
             if label_smoothing:
                 loss = loss - label_smoothing / c * log_probs.sum(axis=1)
             return np.where(valid, loss, 0).astype(logits.dtype)
-        q = target * (1.0 - label_smoothing) + label_smoothing / c
+        q = _wide(target) * (1.0 - label_smoothing) + label_smoothing / c
         return -(q * log_probs).sum(axis=1)
 
     @staticmethod
     def cross_entropy_backward(logits, target, row_grad, ignore_index, label_smoothing):
-        """dloss_n/dz_n = softmax(z_n) sum_c q'_c - q'_n  (= softmax - onehot for hard targets)."""
+        """dloss_n/dz_n = softmax(z_n) sum_c q'_c - q'_n  (= softmax - onehot for hard targets).
+        In the logits' dtype, computed in float32 for float16."""
         n, c = logits.shape
+        dtype, logits, row_grad = logits.dtype, _wide(logits), _wide(row_grad)
         probs = NumpyBackend.softmax(logits, axis=1)
         if target.ndim == 1:
             valid = target != ignore_index
@@ -103,9 +115,9 @@ class NumpyBackend:
             grad[np.arange(n), np.where(valid, target, 0)] -= 1.0 - label_smoothing
             if label_smoothing:
                 grad -= label_smoothing / c
-            return grad * np.where(valid, row_grad, 0)[:, None]
-        q = target * (1.0 - label_smoothing) + label_smoothing / c
-        return (probs * q.sum(axis=1, keepdims=True) - q) * row_grad[:, None]
+            return (grad * np.where(valid, row_grad, 0)[:, None]).astype(dtype, copy=False)
+        q = _wide(target) * (1.0 - label_smoothing) + label_smoothing / c
+        return ((probs * q.sum(axis=1, keepdims=True) - q) * row_grad[:, None]).astype(dtype, copy=False)
 
     # ---- scaled dot-product attention -----------------------------------------------
     @staticmethod
@@ -149,8 +161,12 @@ class NumpyBackend:
         Returns y, the row means and the reciprocal standard deviations (rstd),
         which the backward reuses. The variance is the mean of (x - mean)^2 (two
         passes, so a large mean cannot cancel it away); row sums go through einsum,
-        which reads each row once and writes no temporary.
+        which reads each row once and writes no temporary. float16 computes in float32 and
+        rounds y once; mean and rstd stay float32 for the backward.
         """
+        if x.dtype == np.float16:
+            y, mean, rstd = NumpyBackend.layer_norm(_wide(x), _wide(weight), _wide(bias), eps)
+            return y.astype(np.float16), mean, rstd
         D = x.shape[1]
         mean = (_row_sums(x)[:, None] / D).astype(x.dtype, copy=False)
         y = x - mean
@@ -175,7 +191,11 @@ class NumpyBackend:
 
         The two row means are einsum row sums (no gy * xhat temporary), and rstd is
         folded into each term: dx = gy rstd - xhat (rstd mean(gy xhat)) - rstd mean(gy).
+        float16 computes in float32 (mean and rstd come in float32) and rounds each gradient once.
         """
+        if x.dtype == np.float16:
+            grads = NumpyBackend.layer_norm_backward(_wide(x), _wide(weight), mean, rstd, _wide(grad))
+            return tuple(g.astype(np.float16) for g in grads)
         D = x.shape[1]
         xhat = x - mean
         xhat *= rstd
@@ -308,6 +328,11 @@ class NumpyBackend:
         for start in range(0, param.size, block):
             part = [a[start:start + block] for a in flat]
             _adam_block(*part, *(s[:len(part[0])] for s in scratch), **hyper)
+
+
+def _wide(array):
+    """float16 as float32 (the dtype it computes in); anything else, and None, unchanged."""
+    return array.astype(np.float32) if array is not None and array.dtype == np.float16 else array
 
 
 def _row_sums(a, b=None):

@@ -4,10 +4,11 @@ import math
 import numpy as np
 
 from .. import dtypes
+from .._validate import check_bool, check_size
 from ..ops.attention import PackedSelfAttention
 from ..tensor import Tensor
 from . import functional as F
-from .layers import Linear
+from .layers import Linear, _check_dtype, _check_parameters
 from .module import Module
 
 
@@ -33,17 +34,27 @@ class MultiHeadAttention(Module):
     """
 
     def __init__(self, d_model, n_heads, causal=False, dropout=0.0, bias=True, dtype=dtypes.float32):
-        if n_heads < 1 or d_model % n_heads:
-            raise ValueError(f"MultiHeadAttention: d_model={d_model} must be a positive multiple "
-                             f"of n_heads={n_heads}")
-        if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"MultiHeadAttention: dropout must be a probability in [0, 1], not {dropout}")
+        op = "MultiHeadAttention"
+        d_model, n_heads = check_size(d_model, "d_model", op, low=1), check_size(n_heads, "n_heads", op, low=1)
+        if d_model % n_heads:
+            raise ValueError(f"{op}: d_model={d_model} must be a multiple of n_heads={n_heads}")
+        causal, bias = check_bool(causal, "causal", op), check_bool(bias, "bias", op)
+        dropout = F._probability(dropout, "dropout", op)
+        dtype = _check_dtype(dtype, op)
+        _check_parameters(self.parameter_shapes(d_model, bias), dtype, op)
         self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
-        self.causal, self.dropout = bool(causal), float(dropout)
+        self.causal, self.dropout = causal, dropout
         self.qkv = Linear(d_model, 3 * d_model, bias=bias, dtype=dtype)
         self.out = Linear(d_model, d_model, bias=bias, dtype=dtype)
 
+    @staticmethod
+    def parameter_shapes(d_model, bias=True):
+        """The shapes of the parameters of a MultiHeadAttention(d_model, ...): the fused projection and the output's."""
+        return [(3 * d_model, d_model), (3 * d_model * bias,), (d_model, d_model), (d_model * bias,)]
+
     def forward(self, x, attn_mask=None, need_weights=False):
+        F._tensor_arg(x, "MultiHeadAttention", "x", 1)
+        need_weights = check_bool(need_weights, "need_weights", "MultiHeadAttention")
         if x.ndim != 3 or x.shape[-1] != self.d_model:
             raise ValueError(f"MultiHeadAttention: input {x.shape} must be (batch, length, {self.d_model})")
         B, T, _ = x.shape
@@ -72,15 +83,13 @@ class MultiHeadAttention(Module):
         causal = np.tril(np.ones((T, T), bool)) if self.causal else None
         if attn_mask is None:
             return causal
-        is_tensor = isinstance(attn_mask, Tensor)
-        if (attn_mask.dtype if is_tensor else np.asarray(attn_mask).dtype) == np.bool_:
-            mask = attn_mask.numpy() if is_tensor else np.asarray(attn_mask)
+        attn_mask = F._data_arg(attn_mask, "MultiHeadAttention", "attn_mask", self.qkv.weight)
+        if attn_mask.dtype == np.bool_:
+            mask = attn_mask.numpy()
             return mask if causal is None else mask & causal
         if causal is None:
             return attn_mask
-        if is_tensor:
-            return Tensor.where(causal, attn_mask, -math.inf)
-        return np.where(causal, attn_mask, -np.inf)
+        return Tensor.where(causal, attn_mask, -math.inf)
 
     def _weights(self, q, k, mask):
         """softmax(q k^T / sqrt(d_head) + mask) over the keys, (B, H, T, T).
@@ -96,8 +105,7 @@ class MultiHeadAttention(Module):
             lowest = float(np.finfo(scores.dtype).min)
             allowed = Tensor(mask.astype(scores.dtype), device=scores.device)
             return Tensor.where(mask, scores, lowest).softmax(-1) * allowed
-        additive = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask), device=scores.device)
-        return (scores + additive.astype(scores.dtype)).softmax(-1)
+        return (scores + mask.astype(scores.dtype)).softmax(-1)
 
     def extra_repr(self):
         return (f"d_model={self.d_model}, n_heads={self.n_heads}, causal={self.causal}, "

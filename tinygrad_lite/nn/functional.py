@@ -2,12 +2,24 @@
 
 Each function checks its arguments, says what is wrong in terms of the caller's
 shapes, and hands arrays to one differentiable op in `tinygrad_lite.ops`.
+
+Arguments come in two kinds, checked by one helper each:
+  * inputs a gradient may flow to (x, weight, bias, q, k, v, logits, ...) must be
+    Tensors, as torch requires (`_tensor_arg`: a TypeError naming the function and the
+    argument). Converting an array there would silently give it no gradient.
+  * data that is never differentiated here (targets, class and embedding indices,
+    masks, pos_weight) may also be an array-like (numpy array, list, number), converted
+    by one rule (`_data_arg`): Tensor(value) on the input's device, with floats taking
+    the input's float dtype, as a Python number does in a binary op.
+Tensors on different devices raise RuntimeError, as in torch (`_same_device`).
 """
 import math
 import warnings
 
 import numpy as np
 
+from .._validate import check_bool, check_choice, check_index, check_number
+from ..autograd import check_same_device, is_grad_enabled
 from ..ops.attention import Attention
 from ..ops.embedding import Embedding
 from ..ops.matmul import Linear as MatmulLinear
@@ -19,15 +31,51 @@ from ..tensor import _UNSET, Tensor, _axis_alias, _require_tensor, _softmax_dim
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _as_tensor(x, like=None):
-    if isinstance(x, Tensor):
-        return x
-    return Tensor(x, dtype=None if like is None else like.dtype, device="cpu" if like is None else like.device)
+def _tensor_arg(value, op, name, position=None, optional=False):
+    """`value`, which must be a Tensor (or None where the argument is optional), else a TypeError
+    in torch's words: "linear: argument 'input' (position 1) must be a Tensor, not ndarray"."""
+    if isinstance(value, Tensor) or (optional and value is None):
+        return value
+    where = f" (position {position})" if position else ""
+    raise TypeError(f"{op}: argument '{name}'{where} must be a Tensor, not {type(value).__name__} "
+                    "(wrap arrays with tg.Tensor(...))")
+
+
+def _data_arg(value, op, name, like, floating=False):
+    """A data argument (never differentiated here) as a Tensor on `like`'s device: a Tensor as it is
+    (on the same device), an array-like through Tensor(...), with floats (and, for a `floating`
+    argument such as a regression target, any numbers) in `like`'s float dtype."""
+    if isinstance(value, Tensor):
+        _same_device(op, like, value)
+        return value
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise TypeError(f"{op}: argument '{name}' must be a Tensor or an array-like, not {type(value).__name__}")
+    try:
+        t = Tensor(value, device=like.device)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{op}: argument '{name}' cannot become a tensor: {e}") from None
+    if like.dtype.kind == "f" and (t.dtype.kind == "f" or (floating and t.dtype.kind in "iub")):
+        return t.astype(like.dtype)
+    return t
+
+
+def _same_device(op, *tensors):
+    """RuntimeError naming `op` and two devices if the tensors (None skipped) are not all on one device."""
+    tensors = [t for t in tensors if t is not None]
+    if len(tensors) > 1:
+        check_same_device(tensors, op)
+
+
+def _probability(p, name, op):
+    """`p` as a float in [0, 1]: TypeError for what is not a real number, ValueError outside the range."""
+    p = check_number(p, name, op)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{op}: {name} must be a probability in [0, 1], not {p}")
+    return p
 
 
 def _check_reduction(reduction, op):
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, not {reduction!r}")
+    check_choice(reduction, "reduction", op, _REDUCTIONS)
 
 
 def _check_float(x, op):
@@ -39,27 +87,29 @@ def _check_float(x, op):
 
 def relu(x):
     """max(x, 0)."""
-    return x.relu()
+    return _tensor_arg(x, "relu", "input", 1).relu()
 
 
 def sigmoid(x):
     """1 / (1 + exp(-x)), in the form that never overflows."""
-    return x.sigmoid()
+    return _tensor_arg(x, "sigmoid", "input", 1).sigmoid()
 
 
 def tanh(x):
     """(e^x - e^-x) / (e^x + e^-x)."""
-    return x.tanh()
+    return _tensor_arg(x, "tanh", "input", 1).tanh()
 
 
 def gelu(x, approximate="none"):
     """x * Phi(x) ("none") or 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) ("tanh")."""
-    return x.gelu(approximate=approximate)
+    _tensor_arg(x, "gelu", "input", 1)
+    return x.gelu(approximate=check_choice(approximate, "approximate", "gelu", ("none", "tanh")))
 
 
 def leaky_relu(x, negative_slope=0.01):
     """x if x > 0 else negative_slope * x."""
-    return x.leaky_relu(negative_slope)
+    _tensor_arg(x, "leaky_relu", "input", 1)
+    return x.leaky_relu(check_number(negative_slope, "negative_slope", "leaky_relu", finite=False))
 
 
 def softmax(x, dim=_UNSET, *, axis=_UNSET):
@@ -69,6 +119,7 @@ def softmax(x, dim=_UNSET, *, axis=_UNSET):
     input and 1 otherwise, with a warning."""
     dim = _axis_alias("softmax", dim, axis, None)
     _require_tensor(x, "softmax")
+    x._float("softmax")  # a dtype error comes before any warning about the implied axis
     return x.softmax(_softmax_dim(x.shape, dim, "softmax"))
 
 
@@ -76,6 +127,7 @@ def log_softmax(x, dim=_UNSET, *, axis=_UNSET):
     """x_i - logsumexp(x) along `dim`; without dim, the axis is implied as for softmax (with a warning)."""
     dim = _axis_alias("log_softmax", dim, axis, None)
     _require_tensor(x, "log_softmax")
+    x._float("log_softmax")  # a dtype error comes before any warning about the implied axis
     return x.log_softmax(_softmax_dim(x.shape, dim, "log_softmax"))
 
 
@@ -85,9 +137,9 @@ def dropout(x, p=0.5, training=True):
     The scaling keeps E[output] = x, so nothing changes at evaluation time, when
     dropout is the identity. The gradient flows through the same mask.
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p must be a probability in [0, 1], not {p}")
-    if not training or p == 0.0:
+    _tensor_arg(x, "dropout", "input", 1)
+    p = _probability(p, "p", "dropout")
+    if not check_bool(training, "training", "dropout") or p == 0.0:
         return x
     if p == 1.0:
         return x * 0.0
@@ -99,13 +151,17 @@ def dropout(x, p=0.5, training=True):
 
 def linear(x, weight, bias=None):
     """y = x W^T + b, with W of shape (out_features, in_features) as in torch."""
+    _tensor_arg(x, "linear", "input", 1)
+    _tensor_arg(weight, "linear", "weight", 2)
+    _tensor_arg(bias, "linear", "bias", 3, optional=True)
+    _same_device("linear", x, weight, bias)
     if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input {x.shape} does not fit weight {weight.shape} "
                          "(the input's last axis must equal the weight's second)")
     if bias is not None and bias.shape not in ((weight.shape[0],), ()):
         raise ValueError(f"linear: bias {bias.shape} does not fit weight {weight.shape}")
-    if x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype) or x.device != weight.device:
-        y = x @ weight.T  # the composed ops promote mixed dtypes and name a device mismatch
+    if x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        y = x @ weight.T  # the composed ops promote mixed dtypes
         return y if bias is None else y + bias
     return MatmulLinear.apply(x, weight, bias)
 
@@ -115,7 +171,12 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
 
     mean and the (biased) var are taken per row of the last len(normalized_shape) axes.
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+    _tensor_arg(x, "layer_norm", "input", 1)
+    _tensor_arg(weight, "layer_norm", "weight", 3, optional=True)
+    _tensor_arg(bias, "layer_norm", "bias", 4, optional=True)
+    _same_device("layer_norm", x, weight, bias)
+    shape = _normalized_shape(normalized_shape, "layer_norm")
+    eps = check_number(eps, "eps", "layer_norm")
     _check_float(x, "layer_norm")
     if x.shape[x.ndim - len(shape):] != shape or len(shape) > x.ndim:
         raise ValueError(f"layer_norm: input {x.shape} does not end in normalized_shape {shape}")
@@ -125,9 +186,23 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     return LayerNorm.apply(x, weight, bias, norm_size=int(np.prod(shape)), eps=eps)
 
 
+def _normalized_shape(normalized_shape, op):
+    """An int or a sequence of ints (none negative) as a tuple, else TypeError/ValueError naming `op`."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+    if not isinstance(shape, (tuple, list)) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in shape):
+        raise TypeError(f"{op}: normalized_shape must be an int or a tuple of ints, not {normalized_shape!r}")
+    if any(n < 0 for n in shape):
+        raise ValueError(f"{op}: normalized_shape cannot hold negative sizes, got {tuple(shape)}")
+    return tuple(int(n) for n in shape)
+
+
 def embedding(indices, weight):
-    """out[..., :] = weight[indices[...], :]: row lookup in a (num_embeddings, dim) table."""
-    idx = indices.numpy() if isinstance(indices, Tensor) else np.asarray(indices)
+    """out[..., :] = weight[indices[...], :]: row lookup in a (num_embeddings, dim) table.
+
+    `indices` (integers, never differentiated) may be a Tensor or an array-like."""
+    _tensor_arg(weight, "embedding", "weight", 2)
+    idx = _data_arg(indices, "embedding", "indices", weight).numpy()
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, not {idx.dtype}")
     if weight.ndim != 2:
@@ -143,8 +218,9 @@ def embedding(indices, weight):
 
 def mse_loss(pred, target, reduction="mean"):
     """Mean squared error: reduce((pred - target)^2)."""
+    _tensor_arg(pred, "mse_loss", "input", 1)
     _check_reduction(reduction, "mse_loss")
-    target = _as_tensor(target, pred)
+    target = _data_arg(target, "mse_loss", "target", pred, floating=True)
     if pred.shape != target.shape:
         try:
             shape = np.broadcast_shapes(pred.shape, target.shape)
@@ -167,10 +243,12 @@ def cross_entropy(logits, target, reduction="mean", ignore_index=-100, label_smo
     distribution becomes (1 - eps) q + eps / C. "mean" divides by the number of
     targets not equal to ignore_index (class indices) or by the number of rows.
     """
+    _tensor_arg(logits, "cross_entropy", "input", 1)
     _check_reduction(reduction, "cross_entropy")
+    ignore_index = check_index(ignore_index, "ignore_index", "cross_entropy")
+    label_smoothing = _probability(label_smoothing, "label_smoothing", "cross_entropy")
     _check_float(logits, "cross_entropy")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], not {label_smoothing}")
+    target = _data_arg(target, "cross_entropy", "target", logits)
     if logits.ndim == 0:
         raise ValueError("cross_entropy: logits need a class axis, got shape ()")
     class_axis = 0 if logits.ndim == 1 else 1
@@ -180,9 +258,8 @@ def cross_entropy(logits, target, reduction="mean", ignore_index=-100, label_smo
     rows = logits.permute(dims).reshape(-1, n_classes)
     out_shape = tuple(logits.shape[d] for d in dims[:-1])
 
-    is_indices = (target.dtype.kind in "iu") if isinstance(target, Tensor) else np.asarray(target).dtype.kind in "iu"
-    if is_indices:
-        t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
+    if target.dtype.kind in "iu":
+        t = target.numpy()
         if t.shape != out_shape:
             raise ValueError(f"cross_entropy: logits {logits.shape} need class-index targets of shape "
                              f"{out_shape}, got {t.shape}")
@@ -191,21 +268,23 @@ def cross_entropy(logits, target, reduction="mean", ignore_index=-100, label_smo
         if bad.any():
             raise IndexError(f"cross_entropy: target {t[bad][0]} is out of range for {n_classes} classes "
                              f"(logits {logits.shape})")
-        loss = CrossEntropy.apply(rows, t, reduction=reduction, ignore_index=ignore_index,
+        loss = CrossEntropy.apply(rows, rows._backend.asarray(t), reduction=reduction, ignore_index=ignore_index,
                                   label_smoothing=label_smoothing)
-    else:
-        target = _as_tensor(target, logits)
+    elif target.dtype.kind == "f":
         if target.shape != logits.shape:
             raise ValueError(f"cross_entropy: probability targets must have the logits' shape "
                              f"{logits.shape}, got {target.shape}")
         probs = target.astype(logits.dtype).permute(dims).reshape(-1, n_classes)
         loss = CrossEntropy.apply(rows, probs, reduction=reduction, ignore_index=ignore_index,
                                   label_smoothing=label_smoothing)
+    else:
+        raise TypeError(f"cross_entropy: target must hold class indices (integers) or probabilities "
+                        f"(floats), not {target.dtype}")
     return loss.reshape(out_shape) if reduction == "none" else loss
 
 
 def _same_shape_target(x, y, op):
-    y = _as_tensor(y, x)
+    y = _data_arg(y, op, "target", x, floating=True)
     if y.shape != x.shape:
         raise ValueError(f"{op}: target {y.shape} must have the input's shape {x.shape}")
     return y.astype(x.dtype)
@@ -213,6 +292,7 @@ def _same_shape_target(x, y, op):
 
 def binary_cross_entropy(p, y, reduction="mean"):
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
+    _tensor_arg(p, "binary_cross_entropy", "input", 1)
     _check_reduction(reduction, "binary_cross_entropy")
     _check_float(p, "binary_cross_entropy")
     y = _same_shape_target(p, y, "binary_cross_entropy")
@@ -225,19 +305,33 @@ def binary_cross_entropy(p, y, reduction="mean"):
 
 def binary_cross_entropy_with_logits(z, y, reduction="mean", pos_weight=None):
     """BCE of sigmoid(z) computed stably from the logits z:
-    max(z, 0) - z y + log(1 + exp(-|z|)), with positives weighted by pos_weight."""
-    _check_reduction(reduction, "binary_cross_entropy_with_logits")
-    _check_float(z, "binary_cross_entropy_with_logits")
-    y = _same_shape_target(z, y, "binary_cross_entropy_with_logits")
+    max(z, 0) - z y + log(1 + exp(-|z|)), with positives weighted by pos_weight.
+
+    pos_weight (data, broadcast over z) is not differentiated, as in torch: one that
+    requires grad is refused rather than silently left without a gradient."""
+    op = "binary_cross_entropy_with_logits"
+    _tensor_arg(z, op, "input", 1)
+    _check_reduction(reduction, op)
+    _check_float(z, op)
+    y = _same_shape_target(z, y, op)
     w = None
     if pos_weight is not None:
-        w = (pos_weight.numpy() if isinstance(pos_weight, Tensor) else np.asarray(pos_weight)).astype(z.dtype)
-        try:
-            np.broadcast_shapes(w.shape, z.shape)
-        except ValueError:
-            raise ValueError(f"binary_cross_entropy_with_logits: pos_weight {w.shape} does not "
-                             f"broadcast with the input {z.shape}") from None
-    return BinaryCrossEntropyWithLogits.apply(z, y, pos_weight=w, reduction=reduction)
+        weight = _data_arg(pos_weight, op, "pos_weight", z, floating=True)
+        if weight.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"{op}: is not differentiable with respect to pos_weight, which requires grad "
+                               "(detach it, as torch requires)")
+        if not _broadcastable(weight.shape, z.shape) or np.broadcast_shapes(weight.shape, z.shape) != z.shape:
+            raise ValueError(f"{op}: pos_weight {weight.shape} does not broadcast to the input {z.shape}")
+        w = weight.astype(z.dtype).data
+    return BinaryCrossEntropyWithLogits.apply(z, y, w, reduction=reduction)
+
+
+def _broadcastable(a, b):
+    try:
+        np.broadcast_shapes(a, b)
+        return True
+    except ValueError:
+        return False
 
 
 # ---- attention --------------------------------------------------------------------------
@@ -250,6 +344,12 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale
     to the scores. is_causal lets query i attend keys 0..i (torch's lower-left
     aligned tril(ones(L, S))). A query that may attend no key gets zeros.
     """
+    op = "scaled_dot_product_attention"
+    for position, (name, t) in enumerate((("query", q), ("key", k), ("value", v)), 1):
+        _tensor_arg(t, op, name, position)
+    _same_device(op, q, k, v)
+    is_causal = check_bool(is_causal, "is_causal", op)
+    scale = check_number(scale, "scale", op, allow_none=True)
     for name, t in (("q", q), ("k", k), ("v", v)):
         _check_float(t, "scaled_dot_product_attention")
         if t.ndim < 2:
@@ -266,21 +366,21 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale
         raise TypeError(f"scaled_dot_product_attention: q, k, v dtypes differ "
                         f"({q.dtype}, {k.dtype}, {v.dtype})")
     L, S = q.shape[-2], k.shape[-2]
-    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    scale = (1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else 1.0) if scale is None else scale
     if is_causal and attn_mask is not None:
         raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
     bias = None
     if attn_mask is not None:
-        mask = attn_mask if isinstance(attn_mask, Tensor) else _as_tensor(np.asarray(attn_mask), None)
+        mask = _data_arg(attn_mask, op, "attn_mask", q)
         try:
             np.broadcast_shapes(mask.shape, batch + (L, S))
         except ValueError:
             raise ValueError(f"scaled_dot_product_attention: attn_mask {mask.shape} does not broadcast "
                              f"to the scores {batch + (L, S)}") from None
         if mask.dtype == np.bool_:
-            bias = np.where(mask.numpy(), 0.0, -np.inf).astype(q.dtype)
-        elif mask.requires_grad:
+            bias = q._backend.asarray(np.where(mask.numpy(), 0.0, -np.inf).astype(q.dtype))
+        elif mask.requires_grad:  # a differentiable float mask: a Tensor input of the op
             bias = mask.astype(q.dtype)
         else:
-            bias = mask.numpy().astype(q.dtype)
-    return Attention.apply(q, k, v, bias, scale=scale, causal=bool(is_causal))
+            bias = mask.astype(q.dtype).data
+    return Attention.apply(q, k, v, bias, scale=scale, causal=is_causal)

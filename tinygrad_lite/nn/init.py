@@ -13,7 +13,16 @@ import math
 
 import numpy as np
 
+from .._validate import check_choice, check_number
 from ..rng import generator
+from ..tensor import Tensor
+
+
+def _target(tensor, op):
+    """The tensor to fill, which must be a Tensor (TypeError otherwise)."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{op}: argument 'tensor' must be a Tensor, not {type(tensor).__name__}")
+    return tensor
 
 
 def _fill(tensor, values):
@@ -24,6 +33,8 @@ def _fill(tensor, values):
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill with samples of U(a, b)."""
+    _target(tensor, "uniform_")
+    a, b = check_number(a, "a", "uniform_"), check_number(b, "b", "uniform_")
     if a > b:
         raise ValueError(f"uniform_: the lower bound a={a} exceeds the upper bound b={b}")
     return _fill(tensor, generator().uniform(a, b, tensor.shape))
@@ -31,14 +42,16 @@ def uniform_(tensor, a=0.0, b=1.0):
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with samples of N(mean, std^2)."""
-    if std < 0:
-        raise ValueError(f"normal_: std must be non-negative, not {std}")
+    _target(tensor, "normal_")
+    mean, std = check_number(mean, "mean", "normal_"), check_number(std, "std", "normal_", low=0.0)
     return _fill(tensor, generator().normal(mean, std, tensor.shape))
 
 
 def constant_(tensor, value):
     """Fill with `value`."""
-    return _fill(tensor, np.full(tensor.shape, value))
+    _target(tensor, "constant_")
+    return _fill(tensor, np.full(tensor.shape, check_number(value, "value", "constant_", finite=False,
+                                                             allow_bool=True)))
 
 
 def zeros_(tensor):
@@ -63,6 +76,8 @@ def calculate_gain(nonlinearity, param=None):
     """The factor that keeps activations' variance steady through `nonlinearity`:
     1 for linear and sigmoid, 5/3 for tanh, sqrt(2) for relu, and
     sqrt(2 / (1 + slope^2)) for leaky_relu with negative slope `param` (0.01 if None)."""
+    if not isinstance(nonlinearity, str):
+        raise TypeError(f"calculate_gain: nonlinearity must be a str, not {type(nonlinearity).__name__}")
     if nonlinearity in ("linear", "identity", "sigmoid"):
         return 1.0
     if nonlinearity == "tanh":
@@ -70,7 +85,7 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else float(param)
+        slope = 0.01 if param is None else check_number(param, "param", "calculate_gain")
         return math.sqrt(2.0 / (1.0 + slope ** 2))
     raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; "
                      "use 'linear', 'identity', 'sigmoid', 'tanh', 'relu' or 'leaky_relu'")
@@ -83,8 +98,9 @@ def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     defaults of torch's Linear (a = sqrt(5), leaky_relu, fan_in), gain = sqrt(1/3)
     and the bound is 1 / sqrt(fan_in).
     """
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"kaiming_uniform_: mode must be 'fan_in' or 'fan_out', not {mode!r}")
+    _target(tensor, "kaiming_uniform_")
+    a = check_number(a, "a", "kaiming_uniform_")
+    check_choice(mode, "mode", "kaiming_uniform_", ("fan_in", "fan_out"))
     if tensor.size == 0:  # nothing to fill, and the fans may be 0
         return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -96,6 +112,8 @@ def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
 def xavier_uniform_(tensor, gain=1.0):
     """Fill with U(-bound, bound), bound = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010):
     the variance 2 / (fan_in + fan_out) balances the forward and the backward pass."""
+    _target(tensor, "xavier_uniform_")
+    gain = check_number(gain, "gain", "xavier_uniform_")
     if tensor.size == 0:
         return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)

@@ -9,14 +9,36 @@ import math
 import numpy as np
 
 from .. import dtypes
+from .._validate import check_alloc, check_bool, check_choice, check_number, check_size
 from . import functional as F, init
 from .module import Module, Parameter
 
 
-def _check_size(value, name, layer):
-    if not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{layer}: {name} must be a non-negative int, not {value!r}")
-    return int(value)
+def _check_size(value, name, layer, low=0):
+    """A size argument: an int (TypeError otherwise) of at least `low` (ValueError otherwise)."""
+    return check_size(value, name, layer, low=low)
+
+
+def _check_dtype(dtype, layer):
+    """A floating-point dtype for a layer's parameters (TypeError otherwise)."""
+    try:
+        dtype = dtypes.check(dtype)
+    except TypeError as e:
+        raise TypeError(f"{layer}: dtype: {e}") from None
+    if dtype.kind != "f":
+        raise TypeError(f"{layer}: parameters must be floating-point to have gradients, not {dtype}")
+    return dtype
+
+
+def _parameter_count(shapes):
+    """How many numbers parameters of these shapes hold (exact Python ints: no overflow)."""
+    return sum(math.prod(shape) for shape in shapes)
+
+
+def _check_parameters(shapes, dtype, layer, repeat=1):
+    """Refuse (RuntimeError) `repeat` sets of parameters of these shapes whose bytes exceed the
+    memory available, before any of them is allocated."""
+    check_alloc((repeat * _parameter_count(shapes),), dtype, layer)
 
 
 class Linear(Module):
@@ -29,6 +51,9 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, dtype=dtypes.float32):
         self.in_features = _check_size(in_features, "in_features", "Linear")
         self.out_features = _check_size(out_features, "out_features", "Linear")
+        bias = check_bool(bias, "bias", "Linear")
+        dtype = _check_dtype(dtype, "Linear")
+        _check_parameters([(self.out_features, self.in_features), (self.out_features * bias,)], dtype, "Linear")
         self.weight = Parameter(np.zeros((self.out_features, self.in_features)), dtype=dtype)
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         self.bias = None
@@ -53,6 +78,8 @@ class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, dtype=dtypes.float32):
         self.num_embeddings = _check_size(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _check_size(embedding_dim, "embedding_dim", "Embedding")
+        dtype = _check_dtype(dtype, "Embedding")
+        _check_parameters([(self.num_embeddings, self.embedding_dim)], dtype, "Embedding")
         self.weight = Parameter(np.zeros((self.num_embeddings, self.embedding_dim)), dtype=dtype)
         init.normal_(self.weight)
 
@@ -71,12 +98,13 @@ class LayerNorm(Module):
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=dtypes.float32):
-        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
-        if not isinstance(shape, (tuple, list)):
-            raise TypeError(f"LayerNorm: normalized_shape must be an int or a tuple of ints, got {normalized_shape!r}")
-        self.normalized_shape = tuple(_check_size(n, "normalized_shape", "LayerNorm") for n in shape)
-        self.eps = float(eps)
-        self.elementwise_affine = bool(elementwise_affine)
+        self.normalized_shape = F._normalized_shape(normalized_shape, "LayerNorm")
+        self.eps = check_number(eps, "eps", "LayerNorm")
+        self.elementwise_affine = check_bool(elementwise_affine, "elementwise_affine", "LayerNorm")
+        bias = check_bool(bias, "bias", "LayerNorm")
+        dtype = _check_dtype(dtype, "LayerNorm")
+        _check_parameters([self.normalized_shape] * (elementwise_affine + (elementwise_affine and bias)), dtype,
+                          "LayerNorm")
         self.weight = Parameter(np.ones(self.normalized_shape), dtype=dtype) if elementwise_affine else None
         self.bias = Parameter(np.zeros(self.normalized_shape), dtype=dtype) if elementwise_affine and bias else None
 
@@ -92,9 +120,7 @@ class Dropout(Module):
     in evaluation (after `eval()`), the identity."""
 
     def __init__(self, p=0.5):
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], not {p}")
-        self.p = float(p)
+        self.p = F._probability(p, "p", "Dropout")
 
     def forward(self, x):
         return F.dropout(x, self.p, self.training)
@@ -169,9 +195,7 @@ class GELU(Module):
     """x * Phi(x) (approximate="none"), or 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) ("tanh")."""
 
     def __init__(self, approximate="none"):
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', not {approximate!r}")
-        self.approximate = approximate
+        self.approximate = check_choice(approximate, "approximate", "GELU", ("none", "tanh"))
 
     def forward(self, x):
         return F.gelu(x, approximate=self.approximate)

@@ -202,6 +202,8 @@ class Module:
     # ---- modes and housekeeping ---------------------------------------------------------
     def train(self, mode=True):
         """Set training mode (True) or evaluation mode (False) here and in every module below."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"{type(self).__name__}.train: mode must be True or False, not {mode!r}")
         for module in self.modules():
             module.training = bool(mode)
         return self

@@ -2,9 +2,11 @@
 import numpy as np
 
 from .. import dtypes
-from ..tensor import Tensor
+from .._validate import check_bool, check_size
+from . import functional as F
 from .attention import MultiHeadAttention
-from .layers import GELU, Dropout, Embedding, LayerNorm, Linear, Sequential
+from .layers import (GELU, Dropout, Embedding, LayerNorm, Linear, Sequential, _check_dtype, _check_parameters,
+                     _parameter_count)
 from .module import Module
 
 
@@ -20,14 +22,24 @@ class TransformerBlock(Module):
     """
 
     def __init__(self, d_model, n_heads, d_ff=None, dropout=0.0, causal=True, dtype=dtypes.float32):
-        d_ff = 4 * d_model if d_ff is None else d_ff
+        d_model, d_ff = _check_block_args("TransformerBlock", d_model, n_heads, d_ff, dropout)
+        causal = check_bool(causal, "causal", "TransformerBlock")
+        dtype = _check_dtype(dtype, "TransformerBlock")
+        _check_parameters(self.parameter_shapes(d_model, d_ff), dtype, "TransformerBlock")
         self.ln1 = LayerNorm(d_model, dtype=dtype)
         self.attn = MultiHeadAttention(d_model, n_heads, causal=causal, dropout=dropout, dtype=dtype)
         self.ln2 = LayerNorm(d_model, dtype=dtype)
         self.mlp = Sequential(Linear(d_model, d_ff, dtype=dtype), GELU(), Linear(d_ff, d_model, dtype=dtype))
         self.drop = Dropout(dropout)
 
+    @staticmethod
+    def parameter_shapes(d_model, d_ff):
+        """The shapes of a block's parameters: two layer norms, the attention, the MLP."""
+        return ([(d_model,)] * 4 + MultiHeadAttention.parameter_shapes(d_model)
+                + [(d_ff, d_model), (d_ff,), (d_model, d_ff), (d_model,)])
+
     def forward(self, x):
+        F._tensor_arg(x, "TransformerBlock", "x", 1)
         x = x + self.drop(self.attn(self.ln1(x)))
         return x + self.drop(self.mlp(self.ln2(x)))
 
@@ -46,6 +58,16 @@ class TransformerLM(Module):
 
     def __init__(self, vocab_size, d_model, n_heads, n_layers, max_len, d_ff=None, dropout=0.0,
                  dtype=dtypes.float32):
+        op = "TransformerLM"
+        vocab_size, max_len = check_size(vocab_size, "vocab_size", op, low=1), check_size(max_len, "max_len", op, low=1)
+        n_layers = check_size(n_layers, "n_layers", op)
+        d_model, d_ff = _check_block_args(op, d_model, n_heads, d_ff, dropout)
+        dtype = _check_dtype(dtype, op)
+        # Every parameter's bytes, counted before the first is made: a model that cannot fit is refused at once
+        outer = [(vocab_size, d_model), (max_len, d_model), (d_model,), (d_model,), (vocab_size, d_model),
+                 (vocab_size,)]
+        count = _parameter_count(outer) + n_layers * _parameter_count(TransformerBlock.parameter_shapes(d_model, d_ff))
+        _check_parameters([(count,)], dtype, op)
         self.vocab_size, self.max_len = vocab_size, max_len
         self.tok_emb = Embedding(vocab_size, d_model, dtype=dtype)
         self.pos_emb = Embedding(max_len, d_model, dtype=dtype)
@@ -55,7 +77,9 @@ class TransformerLM(Module):
         self.head = Linear(d_model, vocab_size, dtype=dtype)
 
     def forward(self, idx):
-        idx = idx if isinstance(idx, Tensor) else Tensor(np.asarray(idx))
+        idx = F._data_arg(idx, "TransformerLM", "idx", self.tok_emb.weight)
+        if idx.dtype.kind not in "iu":
+            raise TypeError(f"TransformerLM: token ids must be integers, not {idx.dtype}")
         if idx.ndim != 2:
             raise ValueError(f"TransformerLM: token ids must be (batch, length), not {idx.shape}")
         T = idx.shape[1]
@@ -68,3 +92,14 @@ class TransformerLM(Module):
 
     def extra_repr(self):
         return f"vocab_size={self.vocab_size}, max_len={self.max_len}"
+
+
+def _check_block_args(op, d_model, n_heads, d_ff, dropout):
+    """(d_model, d_ff) after checking the sizes and the dropout probability shared by the block and the model."""
+    d_model = check_size(d_model, "d_model", op, low=1)
+    n_heads = check_size(n_heads, "n_heads", op, low=1)
+    if d_model % n_heads:
+        raise ValueError(f"{op}: d_model={d_model} must be a multiple of n_heads={n_heads}")
+    d_ff = 4 * d_model if d_ff is None else check_size(d_ff, "d_ff", op, low=1)
+    F._probability(dropout, "dropout", op)
+    return d_model, d_ff

@@ -15,6 +15,8 @@ class Attention(Function):
     (short sequences), and then reuses them.
     """
 
+    array_args = (3,)  # bias: a plain array when it is not differentiated
+
     @staticmethod
     def forward(ctx, q, k, v, bias, *, scale, causal):
         out, lse, kept = ctx.backend.attention(q, k, v, bias, scale, causal, keep_probs=_recording(ctx))
@@ -25,13 +27,11 @@ class Attention(Function):
     @staticmethod
     def backward(ctx, grad):
         q, k, v, bias, out, lse, kept = ctx.saved_tensors
-        bias_grad = len(ctx.parents) == 4  # a differentiable float mask: its gradient is dS
+        bias_grad = ctx.needs_grad(3)  # a float mask that requires grad: its gradient is dS
         dq, dk, dv, ds = ctx.backend.attention_backward(
             q, k, v, bias, ctx.scale, ctx.causal, out, lse, grad, bias_grad=bias_grad, kept=kept)
-        grads = [unbroadcast(g, p.shape) for g, p in zip((dq, dk, dv), ctx.parents)]
-        if bias_grad:
-            grads.append(unbroadcast(ds, ctx.parents[3].shape))
-        return tuple(grads)
+        return ctx.by_position(unbroadcast(dq, q.shape), unbroadcast(dk, k.shape), unbroadcast(dv, v.shape),
+                               unbroadcast(ds, bias.shape) if bias_grad else None)
 
 
 class PackedSelfAttention(Function):
@@ -54,7 +54,7 @@ class PackedSelfAttention(Function):
         q, k, v = _split_heads(qkv, heads)
         B, T, three_d = qkv.shape
         merged = ctx.xp.empty((B, T, three_d // 3), qkv.dtype)
-        out = merged.reshape(B, T, heads, -1).transpose(0, 2, 1, 3)  # the heads, written in place
+        out = merged.reshape(B, T, heads, three_d // (3 * heads)).transpose(0, 2, 1, 3)  # the heads, in place
         out, lse, kept = ctx.backend.attention(q, k, v, None, scale, causal, keep_probs=_recording(ctx), out=out)
         ctx.save_for_backward(qkv, out, lse, kept)
         ctx.heads, ctx.scale, ctx.causal = heads, scale, causal
@@ -65,7 +65,7 @@ class PackedSelfAttention(Function):
         qkv, out, lse, kept = ctx.saved_tensors
         q, k, v = _split_heads(qkv, ctx.heads)
         B, T, three_d = qkv.shape
-        grad_heads = grad.reshape(B, T, ctx.heads, -1).transpose(0, 2, 1, 3)
+        grad_heads = grad.reshape(B, T, ctx.heads, three_d // (3 * ctx.heads)).transpose(0, 2, 1, 3)
         dqkv = ctx.xp.empty((B, T, 3, ctx.heads, three_d // (3 * ctx.heads)), qkv.dtype)
         into = [dqkv[:, :, i].transpose(0, 2, 1, 3) for i in range(3)]  # dq, dk, dv, written in place
         ctx.backend.attention_backward(q, k, v, None, ctx.scale, ctx.causal, out, lse, grad_heads, kept=kept,

@@ -153,6 +153,8 @@ class Minimum(Function):
 class Where(Function):
     """out = cond ? a : b;  da = g where cond, db = g where not cond (cond is not differentiable)."""
 
+    array_args = (0,)  # cond: a bool array
+
     @staticmethod
     def forward(ctx, cond, a, b):
         ctx.save_for_backward(cond)

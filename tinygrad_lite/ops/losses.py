@@ -9,20 +9,29 @@ import numpy as np
 from ..autograd import Function
 
 
-def reduce_loss(losses, reduction, count=None):
-    """Apply `reduction` to an array of losses ("mean" divides by `count`, default its size)."""
+def wide(array):
+    """float16 computes in float32 (and is rounded once, at the end): a float16 loss term
+    overflows past 65,504 and a float16 count of terms past 65,504 is infinite."""
+    return array.astype(np.float32) if array.dtype == np.float16 else array
+
+
+def reduce_loss(losses, reduction, dtype, count=None):
+    """Apply `reduction` to an array of losses ("mean" divides by `count`, default its size),
+    accumulating in at least float32, and give the result in `dtype`."""
     if reduction == "none":
-        return losses
+        return losses.astype(dtype, copy=False)
     total = losses.sum(dtype=np.float32 if losses.dtype == np.float16 else None, keepdims=True)
     if reduction == "sum":
-        return total.reshape(()).astype(losses.dtype)
+        return total.reshape(()).astype(dtype)
     count = losses.size if count is None else count
     with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is nan, as torch
-        return (total / count).reshape(()).astype(losses.dtype)
+        return (total / count).reshape(()).astype(dtype)
 
 
 def per_term_grad(grad, shape, reduction, count=None):
-    """The upstream gradient of each loss term, given the gradient of the reduced loss."""
+    """The upstream gradient of each loss term, given the gradient of the reduced loss
+    (in at least float32: g / count for a count past 65,504 is 0 in float16)."""
+    grad = wide(grad)
     if reduction == "none":
         return grad
     if reduction == "sum":
@@ -32,21 +41,27 @@ def per_term_grad(grad, shape, reduction, count=None):
         return np.broadcast_to(grad / count, shape)
 
 
+def _cast(grad, like):
+    return None if grad is None else grad.astype(like.dtype, copy=False)
+
+
 class MSELoss(Function):
     """l = (p - t)^2 per element;  dp = 2 (p - t) g_term,  dt = -dp."""
 
     @staticmethod
     def forward(ctx, pred, target, reduction):
-        diff = pred - target
+        diff = wide(pred) - wide(target)
         ctx.save_for_backward(diff)
-        ctx.reduction = reduction
-        return reduce_loss(diff * diff, reduction)
+        ctx.reduction, ctx.dtypes = reduction, (pred.dtype, target.dtype)
+        return reduce_loss(diff * diff, reduction, pred.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         (diff,) = ctx.saved_tensors
         dpred = 2 * diff * per_term_grad(grad, diff.shape, ctx.reduction)
-        return tuple(dpred if i == 0 else -dpred for i in range(len(ctx.parents)))
+        dp = dpred.astype(ctx.dtypes[0], copy=False) if ctx.needs_grad(0) else None
+        dt = (-dpred).astype(ctx.dtypes[1], copy=False) if ctx.needs_grad(1) else None
+        return ctx.by_position(dp, dt)
 
 
 class CrossEntropy(Function):
@@ -58,6 +73,8 @@ class CrossEntropy(Function):
     "mean" over class indices divides by the number of rows not ignored.
     """
 
+    array_args = (1,)  # class indices
+
     @staticmethod
     def forward(ctx, logits, target, *, reduction, ignore_index, label_smoothing):
         losses = ctx.backend.cross_entropy(logits, target, ignore_index, label_smoothing)
@@ -65,21 +82,20 @@ class CrossEntropy(Function):
         ctx.save_for_backward(logits, target)
         ctx.reduction, ctx.count = reduction, count
         ctx.ignore_index, ctx.label_smoothing = ignore_index, label_smoothing
-        return reduce_loss(losses, reduction, count)
+        return reduce_loss(losses, reduction, logits.dtype, count)
 
     @staticmethod
     def backward(ctx, grad):
         logits, target = ctx.saved_tensors
         row_grad = per_term_grad(grad, (len(logits),), ctx.reduction, ctx.count)
-        dlogits = None
-        if ctx.needs_input_grad[0]:
-            dlogits = ctx.backend.cross_entropy_backward(
-                logits, target, row_grad, ctx.ignore_index, ctx.label_smoothing)
-        if len(ctx.parents) == 1:  # class indices: nothing else to differentiate
-            return dlogits
-        log_probs = ctx.backend.log_softmax(logits, axis=1)
-        dtarget = -(1.0 - ctx.label_smoothing) * log_probs * row_grad[:, None]
-        return dlogits, dtarget
+        dlogits = dtarget = None
+        if ctx.needs_grad(0):
+            dlogits = _cast(ctx.backend.cross_entropy_backward(
+                logits, target, row_grad, ctx.ignore_index, ctx.label_smoothing), logits)
+        if ctx.needs_grad(1):  # probabilities
+            log_probs = wide(ctx.backend.log_softmax(logits, axis=1))
+            dtarget = _cast(-(1.0 - ctx.label_smoothing) * log_probs * row_grad[:, None], target)
+        return ctx.by_position(dlogits, dtarget)
 
 
 class BinaryCrossEntropy(Function):
@@ -90,21 +106,22 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, p, y, reduction):
+        dtypes = p.dtype, y.dtype
+        p, y = wide(p), wide(y)
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100)
             log_1mp = np.maximum(np.log1p(-p), -100)
         ctx.save_for_backward(p, y, log_p, log_1mp)
-        ctx.reduction = reduction
-        return reduce_loss(-(y * log_p + (1 - y) * log_1mp), reduction)
+        ctx.reduction, ctx.dtypes = reduction, dtypes
+        return reduce_loss(-(y * log_p + (1 - y) * log_1mp), reduction, dtypes[0])
 
     @staticmethod
     def backward(ctx, grad):
         p, y, log_p, log_1mp = ctx.saved_tensors
         g = per_term_grad(grad, p.shape, ctx.reduction)
-        dp = g * (p - y) / np.maximum(p * (1 - p), 1e-12) if ctx.needs_input_grad[0] else None
-        if len(ctx.parents) == 1:
-            return dp
-        return dp, g * (log_1mp - log_p)
+        dp = (g * (p - y) / np.maximum(p * (1 - p), 1e-12)).astype(ctx.dtypes[0]) if ctx.needs_grad(0) else None
+        dy = (g * (log_1mp - log_p)).astype(ctx.dtypes[1]) if ctx.needs_grad(1) else None
+        return ctx.by_position(dp, dy)
 
 
 class BinaryCrossEntropyWithLogits(Function):
@@ -114,23 +131,31 @@ class BinaryCrossEntropyWithLogits(Function):
     Without pos_weight (w_pos = 1) this is max(z, 0) - z y + log(1 + e^-|z|), and
     dz = g (sigmoid(z) - y);  in general dz = g ((1 - y) sigmoid(z) - w_pos y sigmoid(-z)),
     dy = g (w_pos softplus(-z) - softplus(z)).
+    pos_weight is None or an array that broadcasts to z (not differentiated, as in torch).
     """
+
+    array_args = (2,)  # pos_weight
 
     @staticmethod
     def forward(ctx, z, y, pos_weight, reduction):
+        dtypes = z.dtype, y.dtype
+        z, y = wide(z), wide(y)
         log1p_exp = np.log1p(np.exp(-np.abs(z)))
         softplus_z = np.maximum(z, 0) + log1p_exp
         softplus_neg_z = np.maximum(-z, 0) + log1p_exp
-        w = 1 if pos_weight is None else pos_weight
+        w = 1 if pos_weight is None else wide(pos_weight)
         ctx.save_for_backward(z, y, w, softplus_z, softplus_neg_z)
-        ctx.reduction = reduction
-        return reduce_loss(w * y * softplus_neg_z + (1 - y) * softplus_z, reduction)
+        ctx.reduction, ctx.dtypes = reduction, dtypes
+        return reduce_loss(w * y * softplus_neg_z + (1 - y) * softplus_z, reduction, dtypes[0])
 
     @staticmethod
     def backward(ctx, grad):
         z, y, w, softplus_z, softplus_neg_z = ctx.saved_tensors
-        g = per_term_grad(grad, np.broadcast_shapes(z.shape, y.shape), ctx.reduction)
-        sig = ctx.backend.sigmoid(z)
-        dz = g * ((1 - y) * sig - w * y * (1 - sig))
-        dy = g * (w * softplus_neg_z - softplus_z)
-        return (dz, dy)[:len(ctx.parents)]
+        g = per_term_grad(grad, z.shape, ctx.reduction)
+        dz = dy = None
+        if ctx.needs_grad(0):
+            sig = ctx.backend.sigmoid(z)
+            dz = (g * ((1 - y) * sig - w * y * (1 - sig))).astype(ctx.dtypes[0])
+        if ctx.needs_grad(1):
+            dy = (g * (w * softplus_neg_z - softplus_z)).astype(ctx.dtypes[1])
+        return ctx.by_position(dz, dy)

@@ -44,6 +44,7 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias=None):
         ctx.save_for_backward(x, weight)
+        ctx.bias_shape = None if bias is None else bias.shape
         y = ctx.backend.matmul(_rows(x), weight.T)
         if bias is not None:
             y += bias  # y is this op's own new array
@@ -54,12 +55,13 @@ class Linear(Function):
         x, weight = ctx.saved_tensors
         mm = ctx.backend.matmul
         rows = _rows(grad)
-        dx = mm(rows, weight).reshape(x.shape) if ctx.needs_input_grad[0] else None
-        dweight = mm(rows.T, _rows(x)) if ctx.needs_input_grad[1] else None
-        if len(ctx.parents) == 2:
-            return dx, dweight
-        dbias = unbroadcast(rows.sum(axis=0), ctx.parents[2].shape) if ctx.needs_input_grad[2] else None
-        return dx, dweight, dbias
+        dx = mm(rows, weight).reshape(x.shape) if ctx.needs_grad(0) else None
+        dweight = mm(rows.T, _rows(x)) if ctx.needs_grad(1) else None
+        dbias = None
+        if ctx.needs_grad(2):  # float16 sums accumulate in float32
+            total = rows.sum(axis=0, dtype=np.float32 if rows.dtype == np.float16 else None)
+            dbias = unbroadcast(total.astype(rows.dtype, copy=False), ctx.bias_shape)
+        return ctx.by_position(dx, dweight, dbias)
 
 
 def _rows(x):

@@ -55,29 +55,30 @@ class Expand(Function):
 
 
 class GetItem(Function):
-    """out = x[index];  dx = zeros with g added at index (repeated indices add up).
+    """out = x[basic][advanced];  dx = zeros with g added where each element of out came from.
 
-    `index` is already normalized (numpy arrays for advanced indices). With only
-    basic indices (ints, slices, None) no element is picked twice, so plain
-    assignment suffices; `np.add.at` handles the advanced case, where the same
-    element may be picked several times and each pick contributes.
+    The index arrives read the way torch reads it (ops/indexing.py): `basic` (ints, slices,
+    None) selects a view of x, then `advanced` (full slices and int arrays, or None) picks
+    elements of that view. A basic index picks each element at most once, so plain
+    assignment suffices; an advanced one may pick an element several times, and
+    `add.at` adds every pick into the view of dx that `basic` selects.
     """
 
     returns_view = True
 
     @staticmethod
-    def forward(ctx, x, index):
-        ctx.shape, ctx.index = x.shape, index
-        ctx.advanced = any(isinstance(i, np.ndarray) for i in index)
-        return x[index]
+    def forward(ctx, x, basic, advanced):
+        ctx.shape, ctx.basic, ctx.advanced = x.shape, basic, advanced
+        view = x[basic]
+        return view if advanced is None else view[advanced]
 
     @staticmethod
     def backward(ctx, grad):
         dx = ctx.xp.zeros(ctx.shape, grad.dtype)
-        if ctx.advanced:
-            np.add.at(dx, ctx.index, grad)
+        if ctx.advanced is None:
+            dx[ctx.basic] = grad
         else:
-            dx[ctx.index] = grad
+            ctx.xp.add.at(dx[ctx.basic], ctx.advanced, grad)
         return dx
 
 

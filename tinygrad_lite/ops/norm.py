@@ -18,17 +18,15 @@ class LayerNorm(Function):
         b = None if bias is None else bias.reshape(-1)
         y, mean, rstd = ctx.backend.layer_norm(rows, w, b, eps)
         ctx.save_for_backward(rows, w, mean, rstd)
-        ctx.shape, ctx.has_weight, ctx.has_bias = x.shape, weight is not None, bias is not None
+        ctx.shape = x.shape
+        ctx.param_shapes = [None if p is None else p.shape for p in (weight, bias)]
         return y.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, grad):
         rows, w, mean, rstd = ctx.saved_tensors
         dx, dw, db = ctx.backend.layer_norm_backward(rows, w, mean, rstd, grad.reshape(rows.shape))
-        grads = [dx.reshape(ctx.shape)]
-        param_shape = ctx.parents[1].shape if ctx.has_weight else None
-        if ctx.has_weight:
-            grads.append(dw.reshape(param_shape))
-        if ctx.has_bias:
-            grads.append(db.reshape(ctx.parents[-1].shape))
-        return tuple(grads)
+        weight_shape, bias_shape = ctx.param_shapes
+        return ctx.by_position(dx.reshape(ctx.shape),
+                               None if weight_shape is None else dw.reshape(weight_shape),
+                               None if bias_shape is None else db.reshape(bias_shape))

@@ -41,7 +41,10 @@ class Sum(Function):
 
 
 class Mean(Function):
-    """out = (1/N) sum_{reduced} x;  dx = g / N broadcast back."""
+    """out = (1/N) sum_{reduced} x;  dx = g / N broadcast back.
+
+    float16 sums and divides in float32: N past 65,504 is infinite in float16, and g / inf = 0.
+    """
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -51,8 +54,10 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        grad = _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim) / _count(ctx.shape, ctx.axes)
-        return np.broadcast_to(grad, ctx.shape)
+        scaled = _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim).astype(_accumulator(grad.dtype) or grad.dtype,
+                                                                                 copy=False)
+        scaled = (scaled / _count(ctx.shape, ctx.axes)).astype(grad.dtype, copy=False)
+        return np.broadcast_to(scaled, ctx.shape)
 
 
 class Max(Function):
@@ -79,18 +84,22 @@ class Max(Function):
 
 
 class Var(Function):
-    """out = sum (x - mean)^2 / (N - correction);  dx = g 2 (x - mean) / (N - correction)."""
+    """out = sum (x - mean)^2 / (N - correction);  dx = g 2 (x - mean) / (N - correction).
+
+    float16 computes in float32 throughout (squares past 256 and divisors past 65,504
+    overflow float16) and rounds the result once.
+    """
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, correction):
-        acc = _accumulator(x.dtype)
-        centered = x - x.mean(axis=axes, keepdims=True, dtype=acc).astype(x.dtype)
+        dtype, x = x.dtype, x.astype(_accumulator(x.dtype) or x.dtype, copy=False)
+        centered = x - x.mean(axis=axes, keepdims=True)
         ctx.save_for_backward(centered)
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.divisor = max(_count(x.shape, axes) - correction, 0)
-        total = (centered * centered).sum(axis=axes, keepdims=keepdim, dtype=acc)
+        total = (centered * centered).sum(axis=axes, keepdims=keepdim)
         with np.errstate(divide="ignore", invalid="ignore"):  # N <= correction gives nan/inf, as torch
-            return ctx.xp.asarray(total / ctx.divisor).astype(x.dtype)
+            return ctx.xp.asarray(total / ctx.divisor).astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
