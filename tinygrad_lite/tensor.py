@@ -300,7 +300,7 @@ class Tensor:
         float64); promotion, which treats it as a Python number, then picks the op's dtype."""
         if isinstance(other, Tensor):
             if other._backend is not self._backend:
-                raise ValueError(f"tensors on different devices: {self.device} and {other.device}")
+                autograd.check_same_device([self, other], op)
             return other
         array = dtypes.scalar_array(other, op) if dtypes.is_python_scalar(other) else dtypes.to_array(other, op=op)
         return Tensor._wrap(self._backend.asarray(array), self._backend)
@@ -524,6 +524,7 @@ class Tensor:
         """Elementwise `a` where `cond` is true, else `b` (a and b: tensors or numbers)."""
         ref = next((t for t in (a, b, cond) if isinstance(t, Tensor)), None)
         ref = ref if ref is not None else Tensor(a)
+        autograd.check_same_device([t for t in (cond, a, b) if isinstance(t, Tensor)], "where")
         cond_array = cond.data if isinstance(cond, Tensor) else ref._backend.asarray(np.asarray(cond))
         if cond_array.dtype != np.bool_:
             raise TypeError(f"where: the condition must be a bool tensor, not {cond_array.dtype}")
@@ -802,6 +803,7 @@ def _same_dtype(tensors, op):
     tensors = list(tensors)
     if not tensors or not all(isinstance(t, Tensor) for t in tensors):
         raise TypeError(f"{op}: expects a non-empty sequence of tensors")
+    autograd.check_same_device(tensors, op)
     dtype = tensors[0].dtype
     for t in tensors[1:]:
         dtype = dtypes.promote_dtypes(dtype, t.dtype)
