@@ -56,20 +56,23 @@ def constant_(tensor, value):
 
 def zeros_(tensor):
     """Fill with 0."""
-    return constant_(tensor, 0.0)
+    return constant_(_target(tensor, "zeros_"), 0.0)
 
 
 def ones_(tensor):
     """Fill with 1."""
-    return constant_(tensor, 1.0)
+    return constant_(_target(tensor, "ones_"), 1.0)
 
 
-def _calculate_fan_in_and_fan_out(tensor):
+def _calculate_fan_in_and_fan_out(tensor, op="_calculate_fan_in_and_fan_out"):
     """(fan_in, fan_out) = (shape[1] * receptive, shape[0] * receptive), receptive = prod(shape[2:])."""
     if tensor.ndim < 2:
-        raise ValueError(f"fan in and fan out need a tensor of at least 2 dimensions, not shape {tensor.shape}")
+        raise ValueError(f"{op}: fan in and fan out need a tensor of at least 2 dimensions, not shape {tensor.shape}")
     receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+_NONLINEARITIES = ("linear", "identity", "sigmoid", "tanh", "relu", "leaky_relu")
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -101,9 +104,10 @@ def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     _target(tensor, "kaiming_uniform_")
     a = check_number(a, "a", "kaiming_uniform_")
     check_choice(mode, "mode", "kaiming_uniform_", ("fan_in", "fan_out"))
+    check_choice(nonlinearity, "nonlinearity", "kaiming_uniform_", _NONLINEARITIES)
     if tensor.size == 0:  # nothing to fill, and the fans may be 0
         return tensor
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, "kaiming_uniform_")
     fan = fan_in if mode == "fan_in" else fan_out
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
     return uniform_(tensor, -bound, bound)
@@ -113,9 +117,9 @@ def xavier_uniform_(tensor, gain=1.0):
     """Fill with U(-bound, bound), bound = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010):
     the variance 2 / (fan_in + fan_out) balances the forward and the backward pass."""
     _target(tensor, "xavier_uniform_")
-    gain = check_number(gain, "gain", "xavier_uniform_")
+    gain = check_number(gain, "gain", "xavier_uniform_", low=0.0)
     if tensor.size == 0:
         return tensor
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, "xavier_uniform_")
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
