@@ -4,11 +4,13 @@ The methods here only check and shape their arguments—promote dtypes, turn
 Python numbers into tensors, normalize axes and indices, raise errors a user can
 act on—and then call an op's `Function.apply`. The math lives in `ops/`.
 """
+import math
 import warnings
 
 import numpy as np
 
 from . import autograd, dtypes
+from ._validate import check_alloc, check_number, check_shape
 from .autograd import is_grad_enabled
 from .backend import get_backend
 from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
@@ -27,10 +29,29 @@ def _shape_arg(shape, op):
 
 def _new_shape(shape, op):
     """The shape of a tensor to create: integers, none negative."""
-    shape = _shape_arg(shape, op)
-    if any(n < 0 for n in shape):
-        raise ValueError(f"{op}: sizes cannot be negative, got {shape}")
-    return shape
+    return check_shape(shape, op)
+
+
+def _creation(op, shape, dtype, requires_grad, device, default=dtypes.float32):
+    """(dtype, backend) for a new tensor of `shape`, after checking every argument as `op`'s:
+    dtype (None means `default`), requires_grad (a bool; only float tensors may require grad),
+    device, and whether memory for the tensor exists (RuntimeError, as torch's allocator)."""
+    dtype = default if dtype is None else dtypes.check(dtype, op)
+    if not isinstance(requires_grad, (bool, np.bool_)):
+        raise TypeError(f"{op}: requires_grad must be True or False, not {requires_grad!r}")
+    if requires_grad and dtype.kind != "f":
+        raise TypeError(f"{op}: only floating-point tensors can require grad; the dtype is {dtype}")
+    try:
+        backend = get_backend(device)
+    except (ValueError, RuntimeError) as e:
+        raise type(e)(f"{op}: {e}") from None
+    check_alloc(shape, dtype, op)
+    return dtype, backend
+
+
+def _fresh(array, backend, requires_grad):
+    """A new leaf tensor around a freshly made numpy array (moved to the backend's device)."""
+    return Tensor._wrap(backend.asarray(array), backend, requires_grad=bool(requires_grad))
 
 
 def _axes(axis, shape, op, new_axes=0):
@@ -226,25 +247,31 @@ class Tensor:
 
     # ---- creation -------------------------------------------------------------------
     @staticmethod
-    def _make(array, dtype, requires_grad, device):
-        return Tensor(array, requires_grad=requires_grad, dtype=dtype, device=device)
-
-    @staticmethod
     def zeros(*shape, dtype=None, requires_grad=False, device="cpu"):
         """A tensor of zeros (float32 unless `dtype` says otherwise)."""
-        return Tensor._make(np.zeros(_new_shape(shape, "zeros"), dtype or np.float32), dtype, requires_grad, device)
+        shape = _new_shape(shape, "zeros")
+        dtype, backend = _creation("zeros", shape, dtype, requires_grad, device)
+        return _fresh(np.zeros(shape, dtype), backend, requires_grad)
 
     @staticmethod
     def ones(*shape, dtype=None, requires_grad=False, device="cpu"):
         """A tensor of ones (float32 unless `dtype` says otherwise)."""
-        return Tensor._make(np.ones(_new_shape(shape, "ones"), dtype or np.float32), dtype, requires_grad, device)
+        shape = _new_shape(shape, "ones")
+        dtype, backend = _creation("ones", shape, dtype, requires_grad, device)
+        return _fresh(np.ones(shape, dtype), backend, requires_grad)
 
     @staticmethod
     def full(shape, value, dtype=None, requires_grad=False, device="cpu"):
         """A tensor filled with `value` (its dtype follows the value, as for Tensor(value))."""
         shape = _new_shape((shape,), "full")
-        filled = np.full(shape, dtypes.to_array(value, dtype))
-        return Tensor._make(filled, dtype, requires_grad, device)
+        if not (dtypes.is_python_scalar(value) or (isinstance(value, (np.generic, np.ndarray, Tensor))
+                                                   and np.ndim(value) == 0)):
+            raise TypeError(f"full: the fill value must be a number (or a 0-d tensor), not {type(value).__name__}")
+        if isinstance(value, Tensor):
+            value = value.numpy()
+        fill = dtypes.to_array(value, dtype, op="full")
+        dtype, backend = _creation("full", shape, fill.dtype, requires_grad, device)
+        return _fresh(np.full(shape, fill, dtype), backend, requires_grad)
 
     @staticmethod
     def randn(*shape, dtype=None, requires_grad=False, device="cpu"):
@@ -264,32 +291,40 @@ class Tensor:
 
     @staticmethod
     def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device="cpu"):
-        """start, start + step, ... up to (not including) stop; int64 for ints, float32 otherwise."""
+        """start, start + step, ... up to (not including) stop: ceil((stop - start) / step) values
+        (none when step points away from stop); int64 for ints, float32 otherwise."""
         if stop is None:
             start, stop = 0, start
-        if step == 0:
+        bounds = [check_number(v, name, "arange") for v, name in ((start, "start"), (stop, "stop"), (step, "step"))]
+        if bounds[2] == 0:
             raise ValueError("arange: step must not be zero")
         integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-        values = np.arange(start, stop, step).astype(np.int64 if integral else np.float32)
-        return Tensor._make(values, dtype, requires_grad, device)
+        count = max(math.ceil((bounds[1] - bounds[0]) / bounds[2]), 0)
+        dtype, backend = _creation("arange", (count,), dtype, requires_grad, device,
+                                   default=dtypes.int64 if integral else dtypes.float32)
+        values = np.arange(start, stop, step) if integral else np.arange(*bounds)
+        return _fresh(values.astype(dtype, copy=False), backend, requires_grad)
 
     @staticmethod
     def eye(n, m=None, dtype=None, requires_grad=False, device="cpu"):
         """The n x m identity matrix (float32 unless `dtype` says otherwise)."""
         rows, cols = _new_shape((n, n if m is None else m), "eye")
-        return Tensor._make(np.eye(rows, cols, dtype=dtype or np.float32), dtype, requires_grad, device)
+        dtype, backend = _creation("eye", (rows, cols), dtype, requires_grad, device)
+        return _fresh(np.eye(rows, cols, dtype=dtype), backend, requires_grad)
 
     @staticmethod
     def zeros_like(t, dtype=None, requires_grad=False):
         """Zeros of t's shape, dtype (unless given) and device."""
         _require_tensor(t, "zeros_like")
-        return Tensor.zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
+        dtype, backend = _creation("zeros_like", t.shape, t.dtype if dtype is None else dtype, requires_grad, t.device)
+        return _fresh(np.zeros(t.shape, dtype), backend, requires_grad)
 
     @staticmethod
     def ones_like(t, dtype=None, requires_grad=False):
         """Ones of t's shape, dtype (unless given) and device."""
         _require_tensor(t, "ones_like")
-        return Tensor.ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
+        dtype, backend = _creation("ones_like", t.shape, t.dtype if dtype is None else dtype, requires_grad, t.device)
+        return _fresh(np.ones(t.shape, dtype), backend, requires_grad)
 
     # ---- arithmetic -----------------------------------------------------------------
     def _lift(self, other, op="binary op"):
