@@ -820,6 +820,9 @@ def _check_integer_op(op, a, b, dtype, scalar_exponent):
     if op.startswith("sub") and np.bool_ in (a.dtype, b.dtype):
         raise TypeError(f"{op}: subtraction, the `-` operator, with a bool tensor is not supported; "
                         "convert it first, e.g. mask.astype(tg.int64)")
+    if op.startswith("pow") and dtype == np.bool_ and not scalar_exponent:
+        raise TypeError(f"{op}: not implemented for a bool tensor exponent (as in torch); "
+                        "convert the tensors first, e.g. x.astype(tg.int64)")
     if op.startswith("pow") and dtype.kind in "iu" and scalar_exponent and (b.data < 0).any():
         raise ValueError(f"{op}: integers to negative integer powers are not allowed "
                          "(make the base a float tensor)")

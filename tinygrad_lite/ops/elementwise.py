@@ -60,7 +60,8 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a / b
+        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 = +-inf, 0 / 0 = nan, as torch
+            return a / b
 
     @staticmethod
     def backward(ctx, grad):
@@ -79,7 +80,8 @@ class Pow(Function):
         if a.dtype.kind == "i" and (b < 0).any():
             out = _integer_power(a, b)
         else:
-            out = (a ** b).astype(a.dtype, copy=False)  # numpy makes bool ** bool int8; torch keeps bool
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, (-1) ** 0.5 = nan, as torch
+                out = (a ** b).astype(a.dtype, copy=False)  # numpy makes bool ** bool int8; torch keeps bool
         ctx.save_for_backward(a, b, out)
         return out
 
