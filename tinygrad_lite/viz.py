@@ -16,11 +16,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import autograd
+from .tensor import Tensor
 
 _INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz; "
                  "conda: conda install graphviz), or paste the text of to_dot(tensor) into any DOT viewer")
@@ -29,13 +31,25 @@ _FORMATS = ("svg", "png")
 
 def norm(array):
     """The Euclidean (Frobenius) norm sqrt(sum x^2) of an array, computed in float64."""
-    return float(np.sqrt(np.sum(np.square(np.asarray(array, dtype=np.float64)))))
+    values = np.asarray(array)
+    if values.dtype.kind not in "biuf":
+        raise TypeError(f"norm: expects an array of real numbers, not {type(array).__name__} of {values.dtype}")
+    return float(np.sqrt(np.sum(np.square(values.astype(np.float64)))))
 
 
 def rule(function):
     """The local gradient rule of an op: the first line of its Function's docstring,
     e.g. "out = a * b;  da = g * b, db = g * a." for Mul."""
+    if not (isinstance(function, type) and issubclass(function, autograd.Function)):
+        raise TypeError(f"rule: expects an op (a Function subclass such as the Mul of ops.elementwise), "
+                        f"not {type(function).__name__}")
     return (function.__doc__ or function.__name__).strip().splitlines()[0]
+
+
+def _tensor(tensor, name, op):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor, not {type(tensor).__name__}")
+    return tensor
 
 
 def _graph(root):
@@ -70,8 +84,15 @@ def _topological_order(root):
     return order
 
 
-def _names_by_id(names):
-    return {id(t): name for name, t in (names or {}).items()}
+def _names_by_id(names, op):
+    """{id(tensor): name} from a mapping name -> Tensor (None: no names)."""
+    if names is None:
+        return {}
+    if not isinstance(names, Mapping):
+        raise TypeError(f"{op}: names must be a dict of name -> Tensor, not {type(names).__name__}")
+    for name, t in names.items():
+        _tensor(t, f"names[{name!r}]", op)
+    return {id(t): str(name) for name, t in names.items()}
 
 
 def _quote(text):
@@ -96,9 +117,9 @@ def to_dot(tensor, names=None):
     Call it before backward(), or after backward(retain_graph=True): a backward pass
     without retain_graph frees the graph's links (RuntimeError here).
     """
-    nodes = _graph(tensor)
+    labels = _names_by_id(names, "to_dot")
+    nodes = _graph(_tensor(tensor, "tensor", "to_dot"))
     ids = {id(t): f"n{i}" for i, t in enumerate(nodes)}
-    labels = _names_by_id(names)
     lines = ["digraph backward {", '  node [fontname="Helvetica", fontsize=10];',
              '  edge [fontname="Helvetica", fontsize=9];']
     for t in nodes:
@@ -135,15 +156,21 @@ def render(tensor, path, names=None):
     `dot` program is not on PATH, and a ValueError for another file extension. The
     same rules as for `to_dot` apply: draw before backward() or with retain_graph=True.
     """
-    path = os.fspath(path)
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"render: path must be a str or os.PathLike, not {type(path).__name__}") from None
     fmt = os.path.splitext(path)[1].lstrip(".").lower()
     if fmt not in _FORMATS:
         raise ValueError(f"render: {path!r} must end in .svg or .png")
+    try:
+        text = to_dot(tensor, names)
+    except (TypeError, RuntimeError) as e:
+        raise type(e)(f"render: {e}") from None
     dot = shutil.which("dot")
     if dot is None:
         raise RuntimeError(f"render: the Graphviz program `dot` is not on PATH; {_INSTALL_HINT}")
-    done = subprocess.run([dot, f"-T{fmt}", "-o", path], input=to_dot(tensor, names).encode(),
-                          capture_output=True)
+    done = subprocess.run([dot, f"-T{fmt}", "-o", path], input=text.encode(), capture_output=True)
     if done.returncode != 0:
         raise RuntimeError(f"render: dot failed (exit {done.returncode}): {done.stderr.decode().strip()}")
     return path
@@ -166,6 +193,11 @@ class Step:
 
     def line(self, number, input_names=None):
         """The printed form: number, op, input shapes (named where known) -> output shape, rule, norms."""
+        if isinstance(number, bool) or not isinstance(number, (int, np.integer)):
+            raise TypeError(f"Step.line: number must be an int, not {type(number).__name__}")
+        if input_names is not None and (isinstance(input_names, (str, Mapping)) or not hasattr(input_names, "__len__")
+                                        or not all(n is None or isinstance(n, str) for n in input_names)):
+            raise TypeError("Step.line: input_names must be a list of names (str or None), one per input")
         names = input_names or [None] * len(self.input_shapes)
         inputs = ", ".join(f"{name} {shape}" if name else str(shape)
                            for name, shape in zip(names, self.input_shapes))
@@ -185,8 +217,13 @@ def trace(loss, grad=None, retain_graph=False, names=None, file=None):
     for a loss with more than one element. Prints to `file` (default: standard output)
     and returns the list of `Step`s.
     """
+    _tensor(loss, "loss", "trace")
+    if grad is not None and not isinstance(grad, Tensor) and np.asarray(grad).dtype.kind not in "biuf":
+        raise TypeError(f"trace: grad must be a Tensor or an array of real numbers, not {type(grad).__name__}")
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise TypeError(f"trace: file must be a writable text file (with a write method), not {type(file).__name__}")
+    labels = _names_by_id(names, "trace")
     g = loss._seed_gradient(grad, "trace")
-    labels = _names_by_id(names)
     out = sys.stdout if file is None else file
     steps = []
 
