@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from . import autograd, dtypes
-from ._validate import check_alloc, check_number, check_shape
+from ._validate import check_alloc, check_bool, check_number, check_shape
 from .autograd import is_grad_enabled
 from .backend import get_backend
 from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
@@ -713,6 +713,7 @@ class Tensor:
 
     # ---- reductions -----------------------------------------------------------------
     def _reduce(self, function, op, axis, keepdim, **kwargs):
+        keepdim = check_bool(keepdim, "keepdim", op)
         axes = _axes(_reduce_axes(axis), self.shape, op)
         if axes is not None and self.ndim == 0:
             axes = None
@@ -749,7 +750,8 @@ class Tensor:
             raise TypeError("var: got both unbiased and correction; give one")
         if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
             raise TypeError(f"var: unbiased must be a bool, got {unbiased!r}")
-        correction = (1 if unbiased is None or unbiased else 0) if correction is None else correction
+        correction = (1 if unbiased is None or unbiased else 0) if correction is None else \
+            check_number(correction, "correction", "var")
         return self._float("var")._reduce(rd.Var, "var", dim, keepdim, correction=correction)
 
     def logsumexp(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
@@ -766,6 +768,7 @@ class Tensor:
         return self._arg(np.argmin, "argmin", _axis_alias("argmin", dim, axis, None), keepdim)
 
     def _arg(self, numpy_fn, op, dim, keepdim):
+        keepdim = check_bool(keepdim, "keepdim", op)
         dim = None if dim is None else _one_axis(dim, self.shape, op)
         self._nonempty(op)
         if self.ndim == 0:
@@ -838,6 +841,8 @@ def _broadcastable(shape, target):
 
 
 def _same_dtype(tensors, op):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
     tensors = list(tensors)
     if not tensors or not all(isinstance(t, Tensor) for t in tensors):
         raise TypeError(f"{op}: expects a non-empty sequence of tensors")
