@@ -23,6 +23,7 @@ import numpy as np
 import tinygrad_lite as tg
 import tinygrad_lite.nn.functional as F
 from tinygrad_lite import Tensor
+from tinygrad_lite._validate import check_number
 
 INSTALL_HINT = ("tinygrad-lite check compares every op with PyTorch, which is not installed.\n"
                 "Install it with:  pip install 'tinygrad_lite[test]'   (or: pip install torch==2.13.0)")
@@ -365,8 +366,25 @@ def _shapes(case):
     return ", ".join(spec.describe() for spec in case.inputs) or "-"
 
 
+def _check_run_arguments(dtypes, seed, only, cases):
+    """The dtypes as a tuple of names, after checking every argument of `run`."""
+    dtypes = (dtypes,) if isinstance(dtypes, str) else dtypes
+    if not isinstance(dtypes, (tuple, list)) or not dtypes or not all(isinstance(d, str) for d in dtypes):
+        raise TypeError(f"run: dtypes must be a non-empty tuple of dtype names, not {dtypes!r}")
+    unknown = [d for d in dtypes if d not in TOLERANCES]
+    if unknown:
+        raise ValueError(f"run: unknown dtype(s) {unknown}; choose from {tuple(TOLERANCES)}")
+    check_number(seed, "seed", "run", integer=True, low=0)
+    if only is not None and not isinstance(only, str):
+        raise TypeError(f"run: only must be a str (text in the case names) or None, not {type(only).__name__}")
+    if cases is not None and (not isinstance(cases, (tuple, list)) or not all(isinstance(c, Case) for c in cases)):
+        raise TypeError("run: cases must be a list of Case")
+    return tuple(dtypes)
+
+
 def run(dtypes=("float32", "float64"), seed=0, only=None, cases=None):
     """Run every case in every dtype, print the table and a summary; 0 if all pass, 1 if not, 2 without torch."""
+    dtypes = _check_run_arguments(dtypes, seed, only, cases)
     try:
         import torch
     except ImportError:

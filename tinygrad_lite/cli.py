@@ -184,5 +184,7 @@ def build_parser():
 
 def main(argv=None) -> int:
     """Parse `argv` (default: sys.argv[1:]), run the command, return its exit code."""
+    if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"main: argv must be a list of strings (or None for sys.argv[1:]), not {argv!r}")
     args = build_parser().parse_args(argv)
     return args.handler(args)
