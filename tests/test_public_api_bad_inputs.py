@@ -82,7 +82,7 @@ RECORDS = {"Step", "Input", "Case", "IncompatibleKeys"}
 NOT_CALLED = {
     **{f"check.{name}": "a building block of the check command's case table, written in check.py"
        for name in ("randn", "away", "positive", "prob", "distinct", "ties", "simplex", "binary", "ints",
-                    "mask", "const", "run_case")},
+                    "mask", "const", "run_case", "Input", "Case")},
 }
 
 # Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
@@ -227,7 +227,7 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
-    "tg.full": {"shape": lambda c: (2, 4)},
+    "Tensor.full": {"shape": lambda c: (2, 4)},
     "Tensor.reshape": {"shape": lambda c: (4, 2)},
     "Tensor.expand": {"shape": lambda c: (3, 2, 4)},
     "Tensor.permute": {"dims": lambda c: (1, 0)},
@@ -314,6 +314,8 @@ def _relu_case():
 LEGAL = {
     ("Tensor.reshape", "shape"): {"-1"},
     ("Tensor.expand", "shape"): {"-1"},
+    ("optim.clip_grad_norm_", "params"): {"[]", "{}"},  # nothing to clip, as in torch
+    ("CharText.decode", "ids"): {"5"},  # one id
 }
 
 # ---- the batteries of bad values ---------------------------------------------------------
@@ -350,12 +352,13 @@ def battery(name, example, default, ctx):
                          _bad(str(ctx.tmp / "missing" / "file"), "a path in a missing folder")]
     if name in AXIS_NAMES or name in SIZE_NAMES or name in ALLOC_NAMES or (
             isinstance(example, (int, np.integer)) and not isinstance(example, bool)):
-        size = name in SIZE_NAMES or name in ALLOC_NAMES
+        size = (name in SIZE_NAMES or name in ALLOC_NAMES) and name != "start"  # arange's start may be 2.5
         return common + [
             _bad("x"), _bad(2.5, ok=not size), _bad(math.nan, ok=not size), _bad(math.inf, ok=not size),
             _bad(-1, ok=not size or name == "start"), _bad(10 ** 12, ok=name not in ALLOC_NAMES),
             _bad(True, ok=True), _bad((), ok=name in ("shape", "normalized_shape") or name in AXIS_NAMES),
-            _bad(np.array([1, 2]), "np.array([1, 2])", ok=name in ("index", "dims", "shape", "normalized_shape")),
+            _bad(np.array([1, 2]), "np.array([1, 2])",
+                 ok=name in ("index", "dims", "shape", "normalized_shape", "seed")),  # a seed may be a sequence
             _bad(f32(2), "Tensor float32 (2,)", ok=name == "index"),
         ]
     if isinstance(example, bool):  # torch reads most flags by truth value: only raw errors fail

@@ -62,7 +62,7 @@ def train_test_split(*arrays, test_fraction=0.2, seed=0):
     if n < 2:
         raise ValueError(f"train_test_split: need at least 2 rows to split, got {n}")
     n_test = min(max(round(test_fraction * n), 1), n - 1)
-    order = rng_from_seed(seed, "train_test_split").permutation(n)
+    order = _rng_from_seed(seed, "train_test_split").permutation(n)
     train, test = order[:n - n_test], order[n - n_test:]
     return [part for a in arrays for part in (a[train], a[test])]
 
@@ -80,7 +80,7 @@ def two_moons(n=200, noise=0.1, seed=0):
     if check_number(noise, "noise", "two_moons") < 0:
         raise ValueError(f"two_moons: noise is a standard deviation and cannot be negative, got {noise}")
     check_alloc((n, 2), np.float64, "two_moons", copies=4)  # the points, the noise, their sum, the shuffle
-    rng = rng_from_seed(seed, "two_moons")
+    rng = _rng_from_seed(seed, "two_moons")
     n_upper, n_lower = (n + 1) // 2, n // 2
     t_upper, t_lower = np.linspace(0, np.pi, n_upper), np.linspace(0, np.pi, n_lower)
     upper = np.stack([np.cos(t_upper), np.sin(t_upper)], axis=1)
@@ -116,7 +116,7 @@ def digit_task(task, n, length=8, seed=0):
     if length < 1 or n < 0:
         raise ValueError(f"digit_task: need length >= 1 and n >= 0, got length={length}, n={n}")
     check_alloc((n, 2 * length + 1), np.int64, "digit_task", copies=4)
-    digits = rng_from_seed(seed, "digit_task").integers(0, 10, size=(n, length), dtype=np.int64)
+    digits = _rng_from_seed(seed, "digit_task").integers(0, 10, size=(n, length), dtype=np.int64)
     answers = _solve(task, digits)
     separator = np.full((n, 1), SEPARATOR, np.int64)
     sequence = np.concatenate([digits, separator, answers], axis=1)
@@ -214,7 +214,7 @@ class CharText:
             raise ValueError(f"char_text: windows of {length} characters (plus the next one) do not fit "
                              f"in {self.source}, which holds {len(self.ids)}")
         check_alloc((batch_size, length + 1), np.int64, "random_windows", copies=3)
-        starts = rng_from_seed(seed, "random_windows").integers(0, len(self.ids) - length, size=batch_size)
+        starts = _rng_from_seed(seed, "random_windows").integers(0, len(self.ids) - length, size=batch_size)
         window = starts[:, None] + np.arange(length + 1)
         chunks = self.ids[window]
         return chunks[:, :-1], chunks[:, 1:]
@@ -265,7 +265,7 @@ def batches(*arrays, batch_size, shuffle=True, seed=0, drop_last=False):
     n = _common_length(arrays, "batches")
     if check_number(batch_size, "batch_size", "batches", integer=True) < 1:
         raise ValueError(f"batches: batch_size must be at least 1, not {batch_size}")
-    order = rng_from_seed(seed, "batches").permutation(n) if shuffle else np.arange(n)
+    order = _rng_from_seed(seed, "batches").permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n
     return _batches(arrays, order, batch_size, stop)  # checked now, when called; batches come as iterated
 
@@ -276,7 +276,7 @@ def _batches(arrays, order, batch_size, stop):
         yield tuple(a[idx] for a in arrays)
 
 
-def rng_from_seed(seed, op):
+def _rng_from_seed(seed, op):
     """A numpy Generator from `seed`: an int >= 0, a non-empty sequence of them, or a Generator (used as is)."""
     if isinstance(seed, np.random.Generator):
         return seed
