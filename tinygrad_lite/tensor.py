@@ -359,6 +359,8 @@ class Tensor:
                 np.broadcast_shapes(a.data.shape, b.data.shape)
             except ValueError:
                 raise ValueError(f"{op}: cannot broadcast {a.shape} with {b.shape}") from None
+        if function is ew.Pow and not reverse and dtypes.is_python_scalar(other):
+            return function.apply(a, b, scalar_exponent=True)  # torch computes x ** 0.5 as sqrt(x)
         return function.apply(a, b)
 
     def __add__(self, other): return self._binary(other, ew.Add, "add")

@@ -60,8 +60,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 = +-inf, 0 / 0 = nan, as torch
-            return a / b
+        return a / b
 
     @staticmethod
     def backward(ctx, grad):
@@ -73,15 +72,17 @@ class Pow(Function):
     """out = a ** b;  da = g b a^(b-1),  db = g out log(a)  (0 where a = 0 and b >= 0, as torch).
 
     Integers to negative powers give torch's integer answers: 1 for a base of 1, +-1 for -1,
-    0 for any other base (0 included)."""
+    0 for any other base (0 included). A Python-number exponent (`scalar_exponent`) of 0.5
+    or -0.5 is computed as torch computes it, as sqrt(a) or 1 / sqrt(a): these differ from
+    pow at a = -0 and a = -inf (sqrt(-inf) is NaN, pow(-inf, 0.5) is inf)."""
 
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, scalar_exponent=False):
+        ctx.scalar_exponent = scalar_exponent
         if a.dtype.kind == "i" and (b < 0).any():
             out = _integer_power(a, b)
         else:
-            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 = inf, (-1) ** 0.5 = nan, as torch
-                out = (a ** b).astype(a.dtype, copy=False)  # numpy makes bool ** bool int8; torch keeps bool
+            out = _power(a, b, scalar_exponent).astype(a.dtype, copy=False)  # numpy's bool ** bool is int8
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -96,11 +97,21 @@ class Pow(Function):
 
         def d_base():
             with np.errstate(divide="ignore", invalid="ignore"):
+                d = grad * b * _power(a, b - 1, ctx.scalar_exponent)
                 if b.ndim == 0 and b != 0:  # the usual x ** 2: no zero exponent to guard, no select
-                    return (grad * b * a ** (b - 1)).astype(grad.dtype, copy=False)
-                return np.where(b == 0, 0, grad * b * a ** (b - 1)).astype(grad.dtype)
+                    return d.astype(grad.dtype, copy=False)
+                return np.where(b == 0, 0, d).astype(grad.dtype)
 
         return _grads(ctx, d_base, d_exponent)
+
+
+def _power(a, b, scalar_exponent):
+    """a ** b; with a Python-number exponent of +-0.5, sqrt as torch's kernel takes it (see Pow)."""
+    if scalar_exponent and b == 0.5:
+        return np.sqrt(a)
+    if scalar_exponent and b == -0.5:
+        return 1 / np.sqrt(a)
+    return a ** b
 
 
 def _integer_power(a, b):
