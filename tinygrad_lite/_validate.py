@@ -69,6 +69,7 @@ def check_number(value, name, op, *, low=None, high=None, low_open=False, high_o
 
 
 _SIZE_LIMIT = 2 ** 62
+_SMALL = 64 * 2 ** 20  # allocations up to this many bytes are not checked against the free memory
 
 
 def check_size(value, name, op, *, low=0, high=None):
@@ -122,6 +123,8 @@ def check_alloc(shape, dtype, op, copies=1):
     for n in shape:
         count *= int(n)
     nbytes = count * np.dtype(dtype).itemsize * copies
+    if nbytes <= _SMALL:  # the common case: no need to ask the system
+        return nbytes
     available = available_memory()
     if nbytes > available:
         raise RuntimeError(f"{op}: not enough memory: a tensor of shape {tuple(shape)} and dtype "
