@@ -237,6 +237,14 @@ def test_positional_arguments_mean_what_torchs_do(name):
     check_op(lambda t: call(t, tg), lambda t: call(t, torch), rand((2, 3, 4)))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.bool_])
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+def test_sum_and_mean_take_torchs_dtype_keyword(reduction, dtype):
+    x = (rand((2, 3, 4)) * 10).astype(dtype)
+    check_op(lambda t: getattr(t, reduction)(1, dtype=tg.float64),
+             lambda t: getattr(t, reduction)(1, dtype=torch.float64), x)
+
+
 @pytest.mark.parametrize("fn, twin", [(F.softmax, TF.softmax), (F.log_softmax, TF.log_softmax)],
                          ids=["softmax", "log_softmax"])
 @pytest.mark.parametrize("shape", [(), (5,), (2, 3), (2, 3, 4), (2, 3, 4, 2)], ids=repr)

@@ -721,15 +721,19 @@ class Tensor:
             axes = None
         return function.apply(self, axes=axes, keepdim=keepdim, **kwargs)
 
-    def sum(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
-        """Sum over `dim` (all axes when None); integer and bool sums are int64."""
-        x = self.astype(np.int64) if self.dtype == np.bool_ else self
+    def sum(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
+        """Sum over `dim` (all axes when None) of the input, cast to `dtype` first if given.
+
+        Integer and bool sums are int64, as torch's."""
+        x = self if dtype is None else self.astype(dtypes.check(dtype, "sum"))
+        x = x.astype(np.int64) if x.dtype == np.bool_ else x
         return x._reduce(rd.Sum, "sum", _axis_alias("sum", dim, axis, None), keepdim)
 
-    def mean(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
-        """Arithmetic mean over `dim` (all axes when None)."""
+    def mean(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
+        """Arithmetic mean over `dim` (all axes when None), of the input cast to `dtype` if given."""
         dim = _axis_alias("mean", dim, axis, None)
-        return self._float("mean")._reduce(rd.Mean, "mean", dim, keepdim)
+        x = self if dtype is None else self.astype(dtypes.check(dtype, "mean"))
+        return x._float("mean")._reduce(rd.Mean, "mean", dim, keepdim)
 
     def max(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
         """Largest value over `dim` (values only; see argmax for positions)."""
