@@ -26,7 +26,7 @@ from ..ops.matmul import Linear as MatmulLinear
 from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..ops.norm import LayerNorm
 from ..rng import generator
-from ..tensor import _UNSET, Tensor, _axis_alias, _require_tensor, _softmax_dim
+from ..tensor import _UNSET, Tensor, _axis_alias, _softmax_dim
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -51,12 +51,11 @@ def _data_arg(value, op, name, like, floating=False):
     if value is None or isinstance(value, (str, bytes, dict, set)):
         raise TypeError(f"{op}: argument '{name}' must be a Tensor or an array-like, not {type(value).__name__}")
     try:
-        t = Tensor(value, device=like.device)
+        kind = np.asarray(value).dtype.kind
+        to_float = like.dtype.kind == "f" and (kind == "f" or (floating and kind in "iub"))
+        return Tensor(value, dtype=like.dtype if to_float else None, device=like.device)  # no float32 detour
     except (TypeError, ValueError) as e:
         raise TypeError(f"{op}: argument '{name}' cannot become a tensor: {e}") from None
-    if like.dtype.kind == "f" and (t.dtype.kind == "f" or (floating and t.dtype.kind in "iub")):
-        return t.astype(like.dtype)
-    return t
 
 
 def _same_device(op, *tensors):
@@ -118,7 +117,7 @@ def softmax(x, dim=_UNSET, *, axis=_UNSET):
     As torch: without dim (or with dim=None) the axis is implied, 0 for 0-, 1- and 3-d
     input and 1 otherwise, with a warning."""
     dim = _axis_alias("softmax", dim, axis, None)
-    _require_tensor(x, "softmax")
+    _tensor_arg(x, "softmax", "input", 1)
     x._float("softmax")  # a dtype error comes before any warning about the implied axis
     return x.softmax(_softmax_dim(x.shape, dim, "softmax"))
 
@@ -126,7 +125,7 @@ def softmax(x, dim=_UNSET, *, axis=_UNSET):
 def log_softmax(x, dim=_UNSET, *, axis=_UNSET):
     """x_i - logsumexp(x) along `dim`; without dim, the axis is implied as for softmax (with a warning)."""
     dim = _axis_alias("log_softmax", dim, axis, None)
-    _require_tensor(x, "log_softmax")
+    _tensor_arg(x, "log_softmax", "input", 1)
     x._float("log_softmax")  # a dtype error comes before any warning about the implied axis
     return x.log_softmax(_softmax_dim(x.shape, dim, "log_softmax"))
 

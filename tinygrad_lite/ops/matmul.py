@@ -45,9 +45,13 @@ class Linear(Function):
     def forward(ctx, x, weight, bias=None):
         ctx.save_for_backward(x, weight)
         ctx.bias_shape = None if bias is None else bias.shape
-        y = ctx.backend.matmul(_rows(x), weight.T)
-        if bias is not None:
-            y += bias  # y is this op's own new array
+        if x.dtype == np.float16 and bias is not None:  # x W^T + b in float32, rounded once (as torch)
+            y = ctx.backend.matmul(_rows(x).astype(np.float32), weight.T.astype(np.float32))
+            y = (y + bias).astype(np.float16)
+        else:
+            y = ctx.backend.matmul(_rows(x), weight.T)
+            if bias is not None:
+                y += bias  # y is this op's own new array
         return y.reshape(*x.shape[:-1], weight.shape[0])
 
     @staticmethod
