@@ -46,7 +46,7 @@ import torch
 import triton
 import triton.language as tl
 
-from ._runtime import as_element_type, interpreting
+from ._runtime import as_element_type, empty, interpreting
 
 _SQRT_2_OVER_PI = tl.constexpr(math.sqrt(2.0 / math.pi))
 _GELU_TANH_CUBIC = tl.constexpr(0.044715)
@@ -195,7 +195,7 @@ def activation_forward(name, x, **params):
     kname, slope = kernel_activation(name, params)
     _check_float(name, "x", x)
     x = x.contiguous()
-    return _launch(_activation_forward_kernel, torch.empty_like(x), x, name=kname, slope=slope)
+    return _launch(_activation_forward_kernel, empty(x.shape, x.dtype, x.device), x, name=kname, slope=slope)
 
 
 def activation_backward(name, x_or_y, grad, **params):
@@ -211,4 +211,5 @@ def activation_backward(name, x_or_y, grad, **params):
         raise ValueError(f"{name}_backward: saved tensor {tuple(x_or_y.shape)} and grad {tuple(grad.shape)} "
                          "must have the same shape")
     saved, grad = x_or_y.contiguous(), grad.contiguous()
-    return _launch(_activation_backward_kernel, torch.empty_like(grad), saved, grad, name=kname, slope=slope)
+    return _launch(_activation_backward_kernel, empty(grad.shape, grad.dtype, grad.device), saved, grad,
+                   name=kname, slope=slope)

@@ -67,7 +67,7 @@ import torch
 import triton
 import triton.language as tl
 
-from ._runtime import as_element_type, interpreting
+from ._runtime import as_element_type, empty, interpreting
 
 _DTYPES = (torch.float32, torch.float16, torch.bfloat16)
 _MAX_HEAD_DIM = 128
@@ -313,8 +313,8 @@ def attention_forward(q, k, v, scale, causal):
     if not (bh and L and S):  # nothing to launch; an empty softmax gives out = 0, lse = -inf
         out = torch.zeros((*q.shape[:-1], EV), dtype=q.dtype, device=q.device)
         return out, torch.full(q.shape[:-1], float("-inf"), dtype=torch.float32, device=q.device)
-    out = torch.empty((bh, L, EV), dtype=q.dtype, device=q.device)
-    lse = torch.empty((bh, L), dtype=torch.float32, device=q.device)
+    out = empty((bh, L, EV), q.dtype, q.device, any_row_stride=True)
+    lse = empty((bh, L), torch.float32, q.device)
     e_pad, ev_pad = _pad(E), _pad(EV)
     block_m, block_n, warps, stages = _config("forward", q.dtype, max(e_pad, ev_pad))
     dot_f32, precision = _dot_flags(q.dtype)
@@ -345,10 +345,10 @@ def attention_backward(q, k, v, out, lse, dout, scale, causal):
     o3 = _rows(out.to(q.dtype))
     do3 = _rows(dout.to(q.dtype))
     lse2 = lse.to(torch.float32).reshape(bh, L).contiguous()
-    dq, dk, dv = torch.empty_like(q3), torch.empty_like(k3), torch.empty_like(v3)
+    dq, dk, dv = (empty(t.shape, t.dtype, t.device, any_row_stride=True) for t in (q3, k3, v3))
     e_pad, ev_pad = _pad(E), _pad(EV)
     dot_f32, precision = _dot_flags(q.dtype)
-    delta = torch.empty((bh, L), dtype=torch.float32, device=q.device)
+    delta = empty((bh, L), torch.float32, q.device)
     block_m = _config("dq", q.dtype, max(e_pad, ev_pad))[0]
     _attention_delta_kernel[(triton.cdiv(L, block_m), bh)](
         o3, do3, delta, o3.stride(0), o3.stride(1), do3.stride(0), do3.stride(1), L, EV=EV,

@@ -55,7 +55,7 @@ import torch
 import triton
 import triton.language as tl
 
-from ._runtime import as_element_type
+from ._runtime import as_element_type, empty
 
 _MAX_BLOCK = 2048  # columns per chunk of the online pass (8 per thread at 8 warps: no spills)
 _DTYPES = (torch.float32, torch.float16, torch.bfloat16)
@@ -182,7 +182,7 @@ def cross_entropy_forward(logits, target, ignore_index=-100, label_smoothing=0.0
     soft = _check("cross_entropy_forward", logits, target, ignore_index, label_smoothing)
     logits, target = logits.contiguous(), target.contiguous()
     n, c = logits.shape
-    losses = torch.empty(n, dtype=logits.dtype, device=logits.device)
+    losses = empty((n,), logits.dtype, logits.device)
     if n == 0:
         return losses
     block, num_warps = _block(c, block_size)
@@ -202,7 +202,7 @@ def cross_entropy_backward(logits, target, row_grad, ignore_index=-100, label_sm
     if tuple(row_grad.shape) != (n,):
         raise ValueError(f"cross_entropy_backward: row_grad must have shape {(n,)}, got {tuple(row_grad.shape)}")
     logits, target, row_grad = logits.contiguous(), target.contiguous(), row_grad.contiguous()
-    dlogits = torch.empty_like(logits)
+    dlogits = empty(logits.shape, logits.dtype, logits.device, any_row_stride=True)
     if n == 0:
         return dlogits
     block, num_warps = _block(c, block_size)

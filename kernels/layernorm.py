@@ -52,7 +52,7 @@ import torch
 import triton
 import triton.language as tl
 
-from ._runtime import as_element_type, interpreting
+from ._runtime import as_element_type, empty, interpreting
 
 _FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32)
 # Small caps under the interpreter make small test rows span several blocks.
@@ -196,9 +196,9 @@ def layer_norm_forward(x2d, weight, bias, eps):
     _check_rows("layer_norm", x2d, weight, bias)
     x2d = _unit_column_stride(x2d)
     n, d = x2d.shape
-    y = torch.empty((n, d), dtype=x2d.dtype, device=x2d.device)
-    mean = torch.empty((n, 1), dtype=torch.float32, device=x2d.device)
-    rstd = torch.empty((n, 1), dtype=torch.float32, device=x2d.device)
+    y = empty((n, d), x2d.dtype, x2d.device, any_row_stride=True)
+    mean = empty((n, 1), torch.float32, x2d.device)
+    rstd = empty((n, 1), torch.float32, x2d.device)
     if n:
         block, warps = _row_block(d)
         _layer_norm_forward_kernel[(n,)](
@@ -227,7 +227,7 @@ def layer_norm_backward(x2d, weight, mean, rstd, grad):
     x2d, grad = _unit_column_stride(x2d), _unit_column_stride(grad)
     mean, rstd = mean.reshape(n).contiguous(), rstd.reshape(n).contiguous()
     param_dtype = weight.dtype if weight is not None else x2d.dtype
-    dx = torch.empty((n, d), dtype=x2d.dtype, device=x2d.device)
+    dx = empty((n, d), x2d.dtype, x2d.device, any_row_stride=True)
     if n == 0:
         zeros = torch.zeros(d, dtype=param_dtype, device=x2d.device)
         return dx, zeros, zeros.clone()
@@ -243,8 +243,8 @@ def layer_norm_backward(x2d, weight, mean, rstd, grad):
     chunks_wanted = triton.cdiv(_REDUCE_PROGRAMS, column_blocks)
     rows_per_program = max(triton.cdiv(triton.cdiv(n, chunks_wanted), _REDUCE_BLOCK_N), 1) * _REDUCE_BLOCK_N
     chunks = triton.cdiv(n, rows_per_program)
-    dw_partial = torch.empty((chunks, d), dtype=torch.float32, device=x2d.device)
-    db_partial = torch.empty((chunks, d), dtype=torch.float32, device=x2d.device)
+    dw_partial = empty((chunks, d), torch.float32, x2d.device)
+    db_partial = empty((chunks, d), torch.float32, x2d.device)
     _layer_norm_backward_dwdb_kernel[(column_blocks, chunks)](
         x2d, mean, rstd, grad, dw_partial, db_partial,
         x2d.stride(0), grad.stride(0), n, d, rows_per_program,

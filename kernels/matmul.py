@@ -54,7 +54,7 @@ import torch
 import triton
 import triton.language as tl
 
-from ._runtime import as_element_type, interpreting
+from ._runtime import as_element_type, empty, interpreting
 from .activations import activate, kernel_activation
 
 _DOT_DTYPES = (torch.float16, torch.bfloat16, torch.float32)
@@ -208,12 +208,12 @@ def matmul(a, b, bias=None, activation=None, **activation_params):
     _check(a, b, bias)
     batched = a.dim() == 3 or b.dim() == 3
     a3, b3 = _as_batched(a), _as_batched(b)
-    n_batch = max(a3.shape[0], b3.shape[0])
+    n_batch = b3.shape[0] if a3.shape[0] == 1 else a3.shape[0]  # broadcast: 1 against 0 is 0, not 1
     if n_batch > _MAX_GRID_BATCH:
         raise ValueError(f"matmul: a batch of {n_batch} matrices exceeds the {_MAX_GRID_BATCH} the grid allows: "
                          f"{tuple(a.shape)} @ {tuple(b.shape)}")
     (_, m, k), n = a3.shape, b3.shape[-1]
-    c = torch.empty((n_batch, m, n), dtype=a.dtype, device=a.device)
+    c = empty((n_batch, m, n), a.dtype, a.device, any_row_stride=True)
     if c.numel():
         stride_ab = a3.stride(0) if a3.shape[0] > 1 else 0
         stride_bb = b3.stride(0) if b3.shape[0] > 1 else 0

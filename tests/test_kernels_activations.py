@@ -15,6 +15,8 @@ from hypothesis import given, strategies as st  # noqa: E402
 
 from tinygrad_lite.kernels.activations import activation_backward, activation_forward  # noqa: E402
 
+from kernel_guards import guarded_outputs  # noqa: E402
+
 F = torch.nn.functional
 aten = torch.ops.aten
 
@@ -90,6 +92,22 @@ def test_special_values_follow_torch(name, params, forward, backward, saves_outp
     saved = y if saves_output else x
     expected = backward(grad.double(), x.double(), y.double())
     assert_close(activation_backward(name, saved, grad, **params), expected, torch.float32)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16], ids=["fp32", "fp16"])
+@pytest.mark.parametrize("name, params, forward, backward, saves_output", ACTIVATIONS, ids=IDS)
+def test_outputs_stay_inside_their_buffers(name, params, forward, backward, saves_output, dtype):
+    """y and dx lie inside guard values: on 3 blocks of the interpreter's 128 and 5 more
+    elements the last block's mask writes exactly the 5."""
+    g = torch.Generator().manual_seed(7)
+    x = (torch.randn(389, generator=g) * 3).to(dtype)
+    grad = torch.randn(389, generator=g).to(dtype)
+    with guarded_outputs() as guards:
+        y = activation_forward(name, x, **params)
+        dx = activation_backward(name, y if saves_output else x, grad, **params)
+    assert guards.count == 2
+    assert_close(y, forward(x.double()), dtype)
+    assert_close(dx, backward(grad.double(), x.double(), y.double()), dtype)
 
 
 def test_output_keeps_shape_and_backward_takes_grad_dtype():

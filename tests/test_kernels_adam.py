@@ -15,6 +15,8 @@ from hypothesis import given, strategies as st  # noqa: E402
 from tinygrad_lite.backend.numpy import NumpyBackend  # noqa: E402
 from tinygrad_lite.kernels.adam import adam_step  # noqa: E402
 
+from kernel_guards import guarded_like  # noqa: E402
+
 
 def run_kernel(param, grads, *, lr, betas, eps, weight_decay, decoupled, state_dtype=torch.float32):
     """Apply adam_step once per gradient in `grads`; return param and the two moments."""
@@ -99,6 +101,28 @@ def test_non_contiguous_gradient():
     expected = run_kernel(param, [grad.contiguous()], **hyper)
     for a, b in zip(ours, expected):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("decoupled", [False, True], ids=["adam", "adamw"])
+def test_updates_stay_inside_their_buffers(decoupled):
+    """param, exp_avg and exp_avg_sq, updated in place, lie inside guard values (and so does the
+    gradient, which must not be written at all): 3 blocks of the interpreter's 128 and 5 more."""
+    g = torch.Generator().manual_seed(8)
+    n = 389
+    start, grads = torch.randn(n, generator=g), [torch.randn(n, generator=g) for _ in range(2)]
+    hyper = dict(lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1, decoupled=decoupled)
+    (param, check_param), (exp_avg, check_m), (exp_avg_sq, check_v) = (
+        guarded_like(t) for t in (start, torch.zeros(n), torch.zeros(n)))
+    for step, grad in enumerate(grads, start=1):
+        guarded_grad, check_grad = guarded_like(grad)
+        adam_step(param, guarded_grad, exp_avg, exp_avg_sq, lr=1e-2, beta1=0.9, beta2=0.999, eps=1e-8,
+                  weight_decay=0.1, step=step, decoupled=decoupled)
+        check_grad()
+        assert torch.equal(guarded_grad, grad)
+    for check in (check_param, check_m, check_v):
+        check()
+    for ours, theirs in zip((param, exp_avg, exp_avg_sq), run_torch(start, grads, **hyper)):
+        torch.testing.assert_close(ours, theirs, rtol=1e-6, atol=1e-6)
 
 
 def test_rejects_bad_arguments():

@@ -18,6 +18,8 @@ torch = pytest.importorskip("torch", reason="the Triton kernels take torch tenso
 from tinygrad_lite.backend.numpy import NumpyBackend  # noqa: E402
 from tinygrad_lite.kernels.attention import attention_backward, attention_forward  # noqa: E402
 
+from kernel_guards import guarded_outputs  # noqa: E402
+
 # Each example runs three kernels through the interpreter (about a second): a fifth of the profile's examples.
 FEW = settings(max_examples=max(3, settings.default.max_examples // 5))
 
@@ -124,6 +126,20 @@ def test_flattened_batch_heads_and_no_keys():
     assert torch.equal(out, torch.zeros_like(q)) and torch.all(lse == float("-inf"))
     dq, dk, dv = attention_backward(q, k[:, :0], v[:, :0], out, lse, dout, 0.5, False)
     assert torch.equal(dq, torch.zeros_like(q)) and dk.shape == dv.shape == (6, 0, 16)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_outputs_stay_inside_their_buffers(causal):
+    """out, lse, dq, dk, dv and the backward's delta lie inside guard values (out and the gradients
+    with gaps between rows and between heads): on lengths 37 and 29 and head dims 20 and 24, past
+    the edges of the 32 x 16 tiles and of the head dims padded to 32, every store is masked exactly."""
+    q, k, v, dout = make_inputs(17, (2,), 37, 29, 20, 24)
+    with guarded_outputs() as guards:
+        ours = run_kernels(q, k, v, dout, 0.3, causal)
+    assert guards.count == 6
+    theirs = torch_reference(q, k, v, dout, 0.3, causal)
+    for name, a, b in zip(("out", "lse", "dq", "dk", "dv"), ours, theirs):
+        torch.testing.assert_close(a.double(), b, rtol=1e-5, atol=1e-5, msg=lambda m: f"{name}: {m}")
 
 
 def test_bad_input_is_rejected_with_the_shapes():

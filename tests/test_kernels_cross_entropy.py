@@ -17,6 +17,8 @@ F = torch.nn.functional
 from tinygrad_lite.backend.numpy import NumpyBackend  # noqa: E402
 from tinygrad_lite.kernels.cross_entropy import cross_entropy_backward, cross_entropy_forward  # noqa: E402
 
+from kernel_guards import guarded_outputs  # noqa: E402
+
 IGNORE = -100
 block_sizes = st.sampled_from([None, 8, 16])
 smoothings = st.sampled_from([0.0, 0.1, 0.37])
@@ -116,6 +118,43 @@ def test_ignored_rows_give_exactly_zero():
     assert torch.equal(losses[[0, 2]], torch.zeros(2))
     assert torch.equal(dlogits[[0, 2]], torch.zeros(2, 9))
     assert torch.all(losses[[1, 3]] > 0)
+
+
+@pytest.mark.parametrize("soft", [False, True], ids=["classes", "probabilities"])
+def test_called_with_their_defaults_match_torch(soft):
+    """Every argument after the required ones left out: ignore_index=-100, label_smoothing=0 and the
+    default block, as torch's F.cross_entropy defaults are."""
+    logits = random_logits(21, 5, 37)
+    target = torch.softmax(random_logits(22, 5, 37), dim=1) if soft else class_targets(21, 5, 37)
+    row_grad = random_logits(23, 5, 1)[:, 0]
+    losses = cross_entropy_forward(logits, target)
+    dlogits = cross_entropy_backward(logits, target, row_grad)
+    z = logits.double().requires_grad_()
+    losses_ref = F.cross_entropy(z, target.double() if soft else target, reduction="none")
+    losses_ref.backward(row_grad.double())
+    tol = 1e-5 * math.sqrt(37)
+    assert_close(losses, losses_ref.detach(), tol, tol)
+    assert_close(dlogits, z.grad, tol, tol)
+    if not soft:
+        assert torch.equal(dlogits[1::3], torch.zeros_like(dlogits[1::3]))  # rows of -100 are ignored
+
+
+@pytest.mark.parametrize("block_size", [None, 8])
+@pytest.mark.parametrize("soft", [False, True], ids=["classes", "probabilities"])
+def test_outputs_stay_inside_their_buffers(block_size, soft):
+    """The losses and dlogits lie inside guard values (dlogits with gaps between rows): on 37
+    classes (past a block of 32, or mid-chunk of 8) the stores write every row exactly."""
+    logits = random_logits(31, 5, 37)
+    target = torch.softmax(random_logits(32, 5, 37), dim=1) if soft else class_targets(31, 5, 37)
+    row_grad = random_logits(33, 5, 1)[:, 0]
+    with guarded_outputs() as guards:
+        losses = cross_entropy_forward(logits, target, IGNORE, 0.1, block_size)
+        dlogits = cross_entropy_backward(logits, target, row_grad, IGNORE, 0.1, block_size)
+    assert guards.count == 2
+    losses_ref, dlogits_ref = torch_reference(logits, target, row_grad, 0.1)
+    tol = 1e-5 * math.sqrt(37)
+    assert_close(losses, losses_ref, tol, tol)
+    assert_close(dlogits, dlogits_ref, tol, tol)
 
 
 @pytest.mark.parametrize("dtype, tol", [(torch.float16, 1e-3), (torch.bfloat16, 1.6e-2)])

@@ -16,6 +16,8 @@ from hypothesis import given, strategies as st  # noqa: E402
 
 from tinygrad_lite.kernels.layernorm import MAX_BLOCK_D, layer_norm_backward, layer_norm_forward  # noqa: E402
 
+from kernel_guards import guarded_outputs  # noqa: E402
+
 EPS = 1e-5
 TOLERANCE = {torch.float32: (1e-5, 1e-6), torch.float16: (1e-3, 1e-3), torch.bfloat16: (1.6e-2, 1.6e-2)}
 
@@ -87,6 +89,19 @@ def test_rows_longer_than_a_block_and_many_row_chunks():
     x, grad = torch.randn(n, d, generator=g), torch.randn(n, d, generator=g)
     weight, bias = torch.randn(d, generator=g), torch.randn(d, generator=g)
     check_against_torch(x, weight, bias, grad)
+
+
+@pytest.mark.parametrize("affine", [False, True], ids=["plain", "weight_and_bias"])
+def test_outputs_stay_inside_their_buffers(affine):
+    """y, mean, rstd, dx and the partial dweight/dbias sums lie inside guard values (y and dx with
+    gaps between rows): rows one past a block and a half, in row chunks that end part-way."""
+    g = torch.Generator().manual_seed(6)
+    n, d = 9, MAX_BLOCK_D + MAX_BLOCK_D // 2 + 1
+    x, grad = torch.randn(n, d, generator=g), torch.randn(n, d, generator=g)
+    weight, bias = (torch.randn(d, generator=g), torch.randn(d, generator=g)) if affine else (None, None)
+    with guarded_outputs() as guards:
+        check_against_torch(x, weight, bias, grad)
+    assert guards.count == 6
 
 
 def test_variance_is_two_pass_accurate_for_a_large_mean():

@@ -18,6 +18,8 @@ from hypothesis import given, strategies as st  # noqa: E402
 
 from tinygrad_lite.kernels.matmul import MATMUL_CONFIGS, matmul  # noqa: E402
 
+from kernel_guards import guarded_outputs  # noqa: E402
+
 F = torch.nn.functional
 HALF_TOLERANCE = {torch.float16: 1e-3, torch.bfloat16: 1.6e-2}
 LAYOUTS = st.sampled_from(["contiguous", "transposed", "strided"])
@@ -138,6 +140,42 @@ def test_empty_inner_dimension_gives_bias_through_the_activation():
     bias = torch.tensor([-1.0, 0.5, 2.0])
     c = matmul(torch.empty(4, 0), torch.empty(0, 3), bias=bias, activation="relu")
     torch.testing.assert_close(c, torch.relu(bias).expand(4, 3))
+
+
+@pytest.mark.parametrize("a_batch, b_batch", [(1, 3), (3, 1), (None, 3), (3, None)],
+                         ids=["1@3", "3@1", "matrix@3", "3@matrix"])
+def test_a_batch_of_one_is_shared_by_a_batch_of_three(a_batch, b_batch):
+    """A batch of 1 (or a 2-D operand) broadcasts against a batch of 3: every one of the 3
+    products uses the shared matrix, as torch.matmul's broadcasting does."""
+    g = torch.Generator().manual_seed(3)
+    a = random(((a_batch,) if a_batch else ()) + (33, 37), g)
+    b = random(((b_batch,) if b_batch else ()) + (37, 35), g)
+    c = matmul(a, b)
+    assert c.shape == (3, 33, 35)
+    assert_matmul_close(c, torch.matmul(a.double(), b.double()), torch.float32, 37)
+
+
+def test_a_batch_of_one_against_an_empty_batch_is_empty():
+    """Batches of 1 and 0 broadcast to 0 (not to 1, which would launch over the empty operand's memory)."""
+    for a, b in [(torch.empty(0, 1, 1), torch.ones(1, 1, 3)), (torch.ones(1, 2, 1), torch.empty(0, 1, 3)),
+                 (torch.empty(0, 1, 1), torch.ones(1, 3))]:
+        assert matmul(a, b).shape == torch.matmul(a, b).shape
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16], ids=["fp32", "fp16"])
+@pytest.mark.parametrize("epilogue", [False, True], ids=["plain", "bias_gelu"])
+def test_output_stays_inside_its_buffer(dtype, epilogue):
+    """C lies inside guard values, with gaps between its rows and between its matrices: on
+    33 x 35 tiles of a 32 x 32 grid (one row and three columns past a tile edge) the store
+    mask writes every entry of C and nothing beyond, for a broadcast batch too."""
+    g = torch.Generator().manual_seed(4)
+    a, b = random((2, 33, 37), g, dtype), random((1, 37, 35), g, dtype)
+    bias = random((35,), g, dtype) if epilogue else None
+    with guarded_outputs() as guards:
+        c = matmul(a, b, bias=bias, activation="gelu" if epilogue else None)
+    assert guards.count == 1 and c.stride(1) != c.shape[2]  # the rows of C did lie apart
+    pre = torch.matmul(a.double(), b.double()) + (bias.double() if epilogue else 0)
+    assert_matmul_close(c, F.gelu(pre) if epilogue else pre, dtype, 37)
 
 
 def test_empty_output():

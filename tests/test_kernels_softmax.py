@@ -17,6 +17,8 @@ from tinygrad_lite.kernels.softmax import (  # noqa: E402
     log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward,
 )
 
+from kernel_guards import guarded_outputs  # noqa: E402
+
 # block_size None: one block per row; small powers of two: the chunked online pass.
 block_sizes = st.sampled_from([None, 8, 16])
 # (rtol, atol) of low-precision results: rounding to the dtype dominates.
@@ -132,3 +134,20 @@ def test_bad_input_is_rejected_with_the_shapes():
         softmax_backward(torch.zeros(2, 3), torch.zeros(2, 4))
     with pytest.raises(ValueError, match="power of two"):
         softmax_forward(torch.zeros(2, 30), block_size=12)
+
+
+@pytest.mark.parametrize("block_size", [None, 16])
+@pytest.mark.parametrize("log", [False, True])
+def test_outputs_stay_inside_their_buffers(block_size, log):
+    """y and dx lie inside guard values, with gaps between rows: the masked stores write each
+    row of 37 (ending mid-block, or mid-chunk of 16) exactly, and nothing past it."""
+    x, grad = random_rows(5, 3, 37), random_rows(6, 3, 37)
+    forward, backward = (log_softmax_forward, log_softmax_backward) if log else (softmax_forward, softmax_backward)
+    with guarded_outputs() as guards:
+        y = forward(x, block_size)
+        dx = backward(y, grad, block_size)
+    assert guards.count == 2
+    y_ref, dx_ref = torch_reference(x, grad, log)
+    tol = 1e-5 * math.sqrt(37)
+    assert_close(y, y_ref, tol, tol)
+    assert_close(dx, dx_ref, tol, tol)
