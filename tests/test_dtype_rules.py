@@ -25,6 +25,9 @@ from helpers import assert_close, to_torch, tolerance, torch
 import tinygrad_lite as tg
 from tinygrad_lite import Tensor, dtypes
 
+# numpy warns where it divides by zero or meets inf - inf; torch computes the same values silently
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
 DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32, np.float64]
 NAMES = [np.dtype(d).name for d in DTYPES]
 
@@ -153,6 +156,32 @@ def test_numpy_float64_scalar_keeps_float32_everywhere_a_scalar_enters():
     with tg.no_grad():
         for update in (x.add_, x.sub_, x.mul_, x.div_):
             assert update(half) is x and x.dtype == np.float32
+
+
+UNARY = {
+    # name: (ours, torch's, the op named in our error messages)
+    "exp": (Tensor.exp, torch.exp, "exp"),
+    "log": (Tensor.log, torch.log, "log"),
+    "sqrt": (Tensor.sqrt, torch.sqrt, "sqrt"),
+    "sigmoid": (Tensor.sigmoid, torch.sigmoid, "sigmoid"),
+    "tanh": (Tensor.tanh, torch.tanh, "tanh"),
+    "abs": (Tensor.abs, torch.abs, "abs"),
+    "neg": (operator.neg, operator.neg, "neg"),
+    "relu": (Tensor.relu, torch.relu, "relu"),
+    "gelu": (Tensor.gelu, torch.nn.functional.gelu, "gelu"),
+    "leaky_relu": (Tensor.leaky_relu, torch.nn.functional.leaky_relu, "leaky_relu"),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=NAMES)
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_ops_take_every_dtype_as_torch(name, dtype):
+    # exp, log, sqrt, sigmoid and tanh make float32 of integers and bools; abs, neg and relu
+    # keep an integer dtype; gelu and leaky_relu take floats only; bools refuse -, abs, relu
+    ours, theirs, op = UNARY[name]
+    for zero_dim in (False, True):
+        x = sample(dtype, zero_dim)
+        parity(lambda: ours(Tensor(x)), lambda: theirs(to_torch(x)), f"{name}({x.dtype}{'(0-d)' * zero_dim})", op)
 
 
 # ---------------------------------------------------------------- in-place updates

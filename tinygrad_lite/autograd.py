@@ -218,6 +218,8 @@ class Function:
             ctx.positions = positions
         arrays = [a.data if isinstance(a, _Tensor) else a for a in args]
         result = cls.forward(ctx, *arrays, **kwargs)
+        if isinstance(result, np.generic):  # numpy ufuncs turn 0-d arrays into scalars; a tensor holds an array
+            result = np.asarray(result)
         if _state.detect_anomaly and not _finite(result):
             shapes = ", ".join(str(t.shape) for t in tensors)
             raise RuntimeError(f"detect_anomaly: {cls.__name__} produced nan or inf in its output of shape "

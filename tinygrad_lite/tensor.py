@@ -501,9 +501,13 @@ class Tensor:
                             "convert it first, e.g. x.astype(tg.float32)")
         return self
 
-    def exp(self): return ew.Exp.apply(self._float("exp"))
-    def log(self): return ew.Log.apply(self._float("log"))
-    def sqrt(self): return ew.Sqrt.apply(self._float("sqrt"))
+    def _as_float(self):
+        """Integer and bool tensors as float32, as torch's exp, log, sqrt, sigmoid and tanh take them."""
+        return self if self.dtype.kind == "f" else self.astype(dtypes.float32)
+
+    def exp(self): return ew.Exp.apply(self._as_float())
+    def log(self): return ew.Log.apply(self._as_float())
+    def sqrt(self): return ew.Sqrt.apply(self._as_float())
     def abs(self):
         if self.dtype == np.bool_:
             raise TypeError("abs: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
@@ -528,9 +532,16 @@ class Tensor:
                   for name, b in (("lo", lo), ("hi", hi)))
         return ew.Clip.apply(self.astype(dtype), lo=lo, hi=hi)
 
-    def relu(self): return ew.ReLU.apply(self._float("relu"))
-    def sigmoid(self): return ew.Sigmoid.apply(self._float("sigmoid"))
-    def tanh(self): return ew.Tanh.apply(self._float("tanh"))
+    def relu(self):
+        """max(x, 0); an integer tensor stays integer, as in torch."""
+        if self.dtype.kind == "f":
+            return ew.ReLU.apply(self)
+        if self.dtype == np.bool_:
+            raise TypeError("relu: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
+        return self.maximum(0)
+
+    def sigmoid(self): return ew.Sigmoid.apply(self._as_float())
+    def tanh(self): return ew.Tanh.apply(self._as_float())
 
     def leaky_relu(self, slope=0.01):
         """x if x > 0 else slope * x."""
