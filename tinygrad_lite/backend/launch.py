@@ -46,8 +46,9 @@ class KernelBackend(NumpyBackend):
 
     # ---- matmul ---------------------------------------------------------------------
     def matmul(self, a, b):
-        """C = A @ B with the tiled Triton kernel; batch axes are flattened into one."""
-        if not _kernel_dtype(a, b):
+        """C = A @ B with the tiled Triton kernel; batch axes are flattened into one. An empty operand
+        (nothing to launch) takes the reference path."""
+        if not _kernel_dtype(a, b) or a.size == 0 or b.size == 0:
             return super().matmul(a, b)
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
         n_batch = math.prod(batch)
