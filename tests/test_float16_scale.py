@@ -79,6 +79,9 @@ CASES = {
                              [_uniform(30, 0.05, 0.95, N), _uniform(31, 0, 1, N)]),
     "binary_cross_entropy_with_logits": (F.binary_cross_entropy_with_logits, TF.binary_cross_entropy_with_logits,
                                          [_normal(32, N, scale=3.0), _uniform(33, 0, 1, N)]),
+    "scaled_dot_product_attention over 70,000 keys": (
+        F.scaled_dot_product_attention, TF.scaled_dot_product_attention,
+        [_normal(36, 1, 2, 4), _normal(37, 1, N, 4), _normal(38, 1, N, 3)]),
     "binary_cross_entropy_with_logits pos_weight": (
         lambda z, y: F.binary_cross_entropy_with_logits(z, y, pos_weight=np.full(3, 2.0, np.float16)),
         lambda z, y: TF.binary_cross_entropy_with_logits(z, y, pos_weight=torch.full((3,), 2.0)),
