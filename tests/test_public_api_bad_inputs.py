@@ -72,6 +72,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.gpu_report": "the `kernels` command: compiles every kernel in worker processes",
     "tinygrad_lite.__main__": "runs the command line",
     "tinygrad_lite.atomic_file": "how save and save_checkpoint write a file; reached through them",
+    "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",
 }
 
 # Classes whose instances the library makes for the user (records, exceptions): their
@@ -119,6 +120,10 @@ NEEDS_PROGRAM = {"viz.render": "dot"}
 
 ACCEPTED = (TypeError, ValueError, IndexError, RuntimeError, OSError)
 CALL_SECONDS = 2.0  # a bad call that runs this long is doing the work it should have refused
+VALID_CALL_SECONDS = 60.0  # a valid call may import a library first (scikit-learn for load_digits)
+
+# Other names a function's messages may use: max(other) is torch's elementwise maximum.
+ALIASES = {"Tensor.max": ("maximum",), "Tensor.min": ("minimum",)}
 
 # ---- valid arguments ---------------------------------------------------------------------
 
@@ -613,12 +618,12 @@ def _build(target, ctx, bad_param=None, bad=None):
     return args, kwargs, missing
 
 
-def _invoke(target, ctx, args, kwargs):
+def _invoke(target, ctx, args, kwargs, seconds=CALL_SECONDS):
     """Run one call (consuming a generator's first items) inside the time limit, quietly."""
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        with _time_limit(CALL_SECONDS):
+        with _time_limit(seconds):
             if target.kind == "property":
                 return getattr(ctx.self, target.call)
             fn = target.call
@@ -658,7 +663,7 @@ def _raw(error):
 
 
 def _names_for(target, ctx):
-    names = list(target.names)
+    names = list(target.names) + list(ALIASES.get(target.key, ()))
     if target.key.endswith(".forward") and isinstance(ctx.self, tg.nn.Module):
         for m in ctx.self.modules():  # a layer inside may be the one that refuses
             names += [type(m).__name__, _snake(type(m).__name__)]
@@ -695,7 +700,7 @@ def _check_bad_call(target, ctx, param, bad):
 
 def _valid_call(target, ctx, args, kwargs):
     try:
-        _invoke(target, ctx, args, kwargs)
+        _invoke(target, ctx, args, kwargs, VALID_CALL_SECONDS)
     except BaseException as e:  # noqa: B902 - the table must build a call that works
         if isinstance(e, KeyboardInterrupt):
             raise
