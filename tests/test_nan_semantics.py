@@ -152,17 +152,32 @@ def test_full_max_and_min_with_nan_and_inf_match_torch(dtype, row, which):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("which", ["max", "min"])
-def test_max_over_an_axis_with_nan_splits_the_gradient_as_torch_full_max(dtype, which):
-    # per axis the engine splits a slice's gradient as torch's full max()/min() split theirs
-    # (torch.amax gives NaN to the whole slice there, 0/0: a difference we keep)
+def test_max_over_an_axis_with_nan_matches_torch(dtype, which):
+    # values, indices (the first NaN where a slice holds one) and all of g to that position
+    x = ROWS.astype(dtype)
+    ours_x, theirs_x = Tensor(x, requires_grad=True), to_torch(x, requires_grad=True)
+    ours, theirs = getattr(ours_x, which)(1), getattr(theirs_x, which)(1)
+    np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+    upstream = np.random.default_rng(1).standard_normal(len(x)).astype(dtype)
+    ours.values.backward(Tensor(upstream))
+    theirs.values.backward(to_torch(upstream))
+    assert_close(ours.values.numpy(), theirs.values.detach().numpy(), *tolerance(dtype), "values")
+    assert_close(ours_x.grad.numpy(), theirs_x.grad.numpy(), *tolerance(dtype), "gradient")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("which", ["amax", "amin"])
+def test_amax_with_nan_splits_the_gradient_as_torch_full_max(dtype, which):
+    # per slice the engine splits the gradient as torch's max()/min() over everything split
+    # theirs: between the NaN positions, else between the tied extremes (torch.amax gives
+    # NaN to a whole slice holding NaN, 0/0: a difference we keep)
     x = ROWS.astype(dtype)
     ours = Tensor(x, requires_grad=True)
     out = getattr(ours, which)(1)
     upstream = np.random.default_rng(1).standard_normal(len(x)).astype(dtype)
     out.backward(Tensor(upstream))
-    reduce = torch.amax if which == "max" else torch.amin
-    assert_close(out.numpy(), reduce(to_torch(x), 1).numpy(), *tolerance(dtype), "values")
+    assert_close(out.numpy(), getattr(torch, which)(to_torch(x), 1).numpy(), *tolerance(dtype), "values")
     for i, row in enumerate(x):
         theirs = to_torch(row, requires_grad=True)
-        (getattr(theirs, which)() * float(upstream[i])).backward()
+        (getattr(theirs, which[1:])() * float(upstream[i])).backward()
         assert_close(ours.grad.numpy()[i], theirs.grad.numpy(), *tolerance(dtype), f"gradient of row {i}")
