@@ -219,7 +219,8 @@ VALID = {
     "arrays": lambda c: (np.arange(12.0).reshape(6, 2),), "array": lambda c: np.ones(3),
     "names": lambda c: {}, "input_names": lambda c: ["a", "b"], "copy": lambda c: True,
     "stop": lambda c: 8, "lo": lambda c: -0.5, "hi": lambda c: 0.5, "unbiased": lambda c: True,
-    "correction": lambda c: 1, "param": lambda c: 0.2, "cases": lambda c: [_relu_case()], "file": lambda c: io.StringIO(), "extra": lambda c: {"note": "x"},
+    "correction": lambda c: 1, "param": lambda c: 0.2, "cases": lambda c: [_relu_case()],
+    "file": lambda c: io.StringIO(), "extra": lambda c: {"note": "x"},
     "prefix": lambda c: "model", "encoding": lambda c: "utf-8", "argv": lambda c: ["check", "--only", "no such case"],
     # objects
     "params": lambda c: [param_with_grad(2, 4)], "optimizer": lambda c: sgd(),
@@ -384,7 +385,8 @@ def battery(name, example, default, ctx):
             _bad(wrong_dtype, f"Tensor {wrong_dtype.dtype} of the same shape", ok=True),
             _bad(Tensor(np.ones(example.shape, bool)), "Tensor bool of the same shape", ok=True),
             _bad(f32(), "Tensor float32 ()", ok=True), _bad(f32(5), "Tensor float32 (5,)", ok=True),
-            _bad(f32(0, 7), "Tensor float32 (0, 7)", ok=True), _bad(f32(3, 3, 3, 3), "Tensor float32 (3, 3, 3, 3)", ok=True),
+            _bad(f32(0, 7), "Tensor float32 (0, 7)", ok=True),
+            _bad(f32(3, 3, 3, 3), "Tensor float32 (3, 3, 3, 3)", ok=True),
             _bad(f32(*example.shape, fill=math.nan), "Tensor of NaN", ok=True),
         ]
     if isinstance(example, (list, tuple)) and example and all(isinstance(v, Tensor) for v in example):
@@ -396,7 +398,8 @@ def battery(name, example, default, ctx):
                          _bad((math.nan, 1.0), "(nan, 1.0)", ok=True), _bad((-1, 10 ** 12), "(-1, 10**12)", ok=True),
                          _bad((1j,), "(1j,)"), _bad(5)]
     if isinstance(example, np.ndarray):
-        return common + [_bad("x", ok=True), _bad((), ok=True), _bad(np.array(["a", "b"]), "np.array(['a', 'b'])", ok=True),
+        return common + [_bad("x", ok=True), _bad((), ok=True),
+                         _bad(np.array(["a", "b"]), "np.array(['a', 'b'])", ok=True),
                          _bad(np.ones(()), "np.ones(())", ok=True), _bad(np.full(3, math.nan), "NaNs", ok=True),
                          _bad(f32(3), "Tensor float32 (3,)", ok=True)]
     if isinstance(example, dict):

@@ -41,14 +41,14 @@ class MultiHeadAttention(Module):
         causal, bias = check_bool(causal, "causal", op), check_bool(bias, "bias", op)
         dropout = F._probability(dropout, "dropout", op)
         dtype = _check_dtype(dtype, op)
-        _check_parameters(self.parameter_shapes(d_model, bias), dtype, op)
+        _check_parameters(self._parameter_shapes(d_model, bias), dtype, op)
         self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
         self.causal, self.dropout = causal, dropout
         self.qkv = Linear(d_model, 3 * d_model, bias=bias, dtype=dtype)
         self.out = Linear(d_model, d_model, bias=bias, dtype=dtype)
 
     @staticmethod
-    def parameter_shapes(d_model, bias=True):
+    def _parameter_shapes(d_model, bias=True):
         """The shapes of the parameters of a MultiHeadAttention(d_model, ...): the fused projection and the output's."""
         return [(3 * d_model, d_model), (3 * d_model * bias,), (d_model, d_model), (d_model * bias,)]
 

@@ -25,7 +25,7 @@ class TransformerBlock(Module):
         d_model, d_ff = _check_block_args("TransformerBlock", d_model, n_heads, d_ff, dropout)
         causal = check_bool(causal, "causal", "TransformerBlock")
         dtype = _check_dtype(dtype, "TransformerBlock")
-        _check_parameters(self.parameter_shapes(d_model, d_ff), dtype, "TransformerBlock")
+        _check_parameters(self._parameter_shapes(d_model, d_ff), dtype, "TransformerBlock")
         self.ln1 = LayerNorm(d_model, dtype=dtype)
         self.attn = MultiHeadAttention(d_model, n_heads, causal=causal, dropout=dropout, dtype=dtype)
         self.ln2 = LayerNorm(d_model, dtype=dtype)
@@ -33,9 +33,9 @@ class TransformerBlock(Module):
         self.drop = Dropout(dropout)
 
     @staticmethod
-    def parameter_shapes(d_model, d_ff):
+    def _parameter_shapes(d_model, d_ff):
         """The shapes of a block's parameters: two layer norms, the attention, the MLP."""
-        return ([(d_model,)] * 4 + MultiHeadAttention.parameter_shapes(d_model)
+        return ([(d_model,)] * 4 + MultiHeadAttention._parameter_shapes(d_model)
                 + [(d_ff, d_model), (d_ff,), (d_model, d_ff), (d_model,)])
 
     def forward(self, x):
@@ -66,7 +66,7 @@ class TransformerLM(Module):
         # Every parameter's bytes, counted before the first is made: a model that cannot fit is refused at once
         outer = [(vocab_size, d_model), (max_len, d_model), (d_model,), (d_model,), (vocab_size, d_model),
                  (vocab_size,)]
-        count = _parameter_count(outer) + n_layers * _parameter_count(TransformerBlock.parameter_shapes(d_model, d_ff))
+        count = _parameter_count(outer) + n_layers * _parameter_count(TransformerBlock._parameter_shapes(d_model, d_ff))
         _check_parameters([(count,)], dtype, op)
         self.vocab_size, self.max_len = vocab_size, max_len
         self.tok_emb = Embedding(vocab_size, d_model, dtype=dtype)
