@@ -135,7 +135,15 @@ class NumpyBackend:
         lse = -inf; its output is 0, as torch defines it. Computed a block of
         queries at a time, never holding more of the L x S scores than that
         (see numpy_attention). `out`, if given, receives the output (any strides).
+        float16 computes in float32 and rounds the output once (lse and kept stay float32).
         """
+        if q.dtype == np.float16:
+            result, lse, kept = numpy_attention.attention_forward(_wide(q), _wide(k), _wide(v), _wide(bias), scale,
+                                                                  causal, keep_probs, None)
+            if out is None:
+                return result.astype(np.float16), lse, kept
+            out[...] = result
+            return out, lse, kept
         return numpy_attention.attention_forward(q, k, v, bias, scale, causal, keep_probs, out)
 
     @staticmethod
@@ -148,8 +156,18 @@ class NumpyBackend:
 
         Returns (dq, dk, dv, ds); ds, the full (..., L, S) dS, only when `bias_grad`
         (a differentiable bias), else None. `kept`: the forward's third item, if any;
-        `into`: three arrays (any strides) to receive dq, dk, dv.
+        `into`: three arrays (any strides) to receive dq, dk, dv. float16 computes in float32.
         """
+        if q.dtype == np.float16:
+            *grads, ds = numpy_attention.attention_backward(
+                _wide(q), _wide(k), _wide(v), _wide(bias), scale, causal, _wide(out), _wide(lse), _wide(grad),
+                bias_grad, kept, None)
+            grads = [g.astype(np.float16) for g in grads]
+            if into is not None:
+                for target, g in zip(into, grads):
+                    target[...] = g
+                grads = into
+            return (*grads, None if ds is None else ds.astype(np.float16))
         return numpy_attention.attention_backward(q, k, v, bias, scale, causal, out, lse, grad, bias_grad, kept,
                                                   into)
 
