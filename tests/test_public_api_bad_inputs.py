@@ -106,7 +106,7 @@ OPERATORS = {
     "__eq__": ("eq",), "__ne__": ("ne",), "__lt__": ("lt",), "__le__": ("le",), "__gt__": ("gt",), "__ge__": ("ge",),
     "__getitem__": ("index", "getitem"), "__setitem__": ("index", "setitem"),
     "__len__": ("len",), "__bool__": ("bool",), "__float__": ("float",), "__int__": ("int",),
-    "__index__": ("index",), "__array__": ("array", "numpy"), "__iter__": ("iter",), "__contains__": ("contains",),
+    "__index__": ("index",), "__array__": ("__array__", "array", "numpy"), "__iter__": ("iter",), "__contains__": ("contains",),
 }
 
 # Names that are everyday words: a message must use them as the function's name ("step:",
@@ -318,6 +318,8 @@ LEGAL = {
     ("Tensor.expand", "shape"): {"-1"},
     ("optim.clip_grad_norm_", "params"): {"[]", "{}"},  # nothing to clip, as in torch
     ("CharText.decode", "ids"): {"5"},  # one id
+    # numpy's conversion protocol: np.asarray(t, dtype) may ask for any dtype numpy knows
+    ("Tensor.__array__", "dtype"): {"np.complex64", "object", "{}"},
 }
 
 # ---- the batteries of bad values ---------------------------------------------------------

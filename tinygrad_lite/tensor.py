@@ -41,10 +41,7 @@ def _creation(op, shape, dtype, requires_grad, device, default=dtypes.float32):
         raise TypeError(f"{op}: requires_grad must be True or False, not {requires_grad!r}")
     if requires_grad and dtype.kind != "f":
         raise TypeError(f"{op}: only floating-point tensors can require grad; the dtype is {dtype}")
-    try:
-        backend = get_backend(device)
-    except (ValueError, RuntimeError) as e:
-        raise type(e)(f"{op}: {e}") from None
+    backend = get_backend(device, op)
     check_alloc(shape, dtype, op)
     return dtype, backend
 
@@ -137,7 +134,7 @@ class Tensor:
     __slots__ = ("data", "grad", "requires_grad", "_backend", "_ctx", "_versions", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, device="cpu"):
-        self._backend = get_backend(device)
+        self._backend = get_backend(device, "Tensor")
         if isinstance(data, Tensor):
             data = data._backend.to_numpy(data.data)
         self.data = self._backend.asarray(dtypes.to_array(data, dtype))
@@ -197,7 +194,12 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         array = self.numpy()
-        return array if dtype is None else array.astype(dtype)
+        if dtype is None:
+            return array
+        try:
+            return array.astype(dtype)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"__array__: cannot give the values as {dtype!r} ({e})") from None
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
@@ -233,7 +235,7 @@ class Tensor:
 
     def to(self, device):
         """This tensor on `device` ("cpu", "interp", "cuda"); differentiable: gradients flow back."""
-        backend = get_backend(device)
+        backend = get_backend(device, "Tensor.to")
         return self if backend is self._backend else mv.ToDevice.apply(self, target=backend)
 
     def astype(self, dtype):
@@ -464,9 +466,13 @@ class Tensor:
         numbers and lists convert straight to it, without a stop in float32."""
         def compute():
             if isinstance(source, Tensor):
-                return self._lift(source, "copy_").expand(self.shape)
-            array = dtypes.to_array(source, self.dtype, op="copy_")
-            return Tensor._wrap(self._backend.asarray(array), self._backend).expand(self.shape)
+                value = self._lift(source, "copy_")
+            else:
+                array = dtypes.to_array(source, self.dtype, op="copy_")
+                value = Tensor._wrap(self._backend.asarray(array), self._backend)
+            if not _broadcastable(value.shape, self.shape) or len(value.shape) > self.ndim:
+                raise ValueError(f"copy_: a source of shape {value.shape} does not broadcast to {self.shape}")
+            return value.expand(self.shape)
         return self._update("copy_", compute, cast="any")
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
@@ -551,7 +557,7 @@ class Tensor:
 
     def gelu(self, approximate="none"):
         """x * Phi(x) with Phi the standard normal CDF ("none"), or its tanh approximation ("tanh")."""
-        if approximate not in ("none", "tanh"):
+        if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
         return ew.GELU.apply(self._float("gelu"), approximate=approximate)
 
@@ -823,6 +829,9 @@ class Tensor:
                                    f"this tensor has shape {self.shape}: pass grad= of that shape")
             return self._backend.xp.ones(self.data.shape, self.dtype)
         g = grad.data if isinstance(grad, Tensor) else self._backend.asarray(np.asarray(grad))
+        if g.dtype.kind not in "biuf":
+            raise TypeError(f"{op}: grad must be a Tensor or an array of real numbers, not {type(grad).__name__} "
+                            f"of {g.dtype}")
         if tuple(g.shape) != self.shape:
             raise ValueError(f"{op}: grad of shape {tuple(g.shape)} for a tensor of shape {self.shape}")
         return g.astype(self.dtype, copy=False)

@@ -26,14 +26,19 @@ _FACTORIES = {"cpu": NumpyBackend, "interp": _interp, "cuda": _cuda}
 _built = {}
 
 
-def get_backend(device):
+def get_backend(device, op=None):
     """The backend for `device`; ValueError for an unknown name, RuntimeError (saying what
-    to install) for a known device this machine cannot provide."""
+    to install) for a known device this machine cannot provide. Errors start with `op`, the
+    function that was given the device, when it is named."""
     if not isinstance(device, str) or device not in _FACTORIES:
         known = ", ".join(repr(name) for name in _FACTORIES)
-        raise ValueError(f"unknown device {device!r}: choose one of {known}")
+        where = f"{op}: " if op else ""
+        raise ValueError(f"{where}unknown device {device!r}: choose one of {known}")
     if device not in _built:
-        _built[device] = _FACTORIES[device]()
+        try:
+            _built[device] = _FACTORIES[device]()
+        except RuntimeError as e:
+            raise RuntimeError(f"{op}: {e}" if op else str(e)) from None
     return _built[device]
 
 

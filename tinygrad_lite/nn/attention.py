@@ -58,6 +58,8 @@ class MultiHeadAttention(Module):
         if x.ndim != 3 or x.shape[-1] != self.d_model:
             raise ValueError(f"MultiHeadAttention: input {x.shape} must be (batch, length, {self.d_model})")
         B, T, _ = x.shape
+        if attn_mask is not None:
+            self._check_mask_shape(attn_mask, (B, self.n_heads, T, T))
         qkv = self.qkv(x)
         dropout = self.dropout if self.training else 0.0
         if attn_mask is None and not (need_weights or dropout):
@@ -76,6 +78,17 @@ class MultiHeadAttention(Module):
         merged = heads.permute(0, 2, 1, 3).reshape(B, T, self.d_model)
         out = self.out(merged)
         return (out, weights) if need_weights else out
+
+    @staticmethod
+    def _check_mask_shape(attn_mask, scores):
+        """A ValueError unless the mask broadcasts to the scores' shape (B, n_heads, T, T)."""
+        try:
+            shape = attn_mask.shape if isinstance(attn_mask, Tensor) else np.shape(attn_mask)
+            np.broadcast_shapes(shape, scores)
+        except ValueError:
+            shape = getattr(attn_mask, "shape", type(attn_mask).__name__)
+            raise ValueError(f"MultiHeadAttention: attn_mask {shape} does not broadcast to the scores "
+                             f"(batch, heads, length, length) = {scores}") from None
 
     def _mask(self, attn_mask, T):
         """The user's mask combined with the causal one (either may be absent). A bool mask

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..backend import get_backend
 from ..tensor import Tensor
 
 
@@ -33,7 +34,11 @@ class Parameter(Tensor):
     def __init__(self, data, dtype=None, device=None):
         if device is None:
             device = data.device if isinstance(data, Tensor) else "cpu"
-        super().__init__(data, dtype=dtype, device=device)
+        try:
+            super().__init__(data, dtype=dtype, device=device)
+        except (TypeError, ValueError, RuntimeError) as e:  # said as Tensor's; say it as ours
+            message = str(e)
+            raise type(e)("Parameter: " + message.removeprefix("Tensor: ")) from None
         if self.dtype.kind != "f":
             raise TypeError(f"Parameter: a parameter must be floating-point to have a gradient, not "
                             f"{self.dtype}; pass dtype=tg.float32 (or float64)")
@@ -44,6 +49,11 @@ class Parameter(Tensor):
 
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+def _check_prefix(prefix, op):
+    if not isinstance(prefix, str):
+        raise TypeError(f"{op}: prefix must be a str, not {type(prefix).__name__}")
 
 
 def _join(prefix, name):
@@ -93,6 +103,7 @@ class Module:
 
     def named_modules(self, prefix=""):
         """(name, module) for this module ("" or `prefix`) and every module below it, each once."""
+        _check_prefix(prefix, "named_modules")
         seen = set()
 
         def walk(module, path):
@@ -135,6 +146,7 @@ class Module:
 
     def named_parameters(self, prefix=""):
         """(name, parameter) for every parameter, in definition order, a shared one once (first name)."""
+        _check_prefix(prefix, "named_parameters")
         seen = set()
         for name, p in self._all_named_parameters(prefix):
             if id(p) not in seen:
@@ -223,6 +235,7 @@ class Module:
         Lists and dicts are updated in place, a tuple holding a moved parameter is
         rebuilt, and a shared parameter stays shared.
         """
+        get_backend(device, f"{type(self).__name__}.to")  # an unknown device fails here, before anything moves
         moved = {}
 
         def move(value):
