@@ -54,8 +54,8 @@ def _data_arg(value, op, name, like, floating=False):
         kind = np.asarray(value).dtype.kind
         to_float = like.dtype.kind == "f" and (kind == "f" or (floating and kind in "iub"))
         return Tensor(value, dtype=like.dtype if to_float else None, device=like.device)  # no float32 detour
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"{op}: argument '{name}' cannot become a tensor: {e}") from None
+    except (TypeError, ValueError) as e:  # not numbers (TypeError), ragged rows (ValueError)
+        raise type(e)(f"{op}: argument '{name}' cannot become a tensor: {e}") from None
 
 
 def _same_device(op, *tensors):
