@@ -22,7 +22,7 @@ PUBLIC_OPS = [
     "softmax", "log_softmax", "astype",
     "T", "transpose", "permute", "reshape", "flatten", "expand", "squeeze", "unsqueeze", "getitem",
     "cat", "stack", "where",
-    "sum", "mean", "max", "min", "var", "logsumexp", "argmax", "argmin",
+    "sum", "mean", "max", "min", "amax", "amin", "var", "logsumexp", "argmax", "argmin",
     "zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like",
     "F.relu", "F.sigmoid", "F.tanh", "F.gelu", "F.leaky_relu", "F.softmax", "F.log_softmax", "F.dropout",
     "F.linear", "F.layer_norm", "F.embedding", "F.mse_loss", "F.cross_entropy", "F.binary_cross_entropy",

@@ -148,8 +148,10 @@ CASES = {
     "logsumexp": (lambda a: a.logsumexp(1), [normal(3, 4)]),
     "logsumexp_keepdim": (lambda a: a.logsumexp(0, keepdim=True), [normal(3, 4)]),
     "max_all": (lambda a: a.max(), [distinct(3, 4)]),
-    "max_axis": (lambda a: a.max(axis=1), [distinct(3, 4)]),
-    "min_axis_keepdim": (lambda a: a.min(axis=0, keepdim=True), [distinct(3, 4)]),
+    "max_axis": (lambda a: a.max(axis=1).values, [distinct(3, 4)]),
+    "min_axis_keepdim": (lambda a: a.min(axis=0, keepdim=True).values, [distinct(3, 4)]),
+    "amax_axes": (lambda a: a.amax(axis=(0, 2)), [distinct(3, 4, 2)]),
+    "amin_axis_keepdim": (lambda a: a.amin(axis=-1, keepdim=True), [distinct(3, 4)]),
     # movement
     "reshape": (lambda a: a.reshape(3, -1), [normal(2, 3, 2)]),
     "transpose": (lambda a: a.transpose(0, 2), [normal(2, 3, 4)]),

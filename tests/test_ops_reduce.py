@@ -1,10 +1,11 @@
-"""Reductions agree with PyTorch: sum, mean, max, min, var, logsumexp, argmax, argmin.
+"""Reductions agree with PyTorch: sum, mean, amax, amin (and max()/min() over everything), var,
+logsumexp, argmax, argmin. max(dim)/min(dim), which return (values, indices), are in test_max_min.py.
 
 Each is checked over axis=None, an int, a negative int and a tuple of axes, with and
 without keepdim, and through the `dim=` alias, for float32 and float64, on
 non-contiguous inputs: the value, its shape and dtype, and the gradient.
 
-Also pinned down: max/min split the gradient evenly between tied maxima (torch.amax);
+Also pinned down: amax/amin and max()/min() split the gradient evenly between tied maxima;
 logsumexp of a row of -inf is -inf; float16 sums accumulate in float32 (checked
 against the float64 sum); sums of int/bool are int64; the mean of an int tensor is a
 TypeError; an axis out of range is an error that names the op, not a bare numpy one.
@@ -45,14 +46,14 @@ def reduced_count(shape, axis):
 
 
 # name: (ours(x, axis, keepdim), torch's(t, axis, keepdim)). torch.amax reduces
-# everything with dim=(), not dim=None.
+# everything with dim=(), not dim=None; over everything the engine's amax is its max().
 REDUCTIONS = {
     "sum": (lambda x, a, k: x.sum(axis=a, keepdim=k), lambda t, a, k: torch.sum(t, dim=a, keepdim=k)),
     "mean": (lambda x, a, k: x.mean(axis=a, keepdim=k), lambda t, a, k: torch.mean(t, dim=a, keepdim=k)),
-    "max": (lambda x, a, k: x.max(axis=a, keepdim=k),
-            lambda t, a, k: torch.amax(t, dim=() if a is None else a, keepdim=k)),
-    "min": (lambda x, a, k: x.min(axis=a, keepdim=k),
-            lambda t, a, k: torch.amin(t, dim=() if a is None else a, keepdim=k)),
+    "amax": (lambda x, a, k: x.amax(axis=a, keepdim=k),
+             lambda t, a, k: torch.amax(t, dim=() if a is None else a, keepdim=k)),
+    "amin": (lambda x, a, k: x.amin(axis=a, keepdim=k),
+             lambda t, a, k: torch.amin(t, dim=() if a is None else a, keepdim=k)),
 }
 
 
@@ -69,9 +70,9 @@ def test_reduction_over_any_axes(device, name, data):
              reduce_size=reduced_count(shape, axis), device=device)
 
 
-@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("name", ["amax", "amin"])
 @given(data=st.data())
-def test_max_min_split_gradient_evenly_between_ties(device, name, data):
+def test_amax_amin_split_gradient_evenly_between_ties(device, name, data):
     # values on a 9-point grid: most reductions over more than a few elements have tied winners
     dtype = data.draw(float_dtypes)
     shape, axis = data.draw(shape_and_axis())
@@ -82,23 +83,29 @@ def test_max_min_split_gradient_evenly_between_ties(device, name, data):
              reduce_size=reduced_count(shape, axis), device=device)
 
 
-@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("name", ["amax", "amin"])
 @pytest.mark.parametrize("axis", [None, 1, 0, (0, 1)])
-def test_max_min_with_repeated_extrema(device, name, axis):
+def test_amax_amin_with_repeated_extrema(device, name, axis):
     # rows: max twice, constant (three-way tie), a single max; columns: single, single,
     # twice; the whole matrix: three times. -x ties its min the same way.
     x = np.array([[1.0, 5.0, 5.0], [2.0, 2.0, 2.0], [0.0, 1.0, 5.0]])
-    x = x if name == "max" else -x
+    x = x if name == "amax" else -x
     ours, theirs = REDUCTIONS[name]
     for dtype in (np.float32, np.float64):
         check_op(lambda t: ours(t, axis, False), lambda t: theirs(t, axis, False), x.astype(dtype),
                  device=device)
 
 
-def test_max_tie_gradient_values(device):
+def test_amax_tie_gradient_values(device):
     x = tg.Tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], requires_grad=True, device=device)
-    x.max(axis=1).sum().backward()
+    x.amax(axis=1).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]], rtol=1e-6)
+
+
+def test_full_max_tie_gradient_values(device):
+    x = tg.Tensor([[1.0, 3.0, 3.0], [2.0, 3.0, 2.0]], requires_grad=True, device=device)
+    x.max().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[0, 1 / 3, 1 / 3], [0, 1 / 3, 0]], rtol=1e-6)
 
 
 @pytest.mark.parametrize("correction", [0, 1])
@@ -190,8 +197,10 @@ def test_argmax_argmin_pick_the_first_of_ties(device, name, axis):
 DIM_ALIAS = {
     "sum": (lambda x: x.sum(dim=1), lambda t: t.sum(dim=1)),
     "mean": (lambda x: x.mean(dim=(0, 2), keepdim=True), lambda t: t.mean(dim=(0, 2), keepdim=True)),
-    "max": (lambda x: x.max(dim=-1), lambda t: torch.amax(t, dim=-1)),
-    "min": (lambda x: x.min(dim=0, keepdim=True), lambda t: torch.amin(t, dim=0, keepdim=True)),
+    "max": (lambda x: x.max(dim=-1).values, lambda t: t.max(dim=-1).values),
+    "min": (lambda x: x.min(dim=0, keepdim=True).values, lambda t: t.min(dim=0, keepdim=True).values),
+    "amax": (lambda x: x.amax(dim=-1), lambda t: torch.amax(t, dim=-1)),
+    "amin": (lambda x: x.amin(dim=(0, 2), keepdim=True), lambda t: torch.amin(t, dim=(0, 2), keepdim=True)),
     "var": (lambda x: x.var(dim=2, correction=0), lambda t: torch.var(t, dim=2, correction=0)),
     "logsumexp": (lambda x: x.logsumexp(dim=1), lambda t: torch.logsumexp(t, dim=1)),
     "argmax": (lambda x: x.argmax(dim=1), lambda t: torch.argmax(t, dim=1)),
@@ -262,6 +271,8 @@ BAD_AXIS_CALLS = {
     "mean(axis=5)": ("mean", lambda x: x.mean(axis=5)),
     "max(axis=2)": ("max", lambda x: x.max(axis=2)),
     "min(axis=-3)": ("min", lambda x: x.min(axis=-3)),
+    "amax(axis=(0, 2))": ("amax", lambda x: x.amax(axis=(0, 2))),
+    "amin(axis=-3)": ("amin", lambda x: x.amin(axis=-3)),
     "var(axis=2)": ("var", lambda x: x.var(axis=2)),
     "logsumexp(2)": ("logsumexp", lambda x: x.logsumexp(2)),
     "argmax(axis=2)": ("argmax", lambda x: x.argmax(axis=2)),

@@ -12,6 +12,7 @@ from .rng import manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 from . import viz  # noqa: F401  (tg.viz: graph pictures and narrated backward passes)
+from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named tuples ops return, as torch's)
 
 zeros = Tensor.zeros
 ones = Tensor.ones
@@ -32,5 +33,5 @@ __all__ = [
     "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "manual_seed", "gradcheck", "GradcheckError",
     "float16", "float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool_",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
-    "where", "cat", "stack", "save", "load", "viz",
+    "where", "cat", "stack", "save", "load", "viz", "return_types",
 ]

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from . import autograd, dtypes
+from . import autograd, dtypes, return_types
 from ._validate import check_alloc, check_bool, check_number, check_shape
 from .autograd import is_grad_enabled
 from .backend import get_backend
@@ -752,17 +752,64 @@ class Tensor:
         x = self if dtype is None else self.astype(dtypes.check(dtype, "mean"))
         return x._float("mean")._reduce(rd.Mean, "mean", dim, keepdim)
 
-    def max(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
-        """Largest value over `dim` (values only; see argmax for positions)."""
-        dim = _axis_alias("max", dim, axis, None)
-        self._nonempty_reduction("max", dim)
-        return self._reduce(rd.Max, "max", dim, keepdim)
+    def max(self, dim=_UNSET, keepdim=False, *, axis=_UNSET, other=_UNSET):
+        """As torch.max, three forms:
 
-    def min(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
-        """Smallest value over `dim` (values only; see argmin for positions)."""
-        dim = _axis_alias("min", dim, axis, None)
-        self._nonempty_reduction("min", dim)
-        return self._reduce(rd.Max, "min", dim, keepdim, smallest=True)
+        x.max(): the largest element, a 0-d tensor; its gradient is split evenly between tied maxima.
+        x.max(dim, keepdim=False): the named tuple (values, indices) of return_types.max, with
+        values[j] = x[..., indices[j], ...] the largest along `dim` (one int) and indices int64:
+        the first position on ties, the first NaN where a slice holds NaN. All of a value's
+        gradient goes to the position its index names.
+        x.max(other): the elementwise maximum(x, other) of two tensors.
+        """
+        return self._extreme("max", dim, keepdim, axis, other)
+
+    def min(self, dim=_UNSET, keepdim=False, *, axis=_UNSET, other=_UNSET):
+        """As torch.min: x.min() the smallest element; x.min(dim) the named tuple (values, indices)
+        of return_types.min (first position on ties, NaN wins); x.min(other) the elementwise minimum.
+        Gradients as max's."""
+        return self._extreme("min", dim, keepdim, axis, other)
+
+    def _extreme(self, op, dim, keepdim, axis, other):
+        smallest = op == "min"
+        if isinstance(dim, Tensor) and other is _UNSET:  # torch reads x.max(tensor) as x.max(other=tensor)
+            dim, other = _UNSET, dim
+        if other is not _UNSET:
+            if dim is not _UNSET or axis is not _UNSET or keepdim is not False:
+                raise TypeError(f"{op}: {op}(other) is the elementwise {op}imum and takes no dim or keepdim")
+            _require_tensor(other, op)
+            return self.minimum(other) if smallest else self.maximum(other)
+        dim = _axis_alias(op, dim, axis, None)
+        if dim is None:
+            self._nonempty_reduction(op, None)
+            return self._reduce(rd.Max, op, None, keepdim, smallest=smallest)
+        if isinstance(dim, (tuple, list)):
+            raise TypeError(f"{op}: dim must be one int, got {dim!r} (a{op} reduces over several dims)")
+        keepdim = check_bool(keepdim, "keepdim", op)
+        axis = _one_axis(dim, self.shape, op)
+        self._nonempty_reduction(op, axis)
+        x = self.reshape(1) if self.ndim == 0 else self  # a 0-d tensor answers to dim 0 as a 1-element one
+        keep = keepdim and self.ndim > 0
+        indices = (np.argmin if smallest else np.argmax)(x.data, axis=axis, keepdims=True)
+        values = rd.PickAlong.apply(x, indices, axis=axis, keepdim=keep)
+        indices = Tensor._wrap((indices if keep else indices.squeeze(axis)).astype(np.int64, copy=False),
+                               self._backend)
+        return (return_types.min if smallest else return_types.max)(values, indices)
+
+    def amax(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Largest values over `dim` (an int, a tuple of ints; all axes when None or ()), values only.
+
+        The gradient is split evenly between the tied maxima of each slice, as torch.amax's."""
+        dim = _axis_alias("amax", dim, axis, None)
+        self._nonempty_reduction("amax", dim)
+        return self._reduce(rd.Max, "amax", dim, keepdim)
+
+    def amin(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Smallest values over `dim` (an int, a tuple of ints; all axes when None or ()), values only;
+        the gradient is split evenly between tied minima."""
+        dim = _axis_alias("amin", dim, axis, None)
+        self._nonempty_reduction("amin", dim)
+        return self._reduce(rd.Max, "amin", dim, keepdim, smallest=True)
 
     def var(self, dim=_UNSET, unbiased=None, keepdim=False, *, correction=None, axis=_UNSET):
         """sum (x - mean)^2 / (N - correction) over `dim`: unbiased (correction 1) by default, as torch.var.
@@ -793,14 +840,11 @@ class Tensor:
     def _arg(self, numpy_fn, op, dim, keepdim):
         keepdim = check_bool(keepdim, "keepdim", op)
         dim = None if dim is None else _one_axis(dim, self.shape, op)
-        self._nonempty(op)
+        self._nonempty_reduction(op, dim)
         if self.ndim == 0:
             dim = None
-        return Tensor._wrap(numpy_fn(self.data, axis=dim, keepdims=keepdim).astype(np.int64), self._backend)
-
-    def _nonempty(self, op):
-        if self.size == 0:
-            raise ValueError(f"{op}: the tensor of shape {self.shape} is empty")
+        positions = numpy_fn(self.data, axis=dim, keepdims=keepdim)  # a numpy scalar when dim is None
+        return Tensor._wrap(self._backend.xp.asarray(positions, dtype=np.int64), self._backend)
 
     def _nonempty_reduction(self, op, axis):
         """max and min have no value over nothing: refuse a reduction over an empty axis."""

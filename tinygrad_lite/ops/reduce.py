@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max/min, var, logsumexp.
+"""Reductions: sum, mean, max/min (and amax/amin), the values max(dim)/min(dim) pick, var, logsumexp.
 
 Each takes `axes` (a tuple of non-negative axes, or None for all) and `keepdim`.
 A reduction's backward broadcasts the gradient back over the reduced axes, so it
@@ -81,6 +81,30 @@ class Max(Function):
         winners = (x == out) | (np.isnan(x) & np.isnan(out))
         share = winners / winners.sum(axis=ctx.axes, keepdims=True)
         return (_expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * share).astype(grad.dtype)
+
+
+class PickAlong(Function):
+    """out = x at the positions `indices` names along `axis` (those max(dim)/min(dim) chose);
+    dx = g at those positions, 0 elsewhere.
+
+    `indices` has x's shape with `axis` of size 1 (numpy's take_along_axis); it is data, not
+    differentiated. Unlike amax, all of g goes to the one chosen position, as in torch's max(dim).
+    """
+
+    array_args = (1,)
+
+    @staticmethod
+    def forward(ctx, x, indices, axis, keepdim):
+        ctx.shape, ctx.indices, ctx.axis, ctx.keepdim = x.shape, indices, axis, keepdim
+        out = ctx.xp.take_along_axis(x, indices, axis=axis)
+        return out if keepdim else ctx.xp.squeeze(out, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp, n = ctx.xp, len(ctx.shape)
+        g = grad if ctx.keepdim else xp.expand_dims(grad, ctx.axis)
+        positions = xp.arange(ctx.shape[ctx.axis]).reshape(tuple(-1 if i == ctx.axis else 1 for i in range(n)))
+        return xp.where(positions == ctx.indices, g, xp.zeros((), grad.dtype)).astype(grad.dtype, copy=False)
 
 
 class Var(Function):

@@ -1,0 +1,23 @@
+"""Named results of the ops that return several tensors, as torch.return_types.
+
+Each is a named tuple: it unpacks (`values, indices = x.max(1)`), indexes (`r[0]`) and
+names its fields (`r.values`, `r.indices`) as torch's does.
+"""
+from collections import namedtuple
+
+
+def _result(name, fields, doc):
+    """A named tuple class `name` with `fields`, printed as torch prints its return types."""
+    cls = namedtuple(name, fields, module=__name__)
+    cls.__doc__ = doc
+    cls.__repr__ = lambda self: (f"tinygrad_lite.return_types.{name}(\n"
+                                 + ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self)) + ")")
+    return cls
+
+
+max = _result("max", ("values", "indices"),  # noqa: A001  (torch.return_types.max, by name)
+              "x.max(dim): the largest values along dim and their positions (int64; the first on ties).")
+min = _result("min", ("values", "indices"),  # noqa: A001  (torch.return_types.min, by name)
+              "x.min(dim): the smallest values along dim and their positions (int64; the first on ties).")
+
+__all__ = ["max", "min"]
