@@ -13,8 +13,6 @@ stays float32, and an int64 tensor * 2.5 becomes float32 (a float scalar stands 
 default float dtype). Operands of one category and rank promote by torch's table, which
 is numpy's on these dtypes (uint8 + int8 -> int16, float16 + float32 -> float32).
 """
-from functools import reduce
-
 import numpy as np
 
 bool_ = np.dtype(np.bool_)
@@ -31,6 +29,9 @@ SUPPORTED = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _USE = ("use tg.float32, tg.float64, tg.float16, tg.int64, tg.int32, tg.int16, tg.int8, tg.uint8 "
         "or tg.bool_")
 
+# The supported dtypes under the names they are usually given by: dtype objects and scalar types.
+_KNOWN = {**{d: d for d in SUPPORTED}, **{d.type: d for d in SUPPORTED}}
+
 _DEFAULT_FOR_KIND = {"b": bool_, "i": int64, "u": int64, "f": float32}
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
 
@@ -41,6 +42,12 @@ SCALAR, ZERO_DIM, DIMS = 0, 1, 2
 
 def check(dtype, op=None):
     """`dtype` as a (native byte order) numpy dtype, or a TypeError if tensors cannot hold it."""
+    try:
+        known = _KNOWN.get(dtype)  # the common case, a dict lookup: every astype comes here
+    except TypeError:  # unhashable: not a dtype; the checks below say so
+        known = None
+    if known is not None:
+        return known
     where = f"{op}: " if op else ""
     if dtype is None:  # np.dtype(None) is float64: never let None pick a dtype silently
         raise TypeError(f"{where}dtype must be a dtype, not None; {_USE}")
@@ -152,13 +159,15 @@ def result_type(*operands):
     Operands of one rank promote by the table (scalars as bool, int64 or the default
     float32); then a lower rank's dtype counts only where its category is higher than
     that of every rank above it."""
+    by_rank = [None, None, None]  # the promoted dtype of the SCALAR, ZERO_DIM and DIMS operands
+    for dtype, rank_ in operands:
+        seen = by_rank[rank_]
+        by_rank[rank_] = np.dtype(dtype) if seen is None else promote_types(seen, dtype)
     result = None
-    for rank in (SCALAR, ZERO_DIM, DIMS):
-        of_rank = [np.dtype(d) for d, r in operands if r == rank]
-        if not of_rank:
+    for rank_, state in enumerate(by_rank):
+        if state is None:
             continue
-        state = reduce(promote_types, of_rank)
-        if rank == SCALAR:
+        if rank_ == SCALAR:
             state = _DEFAULT_FOR_KIND[state.kind]
         result = state if result is None else _combine(state, result)
     return result

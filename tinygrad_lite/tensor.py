@@ -355,6 +355,9 @@ class Tensor:
             _check_integer_op(op, a, b, dtype, scalar_exponent=scalar and not reverse)
             if op.startswith("div") and dtype.kind != "f":  # true division of integers gives floats, as in torch
                 dtype = dtypes.float32
+            if scalar:  # a number changes dtype without a node in the graph
+                other_t = Tensor._wrap(other_t.data.astype(dtype), self._backend)
+                a, b = (other_t, self) if reverse else (self, other_t)
             a, b = a.astype(dtype), b.astype(dtype)
         if a.data.shape != b.data.shape:
             try:
