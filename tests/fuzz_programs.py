@@ -7,7 +7,7 @@ and its operands: values computed so far, fresh leaves, and the things a user
 mixes with tensors: numpy arrays, Python numbers and numpy scalars, on either side
 of an operator. Axes are spelled every way the contract allows (positional, `dim=`,
 `axis=`, omitted, tuples, out of range). Leaves are float16/32/64, int64/32/16/8,
-uint8 or bool, with empty (size-0) axes, size-1 axes and 0-d shapes; one float16
+uint8 or bool (numpy operands also uint64), with empty (size-0) axes, size-1 axes and 0-d shapes; one float16
 leaf in forty has 66,000 elements (sums past float16's 65,504).
 
 Each step is a `Step`: the call as the engine's user writes it, torch's twin, the
@@ -61,6 +61,8 @@ FLOATS = [np.dtype(d) for d in (np.float32, np.float64, np.float16)]
 INTS = [np.dtype(d) for d in (np.int64, np.int32, np.int16, np.int8, np.uint8)]
 BOOL = np.dtype(np.bool_)
 DTYPES = FLOATS + INTS + [BOOL]
+# numpy arrays may also be uint64, which tensors refuse (torch has no promotion rules for it)
+ARRAY_DTYPES = DTYPES + [np.dtype(np.uint64)]
 # A program's main dtype: floats weigh more, since most steps are about values and gradients.
 MAIN_DTYPES = FLOATS * 4 + INTS + [BOOL]
 SIDES = [2, 3, 1, 2, 3, 1, 4, 0]  # 1: a broadcastable axis; 0: an empty one, one axis in eight
@@ -68,7 +70,7 @@ BIG_FLOAT16 = 66_000  # elements of the rare big float16 leaf: its sum passes fl
 
 PYTHON_SCALARS = [2, 0.5, -1, 3, -2.5, 0, 1.5, True, False, 2.0, -3]
 NUMPY_SCALARS = [np.float64(1.5), np.float32(-0.75), np.float16(2.5), np.int64(2), np.int32(-3), np.int8(3),
-                 np.uint8(5), np.bool_(True), np.float64(-2.0), np.int16(-2)]
+                 np.uint8(5), np.bool_(True), np.float64(-2.0), np.int16(-2), np.uint64(3)]
 
 
 def leaf_array(draw, shape, dtype):
@@ -237,7 +239,7 @@ class Program:
         if kind <= 5:
             return self.operand_like(shape)
         if kind <= 6:
-            dtype = np.dtype(self.draw.choice(DTYPES))
+            dtype = np.dtype(self.draw.choice(ARRAY_DTYPES))
             fit = self.fitting_shape(shape) if self.draw.integer(0, 3) else self.shape()
             return Const(leaf_array(self.draw, fit, dtype), f"np.array(<{dtype.name} {fit}>)")
         if kind == 7:
@@ -467,8 +469,8 @@ def movement_step(p):
     if kind == "reshape":
         size = x.size
         shape = draw.choice([(size,), (-1,), x.shape[::-1], (1,) + x.shape, (size + 1,), (2, -1), (-1, -1)])
-        if draw.integer(0, 1):
-            return Step(f"{a}.reshape{shape}", "reshape", lambda t: t.reshape(shape),
+        if not shape or draw.integer(0, 1):  # torch's reshape() needs an argument: () is spelled as a tuple
+            return Step(f"{a}.reshape({shape})", "reshape", lambda t: t.reshape(shape),
                         lambda t: t.reshape(shape), [a])
         return Step(f"{a}.reshape(*{shape})", "reshape", lambda t: t.reshape(*shape),
                     lambda t: t.reshape(*shape), [a])
