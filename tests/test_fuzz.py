@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, note, settings, strategies as st
 
-from helpers import torch  # noqa: F401  (skips the module without torch)
+pytest.importorskip("torch", reason="the fuzzer compares with PyTorch: pip install -e '.[test]'")
 
 import fuzz_check as fc  # noqa: E402
 import fuzz_programs as fp  # noqa: E402
