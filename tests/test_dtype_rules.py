@@ -350,6 +350,18 @@ def test_comparison_with_an_integer_the_dtype_cannot_hold_is_exact():
                 np.testing.assert_array_equal(op(Tensor(x), value).numpy(), exact, err_msg=f"{op.__name__} {value}")
 
 
+@pytest.mark.parametrize("other", [None, "a", object()], ids=repr)
+def test_comparison_with_a_non_number_is_pythons_answer_as_torch(other):
+    for op in (operator.eq, operator.ne, operator.lt, operator.ge):
+        try:
+            expected = op(to_torch(np.array([1.0, 2.0])), other)
+        except TypeError:
+            with pytest.raises(TypeError):
+                op(Tensor([1.0, 2.0]), other)
+            continue
+        assert op(Tensor([1.0, 2.0]), other) is expected
+
+
 # ---------------------------------------------------------------- Python conversions
 
 CONVERSIONS = [np.array(2.5), np.array([[-2.5]]), np.array([7]), np.array(True), np.array([3], np.uint8),

@@ -684,7 +684,7 @@ def _check_bad_call(target, ctx, param, bad):
     _prepare(target, ctx)
     args, kwargs, _ = _build(target, ctx, param, bad)
     try:
-        _invoke(target, ctx, args, kwargs)
+        result = _invoke(target, ctx, args, kwargs)
     except (KeyboardInterrupt, GeneratorExit):
         raise
     except SystemExit as e:
@@ -697,6 +697,8 @@ def _check_bad_call(target, ctx, param, bad):
             return why
         if not _names_function(str(e), _names_for(target, ctx)):
             return f"{type(e).__name__} that does not name {target.names[0]!r}: {e}"
+        return None
+    if result is NotImplemented:  # an operator's refusal in Python's protocol (t == None is False), as torch's
         return None
     if not bad.may_accept:
         return "accepted (no error), but this value is never valid here"

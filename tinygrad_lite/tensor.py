@@ -484,6 +484,8 @@ class Tensor:
     def _compare(self, other, numpy_fn, op):
         """Compare in the promoted dtype, as torch; except that an integer scalar out of an integer
         dtype's range (int8 tensor < 1000) compares exactly, in int64, where torch wraps it first."""
+        if not (isinstance(other, (Tensor, np.ndarray, list, tuple)) or dtypes.is_python_scalar(other)):
+            return NotImplemented  # None, a string, an object: Python answers (== is False, < raises), as torch
         other_t = self._lift(other, op)
         scalar = dtypes.is_python_scalar(other)
         dtype = dtypes.promote(self, other_t, b_scalar=scalar)
