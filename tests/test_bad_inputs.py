@@ -135,7 +135,6 @@ REDUCE_CASES = [
     ("min of empty", lambda: f32(0).min(), ValueError, ["min", "(0,)"]),
     ("var of int", lambda: i64(3).var(), TypeError, ["var", "int64"]),
     ("var axis", lambda: f32(2, 3).var(axis=2), IndexError, ["var", "(2, 3)"]),
-    ("logsumexp of int", lambda: i64(3).logsumexp(), TypeError, ["logsumexp", "int64"]),
     ("logsumexp axis", lambda: f32(2, 3).logsumexp(axis=2), IndexError, ["logsumexp", "(2, 3)"]),
     ("argmax two axes", lambda: f32(2, 3).argmax(axis=(0, 1)), TypeError, ["argmax"]),
     ("argmax of empty", lambda: f32(0).argmax(), ValueError, ["argmax", "(0,)"]),
@@ -168,7 +167,9 @@ FUNCTIONAL_CASES = [
     ("F.mse_loss reduction", lambda: F.mse_loss(f32(2), f32(2), reduction="avg"), ValueError,
      ["mse_loss", "'avg'"]),
     ("F.mse_loss shapes", lambda: F.mse_loss(f32(2, 3), f32(4)), ValueError, ["mse_loss", "(2, 3)", "(4,)"]),
-    ("F.mse_loss dtypes", lambda: F.mse_loss(f32(2), f64(2)), TypeError, ["mse_loss", "float32", "float64"]),
+    ("F.mse_loss of ints", lambda: F.mse_loss(i64(2), i64(2)), TypeError, ["mse_loss", "int64"]),
+    ("F.binary_cross_entropy dtypes", lambda: F.binary_cross_entropy(f32(2) * 0.5, f64(2)), TypeError,
+     ["binary_cross_entropy", "float32", "float64"]),
     ("F.cross_entropy reduction", lambda: F.cross_entropy(f32(2, 3), Tensor([0, 1]), reduction="max"),
      ValueError, ["cross_entropy", "'max'"]),
     ("F.cross_entropy int logits", lambda: F.cross_entropy(i64(2, 3), Tensor([0, 1])), TypeError,
@@ -243,13 +244,6 @@ NN_CASES = [
      ["load_state_dict", "bias"]),
 ]
 
-def sgd_step_with_wrong_grad():
-    p = param(2)
-    opt = optim.SGD([p], lr=0.1)
-    p.grad = f32(3)
-    opt.step()
-
-
 OPTIM_CASES = [
     ("GD empty params", lambda: optim.GD([], lr=0.1), ValueError, ["empty parameter list"]),
     ("GD single tensor", lambda: optim.GD(param(2), lr=0.1), TypeError, ["params", "Tensor"]),
@@ -271,7 +265,7 @@ OPTIM_CASES = [
     ("AdamW weight_decay", lambda: optim.AdamW([param(2)], weight_decay=-0.01), ValueError,
      ["weight_decay", "-0.01"]),
     ("AdamW empty params", lambda: optim.AdamW([]), ValueError, ["empty parameter list"]),
-    ("step with a grad of another shape", sgd_step_with_wrong_grad, ValueError, ["SGD.step", "(2,)", "(3,)"]),
+    ("grad of another shape", lambda: setattr(param(2), "grad", f32(3)), ValueError, ["grad", "(2,)", "(3,)"]),
     ("load_state_dict not optimizer state", lambda: optim.SGD([param(2)], lr=0.1).load_state_dict({}),
      ValueError, ["SGD.load_state_dict", "num_params"]),
     ("load_state_dict other params", lambda: optim.Adam([param(2)]).load_state_dict(

@@ -126,7 +126,7 @@ class Context:
         self.function = function
         self.parents = parents                 # the Tensor inputs, in order
         self.backend = backend
-        self.needs_input_grad = tuple([p.requires_grad for p in parents])
+        self.needs_input_grad = tuple([p._requires_grad for p in parents])
         self.sequence = next(_op_counter)      # ops made later have larger numbers: see backward()
 
     @property
@@ -212,7 +212,7 @@ class Function:
         backend = tensors[0]._backend
         if len(tensors) > 1:
             check_same_device(tensors, cls.__name__)
-        record = _state.grad_enabled and any([t.requires_grad for t in tensors])
+        record = _state.grad_enabled and any([t._requires_grad for t in tensors])
         ctx = Context(cls, tensors if record else [], backend)
         if record:
             ctx.positions = positions
@@ -301,7 +301,7 @@ def backward(root, grad, retain_graph=False, observer=None):
             raise RuntimeError(f"{ctx.function.__name__}.backward returned {len(input_grads)} "
                                f"gradients for {len(ctx.parents)} inputs")
         for parent, pg in zip(ctx.parents, input_grads):
-            if pg is None or not parent.requires_grad:
+            if pg is None or not parent._requires_grad:
                 continue
             if pg.shape != parent.data.shape:
                 raise RuntimeError(f"{ctx.function.__name__}.backward: gradient of shape {pg.shape} "
@@ -332,12 +332,18 @@ def _accumulate_leaf_grad(leaf, g):
     batches); the read-modify-write of .grad is done under a lock so no contribution is lost.
     Only this step is locked: the rest of the walk touches nothing another thread can see."""
     with _leaf_grad_lock:
-        if leaf.grad is not None:
-            leaf.grad = _Tensor._wrap(leaf.grad.data + g, leaf._backend)
+        if leaf._grad is not None:
+            leaf._grad = _Tensor._wrap(_array(leaf._grad.data + g), leaf._backend)
         elif _sole_reference(g, 2):  # the caller's g and this parameter
-            leaf.grad = _Tensor._wrap(g, leaf._backend)
+            leaf._grad = _Tensor._wrap(g, leaf._backend)
         else:  # a copy: .grad must not share memory with another gradient or the caller's seed
-            leaf.grad = _Tensor._wrap(g.copy(), leaf._backend)
+            leaf._grad = _Tensor._wrap(_array(g.copy()), leaf._backend)
+
+
+def _array(value):
+    """A 0-d numpy array for a numpy scalar (arithmetic on 0-d arrays returns scalars, and a
+    tensor's data is always an array); anything else as it is."""
+    return np.array(value) if isinstance(value, np.generic) else value
 
 
 def _sole_reference(array, holders):

@@ -131,17 +131,19 @@ class Tensor:
 
     __array_ufunc__ = None  # numpy defers to our operators: ndarray + Tensor -> Tensor.__radd__
     # Fixed fields: every op makes a tensor, and slots make that (and reading them) cheaper.
-    __slots__ = ("data", "grad", "requires_grad", "_backend", "_ctx", "_versions", "__weakref__")
+    # `grad` and `requires_grad` are properties over `_grad` and `_requires_grad`, so that an
+    # assignment is checked; the engine's own hot paths read and write the slots directly.
+    __slots__ = ("data", "_grad", "_requires_grad", "_backend", "_ctx", "_versions", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, device="cpu"):
         self._backend = get_backend(device, "Tensor")
         if isinstance(data, Tensor):
             data = data._backend.to_numpy(data.data)
         self.data = self._backend.asarray(dtypes.to_array(data, dtype))
-        self.grad = None
+        self._grad = None
         self._ctx = None
         self._versions = [0]  # in-place updates so far; shared with views of this tensor's memory
-        self.requires_grad = False
+        self._requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -149,17 +151,50 @@ class Tensor:
     def _wrap(cls, array, backend, requires_grad=False):
         """A tensor around an existing array (no copy, no checks): the ops' way out."""
         t = cls.__new__(cls)
-        t.data, t._backend, t.grad, t._ctx, t.requires_grad = array, backend, None, None, requires_grad
+        t.data, t._backend, t._grad, t._ctx, t._requires_grad = array, backend, None, None, requires_grad
         t._versions = [0]
         return t
 
     def requires_grad_(self, flag=True):
         """Set requires_grad in place; only floating-point tensors may require grad."""
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_: the flag must be True or False, not {flag!r}")
         if flag and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating-point tensors can require grad; this one is {self.dtype} "
-                            "(convert it first, e.g. x.astype(tg.float32))")
-        self.requires_grad = bool(flag)
+            raise TypeError(f"requires_grad_: only floating-point tensors can require grad; this one is "
+                            f"{self.dtype} (convert it first, e.g. x.astype(tg.float32))")
+        if not flag and self._ctx is not None and self._requires_grad:
+            raise RuntimeError("requires_grad_: only a leaf tensor's flag can be switched off; this tensor was "
+                               "computed from others (use x.detach() for a copy outside the graph)")
+        self._requires_grad = bool(flag)
         return self
+
+    @property
+    def requires_grad(self):
+        """Whether ops on this tensor record the graph, so that backward reaches it."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    @property
+    def grad(self):
+        """d(loss)/d(self) summed over every backward so far (a Tensor), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """Assign a gradient: None, or a Tensor of this tensor's shape, dtype and device (as torch)."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"grad: assigned grad must be a Tensor or None, not {type(value).__name__}")
+            if value.shape != self.shape:
+                raise ValueError(f"grad: assigned grad has shape {value.shape}, the tensor {self.shape}")
+            if value.dtype != self.dtype:
+                raise TypeError(f"grad: assigned grad is {value.dtype}, the tensor {self.dtype}")
+            if value._backend is not self._backend:
+                raise RuntimeError(f"grad: assigned grad is on {value.device}, the tensor on {self.device}")
+        self._grad = value
 
     # ---- facts ----------------------------------------------------------------------
     shape = property(lambda self: self.data.shape)
@@ -468,7 +503,10 @@ class Tensor:
         to this tensor's dtype whatever theirs (a float truncates toward zero into an int tensor);
         numbers and lists convert straight to it, without a stop in float32."""
         def compute():
-            if isinstance(source, Tensor):
+            if isinstance(source, Tensor) and source._backend is not self._backend:
+                # copy_ is how values move between devices in torch: through host memory
+                value = Tensor._wrap(self._backend.asarray(source.numpy()), self._backend)
+            elif isinstance(source, Tensor):
                 value = self._lift(source, "copy_")
             else:
                 array = dtypes.to_array(source, self.dtype, op="copy_")
@@ -494,7 +532,8 @@ class Tensor:
             dtype = dtypes.int64
         a, b = self.data.astype(dtype, copy=False), other_t.data.astype(dtype, copy=False)
         try:
-            return Tensor._wrap(numpy_fn(a, b), self._backend)
+            # asarray: numpy compares 0-d arrays into a scalar, and a tensor holds an array
+            return Tensor._wrap(self._backend.xp.asarray(numpy_fn(a, b)), self._backend)
         except ValueError:
             raise ValueError(f"{op}: cannot broadcast {self.shape} with {other_t.shape}") from None
 
@@ -570,12 +609,16 @@ class Tensor:
         """exp(x - max) / sum exp(x - max) along `dim` (the last axis when not given)."""
         self._float("softmax")
         dim = _softmax_dim(self.shape, _axis_alias("softmax", dim, axis, -1), "softmax")
+        if self.ndim == 0:  # one element along no axis: the kernels want an axis, so lend it one
+            return sm.Softmax.apply(self.reshape(1), axis=0).reshape(())
         return sm.Softmax.apply(self, axis=dim)
 
     def log_softmax(self, dim=_UNSET, *, axis=_UNSET):
         """x - logsumexp(x) along `dim` (the last axis when not given)."""
         self._float("log_softmax")
         dim = _softmax_dim(self.shape, _axis_alias("log_softmax", dim, axis, -1), "log_softmax")
+        if self.ndim == 0:
+            return sm.LogSoftmax.apply(self.reshape(1), axis=0).reshape(())
         return sm.LogSoftmax.apply(self, axis=dim)
 
     @staticmethod
@@ -608,10 +651,13 @@ class Tensor:
         batch axes broadcast."""
         if isinstance(other, Tensor) and self.data.ndim == other.data.ndim == 2 \
                 and other.data.dtype == self.data.dtype and other._backend is self._backend \
-                and self.data.shape[1] == other.data.shape[0]:
+                and self.data.shape[1] == other.data.shape[0] and self.data.dtype.kind != "b":
             return mm.MatMul.apply(self, other)  # the common case, kept short: nothing to promote or check
         other = self._lift(other, "matmul")
         dtype = dtypes.promote(self, other)
+        if dtype == np.bool_:
+            raise TypeError("matmul: not supported for bool tensors (as in torch); convert first, e.g. "
+                            "x.astype(tg.int64)")
         a, b = self.astype(dtype), other.astype(dtype)
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"matmul: {a.shape} @ {b.shape}: both operands need at least one dimension")
@@ -832,7 +878,7 @@ class Tensor:
     def logsumexp(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
         """log sum exp(x) over `dim`, computed as max + log sum exp(x - max)."""
         dim = _axis_alias("logsumexp", dim, axis, None)
-        return self._float("logsumexp")._reduce(rd.LogSumExp, "logsumexp", dim, keepdim)
+        return self._as_float()._reduce(rd.LogSumExp, "logsumexp", dim, keepdim)
 
     def argmax(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
         """Index of the largest value along `dim` (first on ties), as int64; flat index when dim is None."""
@@ -844,6 +890,9 @@ class Tensor:
 
     def _arg(self, numpy_fn, op, dim, keepdim):
         keepdim = check_bool(keepdim, "keepdim", op)
+        if self.dtype == np.bool_:
+            raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first, e.g. "
+                            "x.astype(tg.int64)")
         dim = None if dim is None else _one_axis(dim, self.shape, op)
         self._nonempty_reduction(op, dim)
         if self.ndim == 0:
@@ -889,10 +938,6 @@ class Tensor:
 autograd._Tensor = Tensor  # Function.apply wraps its outputs in this class
 
 
-def _require_tensor(t, op):
-    if not isinstance(t, Tensor):
-        raise TypeError(f"{op}: expects a Tensor, got {type(t).__name__}")
-
 def _check_integer_op(op, a, b, dtype, scalar_exponent):
     """Refuse, as torch does, the bool and integer arithmetic that has no answer in the dtype."""
     if op.startswith("sub") and np.bool_ in (a.dtype, b.dtype):
@@ -905,6 +950,10 @@ def _check_integer_op(op, a, b, dtype, scalar_exponent):
         raise ValueError(f"{op}: integers to negative integer powers are not allowed "
                          "(make the base a float tensor)")
 
+
+def _require_tensor(t, op):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{op}: expects a Tensor, got {type(t).__name__}")
 
 
 def _broadcastable(shape, target):

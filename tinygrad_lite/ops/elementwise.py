@@ -82,7 +82,8 @@ class Pow(Function):
         if a.dtype.kind == "i" and (b < 0).any():
             out = _integer_power(a, b)
         else:
-            out = _power(a, b, scalar_exponent).astype(a.dtype, copy=False)  # numpy's bool ** bool is int8
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 0 ** -1 is inf, quietly, as torch
+                out = _power(a, b, scalar_exponent).astype(a.dtype, copy=False)  # numpy's bool ** bool is int8
         ctx.save_for_backward(a, b, out)
         return out
 
