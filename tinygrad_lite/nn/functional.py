@@ -20,6 +20,7 @@ import numpy as np
 
 from .._validate import check_bool, check_choice, check_index, check_number
 from ..autograd import check_same_device, is_grad_enabled
+from ..dtypes import promote_types
 from ..ops.attention import Attention
 from ..ops.embedding import Embedding
 from ..ops.matmul import Linear as MatmulLinear
@@ -216,7 +217,7 @@ def embedding(indices, weight):
 # ---- losses -----------------------------------------------------------------------------
 
 def mse_loss(pred, target, reduction="mean"):
-    """Mean squared error: reduce((pred - target)^2)."""
+    """Mean squared error: reduce((pred - target)^2), in the promoted dtype of pred and target (as torch)."""
     _tensor_arg(pred, "mse_loss", "input", 1)
     _check_reduction(reduction, "mse_loss")
     target = _data_arg(target, "mse_loss", "target", pred, floating=True)
@@ -228,9 +229,10 @@ def mse_loss(pred, target, reduction="mean"):
         warnings.warn(f"mse_loss: pred {pred.shape} and target {target.shape} differ and are broadcast "
                       f"to {shape}; this is rarely what was meant", UserWarning, stacklevel=2)
         pred, target = pred.expand(shape), target.expand(shape)
-    if pred.dtype != target.dtype:
-        raise TypeError(f"mse_loss: pred is {pred.dtype} but target is {target.dtype}")
-    return MSELoss.apply(pred, target, reduction=reduction)
+    dtype = promote_types(pred.dtype, target.dtype)  # as torch: float32 with float64 is float64
+    if dtype.kind != "f":
+        raise TypeError(f"mse_loss: needs a floating-point input or target, not {pred.dtype} and {target.dtype}")
+    return MSELoss.apply(pred.astype(dtype), target.astype(dtype), reduction=reduction)
 
 
 def cross_entropy(logits, target, reduction="mean", ignore_index=-100, label_smoothing=0.0):
@@ -273,8 +275,9 @@ def cross_entropy(logits, target, reduction="mean", ignore_index=-100, label_smo
         if target.shape != logits.shape:
             raise ValueError(f"cross_entropy: probability targets must have the logits' shape "
                              f"{logits.shape}, got {target.shape}")
-        probs = target.astype(logits.dtype).permute(dims).reshape(-1, n_classes)
-        loss = CrossEntropy.apply(rows, probs, reduction=reduction, ignore_index=ignore_index,
+        dtype = promote_types(logits.dtype, target.dtype)  # as torch: float16 logits, float32 probabilities -> float32
+        probs = target.astype(dtype).permute(dims).reshape(-1, n_classes)
+        loss = CrossEntropy.apply(rows.astype(dtype), probs, reduction=reduction, ignore_index=ignore_index,
                                   label_smoothing=label_smoothing)
     else:
         raise TypeError(f"cross_entropy: target must hold class indices (integers) or probabilities "
@@ -283,10 +286,11 @@ def cross_entropy(logits, target, reduction="mean", ignore_index=-100, label_smo
 
 
 def _same_shape_target(x, y, op):
+    """The target as a Tensor of the input's shape (an integer or bool target as the input's dtype)."""
     y = _data_arg(y, op, "target", x, floating=True)
     if y.shape != x.shape:
         raise ValueError(f"{op}: target {y.shape} must have the input's shape {x.shape}")
-    return y.astype(x.dtype)
+    return y if y.dtype.kind == "f" else y.astype(x.dtype)
 
 
 def binary_cross_entropy(p, y, reduction="mean"):
@@ -295,6 +299,9 @@ def binary_cross_entropy(p, y, reduction="mean"):
     _check_reduction(reduction, "binary_cross_entropy")
     _check_float(p, "binary_cross_entropy")
     y = _same_shape_target(p, y, "binary_cross_entropy")
+    if y.dtype != p.dtype:  # torch refuses too (it does not promote here)
+        raise TypeError(f"binary_cross_entropy: input is {p.dtype} but target is {y.dtype}; "
+                        "they must have the same dtype")
     values = p.numpy()
     if np.any((values < 0) | (values > 1)):
         raise ValueError("binary_cross_entropy: input probabilities must lie in [0, 1]; "
@@ -306,6 +313,7 @@ def binary_cross_entropy_with_logits(z, y, reduction="mean", pos_weight=None):
     """BCE of sigmoid(z) computed stably from the logits z:
     max(z, 0) - z y + log(1 + exp(-|z|)), with positives weighted by pos_weight.
 
+    As torch, z and y are computed in their promoted dtype and the loss is given in y's dtype.
     pos_weight (data, broadcast over z) is not differentiated, as in torch: one that
     requires grad is refused rather than silently left without a gradient."""
     op = "binary_cross_entropy_with_logits"
@@ -313,6 +321,7 @@ def binary_cross_entropy_with_logits(z, y, reduction="mean", pos_weight=None):
     _check_reduction(reduction, op)
     _check_float(z, op)
     y = _same_shape_target(z, y, op)
+    dtype = promote_types(z.dtype, y.dtype)  # computed in the promoted dtype, given in the target's, as torch
     w = None
     if pos_weight is not None:
         weight = _data_arg(pos_weight, op, "pos_weight", z, floating=True)
@@ -321,8 +330,9 @@ def binary_cross_entropy_with_logits(z, y, reduction="mean", pos_weight=None):
                                "(detach it, as torch requires)")
         if not _broadcastable(weight.shape, z.shape) or np.broadcast_shapes(weight.shape, z.shape) != z.shape:
             raise ValueError(f"{op}: pos_weight {weight.shape} does not broadcast to the input {z.shape}")
-        w = weight.astype(z.dtype).data
-    return BinaryCrossEntropyWithLogits.apply(z, y, w, reduction=reduction)
+        w = weight.astype(dtype).data
+    loss = BinaryCrossEntropyWithLogits.apply(z.astype(dtype), y.astype(dtype), w, reduction=reduction)
+    return loss.astype(y.dtype)
 
 
 def _broadcastable(a, b):
