@@ -9,6 +9,9 @@ changing values; manual_seed makes randn/rand reproducible and randn looks norma
 a large sample; is_leaf follows torch; integer tensors cannot require grad
 (TypeError); an unknown device is a ValueError that lists the known ones.
 """
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -64,6 +67,15 @@ def test_public_dtypes_are_numpy_dtypes():
     for ours, numpys in [(tg.float16, np.float16), (tg.float32, np.float32), (tg.float64, np.float64),
                          (tg.int64, np.int64), (tg.bool_, np.bool_)]:
         assert np.dtype(ours) == np.dtype(numpys)
+
+
+def test_nn_functional_and_optim_come_with_the_package():
+    """As torch.nn, torch.nn.functional and torch.optim: no import beyond the package's own,
+    in a fresh interpreter (this one has imported the submodules already)."""
+    code = ("import tinygrad_lite as tg; tg.optim.SGD; tg.optim.Adam; tg.nn.Linear; tg.nn.functional.relu; "
+            "tg.nn.init")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_shape_ndim_size_describe_the_data(device):

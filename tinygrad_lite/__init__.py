@@ -13,6 +13,9 @@ from .serialization import load, save
 from .tensor import Tensor
 from . import viz  # noqa: F401  (tg.viz: graph pictures and narrated backward passes)
 from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named tuples ops return, as torch's)
+# tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
+# both import the modules above, never this package's namespace, so there is no circle.
+from . import nn, optim  # noqa: F401
 
 zeros = Tensor.zeros
 ones = Tensor.ones
@@ -33,5 +36,5 @@ __all__ = [
     "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "manual_seed", "gradcheck", "GradcheckError",
     "float16", "float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool_",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
-    "where", "cat", "stack", "save", "load", "viz", "return_types",
+    "where", "cat", "stack", "save", "load", "viz", "return_types", "nn", "optim",
 ]
