@@ -234,8 +234,17 @@ def _adam_after_a_step(seed):
     (lambda s: s.update({"state.1.exp_avg": np.array(["a"] * 4)}), ValueError),
     (lambda s: s.update({"lr": "fast"}), TypeError),
     (lambda s: s.update({"state.9.exp_avg": np.zeros(2)}), ValueError),                     # unexpected key
+    (lambda s: s.update({"state.4.step": 2.7}), ValueError),             # int(2.7) would silently be 2
+    (lambda s: s.update({"state.4.step": np.array(2.5)}), ValueError),   # as read from a safetensors file
+    (lambda s: s.update({"state.4.step": -1}), ValueError),
+    (lambda s: s.update({"state.4.step": True}), TypeError),
+    (lambda s: s.update({"num_params": 6.5}), ValueError),
+    (lambda s: s.update({"num_params": "6"}), TypeError),
+    (lambda s: s.update({"lr": "0.01"}), TypeError),                     # float("0.01") would accept a string
+    (lambda s: s.update({"eps": float("nan")}), ValueError),
 ], ids=["buffer_shape", "buffer_missing", "step_not_a_number", "buffer_of_strings", "lr_not_a_number",
-        "unexpected_key"])
+        "unexpected_key", "step_not_whole", "step_0d_array_not_whole", "step_negative", "step_bool",
+        "num_params_not_whole", "num_params_str", "lr_str", "eps_nan"])
 def test_optimizer_load_state_dict_with_a_mismatch_in_the_middle_changes_nothing(spoil, error):
     source = _adam_after_a_step(0).state_dict()
     spoil(source)
@@ -244,6 +253,52 @@ def test_optimizer_load_state_dict_with_a_mismatch_in_the_middle_changes_nothing
     with pytest.raises(error, match="Adam.load_state_dict"):
         opt.load_state_dict(source)
     assert _bytes_of(opt.state_dict()) == before
+
+
+@pytest.mark.parametrize("make, flag", [
+    (lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True), "nesterov"),
+    (lambda ps: optim.RMSprop(ps, lr=0.1, centered=True), "centered"),
+], ids=["SGD.nesterov", "RMSprop.centered"])
+@pytest.mark.parametrize("value", ["False", "True", 0, 1, 0.0, None, np.array([True])],
+                         ids=["str_False", "str_True", "int_0", "int_1", "float_0", "None", "1d_array"])
+def test_optimizer_load_state_dict_takes_only_bools_for_flags(make, flag, value):
+    """bool("False") is True: a flag must be a bool (or a 0-d bool array), else nothing changes."""
+    params = [Tensor(np.ones(3), requires_grad=True)]
+    opt = make(params)
+    params[0].grad = Tensor(np.full(3, 0.5))
+    opt.step()
+    source = {**opt.state_dict(), flag: value}
+    before = _bytes_of(opt.state_dict())
+    with pytest.raises(TypeError, match=f"{type(opt).__name__}.load_state_dict: '{flag}'"):
+        opt.load_state_dict(source)
+    assert _bytes_of(opt.state_dict()) == before
+    opt.load_state_dict({**source, flag: np.array(True)})  # a 0-d bool array, as from a safetensors file
+    assert getattr(opt, flag) is True
+
+
+def test_optimizer_load_state_dict_takes_whole_floats_for_counts():
+    """2.0 (or a 0-d float array) is the count 2: nothing is lost, so it is accepted as an int."""
+    params = [Tensor(np.ones(3), requires_grad=True)]
+    opt = optim.Adam(params)
+    params[0].grad = Tensor(np.full(3, 0.5))
+    opt.step()
+    opt.load_state_dict({**opt.state_dict(), "num_params": 1.0, "state.0.step": np.array(4.0)})
+    assert opt.state[0]["step"] == 4 and type(opt.state[0]["step"]) is int
+
+
+@pytest.mark.parametrize("entry, value, error", [
+    ("last_epoch", 7.5, ValueError), ("last_epoch", -1, ValueError), ("last_epoch", True, TypeError),
+    ("last_epoch", "7", TypeError), ("step_size", 2.5, ValueError), ("step_size", 0, ValueError),
+    ("base_lr", "0.5", TypeError), ("gamma", float("nan"), ValueError),
+])
+def test_schedule_load_state_dict_refuses_what_int_or_float_would_change(entry, value, error):
+    opt = optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.5)
+    sched = optim.StepLR(opt, step_size=2, gamma=0.5)
+    sched.step()
+    before = dict(sched.state_dict())
+    with pytest.raises(error, match=f"StepLR.load_state_dict: '{entry}'"):
+        sched.load_state_dict({**before, entry: value})
+    assert sched.state_dict() == before and opt.lr == before["last_lr"]
 
 
 def test_schedule_load_state_dict_with_a_bad_value_changes_nothing():

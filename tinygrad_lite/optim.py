@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from ._validate import check_number
+from ._validate import _describe, _scalar_of, check_number
 from .tensor import Tensor
 
 
@@ -119,12 +119,22 @@ def _read_numbers(obj, state_dict, names, what):
 
 
 def _convert(kind, value, name, what):
-    """kind(value) (int, float, tuple, ...), or a TypeError naming the entry that cannot be one."""
-    try:
-        return kind(value)
-    except (TypeError, ValueError, OverflowError):
-        raise TypeError(f"{what}.load_state_dict: {name!r} is {value!r}, which is not a "
-                        f"{kind.__name__}") from None
+    """A state-dict entry as a `kind` (int, float or bool), or a TypeError/ValueError naming
+    load_state_dict and the entry. Nothing is changed on the way: int(2.7) would be 2 and
+    bool("False") True, so an int entry takes only a whole number >= 0 (2 or 2.0), a flag only a
+    bool, and a float entry only a real number (not NaN, not a string). A 0-d array (as read
+    from a safetensors file) or a 0-d Tensor counts as the number it holds."""
+    op, value = f"{what}.load_state_dict", _scalar_of(value)
+    if kind is bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{op}: {name!r} must be a bool (True or False), not {_describe(value)}")
+        return bool(value)
+    if kind is int:
+        number = check_number(value, repr(name), op, finite=False)  # TypeError for a str, a bool, None
+        if not number.is_integer() or number < 0:
+            raise ValueError(f"{op}: {name!r} must be a whole number >= 0, not {value!r}")
+        return int(value)  # from the value itself: a float past 2**53 has lost the digits
+    return check_number(value, repr(name), op, finite=False)
 
 
 class Optimizer:
@@ -489,6 +499,9 @@ class LRScheduler:
             raise TypeError(f"{what}.load_state_dict: state_dict must be a mapping, got {type(state_dict).__name__}")
         names = ("last_epoch", "base_lr", "last_lr") + self.hyperparameters
         values = _read_numbers(self, state_dict, names, what)
+        for name in self.hyperparameters:  # step_size, T_max, warmup_steps: lr_at divides by them
+            if type(getattr(self, name)) is int and values[name] < 1:
+                raise ValueError(f"{what}.load_state_dict: {name!r} must be a positive integer, not {values[name]}")
         return lambda: self.__dict__.update(values)
 
 
