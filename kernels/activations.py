@@ -36,6 +36,12 @@ Evaluating them without overflow or cancellation:
       d/dx = s + 2 x s (1 - s) u',   u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2),   s = sigmoid(2u).
 * gelu (exact) uses erf as torch does; 1 + erf(x/sqrt 2) loses relative accuracy for
   x < -4, where gelu(x) itself is below 1e-4 in size.
+* The ends, as the numpy reference: gelu(-inf) = -0 and gelu(inf) = inf (both forms),
+  with derivative 0 at -inf and 1 at inf. Where a factor is 0 (Phi(-inf), phi(+-inf),
+  sigmoid(2u) (1 - sigmoid(2u)) once |x| passes about 10) the product is 0: x = -inf is
+  raised to the lowest finite float32 first, and a term whose small factor is 0 is 0, so
+  no 0 * inf = nan appears. float16 and bfloat16 compute in float32, where x^3 of any
+  float16 value is finite.
 
 `activate` and `activation_grad` are @triton.jit functions that other kernels call
 too: the matmul kernel applies `activate` to its accumulator as a fused epilogue.
@@ -52,6 +58,7 @@ _SQRT_2_OVER_PI = tl.constexpr(math.sqrt(2.0 / math.pi))
 _GELU_TANH_CUBIC = tl.constexpr(0.044715)
 _SQRT_HALF = tl.constexpr(math.sqrt(0.5))
 _INV_SQRT_2PI = tl.constexpr(1.0 / math.sqrt(2.0 * math.pi))
+_FLOAT32_LOWEST = tl.constexpr(-3.4028234663852886e38)
 
 # Names of the activations as the kernels know them ("gelu" with approximate="tanh" is "gelu_tanh").
 KERNEL_ACTIVATIONS = ("none", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "gelu_tanh")
@@ -85,6 +92,12 @@ def tanh_f32(x):
 
 
 @triton.jit
+def finite_below(x):
+    """x with -inf raised to the lowest float32 (NaN kept): where it multiplies a 0, -big * 0 = -0, not nan."""
+    return tl.maximum(x, _FLOAT32_LOWEST, propagate_nan=tl.PropagateNan.ALL)
+
+
+@triton.jit
 def activate(x, slope, ACTIVATION: tl.constexpr):
     """ACTIVATION(x) on a float32 block; `slope` is leaky_relu's negative slope (ignored otherwise)."""
     if ACTIVATION == "relu":
@@ -96,10 +109,10 @@ def activate(x, slope, ACTIVATION: tl.constexpr):
     elif ACTIVATION == "tanh":
         y = tanh_f32(x)
     elif ACTIVATION == "gelu":
-        y = 0.5 * x * (1.0 + tl.math.erf(x * _SQRT_HALF))
+        y = 0.5 * finite_below(x) * (1.0 + tl.math.erf(x * _SQRT_HALF))
     elif ACTIVATION == "gelu_tanh":
         u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
-        y = x * stable_sigmoid(2.0 * u)
+        y = finite_below(x) * stable_sigmoid(2.0 * u)
     else:
         y = x
     return y
@@ -119,13 +132,14 @@ def activation_grad(saved, grad, slope, ACTIVATION: tl.constexpr):
     elif ACTIVATION == "gelu":
         cdf = 0.5 * (1.0 + tl.math.erf(saved * _SQRT_HALF))
         pdf = _INV_SQRT_2PI * tl.exp(-0.5 * saved * saved)
-        dx = grad * (cdf + saved * pdf)
+        dx = grad * (cdf + tl.where(pdf == 0.0, 0.0, saved * pdf))
     elif ACTIVATION == "gelu_tanh":
         x = saved
         u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
         du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_CUBIC * x * x)
         s = stable_sigmoid(2.0 * u)
-        dx = grad * (s + 2.0 * x * s * (1.0 - s) * du)
+        ds = s * (1.0 - s)
+        dx = grad * (s + tl.where(ds == 0.0, 0.0, 2.0 * x * ds * du))
     else:
         dx = grad
     return dx

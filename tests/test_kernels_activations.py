@@ -83,7 +83,7 @@ def test_backward_matches_torch(name, params, forward, backward, saves_output, d
 def test_special_values_follow_torch(name, params, forward, backward, saves_output):
     """The kink at 0, signed zeros, NaN, and values that overflow a naive exp(); infinities where defined."""
     values = [0.0, -0.0, float("nan"), 1e-30, -1e-30, 88.0, -88.0, 1e4, -1e4]
-    if name != "gelu":  # torch's gelu gives NaN at +inf (inf * 0.5 * (1 + 1)), ours inf: not compared
+    if name != "gelu":  # torch's gelu gives NaN at +-inf, ours the limits: test_gelu_limits_at_the_ends
         values += [float("inf"), float("-inf")]
     x = torch.tensor(values)
     grad = torch.linspace(-2, 2, len(values))
@@ -92,6 +92,23 @@ def test_special_values_follow_torch(name, params, forward, backward, saves_outp
     saved = y if saves_output else x
     expected = backward(grad.double(), x.double(), y.double())
     assert_close(activation_backward(name, saved, grad, **params), expected, torch.float32)
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16], ids=["fp32", "fp16", "bf16"])
+def test_gelu_limits_at_the_ends(dtype, approximate):
+    """gelu(x) -> x, gelu'(x) -> 1 as x -> inf; gelu(x) -> -0, gelu'(x) -> 0 as x -> -inf: at the
+    dtype's largest values (where x^2 overflows float32 for bf16, and x^3 for fp16 would overflow
+    fp16) and at +-inf, never 0 * inf = nan. A NaN stays NaN."""
+    big = torch.finfo(dtype).max
+    magnitudes = torch.tensor([1e4, big, float("inf")], dtype=dtype)
+    x = torch.cat([magnitudes, -magnitudes, torch.tensor([float("nan")], dtype=dtype)])
+    y = activation_forward("gelu", x, approximate=approximate)
+    dx = activation_backward("gelu", x, torch.ones_like(x), approximate=approximate)
+    assert torch.equal(y[:3], magnitudes) and torch.equal(y[3:6], torch.zeros(3, dtype=dtype))
+    assert torch.signbit(y[3:6]).all()  # -0, as the numpy reference gives
+    assert torch.equal(dx[:6], torch.tensor([1.0] * 3 + [0.0] * 3, dtype=dtype))
+    assert torch.isnan(y[6]) and torch.isnan(dx[6])
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16], ids=["fp32", "fp16"])

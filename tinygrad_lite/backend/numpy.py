@@ -283,6 +283,8 @@ class NumpyBackend:
         """gelu(x) = x Phi(x), Phi the standard normal CDF; or its tanh approximation
         0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), computed as x sigmoid(2u)
         (the same number: 1 + tanh(u) = 2 sigmoid(2u)) so that nothing cancels for x << 0.
+        float16 computes in float32 (x^3 overflows float16 past |x| = 40) and rounds once.
+        At the ends, the limits: gelu(-inf) = -0 and gelu(inf) = inf.
         Large arrays run in slices on all cores (`threads.elementwise`)."""
         return threads.elementwise(functools.partial(_gelu, approximate=approximate), x)
 
@@ -296,7 +298,11 @@ class NumpyBackend:
         alone would need a division and a second exp. The backward is then one product."""
         if approximate == "tanh" or x.dtype not in (np.float16, np.float32):
             y = NumpyBackend.gelu(x, approximate)
-            return y, threads.elementwise(functools.partial(_gelu_derivative, approximate=approximate), x, y)
+
+            def derivative(x, y):
+                return _gelu_derivative(x, y, approximate).astype(x.dtype, copy=False)
+
+            return y, threads.elementwise(derivative, x, y)
         return threads.elementwise(functools.partial(_gelu, approximate=approximate, derivative=True), x)
 
     @staticmethod
@@ -304,6 +310,9 @@ class NumpyBackend:
         """d gelu/dx = Phi(x) + x phi(x); for the tanh form, with s = sigmoid(2u):
         s + 2 x s (1 - s) du/dx,  du/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2),
         where s (1 - s) = sigmoid(2u) sigmoid(-2u) keeps float32 accurate in the tails.
+        float16 computes in float32 (x^2 and x^3 overflow float16) and rounds once. Where
+        s (1 - s) or phi(x) is 0 (|x| past about 10, and +-inf), the term it multiplies is 0:
+        the derivative is 0 at -inf and 1 at inf, never 0 * inf = nan.
 
         y = gelu(x), the forward's output, gives back Phi(x) = y / x in one division,
         where a second erfc would cost some thirty passes. It is exact to rounding
@@ -365,15 +374,19 @@ def _row_sums(a, b=None):
 def _gelu(x, approximate, derivative=False):
     """NumpyBackend.gelu on one slice; with `derivative` (exact float16/float32 only),
     the pair (gelu(x), d gelu/dx) of NumpyBackend.gelu_with_derivative."""
+    lowest = np.finfo(x.dtype).min  # x = -inf is raised to it where it multiplies 0, giving -0, not nan
     if approximate == "tanh":
-        u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
-        return (x * NumpyBackend.sigmoid(2 * u)).astype(x.dtype, copy=False)
+        wide = _wide(x)
+        with np.errstate(over="ignore"):  # x^3 past the dtype's range: u = +-inf, sigmoid(2u) = 1 or 0
+            u = _SQRT_2_OVER_PI * (wide + _GELU_TANH_CUBIC * wide * wide * wide)
+        return (np.maximum(wide, lowest) * NumpyBackend.sigmoid(2 * u)).astype(x.dtype, copy=False)
     if x.dtype not in (np.float16, np.float32):
-        return x * normal_cdf(x)
+        return np.maximum(x, lowest) * normal_cdf(x)
     # Phi(x) = 1 - h for x >= 0 and h for x < 0, from one lower tail h = Phi(-|x|), where
     # all the work is and nothing cancels; then gelu = x Phi(x) and, when asked, the
     # derivative Phi(x) + x phi(x) from the exp(-x^2/2) the tail leaves behind. x = -inf
-    # is raised to the lowest finite value first, so that it gives -big * 0 = -0, not nan.
+    # is raised to the lowest finite value first, so that it gives -big * 0 = -0, not nan;
+    # for the derivative x = inf is lowered to the highest too, so that x phi(x) = big * 0 = 0.
     # The twenty-odd steps go a cache-sized block at a time, through buffers made once.
     flat = x.reshape(-1)
     out = np.empty(flat.shape, np.float32)
@@ -381,7 +394,7 @@ def _gelu(x, approximate, derivative=False):
     n = min(_GELU_BLOCK, flat.size)
     tail, work = np.empty(n, np.float32), (np.empty(n, np.float32), np.empty(n, np.float32))
     steps = np.empty(n, np.float32)
-    lowest = np.finfo(x.dtype).min
+    highest = np.finfo(x.dtype).max
     for start in range(0, flat.size, _GELU_BLOCK):
         xs, ys = flat[start:start + _GELU_BLOCK], out[start:start + _GELU_BLOCK]
         m = len(xs)
@@ -395,13 +408,12 @@ def _gelu(x, approximate, derivative=False):
         cdf *= step
         cdf += h
         np.maximum(xs, lowest, out=ys)
-        ys *= cdf
         if derivative:
             gauss = work[1][:m]                    # exp(-x^2 / 2), left by normal_lower_tail
-            with np.errstate(invalid="ignore"):   # x = +-inf: 0 * inf = nan, as torch's gradient there
-                gauss *= xs
+            gauss *= np.minimum(ys, highest, out=step)  # x, finite (step is spent)
             gauss *= np.float32(1.0 / math.sqrt(2.0 * math.pi))
             np.add(cdf, gauss, out=slope[start:start + _GELU_BLOCK])
+        ys *= cdf
     y = out.reshape(x.shape).astype(x.dtype, copy=False)
     return (y, slope.reshape(x.shape).astype(x.dtype, copy=False)) if derivative else y
 
@@ -410,17 +422,25 @@ _GELU_BLOCK = 32768  # elements per block of exact GELU's float32 steps: its arr
 
 
 def _gelu_derivative(x, y, approximate):
-    """d gelu/dx on one slice, as a new array (see NumpyBackend.gelu_backward), from x and y = gelu(x)."""
+    """d gelu/dx on one slice, as a new array (see NumpyBackend.gelu_backward), from x and y = gelu(x),
+    in float32 for float16 x (in x's dtype otherwise)."""
+    tiny = np.finfo(x.dtype).tiny
+    x, y = _wide(x), _wide(y)
     if approximate == "tanh":
-        u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
-        s, s_neg = NumpyBackend.sigmoid(2 * u), NumpyBackend.sigmoid(-2 * u)
-        du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x)
-        return np.asarray(s + 2 * x * s * s_neg * du)
+        with np.errstate(over="ignore"):  # x^2, x^3 past the range: u = +-inf, and x du = inf where s (1 - s) = 0
+            u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
+            x_du = 2 * x * (_SQRT_2_OVER_PI * (1 + 3 * _GELU_TANH_CUBIC * x * x))
+        s = NumpyBackend.sigmoid(2 * u)
+        term = np.multiply(s, NumpyBackend.sigmoid(-2 * u), out=np.empty_like(x))  # out=: 0-d stays an array
+        np.multiply(term, x_du, out=term, where=term != 0)  # 0 stays 0 (0 * inf would be nan)
+        term += s
+        return term
     with np.errstate(divide="ignore", invalid="ignore"):
         cdf = np.divide(y, x, out=np.empty_like(x))  # out=: a 0-d x still gives an array
-    cdf[np.abs(x) < 4 * np.finfo(x.dtype).tiny] = 0.5  # where y / x loses digits, or is 0 / 0
-    d = normal_pdf(x)
-    d *= x
+    cdf[np.abs(x) < 4 * tiny] = 0.5  # where y / x loses digits, or is 0 / 0
+    cdf[x == np.inf] = 1.0           # inf / inf
+    pdf = normal_pdf(x)
+    d = np.multiply(pdf, x, out=np.zeros_like(x), where=pdf != 0)  # x phi(x) = 0 where phi(x) is, at +-inf too
     d += cdf
     return d
 

@@ -157,7 +157,8 @@ def normal_lower_tail(x, out=None, work=None):
     t, gauss = work if work is not None else (np.empty(n, np.float32), np.empty(n, np.float32))
     tail = out if out is not None else np.empty(n, np.float32)
     np.multiply(x, np.float32(-0.5), out=gauss)  # exact: a power of two
-    gauss *= x
+    with np.errstate(over="ignore"):  # -x^2/2 = -inf past |x| = 2.6e19, and exp gives the 0 it should
+        gauss *= x
     np.exp(gauss, out=gauss)
     np.abs(x, out=t)
     t += _SHIFT
@@ -192,7 +193,8 @@ def normal_pdf(x):
     x = np.asarray(x)
     if not _low_precision(x):
         x, out_dtype = _as_float64(x)
-        return (np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)).astype(out_dtype, copy=False)
+        with np.errstate(over="ignore"):  # x^2 = inf past |x| = 1.3e154, and exp(-inf) is the 0 it should be
+            return (np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)).astype(out_dtype, copy=False)
     square = np.square(x.reshape(-1), dtype=np.float32)  # 1-d: see _erfc_of_abs_scaled
     square *= np.float32(-0.5)
     np.exp(square, out=square)
