@@ -439,8 +439,13 @@ def test_bad_params_raise_like_torch():
         optim.Adam([tg.Tensor([1, 2])])
     with pytest.raises(ValueError, match="more than once"):
         optim.Adam([leaf, leaf])
-    leaf.grad = tg.Tensor(np.zeros(3))
-    with pytest.raises(ValueError, match=r"shape \(2,\) but its grad has shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"grad has shape \(3,\), the tensor \(2,\)"):
+        leaf.grad = tg.Tensor(np.zeros(3))  # refused where it is assigned, as torch refuses it
+    with pytest.raises(RuntimeError, match="same size"):
+        torch.zeros(2, requires_grad=True).grad = torch.zeros(3)
+    leaf.grad = tg.Tensor(np.zeros(2))
+    leaf.data = np.zeros(3)  # replacing the values behind the gradient's back: step still checks
+    with pytest.raises(ValueError, match=r"shape \(3,\) but its grad has shape \(2,\)"):
         optim.Adam([leaf]).step()
 
 
