@@ -77,6 +77,23 @@ def _shapes(d):
     return [tuple(o["shape"]) for o in d.operands]
 
 
+_ZERO_D_NOT_HALF = r"<(?!float16)\w+ \(\)>"
+
+
+def _zero_d_first_operand_meets_float16(d):
+    """torch converts a 0-d first operand to float16 before a float16 op (a 0-d second operand
+    or a number it takes in float32), so its result is inf or nan where the engine's, computed
+    in float32 whichever the order, is finite."""
+    if not (d.details.get("inf_in_torch_only") or d.details.get("nan_in_torch_only")):
+        return False
+    if d.kind == "value":
+        return len(d.operands) == 2 and tuple(d.operands[0]["shape"]) == () \
+            and d.operands[0]["dtype"] != "float16" and d.operands[1]["dtype"] == "float16"
+    zero_d_leaves = re.findall(r"(x\d+) = Tensor\(" + _ZERO_D_NOT_HALF, d.program)
+    first = r"= (np\.array\(" + _ZERO_D_NOT_HALF + r"\)" + "".join(f"|{v}" for v in zero_d_leaves) + r") [-+*/]"
+    return d.kind == "gradient" and "float16" in d.program and re.search(first, d.program) is not None
+
+
 def _float16_overflow_in_torch(d):
     """torch's result is +-inf or nan where the engine's is finite, from float16 operands past
     65,504 elements (which torch's CPU kernels sum in float16)."""
@@ -142,6 +159,18 @@ DELIBERATE = [
         "torch fails inside its own kernel (an output shape it computed itself does not match), e.g. "
         "logsumexp over dim=() of a tensor with an empty axis; the engine returns the result",
         lambda d: d.kind == "engine did not raise" and "doesn't match the broadcast shape" in d.theirs),
+    Deliberate(
+        "float16-first-operand-0d",
+        "a 0-d tensor of another dtype meeting float16: torch converts it to float16 first when it is the "
+        "first operand (tensor(70000) * half is inf) but computes in float32 when it is the second; the "
+        "engine computes in float32 and rounds once in either order",
+        _zero_d_first_operand_meets_float16),
+    Deliberate(
+        "gelu-limits",
+        "GELU at +-inf: torch gives NaN (0 * inf inside its formula) in some dtypes; the engine gives the "
+        "limits, gelu(-inf) = -0 and gelu(inf) = inf, with gradients 0 and 1",
+        lambda d: d.details.get("nan_in_torch_only") and (
+            d.kind == "value" and d.op == "gelu" or d.kind == "gradient" and "gelu" in d.details.get("ops", ()))),
     Deliberate(
         "torch-cpu-lacks-float16",
         "torch's CPU backend has no float16 kernel for the op; the engine computes it (in float32, rounded)",
@@ -384,8 +413,10 @@ class Runner:
                 o_np = np.asarray(o_np)
             problem = compare_arrays(o_np, t_np, dtypes)
             if problem:
+                floats = o_np.dtype.kind == "f" and t_np.dtype.kind == "f"
                 self.disagree(step, problem[0], o_np, t_np, inf_in_torch_only=bool(
-                    o_np.dtype.kind == "f" and np.any(~np.isfinite(t_np) & np.isfinite(o_np))))
+                    floats and np.any(~np.isfinite(t_np) & np.isfinite(o_np))), nan_in_torch_only=bool(
+                    floats and np.any(np.isnan(t_np) & ~np.isnan(o_np))))
                 return
             if o.requires_grad != t.requires_grad:
                 self.disagree(step, "requires_grad", o.requires_grad, t.requires_grad)

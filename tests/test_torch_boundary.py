@@ -149,3 +149,32 @@ def test_a_computed_tensor_cannot_drop_requires_grad():
     ours = Tensor([1.0, 1.0], requires_grad=True) * 2
     with pytest.raises(RuntimeError, match="leaf"):
         ours.requires_grad = False
+
+
+# ---- float16 meets a number in float32, as torch's "opmath" ------------------------------
+
+HALF_WITH_NUMBERS = [
+    ("divide by 2**16", lambda x: x / 65536),
+    ("multiply by 1e5", lambda x: x * 100000),
+    ("multiply by the largest int64", lambda x: x * (2 ** 63 - 1)),
+    ("add 1e5", lambda x: x + 100000),
+    ("subtract a tenth", lambda x: x - 0.1),
+    ("square", lambda x: x ** 2),
+]
+
+
+@pytest.mark.parametrize("name, fn", HALF_WITH_NUMBERS, ids=[c[0] for c in HALF_WITH_NUMBERS])
+@pytest.mark.parametrize("device", DEVICES)
+def test_float16_with_a_number_is_computed_in_float32_and_rounded_once(name, fn, device):
+    x = np.array([-0.0, 1e-4, 2e-4, 0.5, 3.0], np.float16)
+    check_op(fn, fn, x, device=device)
+
+
+@pytest.mark.parametrize("other", [np.array(70000), np.array(2 ** 40), np.array(1e-8)],
+                         ids=["int 70000", "int 2**40", "float64 1e-8"])
+def test_float16_with_a_0d_tensor_of_another_dtype_is_computed_in_float32(other):
+    x = np.array([1e-4, 2e-4, -0.0], np.float16)
+    check_op(lambda t: t * Tensor(other), lambda t: t * to_torch(other), x)
+    # torch converts a 0-d first operand to float16 before multiplying (70000 becomes inf), but
+    # not a 0-d second one; the engine computes both orders alike, so a product commutes
+    np.testing.assert_array_equal((Tensor(other) * Tensor(x)).numpy(), (Tensor(x) * Tensor(other)).numpy())

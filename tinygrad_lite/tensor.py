@@ -390,10 +390,21 @@ class Tensor:
             _check_integer_op(op, a, b, dtype, scalar_exponent=scalar and not reverse)
             if op.startswith("div") and dtype.kind != "f":  # true division of integers gives floats, as in torch
                 dtype = dtypes.float32
+            result_dtype = dtype
+            if dtype == dtypes.float16 and (scalar or min(a.ndim, b.ndim) == 0) and a.dtype != b.dtype:
+                # As torch: a number or a 0-d tensor meets float16 in float32 ("opmath"), and the result
+                # is rounded once; rounding 65536 to float16 first would make half_tensor / 65536 zero.
+                dtype = dtypes.float32
             if scalar:  # a number changes dtype without a node in the graph
                 other_t = Tensor._wrap(other_t.data.astype(dtype), self._backend)
                 a, b = (other_t, self) if reverse else (self, other_t)
             a, b = a.astype(dtype), b.astype(dtype)
+            if result_dtype != dtype:
+                return self._apply_binary(a, b, function, op, reverse, other).astype(result_dtype)
+        return self._apply_binary(a, b, function, op, reverse, other)
+
+    @staticmethod
+    def _apply_binary(a, b, function, op, reverse, other):
         if a.data.shape != b.data.shape:
             try:
                 np.broadcast_shapes(a.data.shape, b.data.shape)

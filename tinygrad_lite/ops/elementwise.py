@@ -275,16 +275,21 @@ class Clip(Function):
 
 
 class Cast(Function):
-    """out = x as another dtype;  dx = g cast back to x's dtype."""
+    """out = x as another dtype;  dx = g cast back to x's dtype.
+
+    A value past the target's range becomes +-inf (float) quietly, as in torch: IEEE rounding,
+    not an error, so numpy's overflow warning is silenced."""
 
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.source_dtype = x.dtype
-        return x.astype(dtype)
+        with np.errstate(over="ignore"):
+            return x.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.astype(ctx.source_dtype)
+        with np.errstate(over="ignore"):
+            return grad.astype(ctx.source_dtype)
 
 
 # ---- activations: the math lives in the backend, where kernels can replace it ----------
