@@ -133,10 +133,11 @@ DELIBERATE = [
         and any(o["dtype"] in ("uint16", "uint32", "uint64") for o in d.operands)),
     Deliberate(
         "exact-integer-comparison",
-        "comparing an integer tensor with a Python int its dtype cannot hold (uint8_tensor > -2): torch wraps "
-        "the number into the dtype first; the engine compares exactly",
-        lambda d: d.op in ("eq", "ne", "lt", "le", "gt", "ge") and d.kind == "value"
-        and any(o["kind"] == "python scalar" and o["dtype"] == "int" for o in d.operands)),
+        "comparing an integer tensor with a Python or numpy int its dtype cannot hold (uint8_tensor > -2): "
+        "torch wraps the number into the dtype first; the engine compares exactly",
+        lambda d: d.op in ("eq", "ne", "lt", "le", "gt", "ge") and d.kind == "value" and any(
+            o["kind"] == "python scalar" and o["dtype"] == "int"
+            or o["kind"] == "numpy scalar" and re.fullmatch(r"u?int\d+", o["dtype"]) for o in d.operands)),
     Deliberate(
         "amax-nan-gradient",
         "the gradient of amax/amin over a slice holding NaN: torch gives NaN to the whole slice (0/0 in its "
@@ -150,10 +151,15 @@ DELIBERATE = [
         _float16_overflow_in_torch),
     Deliberate(
         "torch-var-all-dims-gradient",
-        "torch's gradient of var over dim=() (every axis) is +-inf: its backward divides by the size of "
-        "the empty dim list; the engine differentiates var over every axis",
-        lambda d: d.kind == "gradient" and d.details.get("inf_in_torch_only")
+        "torch's gradient of var over dim=() (every axis) takes the empty dim list as N = 1: +-inf with "
+        "correction=1, N times too large with correction=0; the engine differentiates var over every axis",
+        lambda d: d.kind == "gradient"
         and re.search(r"\.var\((dim=|axis=)?\(\)", d.program) is not None),
+    Deliberate(
+        "var-undefined-gradient",
+        "var with correction >= N (one element, correction=1) is 0/0, NaN; torch's gradient there is +-inf "
+        "(2 (x - mean) / 0 times g), the engine's NaN, as the value",
+        lambda d: d.kind == "gradient" and ".var(" in d.program and "nan" in d.ours and "inf" in d.theirs),
     Deliberate(
         "torch-internal-error",
         "torch fails inside its own kernel (an output shape it computed itself does not match), e.g. "

@@ -178,3 +178,32 @@ def test_float16_with_a_0d_tensor_of_another_dtype_is_computed_in_float32(other)
     # torch converts a 0-d first operand to float16 before multiplying (70000 becomes inf), but
     # not a 0-d second one; the engine computes both orders alike, so a product commutes
     np.testing.assert_array_equal((Tensor(other) * Tensor(x)).numpy(), (Tensor(x) * Tensor(other)).numpy())
+
+
+# ---- a selection passes a NaN gradient only to what it selected --------------------------
+
+SELECTIONS = [
+    ("max", lambda t: t.max()),
+    ("min", lambda t: t.min()),
+    ("max(dim)", lambda t: t.max(0).values),
+    ("relu", lambda t: t.relu()),
+    ("clip", lambda t: t.clip(0, 2)),
+    ("slice", lambda t: t[1:3]),
+]
+
+
+@pytest.mark.parametrize("name, fn", SELECTIONS, ids=[c[0] for c in SELECTIONS])
+@pytest.mark.parametrize("upstream", [np.nan, np.inf], ids=["nan", "inf"])
+def test_a_nan_or_inf_gradient_reaches_only_the_selected_positions(name, fn, upstream):
+    x = np.array([1.0, 3.0, -2.0, 3.0])
+    ours, theirs = Tensor(x, requires_grad=True), to_torch(x, requires_grad=True)
+    out_ours, out_theirs = fn(ours), fn(theirs)
+    out_ours.backward(Tensor(np.full(out_ours.shape, upstream)))
+    out_theirs.backward(torch.full(out_theirs.shape, upstream, dtype=torch.float64))
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy(), err_msg=name)
+
+
+def test_amax_gives_exactly_zero_to_positions_that_did_not_win():
+    x = Tensor(np.array([[1.0, 3.0], [3.0, -2.0]]), requires_grad=True)
+    x.amax(1).backward(Tensor(np.array([np.nan, 1.0])))
+    np.testing.assert_array_equal(x.grad.numpy(), [[0.0, np.nan], [1.0, 0.0]])

@@ -66,6 +66,8 @@ class Max(Function):
     Splitting evenly between ties is what torch.amax does, and it keeps
     sum(dx) = g however many elements share the maximum. NaN wins: a slice holding NaN
     gives NaN, and its gradient is split between the NaN positions, as torch's max() does.
+    Positions that did not win get exactly 0, even when g is NaN or inf (a selection, as in
+    torch's max(), not a product with a 0/1 mask, which would turn g = NaN into NaN everywhere).
     """
 
     @staticmethod
@@ -80,7 +82,8 @@ class Max(Function):
         x, out = ctx.saved_tensors
         winners = (x == out) | (np.isnan(x) & np.isnan(out))
         share = winners / winners.sum(axis=ctx.axes, keepdims=True)
-        return (_expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * share).astype(grad.dtype)
+        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * share
+        return np.where(winners, spread, 0).astype(grad.dtype)
 
 
 class PickAlong(Function):
