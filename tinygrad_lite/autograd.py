@@ -120,7 +120,7 @@ class Context:
     saved_versions = ()     # (input tensor, its version when saved): see save_for_backward
     output_backend = None   # set by an op whose output lives on another device (ToDevice)
     freed = False
-    positions = ()          # the position among apply's arguments of each parent: see by_position
+    positions = None        # the position among apply's arguments of each parent (None: every argument is one)
 
     def __init__(self, function, parents, backend):
         self.function = function
@@ -154,11 +154,13 @@ class Context:
         Tensor: an absent optional input, a plain array), narrowed to the parents, in order:
         what backward() expects. An op with optional inputs returns this, so a gradient
         always lands on the input it belongs to, whichever inputs are there."""
-        return tuple([grads[i] for i in self.positions])
+        return grads if self.positions is None else tuple([grads[i] for i in self.positions])
 
     def needs_grad(self, position):
         """Whether the positional argument at `position` is a parent that requires grad."""
         positions = self.positions
+        if positions is None:
+            return position < len(self.needs_input_grad) and self.needs_input_grad[position]
         return position in positions and self.needs_input_grad[positions.index(position)]
 
     def free(self):
@@ -199,23 +201,19 @@ class Function:
         differentiated, such as a condition or class indices): anywhere else it is refused,
         because an input that is not a Tensor is not a parent, and a backward that returned
         one gradient per tensor slot would hand its gradients to the wrong parents."""
-        tensors, positions = [], []
-        for i, a in enumerate(args):
-            if isinstance(a, _Tensor):
-                tensors.append(a)
-                positions.append(i)
-            elif i not in cls.array_args and _is_array(a):
-                raise TypeError(f"{cls.__name__}: argument {i} must be a Tensor, not {type(a).__name__} "
-                                "(wrap arrays with Tensor(...))")
-        if not tensors:
-            raise TypeError(f"{cls.__name__}: needs at least one Tensor argument")
+        tensors = [a for a in args if isinstance(a, _Tensor)]
+        all_tensors = len(tensors) == len(args)
+        if not all_tensors:  # plain values among the arguments: only where the op allows them
+            _check_plain_arguments(cls, args, tensors)
         backend = tensors[0]._backend
         if len(tensors) > 1:
-            check_same_device(tensors, cls.__name__)
+            for t in tensors:
+                if t._backend is not backend:
+                    check_same_device(tensors, cls.__name__)
         record = _state.grad_enabled and any([t._requires_grad for t in tensors])
         ctx = Context(cls, tensors if record else [], backend)
-        if record:
-            ctx.positions = positions
+        if record and not all_tensors:
+            ctx.positions = [i for i, a in enumerate(args) if isinstance(a, _Tensor)]
         arrays = [a.data if isinstance(a, _Tensor) else a for a in args]
         result = cls.forward(ctx, *arrays, **kwargs)
         if isinstance(result, np.generic):  # numpy ufuncs turn 0-d arrays into scalars; a tensor holds an array
@@ -231,6 +229,15 @@ class Function:
         if cls.returns_view and np.may_share_memory(result, arrays[0]):
             out._versions = args[0]._versions  # one memory, one count of in-place updates
         return out
+
+
+def _check_plain_arguments(function, args, tensors):
+    for i, a in enumerate(args):
+        if not isinstance(a, _Tensor) and i not in function.array_args and _is_array(a):
+            raise TypeError(f"{function.__name__}: argument {i} must be a Tensor, not {type(a).__name__} "
+                            "(wrap arrays with Tensor(...))")
+    if not tensors:
+        raise TypeError(f"{function.__name__}: needs at least one Tensor argument")
 
 
 def _is_array(value):

@@ -382,6 +382,8 @@ class Tensor:
                 and self.data.dtype.kind == "f":
             # The common case, kept cheap: two float tensors of one dtype on one device.
             a, b = (other, self) if reverse else (self, other)
+            if a.data.shape == b.data.shape:
+                return function.apply(a, b)
         else:
             other_t = self._lift(other, op)
             a, b = (other_t, self) if reverse else (self, other_t)
