@@ -45,7 +45,8 @@ def main(argv=None):
     parser.add_argument("--devices", default=",".join(d for d in available_devices() if d in ("cpu", "interp")),
                         help="comma-separated devices programs run on (default: cpu, and interp where triton is)")
     parser.add_argument("--max-steps", type=int, default=6)
-    parser.add_argument("--json", default="fuzz-report.json", help="where to write the report")
+    parser.add_argument("--json", default=os.path.join("runs", "fuzz-report.json"),
+                        help="where to write the report (default: runs/fuzz-report.json)")
     parser.add_argument("--program", type=int, help="run only this program and print it")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
@@ -106,6 +107,7 @@ def main(argv=None):
     report = {"seed": args.seed, "first": args.first, "devices": list(devices), "seconds": round(elapsed, 1),
               "totals": dict(totals), "disagreements": failing, "deliberate": deliberate, "crashes": crashes,
               "deliberate_differences": {d.name: d.reason for d in fc.DELIBERATE}}
+    os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(report, f, indent=1, default=str)
     print(f"\nreport: {args.json}")
