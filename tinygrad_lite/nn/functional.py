@@ -27,7 +27,7 @@ from ..ops.matmul import Linear as MatmulLinear
 from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..ops.norm import LayerNorm
 from ..rng import generator
-from ..tensor import _UNSET, Tensor, _axis_alias, _softmax_dim
+from ..tensor import _UNSET, Tensor, _axis_alias, _broadcastable, _softmax_dim
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -333,14 +333,6 @@ def binary_cross_entropy_with_logits(z, y, reduction="mean", pos_weight=None):
         w = weight.astype(dtype).data
     loss = BinaryCrossEntropyWithLogits.apply(z.astype(dtype), y.astype(dtype), w, reduction=reduction)
     return loss.astype(y.dtype)
-
-
-def _broadcastable(a, b):
-    try:
-        np.broadcast_shapes(a, b)
-        return True
-    except ValueError:
-        return False
 
 
 # ---- attention --------------------------------------------------------------------------

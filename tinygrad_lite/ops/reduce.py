@@ -82,7 +82,8 @@ class Max(Function):
         x, out = ctx.saved_tensors
         winners = (x == out) | (np.isnan(x) & np.isnan(out))
         share = winners / winners.sum(axis=ctx.axes, keepdims=True)
-        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * share
+        with np.errstate(invalid="ignore"):  # inf * 0 where a position lost; the where below drops it
+            spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * share
         return np.where(winners, spread, 0).astype(grad.dtype)
 
 
