@@ -59,7 +59,7 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
 
 INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.autograd": "the graph machinery; its public names (no_grad, ...) are re-exported by tinygrad_lite",
-    "tinygrad_lite.tensor": "Tensor, re-exported by tinygrad_lite and scanned as a class",
+    "tinygrad_lite._tensor": "Tensor, re-exported by tinygrad_lite and scanned as a class",
     "tinygrad_lite.dtypes": "the dtype constants, re-exported by tinygrad_lite; the rest serves Tensor",
     "tinygrad_lite.backend": "array modules and hot paths behind the ops; never given user input directly",
     "tinygrad_lite.ops": "the differentiable Functions; reached only through checked Tensor and F entries",
@@ -72,6 +72,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.gpu_report": "the `kernels` command: compiles every kernel in worker processes",
     "tinygrad_lite.__main__": "runs the command line",
     "tinygrad_lite.atomic_file": "how save and save_checkpoint write a file; reached through them",
+    "tinygrad_lite.from_data": "tensor, from_numpy and as_tensor, re-exported by tinygrad_lite",
     "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",
 }
 
@@ -214,6 +215,7 @@ VALID = {
     # hyperparameters and settings
     "lr": lambda c: 0.01, "value": lambda c: 1.5, "max_norm": lambda c: 1.0, "fraction": lambda c: 0.5,
     "nonlinearity": lambda c: "relu", "task": lambda c: "sort", "device": lambda c: "cpu",
+    "ndarray": lambda c: np.ones((2, 4), np.float32),
     "dtype": lambda c: tg.float64, "text": lambda c: "hello world", "vocab": lambda c: list(" dehlorw"),
     "ids": lambda c: [0, 1, 2], "digits": lambda c: np.arange(12).reshape(3, 4) % 10,
     "arrays": lambda c: (np.arange(12.0).reshape(6, 2),), "array": lambda c: np.ones(3),

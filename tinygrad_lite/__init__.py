@@ -10,12 +10,23 @@ from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64,
 from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
 from .serialization import load, save
-from .tensor import Tensor
+from ._tensor import Tensor
+from .from_data import as_tensor, from_numpy, tensor
 from . import viz  # noqa: F401  (tg.viz: graph pictures and narrated backward passes)
 from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named tuples ops return, as torch's)
 # tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
 # both import the modules above, never this package's namespace, so there is no circle.
 from . import nn, optim  # noqa: F401
+
+# torch's other names for the dtypes (tg.float is float32, as torch.float; they shadow the
+# builtins only as attributes of this package).
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+bool = bool_  # noqa: A001
 
 zeros = Tensor.zeros
 ones = Tensor.ones
@@ -35,6 +46,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "manual_seed", "gradcheck", "GradcheckError",
     "float16", "float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool_",
+    "float", "double", "half", "long", "int", "short", "bool", "tensor", "from_numpy", "as_tensor",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
     "where", "cat", "stack", "save", "load", "viz", "return_types", "nn", "optim",
 ]

@@ -161,7 +161,7 @@ def _scalar_of(value):
     """The number inside a 0-d numpy array or a one-element Tensor; anything else unchanged."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return value[()]
-    from .tensor import Tensor  # here, not at the top: tensor.py itself uses these checks
+    from ._tensor import Tensor  # here, not at the top: _tensor.py itself uses these checks
 
     if isinstance(value, Tensor) and value.ndim == 0:
         return value.item()

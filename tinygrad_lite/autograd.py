@@ -254,7 +254,7 @@ def check_same_device(tensors, op):
                                f"two devices, {backend.name} and {t._backend.name}")
 
 
-_Tensor = None  # tensor.py sets it to its Tensor class (it imports this module, so cannot be imported here)
+_Tensor = None  # _tensor.py sets it to its Tensor class (it imports this module, so cannot be imported here)
 
 
 def _check_gradients(ctx, grad, input_grads):

@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .autograd import no_grad
-from .tensor import Tensor
+from ._tensor import Tensor
 
 
 class GradcheckError(AssertionError):

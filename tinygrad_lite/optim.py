@@ -34,7 +34,7 @@ import math
 import numpy as np
 
 from ._validate import _describe, _scalar_of, check_number
-from .tensor import Tensor
+from ._tensor import Tensor
 
 
 def _subtract_scaled(param, scale, grad, block=32768):

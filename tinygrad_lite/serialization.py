@@ -28,7 +28,7 @@ import numpy as np
 
 from . import dtypes, rng
 from .atomic_file import os_error, write_atomically
-from .tensor import Tensor
+from ._tensor import Tensor
 
 _CHECKPOINT_FORMAT = "tinygrad_lite.checkpoint/1"
 

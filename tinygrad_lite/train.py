@@ -28,7 +28,7 @@ from .autograd import no_grad
 from .nn import functional as F
 from .rng import manual_seed
 from .serialization import load_checkpoint, save, save_checkpoint
-from .tensor import Tensor
+from ._tensor import Tensor
 
 MLP_SETTINGS = {
     "epochs": 30, "steps": None, "batch_size": 64, "lr": 3e-3, "weight_decay": 1e-4,

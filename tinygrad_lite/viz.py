@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import autograd
-from .tensor import Tensor
+from ._tensor import Tensor
 
 _INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz; "
                  "conda: conda install graphviz), or paste the text of to_dot(tensor) into any DOT viewer")

@@ -6,7 +6,7 @@ import numpy as np
 from .. import dtypes
 from .._validate import check_bool, check_size
 from ..ops.attention import PackedSelfAttention
-from ..tensor import Tensor
+from .._tensor import Tensor
 from . import functional as F
 from .layers import Linear, _check_dtype, _check_parameters
 from .module import Module

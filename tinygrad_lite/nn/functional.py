@@ -27,7 +27,7 @@ from ..ops.matmul import Linear as MatmulLinear
 from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..ops.norm import LayerNorm
 from ..rng import generator
-from ..tensor import _UNSET, Tensor, _axis_alias, _broadcastable, _softmax_dim
+from .._tensor import _UNSET, Tensor, _axis_alias, _broadcastable, _softmax_dim
 
 _REDUCTIONS = ("mean", "sum", "none")
 

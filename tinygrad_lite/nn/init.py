@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validate import check_choice, check_number
 from ..rng import generator
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 def _target(tensor, op):

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..backend import get_backend
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 class Parameter(Tensor):

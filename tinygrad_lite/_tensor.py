@@ -144,7 +144,7 @@ class Tensor:
         self._ctx = None
         self._versions = [0]  # in-place updates so far; shared with views of this tensor's memory
         self._requires_grad = False
-        if requires_grad:
+        if requires_grad is not False and check_bool(requires_grad, "requires_grad", "Tensor"):
             self.requires_grad_(True)
 
     @classmethod
