@@ -55,6 +55,7 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite.rng": "rng",
     "tinygrad_lite.check": "check",
     "tinygrad_lite.cli": "cli",
+    "tinygrad_lite.cuda": "cuda",
 }
 
 INTERNAL = {  # module prefix -> why its names are not called here
@@ -285,11 +286,16 @@ OVERRIDES = {
     "CharText.random_windows": {"batch_size": lambda c: 2, "length": lambda c: 3},
     "check.run": {"only": lambda c: "F.relu", "dtypes": lambda c: ("float64",)},
     "cli.main": {"argv": lambda c: ["check", "--only", "F.relu", "--dtype", "float64"]},
+    "no_grad": {"orig_func": lambda c: (lambda: None)}, "enable_grad": {"orig_func": lambda c: (lambda: None)},
+    "set_grad_enabled": {"mode": lambda c: True},  # True, the suite's mode: a valid call changes nothing
+    "tg.set_default_dtype": {"d": lambda c: tg.float32},  # float32, the suite's default
+    "device": {"type": lambda c: "cpu", "index": lambda c: 0},
 }
 
 # Per class: how to make `self` for its methods when its constructor's valid call is not it.
 SELF = {
     "Tensor": lambda c: f32(2, 4),
+    "device": lambda c: tg.device("cuda:0"),
     "Parameter": lambda c: param_with_grad(2, 4),
     "Sequential": lambda c: tg.nn.Sequential(tg.nn.Linear(4, 3), tg.nn.ReLU()),
     "CharText": lambda c: tg.data.CharText("hello world"),

@@ -5,8 +5,11 @@
     (x @ x.T).sum().backward()
     x.grad          # Tensor([[2., 4.]])
 """
-from .autograd import detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .autograd import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                       no_grad, set_grad_enabled)
+from .dtypes import bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64, set_default_dtype, uint8
+from ._device import device
+from . import cuda  # noqa: F401  (tg.cuda.is_available(), tg.cuda.device_count(), as torch.cuda)
 from .gradcheck import GradcheckError, gradcheck
 from .rng import manual_seed
 from .serialization import load, save
@@ -49,4 +52,6 @@ __all__ = [
     "float", "double", "half", "long", "int", "short", "bool", "tensor", "from_numpy", "as_tensor",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
     "where", "cat", "stack", "save", "load", "viz", "return_types", "nn", "optim",
+    "device", "cuda", "inference_mode", "set_grad_enabled", "is_inference_mode_enabled",
+    "get_default_dtype", "set_default_dtype",
 ]

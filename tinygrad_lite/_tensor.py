@@ -32,11 +32,11 @@ def _new_shape(shape, op):
     return check_shape(shape, op)
 
 
-def _creation(op, shape, dtype, requires_grad, device, default=dtypes.float32):
+def _creation(op, shape, dtype, requires_grad, device, default=None):
     """(dtype, backend) for a new tensor of `shape`, after checking every argument as `op`'s:
-    dtype (None means `default`), requires_grad (a bool; only float tensors may require grad),
+    dtype (None means `default`, or else the default float dtype), requires_grad (a bool; only float tensors may require grad),
     device, and whether memory for the tensor exists (RuntimeError, as torch's allocator)."""
-    dtype = default if dtype is None else dtypes.check(dtype, op)
+    dtype = (default or dtypes.get_default_dtype()) if dtype is None else dtypes.check(dtype, op)
     if not isinstance(requires_grad, (bool, np.bool_)):
         raise TypeError(f"{op}: requires_grad must be True or False, not {requires_grad!r}")
     if requires_grad and dtype.kind != "f":
@@ -203,6 +203,7 @@ class Tensor:
     dtype = property(lambda self: self.data.dtype)
     device = property(lambda self: self._backend.name)
     is_leaf = property(lambda self: self._ctx is None)
+    is_cuda = property(lambda self: self._backend.name == "cuda")
 
     def __len__(self):
         if self.ndim == 0:
@@ -338,7 +339,7 @@ class Tensor:
         integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
         count = max(math.ceil((bounds[1] - bounds[0]) / bounds[2]), 0)
         dtype, backend = _creation("arange", (count,), dtype, requires_grad, device,
-                                   default=dtypes.int64 if integral else dtypes.float32)
+                                   default=dtypes.int64 if integral else None)
         values = np.arange(start, stop, step) if integral else np.arange(*bounds)
         return _fresh(values.astype(dtype, copy=False), backend, requires_grad)
 
@@ -391,7 +392,7 @@ class Tensor:
             dtype = dtypes.promote(a, b, a_scalar=scalar and reverse, b_scalar=scalar and not reverse)
             _check_integer_op(op, a, b, dtype, scalar_exponent=scalar and not reverse)
             if op.startswith("div") and dtype.kind != "f":  # true division of integers gives floats, as in torch
-                dtype = dtypes.float32
+                dtype = dtypes.get_default_dtype()
             result_dtype = dtype
             if dtype == dtypes.float16 and (scalar or min(a.ndim, b.ndim) == 0) and a.dtype != b.dtype:
                 # As torch: a number or a 0-d tensor meets float16 in float32 ("opmath"), and the result
@@ -565,8 +566,8 @@ class Tensor:
         return self
 
     def _as_float(self):
-        """Integer and bool tensors as float32, as torch's exp, log, sqrt, sigmoid and tanh take them."""
-        return self if self.dtype.kind == "f" else self.astype(dtypes.float32)
+        """Integer and bool tensors in the default float dtype, as torch's exp, log, sqrt, sigmoid and tanh take them."""
+        return self if self.dtype.kind == "f" else self.astype(dtypes.get_default_dtype())
 
     def exp(self): return ew.Exp.apply(self._as_float())
     def log(self): return ew.Log.apply(self._as_float())

@@ -13,7 +13,6 @@ being recorded—remembers the inputs on a `Context` attached to the output tens
 first, applying the chain rule at each node and summing the contributions of every
 path (a value used twice receives two gradients).
 """
-from contextlib import contextmanager
 import functools
 import heapq
 import itertools
@@ -28,6 +27,7 @@ class _ThreadState(threading.local):
     plain attributes: a getattr default would raise and catch on every op)."""
 
     grad_enabled = True
+    inference_mode = False
     detect_anomaly = False
 
 
@@ -35,30 +35,103 @@ _state = _ThreadState()
 
 
 def is_grad_enabled():
-    """True unless inside `no_grad()`."""
+    """True unless inside `no_grad()`, `inference_mode()` or `set_grad_enabled(False)`."""
     return _state.grad_enabled
 
 
-class no_grad:
+def is_inference_mode_enabled():
+    """True inside `inference_mode()`."""
+    return _state.inference_mode
+
+
+class _GradMode:
+    """A context manager that sets the grad mode on entry and restores it on exit, and a
+    decorator that runs a function inside it: `@no_grad()` or, as torch allows, `@no_grad`."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}: expected no argument (or a function to decorate), not {orig_func!r}")
+        return cls()(orig_func)
+
+    _settings = (None, None)  # the (grad_enabled, inference_mode) pair to switch to; None keeps one as it is
+
+    def __enter__(self):
+        grad, inference = self._settings
+        self._previous = (_state.grad_enabled, _state.inference_mode)
+        if grad is not None:
+            _state.grad_enabled = grad
+        if inference is not None:
+            _state.inference_mode = inference
+
+    def __exit__(self, *exc):
+        _state.grad_enabled, _state.inference_mode = self._previous
+
+    def _clone(self):
+        return type(self)()
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self._clone():  # a fresh manager per call, so recursion and threads keep their own state
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradMode):
     """Context manager (and decorator) in which ops record no graph.
 
     Use it for inference and for optimizer updates: outputs have
     `requires_grad=False` and keep no references to their inputs.
     """
 
+    _settings = (False, None)
+
+
+class enable_grad(_GradMode):
+    """Context manager (and decorator) that turns recording back on inside `no_grad()`."""
+
+    _settings = (True, None)
+
+
+class inference_mode(_GradMode):
+    """inference_mode(mode=True): context manager (and decorator) in which ops record no
+    graph, as `no_grad()`; `is_inference_mode_enabled()` is True inside. With mode=False it
+    turns inference mode off and recording on, as torch's does (even inside `no_grad()`)."""
+
+    def __new__(cls, mode=True):
+        if callable(mode) and not isinstance(mode, bool):  # @inference_mode without parentheses
+            return cls()(mode)
+        if not isinstance(mode, bool):
+            raise TypeError(f"inference_mode: mode must be True or False, not {mode!r}")
+        self = object.__new__(cls)
+        self.mode = mode
+        return self
+
+    @property
+    def _settings(self):
+        return (False, True) if self.mode else (True, False)
+
+    def _clone(self):
+        return inference_mode(self.mode)
+
+
+class set_grad_enabled:
+    """set_grad_enabled(mode): turn graph recording on or off at once (a plain call), or for a
+    `with` block, after which the previous mode comes back."""
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled: mode must be True or False, not {mode!r}")
+        self._previous = _state.grad_enabled
+        _state.grad_enabled = mode
+
     def __enter__(self):
-        self._previous = is_grad_enabled()
-        _state.grad_enabled = False
+        pass
 
     def __exit__(self, *exc):
         _state.grad_enabled = self._previous
-
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with no_grad():
-                return fn(*args, **kwargs)
-        return wrapper
 
 
 def is_anomaly_enabled():
@@ -85,17 +158,6 @@ class detect_anomaly:
 
 def _finite(array):
     return array.dtype.kind != "f" or bool(np.isfinite(array).all())
-
-
-@contextmanager
-def enable_grad():
-    """Turn recording back on inside a `no_grad()` block."""
-    previous = is_grad_enabled()
-    _state.grad_enabled = True
-    try:
-        yield
-    finally:
-        _state.grad_enabled = previous
 
 
 def unbroadcast(grad, shape):

@@ -32,6 +32,8 @@ _USE = ("use tg.float32, tg.float64, tg.float16, tg.int64, tg.int32, tg.int16, t
 # The supported dtypes under the names they are usually given by: dtype objects and scalar types.
 _KNOWN = {**{d: d for d in SUPPORTED}, **{d.type: d for d in SUPPORTED}}
 
+# The dtype a Python number of each kind becomes; "f" is the default float dtype, which
+# set_default_dtype changes for the whole process (global, as torch's: not per thread).
 _DEFAULT_FOR_KIND = {"b": bool_, "i": int64, "u": int64, "f": float32}
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
 
@@ -62,6 +64,25 @@ def check(dtype, op=None):
     if native not in SUPPORTED:
         raise TypeError(f"{where}tensors cannot hold {dtype}; {_USE}")
     return native
+
+
+def get_default_dtype():
+    """The default float dtype (float32 unless set_default_dtype changed it): the dtype of
+    Python floats made into tensors, of float tensors created without a dtype, of an integer
+    tensor met by a float scalar, and of integer true division."""
+    return _DEFAULT_FOR_KIND["f"]
+
+
+def set_default_dtype(d):
+    """Make `d` (float16, float32 or float64) the default float dtype, for every thread."""
+    try:
+        d = check(d, "set_default_dtype")
+    except TypeError:
+        d = None
+    if d is None or d.kind != "f":
+        raise TypeError("set_default_dtype: only floating-point types are supported as the default type "
+                        "(tg.float16, tg.float32 or tg.float64)")
+    _DEFAULT_FOR_KIND["f"] = d
 
 
 def to_array(data, dtype=None, op="Tensor"):

@@ -29,11 +29,15 @@ _built = {}
 def get_backend(device, op=None):
     """The backend for `device`; ValueError for an unknown name, RuntimeError (saying what
     to install) for a known device this machine cannot provide. Errors start with `op`, the
-    function that was given the device, when it is named."""
+    function that was given the device, when it is named. A tg.device or a name with index 0
+    ("cuda:0") names the device of its type."""
+    if isinstance(device, str) and device not in _FACTORIES and device.endswith(":0"):
+        device = device[:-2]
     if not isinstance(device, str) or device not in _FACTORIES:
         known = ", ".join(repr(name) for name in _FACTORIES)
         where = f"{op}: " if op else ""
         raise ValueError(f"{where}unknown device {device!r}: choose one of {known}")
+    device = str(device)  # a plain name, whether given as a name or as a tg.device
     if device not in _built:
         try:
             _built[device] = _FACTORIES[device]()
