@@ -249,6 +249,17 @@ OVERRIDES = {
     "Tensor.__getitem__": {"index": lambda c: 0},
     "Tensor.__setitem__": {"index": lambda c: 0, "value": lambda c: 1.5},
     "Tensor.astype": {"dtype": lambda c: tg.float64},
+    "TensorMethods.__contains__": {"element": lambda c: 0.5},
+    "TensorMethods.chunk": {"chunks": lambda c: 2},
+    "TensorMethods.split": {"split_size_or_sections": lambda c: 2},
+    "TensorMethods.narrow": {"dim": lambda c: 1, "start": lambda c: 1, "length": lambda c: 2},
+    "TensorMethods.unflatten": {"dim": lambda c: 1, "sizes": lambda c: (2, 2)},
+    "TensorMethods.masked_fill": {"mask": lambda c: f32(2, 4) > 0, "value": lambda c: 1.5},
+    "TensorMethods.new_zeros": {"size": lambda c: (2, 3)},
+    "TensorMethods.new_ones": {"size": lambda c: (2, 3)},
+    "TensorMethods.new_empty": {"size": lambda c: (2, 3)},
+    "TensorMethods.new_full": {"size": lambda c: (2, 3), "fill_value": lambda c: 1.5},
+    "TensorMethods.to": {"args": lambda c: ("cpu",)},
     "tg.save": {"state_dict": lambda c: {"w": f32(2, 4)}, "path": lambda c: str(c.tmp / "saved.safetensors")},
     "tg.load": {"path": saved_file},
     "serialization.save_checkpoint": {"path": lambda c: str(c.tmp / "ck.safetensors")},
@@ -324,6 +335,9 @@ def _relu_case():
 LEGAL = {
     ("Tensor.reshape", "shape"): {"-1"},
     ("Tensor.expand", "shape"): {"-1"},
+    ("TensorMethods.view", "shape"): {"-1"},
+    **{(f"TensorMethods.new_{kind}", "size"): {"()"} for kind in ("zeros", "ones", "empty")},  # a 0-d tensor
+    ("TensorMethods.__contains__", "element"): {"Tensor float32 (2, 4)"},  # any equal element, as torch
     ("optim.clip_grad_norm_", "params"): {"[]", "{}"},  # nothing to clip, as in torch
     ("CharText.decode", "ids"): {"5"},  # one id
     # numpy's conversion protocol: np.asarray(t, dtype) may ask for any dtype numpy knows
@@ -585,6 +599,8 @@ def _make_self(target, ctx):
     if target.key in METHOD_SELF:
         return METHOD_SELF[target.key](ctx)
     name = STAND_IN.get(target.cls.__name__, target.cls.__name__)
+    if target.cls is not object and issubclass(Tensor, target.cls):
+        name = "Tensor"  # a base class of Tensor (a mixin of its methods): its methods run on a Tensor
     if name in SELF:
         return SELF[name](ctx)
     cls = next(t.call for t in TARGETS if t.key == name)

@@ -15,6 +15,7 @@ from .autograd import is_grad_enabled
 from .backend import get_backend
 from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
 from .rng import generator
+from ._tensor_methods import TensorMethods
 
 
 def _shape_arg(shape, op):
@@ -119,7 +120,7 @@ def _reduce_axes(axis):
     return None if isinstance(axis, (tuple, list)) and len(axis) == 0 else axis
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     Tensor(data, requires_grad=False, dtype=None, device="cpu")
@@ -268,11 +269,6 @@ class Tensor:
     def detach(self):
         """The same values, cut from the graph: no gradient flows through the result."""
         return Tensor._wrap(self.data, self._backend)
-
-    def to(self, device):
-        """This tensor on `device` ("cpu", "interp", "cuda"); differentiable: gradients flow back."""
-        backend = get_backend(device, "Tensor.to")
-        return self if backend is self._backend else mv.ToDevice.apply(self, target=backend)
 
     def astype(self, dtype):
         """A copy converted to `dtype` (differentiable between float dtypes)."""

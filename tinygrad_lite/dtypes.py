@@ -88,7 +88,8 @@ def set_default_dtype(d):
 def to_array(data, dtype=None, op="Tensor"):
     """A new numpy array from `data`, as torch.tensor makes one.
 
-    Python floats become float32, ints int64, bools bool; numpy arrays and scalars keep
+    Python floats take the default float dtype (float32 unless set_default_dtype changed it),
+    ints become int64, bools bool; numpy arrays and scalars keep
     their dtype. With `dtype`, the values convert straight to it (a Python float is not
     rounded to float32 on the way), and Python numbers that an integer dtype cannot hold
     (NaN, inf, out of range) are refused, as torch refuses them."""

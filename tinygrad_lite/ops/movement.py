@@ -122,3 +122,15 @@ class ToDevice(Function):
     @staticmethod
     def backward(ctx, grad):
         return ctx.backend.asarray(ctx.output_backend.to_numpy(grad))
+
+
+class Contiguous(Function):
+    """out = a copy of x laid out in row-major memory;  dx = g (the values are x's)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return ctx.xp.ascontiguousarray(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad

@@ -1,0 +1,303 @@
+"""torch's Tensor methods (views, splits, conversions, comparisons by name, Python protocols) against torch.
+
+Values, shapes, dtypes and gradients go through `check_op`; beside parity: which results share
+memory with their input (as torch's views do), and the errors torch raises, with our exception
+types and the method's name in the message.
+"""
+import numpy as np
+import pytest
+
+from helpers import check_op, to_torch, torch
+
+import tinygrad_lite as tg
+from tinygrad_lite import Tensor
+
+RNG = np.random.default_rng(0)
+A = RNG.standard_normal((3, 4))
+B = RNG.standard_normal((2, 3, 4))
+A32 = A.astype(np.float32)
+
+
+def _cat(parts):
+    """Several outputs as one (differentiable on both sides), so check_op can compare them."""
+    return (Tensor.cat if isinstance(parts[0], Tensor) else torch.cat)([p.reshape(-1) for p in parts])
+
+
+# (name, engine fn, torch fn, arrays): one parity case each; gradients where torch has them.
+CASES = [
+    ("view", lambda x: x.view(4, 3), lambda x: x.view(4, 3), [A]),
+    ("view -1", lambda x: x.view(-1, 2), lambda x: x.view(-1, 2), [A]),
+    ("view tuple", lambda x: x.view((2, 6)), lambda x: x.view((2, 6)), [A]),
+    ("view of transpose, split last", lambda x: x.t().view(2, 2, 3), lambda x: x.t().view(2, 2, 3), [A]),
+    ("view_as", lambda x, y: x.view_as(y), lambda x, y: x.view_as(y), [A, A.reshape(2, 6)]),
+    ("reshape_as", lambda x, y: x.t().reshape_as(y), lambda x, y: x.t().reshape_as(y), [A, A.reshape(6, 2)]),
+    ("expand_as", lambda x, y: x.expand_as(y), lambda x, y: x.expand_as(y), [A[:1], B]),
+    ("contiguous of transpose", lambda x: x.t().contiguous(), lambda x: x.t().contiguous(), [A]),
+    ("contiguous", lambda x: x.contiguous() * 2, lambda x: x.contiguous() * 2, [A]),
+    ("clone", lambda x: x.clone(), lambda x: x.clone(), [A]),
+    ("clone int", lambda x: x.clone(), lambda x: x.clone(), [np.arange(6).reshape(2, 3)]),
+    ("split int", lambda x: _cat(x.split(3, 1)), lambda x: _cat(x.split(3, 1)), [A]),
+    ("split sections", lambda x: _cat(x.split([1, 0, 2], 0)), lambda x: _cat(x.split([1, 0, 2], 0)), [A]),
+    ("split last piece", lambda x: x.split(3, -1)[-1], lambda x: x.split(3, -1)[-1], [A]),
+    ("chunk", lambda x: x.chunk(3, 1)[1], lambda x: x.chunk(3, 1)[1], [A]),
+    ("chunk uneven", lambda x: _cat(x.chunk(4, 0)), lambda x: _cat(x.chunk(4, 0)), [np.arange(6.0)]),
+    ("unbind", lambda x: x.unbind(1)[2], lambda x: x.unbind(1)[2], [A]),
+    ("unbind all", lambda x: _cat(x.unbind(0)), lambda x: _cat(x.unbind(0)), [B]),
+    ("narrow", lambda x: x.narrow(1, 1, 2), lambda x: x.narrow(1, 1, 2), [A]),
+    ("narrow negative start", lambda x: x.narrow(-1, -3, 3), lambda x: x.narrow(-1, -3, 3), [A]),
+    ("narrow empty", lambda x: x.narrow(0, 3, 0), lambda x: x.narrow(0, 3, 0), [A]),
+    ("t", lambda x: x.t(), lambda x: x.t(), [A]),
+    ("t 1-d", lambda x: x.t(), lambda x: x.t(), [A[0]]),
+    ("t 0-d", lambda x: x.t(), lambda x: x.t(), [np.array(2.0)]),
+    ("mT", lambda x: x.mT, lambda x: x.mT, [B]),
+    ("unflatten", lambda x: x.unflatten(1, (2, 2)), lambda x: x.unflatten(1, (2, 2)), [A]),
+    ("unflatten -1", lambda x: x.unflatten(-1, (-1, 2)), lambda x: x.unflatten(-1, (-1, 2)), [B]),
+    ("float", lambda x: x.float(), lambda x: x.float(), [A]),
+    ("double", lambda x: x.double(), lambda x: x.double(), [A32]),
+    ("half", lambda x: x.half(), lambda x: x.half(), [A32]),
+    ("long", lambda x: x.long(), lambda x: x.long(), [A * 3]),
+    ("int", lambda x: x.int(), lambda x: x.int(), [A * 3]),
+    ("short", lambda x: x.short(), lambda x: x.short(), [A * 3]),
+    ("bool", lambda x: x.bool(), lambda x: x.bool(), [np.array([0.0, 1.5, -0.0, np.nan])]),
+    ("int to float", lambda x: x.float(), lambda x: x.float(), [np.arange(4)]),
+    ("type(dtype)", lambda x: x.type(tg.float32), lambda x: x.type(torch.float32), [A]),
+    ("type(name)", lambda x: x.type("torch.LongTensor"), lambda x: x.type("torch.LongTensor"), [A * 3]),
+    ("to(dtype)", lambda x: x.to(tg.float32), lambda x: x.to(torch.float32), [A]),
+    ("to(device, dtype)", lambda x: x.to("cpu", tg.float16), lambda x: x.to("cpu", torch.float16), [A]),
+    ("to(other)", lambda x, y: x.to(y), lambda x, y: x.to(y), [A, A32]),
+    ("to(dtype=, device=)", lambda x: x.to(dtype=tg.float32, device="cpu"),
+     lambda x: x.to(dtype=torch.float32, device="cpu"), [A]),
+    ("to(copy=True)", lambda x: x.to(tg.float64, copy=True), lambda x: x.to(torch.float64, copy=True), [A]),
+    ("eq", lambda x, y: x.eq(y), lambda x, y: x.eq(y), [A, np.where(A > 0, A, 0.0)]),
+    ("ne scalar", lambda x: x.ne(0.5), lambda x: x.ne(0.5), [np.array([0.5, 1.0])]),
+    ("lt", lambda x, y: x.lt(y), lambda x, y: x.lt(y), [A, A[:1]]),
+    ("le", lambda x: x.le(0), lambda x: x.le(0), [A]),
+    ("gt int", lambda x: x.gt(1), lambda x: x.gt(1), [np.arange(4)]),
+    ("ge", lambda x, y: x.ge(y), lambda x, y: x.ge(y), [A, A32]),
+    ("masked_fill", lambda x: x.masked_fill(x > 0, -1.5), lambda x: x.masked_fill(x > 0, -1.5), [A]),
+    ("masked_fill broadcast mask", lambda x: x.masked_fill(Tensor(np.array([True, False, True, False])), 2.0),
+     lambda x: x.masked_fill(torch.tensor([True, False, True, False]), 2.0), [A]),
+    ("masked_fill mask broadcasts self", lambda x: x.masked_fill(Tensor(A > 0), 2.0),
+     lambda x: x.masked_fill(torch.from_numpy(A > 0), 2.0), [A[0]]),
+    ("masked_fill 0-d tensor value", lambda x, v: x.masked_fill(x < 0, v), lambda x, v: x.masked_fill(x < 0, v),
+     [A, np.array(0.25)]),
+    ("masked_fill int keeps dtype", lambda x: x.masked_fill(x > 1, 2.7), lambda x: x.masked_fill(x > 1, 2.7),
+     [np.arange(4)]),
+    ("masked_fill float32 with inf", lambda x: x.masked_fill(x > 0, float("-inf")),
+     lambda x: x.masked_fill(x > 0, float("-inf")), [A32]),
+]
+
+
+@pytest.mark.parametrize("name, ours, theirs, arrays", CASES, ids=[c[0] for c in CASES])
+def test_matches_torch(name, ours, theirs, arrays):
+    check_op(ours, theirs, *arrays)
+
+
+def test_facts():
+    x, tx = Tensor(B), to_torch(B)
+    assert (x.dim(), x.ndimension(), x.numel()) == (tx.dim(), tx.ndimension(), tx.numel()) == (3, 3, 24)
+    assert Tensor(np.array(1.0)).numel() == 1 and Tensor(np.zeros((2, 0))).numel() == 0
+    for f in (lambda t: t, lambda t: t.transpose(0, 1), lambda t: t[:, 1:], lambda t: t[:, :1],
+              lambda t: t.expand(2, 3, 4) if t.shape[0] == 1 else t[::2]):
+        assert f(x).is_contiguous() == f(tx).is_contiguous()
+
+
+def test_new_tensors_take_dtype_and_device_unless_given():
+    for source in (A32, np.arange(3), np.array([True])):
+        x, tx = Tensor(source), to_torch(source)
+        pairs = [(x.new_zeros(2, 3), tx.new_zeros(2, 3)), (x.new_ones((2,)), tx.new_ones((2,))),
+                 (x.new_empty(0, 2), tx.new_empty(0, 2)), (x.new_full((2, 2), 3.7), tx.new_full((2, 2), 3.7)),
+                 (x.new_tensor([1.5, 2.7]), tx.new_tensor([1.5, 2.7])),
+                 (x.new_zeros((), dtype=tg.float64), tx.new_zeros((), dtype=torch.float64)),
+                 (x.new_tensor(Tensor([1, 2]), dtype=tg.float16), tx.new_tensor(torch.tensor([1, 2]), dtype=torch.float16))]
+        for ours, theirs in pairs:
+            assert ours.shape == tuple(theirs.shape) and ours.dtype == theirs.numpy().dtype
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())  # new_empty is (0, 2): no values
+            assert ours.device == x.device and ours.is_leaf and not ours.requires_grad
+    grad = Tensor(A32).new_ones(2, requires_grad=True)
+    assert grad.requires_grad and grad.is_leaf
+
+
+def test_new_tensor_is_a_copy():
+    data = np.zeros(3, np.float32)
+    t = Tensor(A32).new_tensor(data)
+    data[0] = 5
+    assert t.numpy()[0] == 0
+
+
+@pytest.mark.parametrize("name, make", [
+    ("view", lambda x: x.view(4, 3)), ("view_as", lambda x: x.view_as(x.reshape(-1))),
+    ("narrow", lambda x: x.narrow(1, 1, 2)), ("split", lambda x: x.split(2, 1)[1]),
+    ("chunk", lambda x: x.chunk(2, 0)[0]), ("unbind", lambda x: x.unbind(1)[3]), ("t", lambda x: x.t()),
+    ("mT", lambda x: x.mT), ("unflatten", lambda x: x.unflatten(1, (2, 2))),
+    ("contiguous when contiguous", lambda x: x.contiguous()),
+])
+def test_views_share_memory_as_torch(name, make):
+    ours, theirs = Tensor(A.copy()), to_torch(A)
+    view, tview = make(ours), make(theirs)
+    assert np.shares_memory(view.data, ours.data)
+    with tg.no_grad():
+        view.fill_(7.0)
+    tview.data.fill_(7.0)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("name, make", [
+    ("clone", lambda x: x.clone()), ("contiguous of transpose", lambda x: x.t().contiguous()),
+    ("to(copy=True)", lambda x: x.to(x.dtype, copy=True)), ("new_tensor", lambda x: x.new_tensor(x)),
+])
+def test_copies_do_not_share_memory(name, make):
+    x = Tensor(A.copy())
+    out = make(x)
+    assert not np.shares_memory(out.data, x.data)
+    assert out.is_contiguous() == make(to_torch(A)).is_contiguous() is True
+
+
+def test_clone_keeps_the_layout_as_torch():
+    for f in (lambda t: t.t(), lambda t: t[:, ::2], lambda t: t):
+        assert f(Tensor(A)).clone().is_contiguous() == f(to_torch(A)).clone().is_contiguous()
+
+
+def test_same_dtype_conversions_return_self_as_torch():
+    x = Tensor(A32)
+    tx = to_torch(A32)
+    assert (x.float() is x) == (tx.float() is tx) is True
+    assert (x.to(tg.float32) is x) and (x.to("cpu") is x) and (x.to(x) is x) and x.contiguous() is x
+
+
+def test_type_names_match_torch():
+    for dtype in (np.float32, np.float64, np.float16, np.int64, np.int32, np.int16, np.int8, np.uint8, np.bool_):
+        array = np.zeros(2, dtype)
+        assert Tensor(array).type() == to_torch(array).type()
+
+
+def test_view_refuses_what_needs_a_copy():
+    x, tx = Tensor(A), to_torch(A)
+    with pytest.raises(RuntimeError, match="view.*reshape"):
+        x.t().view(-1)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        tx.t().view(-1)
+    with pytest.raises(RuntimeError, match="view_as"):
+        x.t().view_as(Tensor(np.zeros(12)))
+    np.testing.assert_array_equal(x.t().reshape(-1).numpy(), tx.t().reshape(-1).numpy())
+
+
+@pytest.mark.parametrize("name, call, error, word", [
+    ("view wrong size", lambda x: x.view(5, 2), ValueError, "view"),
+    ("view two -1", lambda x: x.view(-1, -1), ValueError, "view"),
+    ("view float size", lambda x: x.view(2.0, 6), TypeError, "view"),
+    ("view dtype", lambda x: x.view(tg.float32), TypeError, "view"),
+    ("view_as not a tensor", lambda x: x.view_as((3, 4)), TypeError, "view_as"),
+    ("reshape_as wrong size", lambda x: x.reshape_as(Tensor(np.zeros(5))), ValueError, "reshape_as"),
+    ("expand_as too small", lambda x: x.expand_as(Tensor(np.zeros(4))), ValueError, "expand_as"),
+    ("split sections sum", lambda x: x.split([1, 1], 0), ValueError, "split"),
+    ("split size 0", lambda x: x.split(0, 0), ValueError, "split"),
+    ("split dim", lambda x: x.split(1, 2), IndexError, "split"),
+    ("split float", lambda x: x.split(1.5), TypeError, "split"),
+    ("chunk 0", lambda x: x.chunk(0), ValueError, "chunk"),
+    ("chunk dim", lambda x: x.chunk(2, -3), IndexError, "chunk"),
+    ("unbind dim", lambda x: x.unbind(2), IndexError, "unbind"),
+    ("narrow past end", lambda x: x.narrow(0, 2, 2), ValueError, "narrow"),
+    ("narrow start", lambda x: x.narrow(0, 4, 0), IndexError, "narrow"),
+    ("narrow negative length", lambda x: x.narrow(0, 0, -1), ValueError, "narrow"),
+    ("t 3-d", lambda x: x.unsqueeze(0).t(), ValueError, "t:"),
+    ("mT 1-d", lambda x: x[0].mT, ValueError, "mT"),
+    ("unflatten product", lambda x: x.unflatten(1, (3, 2)), ValueError, "unflatten"),
+    ("unflatten empty", lambda x: x.unflatten(1, ()), TypeError, "unflatten"),
+    ("new_full int size", lambda x: x.new_full(3, 1.0), TypeError, "new_full"),
+    ("new_zeros negative", lambda x: x.new_zeros(-1, 2), ValueError, "new_zeros"),
+    ("new_ones bad dtype", lambda x: x.new_ones(2, dtype="nope"), TypeError, "new_ones"),
+    ("to unknown device", lambda x: x.to("tpu"), ValueError, "Tensor.to"),
+    ("to None", lambda x: x.to(None), TypeError, "Tensor.to"),
+    ("to three positionals", lambda x: x.to("cpu", tg.float32, tg.float32), TypeError, "Tensor.to"),
+    ("type unknown name", lambda x: x.type("torch.NopeTensor"), TypeError, "type"),
+    ("eq None", lambda x: x.eq(None), TypeError, "eq"),
+    ("lt string", lambda x: x.lt("a"), TypeError, "lt"),
+    ("gt broadcast", lambda x: x.gt(Tensor(np.zeros(3))), ValueError, "gt"),
+    ("masked_fill int mask", lambda x: x.masked_fill(Tensor(np.ones((3, 4), np.int64)), 1.0), TypeError, "masked_fill"),
+    ("masked_fill 1-d value", lambda x: x.masked_fill(x > 0, Tensor(np.ones(2))), ValueError, "masked_fill"),
+    ("masked_fill string value", lambda x: x.masked_fill(x > 0, "a"), TypeError, "masked_fill"),
+    ("masked_fill mask shape", lambda x: x.masked_fill(Tensor(np.ones(3, bool)), 1.0), ValueError, "masked_fill"),
+    ("masked_fill nan into int", lambda x: x.long().masked_fill(x > 0, float("nan")), (ValueError, TypeError),
+     "masked_fill"),
+    ("contains string", lambda x: "a" in x, TypeError, "contains"),
+    ("format spec of a matrix", lambda x: format(x, ".2f"), TypeError, "format"),
+])
+def test_errors_name_the_method(name, call, error, word):
+    with pytest.raises(error, match=word):
+        call(Tensor(A))
+
+
+def test_torch_raises_where_we_raise():
+    """The same calls are errors in torch too (the exception types differ by design: ValueError for shapes)."""
+    tx = to_torch(A)
+    for call in (lambda x: x.split([1, 1], 0), lambda x: x.narrow(0, 2, 2), lambda x: x.unsqueeze(0).t(),
+                 lambda x: x[0].mT, lambda x: x.unflatten(1, (3, 2)), lambda x: x.chunk(0),
+                 lambda x: x.masked_fill(torch.ones(3, 4, dtype=torch.int64), 1.0), lambda x: "a" in x,
+                 lambda x: format(x, ".2f"), lambda x: iter(x[0, 0])):
+        with pytest.raises((RuntimeError, TypeError, ValueError, IndexError)):
+            call(tx)
+
+
+def test_masked_fill_gradient_reaches_the_value():
+    x, v = Tensor(A, requires_grad=True), Tensor(np.array(0.5), requires_grad=True)
+    tx, tv = to_torch(A, True), to_torch(np.array(0.5), True)
+    x.masked_fill(x > 0, v).sum().backward()
+    tx.masked_fill(tx > 0, tv).sum().backward()
+    np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy())
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_integer_conversions_drop_out_of_the_graph_as_torch():
+    x, tx = Tensor(A, requires_grad=True), to_torch(A, True)
+    for f in (lambda t: t.long(), lambda t: t.bool(), lambda t: t.int()):
+        assert f(x).requires_grad == f(tx).requires_grad is False
+
+
+def test_grad_fn_and_detach_():
+    x, tx = Tensor(A, requires_grad=True), to_torch(A, True)
+    assert x.grad_fn is None and tx.grad_fn is None
+    y, ty = x * 2, tx * 2
+    assert y.grad_fn is not None and ty.grad_fn is not None
+    assert "Mul" in repr(y.grad_fn) and "Mul" in y.grad_fn.name() and "Mul" in ty.grad_fn.name()
+    assert y.grad_fn == y.grad_fn
+    assert y.detach_() is y and ty.detach_() is ty
+    assert (y.grad_fn, y.requires_grad, y.is_leaf) == (ty.grad_fn, ty.requires_grad, ty.is_leaf) == (None, False, True)
+    with tg.no_grad():
+        assert (x * 2).grad_fn is None
+
+
+def test_iteration_and_membership():
+    x, tx = Tensor(B), to_torch(B)
+    rows = list(x)
+    assert len(rows) == 2
+    for ours, theirs in zip(rows, tx):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        iter(Tensor(np.array(1.0)))
+    assert [r.item() for r in Tensor(np.arange(3))] == [0, 1, 2]
+    for element in (B[1, 2, 3], 1e9, Tensor(B[0, 0]), Tensor(np.array(5.0))):
+        theirs = element if not isinstance(element, Tensor) else to_torch(element.numpy())
+        assert (element in x) == (theirs in tx)
+    g = Tensor(A, requires_grad=True)
+    assert sum(row.sum() for row in g).requires_grad  # iteration keeps the graph, as torch's
+
+
+def test_format_matches_torch():
+    for value in (1.23456, -0.5, 3):
+        array = np.array(value)
+        for spec in (".2f", "", ">10", "e"):
+            if isinstance(value, int) and spec in (".2f", "e"):
+                continue
+            assert format(Tensor(array), spec) == format(to_torch(array), spec)
+    assert f"{Tensor(np.array(2.5)):.1f}" == "2.5"
+    assert format(Tensor(A), "") == str(Tensor(A))
+
+
+def test_contiguous_and_clone_gradients_pass_through():
+    x = Tensor(A, requires_grad=True)
+    y = x.t().contiguous()
+    (y * Tensor(A.T)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), A)
+    c = x.clone()
+    assert c.grad_fn is not None and not np.shares_memory(c.data, x.data)
