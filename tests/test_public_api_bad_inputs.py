@@ -74,6 +74,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.__main__": "runs the command line",
     "tinygrad_lite.atomic_file": "how save and save_checkpoint write a file; reached through them",
     "tinygrad_lite.from_data": "tensor, from_numpy and as_tensor, re-exported by tinygrad_lite",
+    "tinygrad_lite.functions": "torch's free functions (tg.sum, tg.mm, ...), re-exported by tinygrad_lite",
     "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",
 }
 
@@ -125,7 +126,7 @@ CALL_SECONDS = 2.0  # a bad call that runs this long is doing the work it should
 VALID_CALL_SECONDS = 60.0  # a valid call may import a library first (scikit-learn for load_digits)
 
 # Other names a function's messages may use: max(other) is torch's elementwise maximum.
-ALIASES = {"Tensor.max": ("maximum",), "Tensor.min": ("minimum",)}
+ALIASES = {"Tensor.max": ("maximum",), "Tensor.min": ("minimum",), "tg.max": ("maximum",), "tg.min": ("minimum",)}
 
 # ---- valid arguments ---------------------------------------------------------------------
 
@@ -249,6 +250,16 @@ OVERRIDES = {
     "Tensor.__getitem__": {"index": lambda c: 0},
     "Tensor.__setitem__": {"index": lambda c: 0, "value": lambda c: 1.5},
     "Tensor.astype": {"dtype": lambda c: tg.float64},
+    **{f"tg.{name}": {"dim": lambda c: 1} for name in ("softmax", "log_softmax", "logsumexp", "unsqueeze")},
+    "tg.transpose": {"dim0": lambda c: 0, "dim1": lambda c: 1},
+    "tg.reshape": {"shape": lambda c: (4, 2)},
+    "tg.matmul": {"other": lambda c: f32(4, 3)},
+    "tg.mm": {"mat2": lambda c: f32(4, 3)},
+    "tg.bmm": {"input": lambda c: f32(2, 3, 4), "mat2": lambda c: f32(2, 4, 5)},
+    "tg.clamp": {"min": lambda c: -0.5, "max": lambda c: 0.5},
+    "tg.clip": {"min": lambda c: -0.5, "max": lambda c: 0.5},
+    "tg.pow": {"exponent": lambda c: f32(2, 4)},
+    "tg.full_like": {"fill_value": lambda c: 1.5},
     "TensorMethods.__contains__": {"element": lambda c: 0.5},
     "TensorMethods.chunk": {"chunks": lambda c: 2},
     "TensorMethods.split": {"split_size_or_sections": lambda c: 2},
@@ -334,6 +345,7 @@ def _relu_case():
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
     ("Tensor.reshape", "shape"): {"-1"},
+    ("tg.reshape", "shape"): {"-1"},
     ("Tensor.expand", "shape"): {"-1"},
     ("TensorMethods.view", "shape"): {"-1"},
     **{(f"TensorMethods.new_{kind}", "size"): {"()"} for kind in ("zeros", "ones", "empty")},  # a 0-d tensor
