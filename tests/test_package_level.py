@@ -299,3 +299,21 @@ def test_default_dtype_is_global_across_threads(default_float64):
     worker.start()
     worker.join()
     assert seen == [(tg.float64, tg.float64)]
+
+
+LAYERS = [
+    ("Linear", lambda m: m.nn.Linear(2, 3), "weight"),
+    ("Embedding", lambda m: m.nn.Embedding(4, 3), "weight"),
+    ("LayerNorm", lambda m: m.nn.LayerNorm(3), "weight"),
+]
+
+
+@pytest.mark.parametrize("name, make, field", LAYERS, ids=[c[0] for c in LAYERS])
+def test_layers_take_the_default_dtype_as_torch(name, make, field, default_float64):
+    ours, theirs = getattr(make(tg), field), getattr(make(torch), field)
+    assert ours.dtype.name == str(theirs.dtype).removeprefix("torch.") == "float64"
+
+
+def test_attention_and_transformer_take_the_default_dtype(default_float64):
+    assert all(p.dtype == tg.float64 for p in tg.nn.MultiHeadAttention(8, 2).parameters())
+    assert all(p.dtype == tg.float64 for p in tg.nn.TransformerLM(11, 8, 2, 1, 16).parameters())

@@ -33,7 +33,7 @@ class MultiHeadAttention(Module):
         head h's T x T map for sequence b, ready to plot.
     """
 
-    def __init__(self, d_model, n_heads, causal=False, dropout=0.0, bias=True, dtype=dtypes.float32):
+    def __init__(self, d_model, n_heads, causal=False, dropout=0.0, bias=True, dtype=None):
         op = "MultiHeadAttention"
         d_model, n_heads = check_size(d_model, "d_model", op, low=1), check_size(n_heads, "n_heads", op, low=1)
         if d_model % n_heads:

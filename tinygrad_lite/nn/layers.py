@@ -20,7 +20,10 @@ def _check_size(value, name, layer, low=0):
 
 
 def _check_dtype(dtype, layer):
-    """A floating-point dtype for a layer's parameters (TypeError otherwise)."""
+    """A floating-point dtype for a layer's parameters (TypeError otherwise); None is the default
+    float dtype (tg.get_default_dtype(), float32 unless set), as torch's layers take it."""
+    if dtype is None:
+        return dtypes.get_default_dtype()
     try:
         dtype = dtypes.check(dtype)
     except TypeError as e:
@@ -48,7 +51,7 @@ class Linear(Module):
     with a = sqrt(5); b ~ U(-1/sqrt(in), 1/sqrt(in)) (0 when in_features is 0).
     """
 
-    def __init__(self, in_features, out_features, bias=True, dtype=dtypes.float32):
+    def __init__(self, in_features, out_features, bias=True, dtype=None):
         self.in_features = _check_size(in_features, "in_features", "Linear")
         self.out_features = _check_size(out_features, "out_features", "Linear")
         bias = check_bool(bias, "bias", "Linear")
@@ -75,7 +78,7 @@ class Embedding(Module):
     Initialisation (torch's): W ~ N(0, 1).
     """
 
-    def __init__(self, num_embeddings, embedding_dim, dtype=dtypes.float32):
+    def __init__(self, num_embeddings, embedding_dim, dtype=None):
         self.num_embeddings = _check_size(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _check_size(embedding_dim, "embedding_dim", "Embedding")
         dtype = _check_dtype(dtype, "Embedding")
@@ -97,7 +100,7 @@ class LayerNorm(Module):
     weight only. Initialisation: weight = 1, bias = 0 (the identity after normalising).
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=dtypes.float32):
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
         self.normalized_shape = F._normalized_shape(normalized_shape, "LayerNorm")
         self.eps = check_number(eps, "eps", "LayerNorm")
         self.elementwise_affine = check_bool(elementwise_affine, "elementwise_affine", "LayerNorm")

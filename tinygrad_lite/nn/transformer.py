@@ -21,7 +21,7 @@ class TransformerBlock(Module):
     d_ff defaults to 4 * d_model; attention is causal unless causal=False.
     """
 
-    def __init__(self, d_model, n_heads, d_ff=None, dropout=0.0, causal=True, dtype=dtypes.float32):
+    def __init__(self, d_model, n_heads, d_ff=None, dropout=0.0, causal=True, dtype=None):
         d_model, d_ff = _check_block_args("TransformerBlock", d_model, n_heads, d_ff, dropout)
         causal = check_bool(causal, "causal", "TransformerBlock")
         dtype = _check_dtype(dtype, "TransformerBlock")
@@ -57,7 +57,7 @@ class TransformerLM(Module):
     """
 
     def __init__(self, vocab_size, d_model, n_heads, n_layers, max_len, d_ff=None, dropout=0.0,
-                 dtype=dtypes.float32):
+                 dtype=None):
         op = "TransformerLM"
         vocab_size, max_len = check_size(vocab_size, "vocab_size", op, low=1), check_size(max_len, "max_len", op, low=1)
         n_layers = check_size(n_layers, "n_layers", op)
