@@ -301,3 +301,72 @@ def test_contiguous_and_clone_gradients_pass_through():
     np.testing.assert_allclose(x.grad.numpy(), A)
     c = x.clone()
     assert c.grad_fn is not None and not np.shares_memory(c.data, x.data)
+
+
+def test_devices_as_torch_spells_them():
+    x = Tensor(A32, requires_grad=True)
+    assert x.to(tg.device("cpu")) is x and x.to("cpu:0") is x
+    moved = x.to("interp", tg.float64)
+    assert (moved.device, moved.dtype) == ("interp", np.float64)
+    back = moved.to(x)
+    assert (back.device, back.dtype) == ("cpu", np.float32)
+    (back * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full(A.shape, 3, np.float32))
+    assert x.new_zeros(2, device="interp").device == "interp"
+
+
+# ---- properties over shapes and memory layouts ------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from strategies import shapes  # noqa: E402
+
+
+@st.composite
+def laid_out(draw):
+    """(engine tensor, torch tensor) with the same values and the same kind of layout:
+    a permutation of the axes, then a step along the first."""
+    shape = draw(shapes(min_dims=1, max_dims=4))
+    perm = draw(st.permutations(range(len(shape))))
+    step = draw(st.integers(1, 2))
+    base = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    ours, theirs = Tensor(base).permute(perm)[::step], to_torch(base).permute(perm)[::step]
+    return ours, theirs
+
+
+@given(laid_out(), st.data())
+def test_view_copies_never_and_refuses_as_torch(pair, data):
+    ours, theirs = pair
+    n, shape = ours.numel(), ours.shape
+    targets = [(-1,), shape[::-1], (n, 1), shape[:1] + (-1,) if shape else (-1,)]
+    if len(shape) >= 2:
+        targets.append((shape[0] * shape[1],) + shape[2:])
+    target = data.draw(st.sampled_from(targets))
+    try:
+        expected = theirs.view(target)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="view"):
+            ours.view(target)
+        return
+    got = ours.view(target)
+    assert got.shape == tuple(expected.shape) and np.shares_memory(got.data, ours.data)
+    np.testing.assert_array_equal(got.numpy(), expected.numpy())
+    assert got.is_contiguous() == expected.is_contiguous() and ours.is_contiguous() == theirs.is_contiguous()
+
+
+@given(laid_out(), st.data())
+def test_split_chunk_unbind_match_torch(pair, data):
+    ours, theirs = pair
+    dim = data.draw(st.integers(-ours.ndim, ours.ndim - 1))
+    n = ours.shape[dim]
+    size, chunks = data.draw(st.integers(1, n + 1)), data.draw(st.integers(1, n + 2))
+    sections = data.draw(st.lists(st.integers(0, n), min_size=1, max_size=3).filter(lambda s: sum(s) <= n))
+    sections = sections + [n - sum(sections)]
+    for f in (lambda t: t.split(size, dim), lambda t: t.chunk(chunks, dim), lambda t: t.unbind(dim),
+              lambda t: t.split(sections, dim)):
+        got, expected = f(ours), f(theirs)
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            assert g.shape == tuple(e.shape)
+            np.testing.assert_array_equal(g.numpy(), e.numpy())
+            assert not g.numel() or np.shares_memory(g.data, ours.data)

@@ -16,6 +16,7 @@ from .backend import get_backend
 from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
 from .rng import generator
 from ._tensor_methods import TensorMethods
+from ._tensor_math import TensorMath
 
 
 def _shape_arg(shape, op):
@@ -120,7 +121,7 @@ def _reduce_axes(axis):
     return None if isinstance(axis, (tuple, list)) and len(axis) == 0 else axis
 
 
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, TensorMath):
     """An n-dimensional array that can record the operations applied to it.
 
     Tensor(data, requires_grad=False, dtype=None, device="cpu")
