@@ -80,6 +80,10 @@ CASES = [
     case("maximum", f64(3, 4), f64(4)), case("minimum", f64(3, 4), f64(3, 1)),
     case("clamp", f64(3, 4), min=-0.5, max=0.5), case("clamp", ints(3, 4), max=1, id="clamp-int"),
     case("clip", f64(3, 4), min=-0.5), case("clip", f64(3, 4), -0.5, 0.5, id="clip-positional"),
+    case("clamp", f64(3, 4), f64(4, low=-1, high=0), f64(3, 1, low=0, high=1), id="clamp-tensors"),
+    case("clamp", np.array([1.0, np.nan, 3.0, 2.0]), np.array([2.0, 0.0, np.nan, 2.0]), None, id="clamp-tensor-nan"),
+    case("clip", f64(3, 4), None, f64(3, 4), id="clip-tensor-max"),
+    case("clamp", f64(3, 4).astype(np.float32), f64(4), id="clamp-tensor-promotes"),
     case("pow", f64(3, 4, low=0.1), f64(3, 4)), case("pow", f64(3, 4), 2, id="pow-number-exponent"),
     case("pow", 2.0, f64(3, 4), id="pow-number-base"),
     case("add", f64(3, 4), f64(4)), case("add", f64(3, 4), f64(3, 4), alpha=-2.5, id="add-alpha"),
@@ -169,6 +173,16 @@ def test_add_and_sub_refuse_a_float_alpha_for_integers(name):
 @pytest.mark.parametrize("name", ["clamp", "clip"])
 def test_clamp_needs_a_bound(name):
     check_raises(getattr(tg, name), getattr(torch, name), f64(3), error=ValueError, match=rf"^{name}: ")
+
+
+def test_clamp_tensor_bounds_tie_and_refusals():
+    """At a tie with a bound the gradient goes to input, as torch's; torch refuses a number beside a Tensor."""
+    check_op(lambda x, lo, hi: tg.clamp(x, lo, hi), lambda x, lo, hi: torch.clamp(x, lo, hi),
+             np.array([1.0, 2.0, 3.0, 2.5]), np.array([2.0, 2.0, 0.0, 0.0]), np.array([2.5, 2.5, 2.5, 2.5]))
+    check_raises(lambda x, lo: tg.clamp(x, lo, 1.0), lambda x, lo: torch.clamp(x, lo, 1.0), f64(3), f64(3),
+                 error=TypeError, match="^clamp: ")
+    check_raises(lambda x, lo: tg.clamp(x, lo), lambda x, lo: torch.clamp(x, lo), f64(2, 3), f64(3, 1),
+                 error=ValueError, match="^clamp: cannot broadcast")
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax", "logsumexp"])

@@ -9,9 +9,11 @@ functions torch lets a Python number start (add, sub, mul, div, pow).
 This module defines functions named sum, max, min, abs and pow: it uses no Python builtin of
 those names after they are defined.
 """
+import builtins
+
 import numpy as np
 
-from . import dtypes
+from . import autograd, dtypes
 from ._tensor import _UNSET, Tensor, _axis_alias
 from ._validate import check_bool
 
@@ -100,14 +102,41 @@ def _clamp(op, input, min, max):  # noqa: A002 - torch's names
     if min is None and max is None:
         raise ValueError(f"{op}: at least one of 'min' and 'max' must not be None")
     for name, bound in (("min", min), ("max", max)):
-        if not (bound is None or dtypes.is_python_scalar(bound)):
-            raise TypeError(f"{op}: {name} must be a number or None, not {type(bound).__name__} "
-                            "(tensor bounds are not supported: use maximum/minimum)")
-    return input.clip(min, max)
+        if not (bound is None or dtypes.is_python_scalar(bound) or isinstance(bound, Tensor)):
+            raise TypeError(f"{op}: {name} must be a number, a Tensor or None, not {type(bound).__name__}")
+    if not (isinstance(min, Tensor) or isinstance(max, Tensor)):
+        return input.clip(min, max)
+    if not (isinstance(min, (Tensor, type(None))) and isinstance(max, (Tensor, type(None)))):
+        raise TypeError(f"{op}: min and max must both be numbers or both be Tensors (or None), as in torch; "
+                        f"got {type(min).__name__} and {type(max).__name__}")
+    return _clamp_tensor(op, input, min, max)
+
+
+def _clamp_tensor(op, input, lo, hi):
+    """clamp with a Tensor bound, as torch's: where(x < lo, lo, x), then where(out > hi, hi, out).
+
+    The gradient goes to x where lo <= x <= hi, to lo where x < lo and to hi where x > hi (nowhere
+    where x or the bound is NaN); a NaN in x or in a bound gives NaN, as in torch."""
+    tensors = [t for t in (input, lo, hi) if isinstance(t, Tensor)]
+    if builtins.any(t.dtype == np.bool_ for t in tensors):
+        raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
+    autograd.check_same_device(tensors, op)
+    try:
+        np.broadcast_shapes(*(t.shape for t in tensors))
+    except ValueError:
+        raise ValueError(f"{op}: cannot broadcast {' with '.join(str(t.shape) for t in tensors)}") from None
+    out = input
+    for bound, outside in ((lo, Tensor.__lt__), (hi, Tensor.__gt__)):
+        if bound is None:
+            continue
+        out = Tensor.where(outside(out, bound), bound, out)
+        if isinstance(bound, Tensor):  # x < NaN is False: pass a NaN bound on by hand, with no gradient, as torch
+            out = Tensor.where(bound != bound, bound.detach(), out)
+    return Tensor.where(input != input, input.detach(), out)  # a NaN input stays NaN and, as in torch, gets no gradient
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 - torch's names
-    """min(max(input, min), max); either bound may be None."""
+    """min(max(input, min), max); either bound may be None; the bounds are numbers, or Tensors that broadcast."""
     return _clamp("clamp", input, min, max)
 
 
