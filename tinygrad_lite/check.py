@@ -163,6 +163,20 @@ CASES = [
     Case("relu", lambda m, a: a.relu(), [away(4, 5)]),
     Case("sigmoid", lambda m, a: a.sigmoid(), [randn(4, 5)]),
     Case("tanh", lambda m, a: a.tanh(), [randn(4, 5)]),
+    # elementwise math: inputs inside each domain, off poles and branch cuts
+    *[Case(name, lambda m, a, name=name: getattr(a, name)(), [randn(2, 3)])
+      for name in ("sin", "cos", "atan", "sinh", "cosh", "asinh", "expm1", "exp2", "square", "erf", "erfc",
+                   "sign", "floor", "ceil", "round", "trunc", "frac")],
+    *[Case(name, lambda m, a, name=name: getattr(a, name)(), [prob(2, 3)]) for name in ("tan", "asin", "acos", "atanh")],
+    *[Case(name, lambda m, a, name=name: getattr(a, name)(), [positive(2, 3)])
+      for name in ("log2", "log10", "log1p", "rsqrt")],
+    Case("acosh", lambda m, a: (a + 1.0).acosh(), [positive(2, 3)]),
+    Case("reciprocal", lambda m, a: a.reciprocal(), [away(2, 3)]),
+    Case("round decimals=1", lambda m, a: a.round(decimals=1), [randn(2, 3)]),
+    Case("atan2", lambda m, a, b: a.atan2(b), [randn(2, 3), away(3)], 2),
+    Case("hypot", lambda m, a, b: a.hypot(b), [away(2, 3), randn(3)], 2),
+    Case("logaddexp", lambda m, a, b: a.logaddexp(b), [randn(2, 3), randn(2, 1)], 3),
+    Case("xlogy", lambda m, a, b: a.xlogy(b), [randn(2, 3), positive(3)], 2),
     Case("gelu", lambda m, a: a.gelu(), [randn(4, 5)], 1, lambda m, a: m.F.gelu(a)),
     Case("gelu tanh", lambda m, a: a.gelu(approximate="tanh"), [randn(4, 5)], 1,
          lambda m, a: m.F.gelu(a, approximate="tanh")),

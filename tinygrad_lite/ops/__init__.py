@@ -1,6 +1,9 @@
 """The differentiable ops: one `Function` per op, grouped by kind.
 
 elementwise  arithmetic, math functions, activations, casts, where
+math         sin ... atanh, log2 ... exp2, rsqrt, reciprocal, square, erf, erfc
+rounding     sign, floor, ceil, round, trunc, frac (piecewise constant)
+binary_math  atan2, hypot, logaddexp, xlogy
 reduce       sum, mean, max/min, var, logsumexp
 movement     reshape, permute, expand, indexing, cat, stack
 matmul       matrix products
