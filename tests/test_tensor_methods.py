@@ -102,6 +102,7 @@ def test_facts():
         assert f(x).is_contiguous() == f(tx).is_contiguous()
 
 
+@pytest.mark.filterwarnings("ignore:To copy construct")  # torch's advice on new_tensor(tensor)
 def test_new_tensors_take_dtype_and_device_unless_given():
     for source in (A32, np.arange(3), np.array([True])):
         x, tx = Tensor(source), to_torch(source)
@@ -142,6 +143,7 @@ def test_views_share_memory_as_torch(name, make):
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
+@pytest.mark.filterwarnings("ignore:To copy construct")  # torch's advice on new_tensor(tensor)
 @pytest.mark.parametrize("name, make", [
     ("clone", lambda x: x.clone()), ("contiguous of transpose", lambda x: x.t().contiguous()),
     ("to(copy=True)", lambda x: x.to(x.dtype, copy=True)), ("new_tensor", lambda x: x.new_tensor(x)),
@@ -370,3 +372,19 @@ def test_split_chunk_unbind_match_torch(pair, data):
             assert g.shape == tuple(e.shape)
             np.testing.assert_array_equal(g.numpy(), e.numpy())
             assert not g.numel() or np.shares_memory(g.data, ours.data)
+
+
+@pytest.mark.parametrize("dtype, data", [(np.int64, [float("nan")]), (np.int64, [1e30]), (np.int64, [-float("inf")]),
+                                         (np.int8, [200.0]), (np.int32, [1.0, -3e9])])
+def test_new_tensor_refuses_floats_an_integer_dtype_cannot_hold(dtype, data):
+    with pytest.raises(RuntimeError):
+        to_torch(np.zeros(2, dtype)).new_tensor(data)
+    with pytest.raises(ValueError, match="new_tensor"):
+        Tensor(np.zeros(2, dtype)).new_tensor(data)
+
+
+def test_new_tensor_refuses_two_to_the_63_into_int64():
+    """torch wraps 2.0**63 to -2**63 here (a silent wrong answer); the engine refuses it."""
+    with pytest.raises(ValueError, match="new_tensor"):
+        Tensor(np.zeros(2, np.int64)).new_tensor([2.0 ** 63])
+    assert Tensor(np.zeros(2, np.int64)).new_tensor([2.0 ** 62]).item() == 2 ** 62

@@ -275,8 +275,11 @@ class TensorMethods:
             data = data.numpy()
         check_bool(requires_grad, "requires_grad", "new_tensor")
         array = dtypes.to_array(data, op="new_tensor")
-        array = dtypes.to_array(array, dtype, op="new_tensor") if array.dtype.kind in "fc" and dtype.kind in "iub" \
-            and not np.isfinite(array).all() else array.astype(dtype)
+        if array.dtype.kind == "f" and dtype.kind in "iu" and array.size:
+            info = np.iinfo(dtype)  # as torch: NaN, inf or a value past the range is refused, never wrapped
+            if not (np.isfinite(array).all() and info.min <= array.min() and array.max() < info.max + 1.0):
+                raise ValueError(f"new_tensor: a value of the data cannot be converted to {dtype} without overflow")
+        array = array.astype(dtype)
         return _t.Tensor(array, requires_grad=requires_grad, device=self.device if device is None else device)
 
     # ---- conversions ------------------------------------------------------------------
