@@ -89,6 +89,8 @@ CASES = [
     case("add", f64(3, 4), f64(4)), case("add", f64(3, 4), f64(3, 4), alpha=-2.5, id="add-alpha"),
     case("add", ints(3, 4), ints(3, 4), alpha=3, id="add-int-alpha"),
     case("add", f64(3, 4), 1.5, alpha=2, id="add-number-alpha"), case("add", 1.5, f64(3, 4), id="add-number-input"),
+    case("add", ints(3, 4) > 0, ints(3, 4) > 0, alpha=2, id="add-bool-alpha"),
+    case("add", f64(3, 4), ints(3, 4), alpha=2.5, id="add-int-other-float-alpha"),
     case("sub", f64(3, 4), f64(4)), case("sub", f64(3, 4), f64(3, 4), alpha=0.5, id="sub-alpha"),
     case("sub", 2, f64(3, 4), id="sub-number-input"),
     case("mul", f64(3, 4), f64(3, 1)), case("mul", 3, f64(3, 4), id="mul-number-input"),
@@ -168,6 +170,12 @@ def test_t_refuses_three_dimensions():
 def test_add_and_sub_refuse_a_float_alpha_for_integers(name):
     check_raises(lambda a, b: getattr(tg, name)(a, b, alpha=0.5),
                  lambda a, b: getattr(torch, name)(a, b, alpha=0.5), ints(3), ints(3), error=TypeError, match=name)
+
+
+@pytest.mark.parametrize("name", ["add", "sub"])
+def test_add_and_sub_refuse_a_bool_alpha_for_numbers(name):
+    check_raises(lambda a, b: getattr(tg, name)(a, b, alpha=True),
+                 lambda a, b: getattr(torch, name)(a, b, alpha=True), f64(3), f64(3), error=TypeError, match=name)
 
 
 @pytest.mark.parametrize("name", ["clamp", "clip"])

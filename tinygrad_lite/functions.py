@@ -152,20 +152,25 @@ def pow(input, exponent):  # noqa: A001 - torch's name
 
 
 def _scaled(op, input, other, alpha):
-    """alpha * other, with torch's check that an integer result gets no fractional alpha."""
+    """alpha * other in the dtype of the result, with torch's checks on alpha's kind: a float alpha
+    for an integer result and a bool alpha for a non-bool result are refused; for a bool result,
+    alpha counts as bool(alpha) (input or (alpha and other))."""
     if not dtypes.is_python_scalar(alpha):
         raise TypeError(f"{op}: alpha must be a real number, not {type(alpha).__name__}")
-    if alpha == 1 and not isinstance(alpha, bool):
-        return other
-    if isinstance(other, Tensor) or not dtypes.is_python_scalar(other):
-        ref = input if isinstance(input, Tensor) else other
-        other = ref._lift(other, op)
-        if isinstance(alpha, float) and dtypes.promote(ref, other).kind in "biu":
-            raise TypeError(f"{op}: for integer tensors alpha must not be a float, got {alpha!r}")
-        return other * alpha
-    if isinstance(alpha, float) and isinstance(other, (bool, int)) and input.dtype.kind in "biu":
+    ref = input if isinstance(input, Tensor) else other
+    a, b = ref._lift(input, op), ref._lift(other, op)
+    dtype = dtypes.promote(a, b, a_scalar=dtypes.is_python_scalar(input), b_scalar=dtypes.is_python_scalar(other))
+    if dtype == np.bool_:
+        alpha = builtins.bool(alpha)
+    elif isinstance(alpha, (builtins.bool, np.bool_)):
+        raise TypeError(f"{op}: a bool alpha is only supported for bool results, not {dtype}")
+    elif dtype.kind in "iu" and isinstance(alpha, (builtins.float, np.floating)):
         raise TypeError(f"{op}: for integer tensors alpha must not be a float, got {alpha!r}")
-    return other * alpha
+    if alpha == 1:
+        return other
+    if dtypes.is_python_scalar(other):
+        return builtins.bool(other * alpha) if dtype == np.bool_ else other * alpha
+    return b.astype(dtype) * alpha
 
 
 def add(input, other, *, alpha=1):
