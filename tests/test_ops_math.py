@@ -158,6 +158,7 @@ INTEGER_INPUTS = {
     "int64": np.arange(-3, 4, dtype=np.int64),
     "int32": np.arange(-3, 4, dtype=np.int32),
     "int8": np.arange(-3, 4, dtype=np.int8),
+    "uint8": np.arange(0, 7, dtype=np.uint8),
     "bool": np.array([True, False, True]),
 }
 NOT_FOR_BOOL = {"floor", "ceil", "round", "trunc", "frac"}  # torch refuses these for bool
@@ -179,6 +180,26 @@ def test_integer_and_bool_inputs_as_torch(device, name, kind):
         return
     with np.errstate(all="raise"):
         check_op(method(name), torch_fn(name), x, device=device)
+
+
+def test_round_with_extreme_decimals_as_torch():
+    """10^d overflows to inf past float32's (or float64's) range, and torch's rint(x * inf) / inf
+    gives NaN: the engine follows; decimals past int64 are refused, as torch refuses them."""
+    x = np.array([1.25, -3.5, 0.0], np.float32)
+    for decimals in (38, 39, 400, -400, 10 ** 12):
+        check_op(method("round", decimals=decimals), torch_fn("round", decimals=decimals), x)
+    with pytest.raises(ValueError, match="round"):
+        tg.Tensor(x).round(decimals=10 ** 30)
+
+
+def test_integer_inputs_take_the_default_float_dtype():
+    tg.set_default_dtype(tg.float64)
+    try:
+        for name in ("sin", "erf", "rsqrt"):
+            assert getattr(tg.Tensor([1, 2]), name)().dtype == np.float64
+        assert tg.Tensor([1, 2]).atan2(tg.Tensor([3, 4])).dtype == np.float64
+    finally:
+        tg.set_default_dtype(tg.float32)
 
 
 def test_round_decimals_on_integers_is_refused():

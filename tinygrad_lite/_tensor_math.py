@@ -181,6 +181,8 @@ class TensorMath:
         gradient is zero."""
         if not _is_int(decimals):
             raise TypeError(f"round: decimals must be an int, got {decimals!r}")
+        if not -2 ** 63 <= decimals < 2 ** 63:
+            raise ValueError(f"round: decimals={decimals} does not fit in int64")
         if self.dtype.kind != "f" and decimals != 0:
             raise TypeError(f"round: decimals={decimals} is not supported for {self.dtype} tensors (as in "
                             "torch); convert first, e.g. x.astype(tg.float32)")
