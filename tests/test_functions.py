@@ -84,6 +84,7 @@ CASES = [
     case("clamp", np.array([1.0, np.nan, 3.0, 2.0]), np.array([2.0, 0.0, np.nan, 2.0]), None, id="clamp-tensor-nan"),
     case("clip", f64(3, 4), None, f64(3, 4), id="clip-tensor-max"),
     case("clamp", f64(3, 4).astype(np.float32), f64(4), id="clamp-tensor-promotes"),
+    case("clamp", ints(3, 4), ints(4) > 0, id="clamp-bool-bound"), case("clamp", ints(4) > 0, ints(4) > 1, id="clamp-bool"),
     case("pow", f64(3, 4, low=0.1), f64(3, 4)), case("pow", f64(3, 4), 2, id="pow-number-exponent"),
     case("pow", 2.0, f64(3, 4), id="pow-number-base"),
     case("add", f64(3, 4), f64(4)), case("add", f64(3, 4), f64(3, 4), alpha=-2.5, id="add-alpha"),
@@ -166,10 +167,17 @@ def test_t_refuses_three_dimensions():
     check_raises(tg.t, torch.t, f64(2, 3, 4), error=ValueError, match="^t: ")
 
 
+@pytest.mark.parametrize("a, b", [(ints(3), ints(3)), (ints(3) > 0, ints(3) > 0)], ids=["int", "bool"])
 @pytest.mark.parametrize("name", ["add", "sub"])
-def test_add_and_sub_refuse_a_float_alpha_for_integers(name):
+def test_add_and_sub_refuse_a_float_alpha_for_integers(name, a, b):
     check_raises(lambda a, b: getattr(tg, name)(a, b, alpha=0.5),
-                 lambda a, b: getattr(torch, name)(a, b, alpha=0.5), ints(3), ints(3), error=TypeError, match=name)
+                 lambda a, b: getattr(torch, name)(a, b, alpha=0.5), a, b, error=TypeError, match=name)
+
+
+@pytest.mark.parametrize("alpha", [1, 2, 0.5])
+def test_sub_refuses_a_bool_tensor_whatever_alpha(alpha):
+    check_raises(lambda a, b: tg.sub(a, b, alpha=alpha), lambda a, b: torch.sub(a, b, alpha=alpha),
+                 f64(3), ints(3) > 0, error=TypeError, match="^sub: ")
 
 
 @pytest.mark.parametrize("name", ["add", "sub"])

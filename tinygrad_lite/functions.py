@@ -118,8 +118,6 @@ def _clamp_tensor(op, input, lo, hi):
     The gradient goes to x where lo <= x <= hi, to lo where x < lo and to hi where x > hi (nowhere
     where x or the bound is NaN); a NaN in x or in a bound gives NaN, as in torch."""
     tensors = [t for t in (input, lo, hi) if isinstance(t, Tensor)]
-    if builtins.any(t.dtype == np.bool_ for t in tensors):
-        raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
     autograd.check_same_device(tensors, op)
     try:
         np.broadcast_shapes(*(t.shape for t in tensors))
@@ -160,12 +158,15 @@ def _scaled(op, input, other, alpha):
     ref = input if isinstance(input, Tensor) else other
     a, b = ref._lift(input, op), ref._lift(other, op)
     dtype = dtypes.promote(a, b, a_scalar=dtypes.is_python_scalar(input), b_scalar=dtypes.is_python_scalar(other))
+    if op == "sub" and np.bool_ in (a.dtype, b.dtype):  # checked here: other is cast before it is subtracted
+        raise TypeError(f"{op}: subtraction, the `-` operator, with a bool tensor is not supported; "
+                        "convert it first, e.g. mask.astype(tg.int64)")
+    if dtype.kind in "biu" and isinstance(alpha, (builtins.float, np.floating)):
+        raise TypeError(f"{op}: for integer and bool tensors alpha must not be a float, got {alpha!r}")
     if dtype == np.bool_:
         alpha = builtins.bool(alpha)
     elif isinstance(alpha, (builtins.bool, np.bool_)):
         raise TypeError(f"{op}: a bool alpha is only supported for bool results, not {dtype}")
-    elif dtype.kind in "iu" and isinstance(alpha, (builtins.float, np.floating)):
-        raise TypeError(f"{op}: for integer tensors alpha must not be a float, got {alpha!r}")
     if alpha == 1:
         return other
     if dtypes.is_python_scalar(other):
