@@ -199,8 +199,11 @@ class TensorMethods:
             raise ValueError(f"chunk: chunks must be greater than 0, got {chunks}")
         if self.ndim == 0:
             raise ValueError("chunk: cannot be applied to a 0-d tensor")
-        n = self.shape[_t._one_axis(dim, self.shape, "chunk")]
-        return self.split(max(-(-n // chunks), 1) if n else 0, dim)
+        dim = _t._one_axis(dim, self.shape, "chunk")
+        n = self.shape[dim]
+        if n == 0:  # as torch: an empty axis gives `chunks` empty pieces
+            return tuple(self._slice(dim, 0, 0) for _ in range(chunks))
+        return self.split(-(-n // chunks), dim)
 
     def unbind(self, dim=0):
         """The slices along `dim`, each without that axis: a tuple of views."""
