@@ -346,6 +346,12 @@ def test_binary_gradient_reaches_a_broadcast_input(device, name):
     assert a.grad.dtype == b.grad.dtype == np.float32
 
 
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_on_zero_d_and_empty_tensors(device, name):
+    for a, b in ((np.array(0.75), np.array(1.5)), (np.zeros((0, 3)), np.ones(3)), (np.ones((2, 1)), np.ones((0,)))):
+        check_op(lambda x, y: getattr(x, name)(y), getattr(torch, name), a, b, device=device)
+
+
 @pytest.mark.parametrize("name", UNARY)
 def test_unary_on_zero_d_and_empty_tensors(device, name):
     for x in (np.array(0.75), np.zeros((0, 3))):
