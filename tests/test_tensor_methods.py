@@ -388,3 +388,19 @@ def test_new_tensor_refuses_two_to_the_63_into_int64():
     with pytest.raises(ValueError, match="new_tensor"):
         Tensor(np.zeros(2, np.int64)).new_tensor([2.0 ** 63])
     assert Tensor(np.zeros(2, np.int64)).new_tensor([2.0 ** 62]).item() == 2 ** 62
+
+
+def test_methods_on_every_device(device):
+    """The methods keep a tensor on its device, and gradients come back to it."""
+    x = Tensor(A, requires_grad=True, device=device)
+    pieces = x.t().contiguous().split([1, 3], 0) + x.chunk(2, 1) + (x.view(2, 6).view_as(x), x.narrow(0, 1, 1),
+                                                                    x.clone(), x.masked_fill(x > 0, 0.5).mT)
+    assert all(p.device == device for p in pieces) and x.new_zeros(2).device == device
+    assert x.t().contiguous().is_contiguous() and x.to(tg.float32).device == device
+    sum(p.sum() for p in pieces).backward()
+    tx = to_torch(A, True)
+    tpieces = tx.t().contiguous().split([1, 3], 0) + tx.chunk(2, 1) + (tx.view(2, 6).view_as(tx), tx.narrow(0, 1, 1),
+                                                                        tx.clone(), tx.masked_fill(tx > 0, 0.5).mT)
+    sum(p.sum() for p in tpieces).backward()
+    assert x.grad.device == device
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
