@@ -191,10 +191,16 @@ def test_clamp_needs_a_bound(name):
     check_raises(getattr(tg, name), getattr(torch, name), f64(3), error=ValueError, match=rf"^{name}: ")
 
 
-def test_clamp_tensor_bounds_tie_and_refusals():
-    """At a tie with a bound the gradient goes to input, as torch's; torch refuses a number beside a Tensor."""
+def test_clamp_tensor_bounds_ties_and_refusals():
+    """Ties route the gradient as torch's: to input at a tie with a bound (and at x == lo == hi), to hi
+    when lo > hi, to nobody when x < lo == hi. torch refuses a number beside a Tensor bound."""
+    x = np.array([1.0, 2.0, 3.0, 2.5, -1.0, 0.0, 1.0, 0.5, 2.0])
+    lo = np.array([2.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0])
+    hi = np.array([2.5, 2.5, 2.5, 2.5, 0.0, 0.0, 0.0, 0.0, 0.0])
+    check_op(lambda x, lo, hi: tg.clamp(x, lo, hi), lambda x, lo, hi: torch.clamp(x, lo, hi), x, lo, hi)
+    ties = np.round(RNG.standard_normal((2, 6, 5)))  # many ties between x, lo and hi, broadcast
     check_op(lambda x, lo, hi: tg.clamp(x, lo, hi), lambda x, lo, hi: torch.clamp(x, lo, hi),
-             np.array([1.0, 2.0, 3.0, 2.5]), np.array([2.0, 2.0, 0.0, 0.0]), np.array([2.5, 2.5, 2.5, 2.5]))
+             ties[0], ties[1, 0], ties[1, :, :1])
     check_raises(lambda x, lo: tg.clamp(x, lo, 1.0), lambda x, lo: torch.clamp(x, lo, 1.0), f64(3), f64(3),
                  error=TypeError, match="^clamp: ")
     check_raises(lambda x, lo: tg.clamp(x, lo), lambda x, lo: torch.clamp(x, lo), f64(2, 3), f64(3, 1),

@@ -115,8 +115,8 @@ def _clamp(op, input, min, max):  # noqa: A002 - torch's names
 def _clamp_tensor(op, input, lo, hi):
     """clamp with a Tensor bound, as torch's: where(x < lo, lo, x), then where(out > hi, hi, out).
 
-    The gradient goes to x where lo <= x <= hi, to lo where x < lo and to hi where x > hi (nowhere
-    where x or the bound is NaN); a NaN in x or in a bound gives NaN, as in torch."""
+    The gradient goes, as torch's, to x where lo <= x <= hi, to lo where x < lo < hi, to hi where
+    x > hi or lo > hi, and nowhere else (x < lo == hi, a NaN in x or a bound); a NaN gives NaN."""
     tensors = [t for t in (input, lo, hi) if isinstance(t, Tensor)]
     autograd.check_same_device(tensors, op)
     try:
@@ -124,13 +124,16 @@ def _clamp_tensor(op, input, lo, hi):
     except ValueError:
         raise ValueError(f"{op}: cannot broadcast {' with '.join(str(t.shape) for t in tensors)}") from None
     out = input
-    for bound, outside in ((lo, Tensor.__lt__), (hi, Tensor.__gt__)):
-        if bound is None:
-            continue
-        out = Tensor.where(outside(out, bound), bound, out)
-        if isinstance(bound, Tensor):  # x < NaN is False: pass a NaN bound on by hand, with no gradient, as torch
-            out = Tensor.where(bound != bound, bound.detach(), out)
-    return Tensor.where(input != input, input.detach(), out)  # a NaN input stays NaN and, as in torch, gets no gradient
+    if lo is not None:
+        out = Tensor.where(out < lo, lo, out)
+    if hi is not None:
+        out = Tensor.where(out > hi, hi, out)
+    if lo is not None and hi is not None:  # as torch: lo > hi gives hi its gradient; lo == hi > x gives none
+        out = Tensor.where(lo > hi, hi, out)
+        out = Tensor.where(lo == hi, Tensor.where(input < lo, lo.detach(), out), out)
+    for bound in (b for b in (lo, hi) if b is not None):  # x < NaN is False: pass a NaN bound on by hand
+        out = Tensor.where(bound != bound, bound.detach(), out)
+    return Tensor.where(input != input, input.detach(), out)  # a NaN input stays NaN and gets no gradient
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 - torch's names
