@@ -35,6 +35,8 @@ CASES = [
     ("contiguous of transpose", lambda x: x.t().contiguous(), lambda x: x.t().contiguous(), [A]),
     ("contiguous", lambda x: x.contiguous() * 2, lambda x: x.contiguous() * 2, [A]),
     ("clone", lambda x: x.clone(), lambda x: x.clone(), [A]),
+    ("clone of a strided transpose", lambda x: x.t()[::2].clone(), lambda x: x.t()[::2].clone(), [A]),
+    ("clone of an expand", lambda x: x.expand(2, 3, 4).clone(), lambda x: x.expand(2, 3, 4).clone(), [A]),
     ("clone int", lambda x: x.clone(), lambda x: x.clone(), [np.arange(6).reshape(2, 3)]),
     ("split int", lambda x: _cat(x.split(3, 1)), lambda x: _cat(x.split(3, 1)), [A]),
     ("split sections", lambda x: _cat(x.split([1, 0, 2], 0)), lambda x: _cat(x.split([1, 0, 2], 0)), [A]),
@@ -156,8 +158,14 @@ def test_copies_do_not_share_memory(name, make):
 
 
 def test_clone_keeps_the_layout_as_torch():
-    for f in (lambda t: t.t(), lambda t: t[:, ::2], lambda t: t):
-        assert f(Tensor(A)).clone().is_contiguous() == f(to_torch(A)).clone().is_contiguous()
+    for f in (lambda t: t.t(), lambda t: t[:, ::2], lambda t: t, lambda t: t[:1].expand(2, 4),
+              lambda t: t.t()[::2], lambda t: t.unsqueeze(1).expand(3, 2, 4).permute(2, 0, 1),
+              lambda t: t.unsqueeze(0).permute(2, 0, 1), lambda t: t[:0].t()):
+        ours, theirs = f(Tensor(A)).clone(), f(to_torch(A)).clone()
+        assert ours.is_contiguous() == theirs.is_contiguous()
+        big = [i for i, n in enumerate(theirs.shape) if n != 1]  # a size-1 axis's stride means nothing
+        assert not ours.numel() or [ours.data.strides[i] for i in big] == [8 * theirs.stride()[i] for i in big]
+        np.testing.assert_array_equal(ours.fill_(1.0).numpy(), np.ones(tuple(theirs.shape)))
 
 
 def test_same_dtype_conversions_return_self_as_torch():
@@ -404,3 +412,13 @@ def test_methods_on_every_device(device):
     sum(p.sum() for p in tpieces).backward()
     assert x.grad.device == device
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+
+
+@given(laid_out())
+def test_clone_layout_matches_torch(pair):
+    ours, theirs = pair
+    c, tc = ours.clone(), theirs.clone()
+    big = [i for i, n in enumerate(tc.shape) if n != 1]
+    assert c.is_contiguous() == tc.is_contiguous()
+    assert not c.numel() or [c.data.strides[i] for i in big] == [8 * tc.stride()[i] for i in big]
+    np.testing.assert_array_equal(c.numpy(), tc.numpy())

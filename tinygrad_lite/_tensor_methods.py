@@ -47,6 +47,41 @@ def _infer_shape(shape, size, current, op):
     return tuple(size // known if n == -1 else n for n in shape)
 
 
+def _dense(array):
+    """Whether the elements fill a block of memory exactly once, in some order of the axes."""
+    expected = array.itemsize
+    for stride, n in sorted((abs(st), n) for st, n in zip(array.strides, array.shape) if n != 1):
+        if stride != expected:
+            return array.size == 0
+        expected *= n
+    return True
+
+
+def _memory_order(array):
+    """The axes from the slowest-varying in memory to the fastest, as torch orders them for a copy
+    (its infer_dense_strides): by stride, a tie going to the smaller axis first, an axis of stride 0
+    keeping its place; a stable insertion sort starting from the row-major order."""
+    strides = [abs(st) // array.itemsize for st in array.strides]
+    perm = list(range(array.ndim))[::-1]  # fastest first
+
+    def should_swap(a, b):
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] != strides[b]:
+            return 1 if strides[a] > strides[b] else -1
+        return 1 if array.shape[a] > array.shape[b] else 0
+    for i in range(1, len(perm)):
+        j = i
+        for k in range(i - 1, -1, -1):
+            swap = should_swap(perm[k], perm[j])
+            if swap > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif swap < 0:
+                break
+    return tuple(perm[::-1])
+
+
 def _is_device(value):
     return isinstance(value, str)
 
@@ -140,9 +175,15 @@ class TensorMethods:
         return self.expand(shape)
 
     def clone(self):
-        """A copy in fresh memory, laid out as self is (torch's preserve_format: a transpose's clone is a
-        transpose too); differentiable: the gradient passes through unchanged."""
-        return ew.Cast.apply(self, dtype=self.dtype)
+        """A copy in fresh memory; differentiable: the gradient passes through unchanged. As torch's
+        preserve_format, a dense layout is kept (a transpose's clone is a transpose too), and a layout
+        with gaps or repeats (a step, an expand) becomes dense with its axes in the same memory order."""
+        if _dense(self.data):
+            return ew.Cast.apply(self, dtype=self.dtype)  # astype copies in the same axis order
+        order = _memory_order(self.data)
+        if order == tuple(range(self.ndim)):
+            return mv.Contiguous.apply(self)
+        return mv.Contiguous.apply(self.permute(order)).permute(tuple(np.argsort(order)))
 
     def contiguous(self):
         """self when its memory is row-major already, else a row-major copy (differentiable)."""
