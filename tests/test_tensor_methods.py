@@ -275,6 +275,12 @@ def test_grad_fn_and_detach_():
     assert (y.grad_fn, y.requires_grad, y.is_leaf) == (ty.grad_fn, ty.requires_grad, ty.is_leaf) == (None, False, True)
     with tg.no_grad():
         assert (x * 2).grad_fn is None
+    for view in (lambda t: t[0], lambda t: t.view(12), lambda t: t.t(), lambda t: t.narrow(0, 0, 1)):
+        with pytest.raises(RuntimeError, match="detach_.*detach()"):
+            view(x).detach_()
+        with pytest.raises(RuntimeError, match="detach views in-place"):
+            view(tx).detach_()
+    assert x.reshape(2, 6).reshape(4, 3).sum().detach_().is_leaf  # a reduction's result is no view
 
 
 def test_iteration_and_membership():

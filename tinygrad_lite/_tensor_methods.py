@@ -190,7 +190,14 @@ class TensorMethods:
         return self if self.is_contiguous() else mv.Contiguous.apply(self)
 
     def detach_(self):
-        """Cut this tensor from the graph in place: it becomes a leaf that does not require grad."""
+        """Cut this tensor from the graph in place: it becomes a leaf that does not require grad.
+
+        As torch, a view in the graph (made by view, indexing, transpose, ...) refuses: cutting it
+        would cut its base's memory from the graph too; detach() gives a detached view instead."""
+        ctx = self._ctx
+        if ctx is not None and ctx.function.returns_view and ctx.parents and \
+                np.may_share_memory(self.data, ctx.parents[0].data):
+            raise RuntimeError("detach_: can't detach views in-place; use detach() instead")
         self._ctx = None
         self._requires_grad = False
         return self
