@@ -4,10 +4,14 @@ One table of calls, each compared with check_op (values, dtype, gradients of eve
 axis= spellings are compared with torch's dim=. A second table checks that every function refuses
 a list or a numpy array as `input` with a TypeError naming itself, as torch's do.
 """
+import math
+
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 from helpers import check_op, check_raises, to_torch, torch
+from strategies import broadcast_pair, float_dtypes, grid_values, views
 
 import tinygrad_lite as tg
 from tinygrad_lite import functions
@@ -191,6 +195,27 @@ def test_sub_refuses_a_bool_tensor_whatever_alpha(alpha):
 def test_add_and_sub_refuse_a_bool_alpha_for_numbers(name):
     check_raises(lambda a, b: getattr(tg, name)(a, b, alpha=True),
                  lambda a, b: getattr(torch, name)(a, b, alpha=True), f64(3), f64(3), error=TypeError, match=name)
+
+
+@pytest.mark.parametrize("name", ["add", "sub"])
+@given(data=st.data())
+def test_alpha_broadcasts_like_torch(name, data):
+    dtype = data.draw(float_dtypes)
+    shape_a, shape_b = data.draw(broadcast_pair())
+    a, b = data.draw(views(shape_a, dtype)), data.draw(views(shape_b, dtype))
+    alpha = data.draw(st.sampled_from([-2, 0.5, 3.0]))
+    check_op(lambda a, b: getattr(tg, name)(a, b, alpha=alpha), lambda a, b: getattr(torch, name)(a, b, alpha=alpha),
+             a, b, reduce_size=math.prod(np.broadcast_shapes(shape_a, shape_b)))
+
+
+@given(data=st.data())
+def test_clamp_tensor_bounds_broadcast_and_tie_like_torch(data):
+    """Values on a coarse grid: ties between input and bounds, and empty bounds, are common."""
+    dtype = data.draw(float_dtypes)
+    shape_x, shape_bound = data.draw(broadcast_pair())
+    x = data.draw(grid_values(shape_x, dtype))
+    lo, hi = data.draw(grid_values(shape_bound, dtype)), data.draw(grid_values(shape_bound, dtype))
+    check_op(tg.clamp, torch.clamp, x, lo, hi, reduce_size=math.prod(np.broadcast_shapes(shape_x, shape_bound)))
 
 
 @pytest.mark.parametrize("name", ["clamp", "clip"])
