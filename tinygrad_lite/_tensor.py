@@ -283,14 +283,14 @@ class Tensor(TensorMethods, TensorMath):
     # ---- creation -------------------------------------------------------------------
     @staticmethod
     def zeros(*shape, dtype=None, requires_grad=False, device="cpu"):
-        """A tensor of zeros (float32 unless `dtype` says otherwise)."""
+        """A tensor of zeros (of the default float dtype unless `dtype` says otherwise)."""
         shape = _new_shape(shape, "zeros")
         dtype, backend = _creation("zeros", shape, dtype, requires_grad, device)
         return _fresh(np.zeros(shape, dtype), backend, requires_grad)
 
     @staticmethod
     def ones(*shape, dtype=None, requires_grad=False, device="cpu"):
-        """A tensor of ones (float32 unless `dtype` says otherwise)."""
+        """A tensor of ones (of the default float dtype unless `dtype` says otherwise)."""
         shape = _new_shape(shape, "ones")
         dtype, backend = _creation("ones", shape, dtype, requires_grad, device)
         return _fresh(np.ones(shape, dtype), backend, requires_grad)
@@ -327,7 +327,7 @@ class Tensor(TensorMethods, TensorMath):
     @staticmethod
     def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device="cpu"):
         """start, start + step, ... up to (not including) stop: ceil((stop - start) / step) values
-        (none when step points away from stop); int64 for ints, float32 otherwise."""
+        (none when step points away from stop); int64 for ints, the default float dtype otherwise."""
         if stop is None:
             start, stop = 0, start
         bounds = [check_number(v, name, "arange") for v, name in ((start, "start"), (stop, "stop"), (step, "step"))]
@@ -342,7 +342,7 @@ class Tensor(TensorMethods, TensorMath):
 
     @staticmethod
     def eye(n, m=None, dtype=None, requires_grad=False, device="cpu"):
-        """The n x m identity matrix (float32 unless `dtype` says otherwise)."""
+        """The n x m identity matrix (of the default float dtype unless `dtype` says otherwise)."""
         rows, cols = _new_shape((n, n if m is None else m), "eye")
         dtype, backend = _creation("eye", (rows, cols), dtype, requires_grad, device)
         return _fresh(np.eye(rows, cols, dtype=dtype), backend, requires_grad)
