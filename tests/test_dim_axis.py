@@ -141,6 +141,44 @@ ROWS = {
                                   lambda x, k: TF.log_softmax(x, dim=k), 2, None),
 }
 
+
+def _stacked(pieces):
+    """split/chunk/unbind give tuples; stacked (in both libraries) they compare as one tensor."""
+    return tg.stack(list(pieces)) if isinstance(pieces[0], Tensor) else torch.stack(list(pieces))
+
+
+ROWS.update({
+    ("Tensor.split", "dim"): Row([(2, 3, 4)], lambda x, **kw: _stacked(x.split(1, **kw)),
+                                 lambda x, k: _stacked(x.split(1, dim=k)), 1, 0),
+    ("Tensor.chunk", "dim"): Row([(2, 4, 3)], lambda x, **kw: _stacked(x.chunk(2, **kw)),
+                                 lambda x, k: _stacked(x.chunk(2, dim=k)), 1, 0),
+    ("Tensor.unbind", "dim"): Row([(2, 3, 4)], lambda x, **kw: _stacked(x.unbind(**kw)),
+                                  lambda x, k: _stacked(x.unbind(dim=k)), 1, 0),
+    ("Tensor.narrow", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.narrow(start=1, length=2, **kw),
+                                  lambda x, k: x.narrow(k, 1, 2), 1, None),
+    ("Tensor.unflatten", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.unflatten(sizes=(3, 1), **kw),
+                                     lambda x, k: x.unflatten(k, (3, 1)), 1, None),
+})
+
+# The free functions tg.X(input, dim) read their axis as the methods do: one row each, from the method's.
+_VALUES_ONLY = {"max", "min"}  # with a dim these give (values, indices): compare the values
+for _name in ["sum", "mean", "max", "min", "amax", "amin", "var", "logsumexp", "argmax", "argmin", "softmax",
+              "log_softmax", "squeeze", "unsqueeze"]:
+    _method = ROWS[(f"Tensor.{_name}", "dim")]
+    _pick = (lambda out: out.values) if _name in _VALUES_ONLY else (lambda out: out)
+    ROWS[(f"tg.{_name}", "dim")] = Row(
+        _method.shapes,
+        lambda x, _n=_name, _p=_pick, **kw: _p(getattr(tg, _n)(x, **kw)),
+        lambda x, k, _n=_name, _p=_pick: _p(getattr(torch, _n)(x, dim=k)),
+        _method.k, _method.default, _method.grad)
+for _param, _other in (("dim0", {"dim1": -1}), ("dim1", {"dim0": -2})):
+    _method = ROWS[("Tensor.transpose", _param)]
+    ROWS[("tg.transpose", _param)] = Row(
+        _method.shapes,
+        lambda x, _o=_other, **kw: tg.transpose(x, **{**{k: v for k, v in _o.items() if k not in kw
+                                                       and k.replace("dim", "axis") not in kw}, **kw}),
+        _method.theirs, _method.k, _method.default)
+
 CASES = sorted((name, param) for name, (_, params) in DISCOVERED.items() for param in params if param in ALIASES)
 
 

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from . import autograd, dtypes, return_types
-from ._validate import check_alloc, check_bool, check_number, check_shape
+from ._validate import _UNSET, _axis_alias, check_alloc, check_bool, check_number, check_shape
 from .autograd import is_grad_enabled
 from .backend import get_backend
 from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
@@ -83,28 +83,6 @@ def _one_axis(axis, shape, op, new_axes=0, name="dim"):
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{op}: {name} must be an int, got {axis!r}")
     return (_axes(axis, shape, op, new_axes) or (0,))[0]
-
-
-class _Unset:
-    """The default of a `dim`/`axis` pair: "not given", told apart from every value, None included."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        return "<not given>"
-
-
-_UNSET = _Unset()
-
-
-def _axis_alias(op, dim, axis, default, names=("dim", "axis")):
-    """The one axis argument of `op`, spelled dim= (torch's name) or axis= (numpy's); giving both is an error.
-
-    Both parameters default to the sentinel `_UNSET`, so a default can never hide the other spelling."""
-    if dim is not _UNSET and axis is not _UNSET:
-        raise TypeError(f"{op}: got both {names[0]}={dim!r} and {names[1]}={axis!r}; "
-                        "they name the same argument, give one")
-    return dim if dim is not _UNSET else axis if axis is not _UNSET else default
 
 
 def _softmax_dim(shape, dim, op, stacklevel=3):

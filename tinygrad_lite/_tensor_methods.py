@@ -7,7 +7,7 @@ where), so each is differentiable exactly where its parts are, and its backward 
 import numpy as np
 
 from . import _tensor as _t, dtypes
-from ._validate import check_bool
+from ._validate import _UNSET, _axis_alias, check_bool
 from .backend import get_backend
 from .ops import elementwise as ew, movement as mv
 
@@ -207,8 +207,11 @@ class TensorMethods:
         """self[..., start:stop, ...] along `dim`: a view of the same memory."""
         return self[(slice(None),) * dim + (slice(start, stop),)]
 
-    def narrow(self, dim, start, length):
+    def narrow(self, dim=_UNSET, start=None, length=None, *, axis=_UNSET):
         """self along `dim` from `start` (negative counts from the end), `length` elements: a view."""
+        dim = _required_axis("narrow", dim, axis)
+        if start is None or length is None:
+            raise TypeError("narrow: needs dim, start and length, as narrow(dim, start, length)")
         if self.ndim == 0:
             raise ValueError("narrow: cannot be applied to a 0-d tensor")
         dim = _t._one_axis(dim, self.shape, "narrow")
@@ -221,8 +224,9 @@ class TensorMethods:
             raise ValueError(f"narrow: start ({start}) + length ({length}) exceeds dimension {dim} of size {n}")
         return self._slice(dim, start, start + length)
 
-    def split(self, split_size_or_sections, dim=0):
+    def split(self, split_size_or_sections, dim=_UNSET, *, axis=_UNSET):
         """Pieces along `dim`: of `split_size` each (the last may be smaller), or of the given sizes."""
+        dim = _axis_alias("split", dim, axis, 0)
         if self.ndim == 0:
             raise ValueError("split: cannot be applied to a 0-d tensor")
         dim = _t._one_axis(dim, self.shape, "split")
@@ -240,8 +244,9 @@ class TensorMethods:
         bounds = np.cumsum([0] + sizes)
         return tuple(self._slice(dim, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]))
 
-    def chunk(self, chunks, dim=0):
+    def chunk(self, chunks, dim=_UNSET, *, axis=_UNSET):
         """Up to `chunks` pieces along `dim`, each of ceil(size / chunks) elements (the last may be smaller)."""
+        dim = _axis_alias("chunk", dim, axis, 0)
         chunks = _int_arg(chunks, "chunks", "chunk")
         if chunks <= 0:
             raise ValueError(f"chunk: chunks must be greater than 0, got {chunks}")
@@ -253,16 +258,17 @@ class TensorMethods:
             return tuple(self._slice(dim, 0, 0) for _ in range(chunks))
         return self.split(-(-n // chunks), dim)
 
-    def unbind(self, dim=0):
+    def unbind(self, dim=_UNSET, *, axis=_UNSET):
         """The slices along `dim`, each without that axis: a tuple of views."""
+        dim = _axis_alias("unbind", dim, axis, 0)
         if self.ndim == 0:
             raise ValueError("unbind: cannot be applied to a 0-d tensor")
         dim = _t._one_axis(dim, self.shape, "unbind")
         return tuple(self[(slice(None),) * dim + (i,)] for i in range(self.shape[dim]))
 
-    def unflatten(self, dim, sizes):
+    def unflatten(self, dim=_UNSET, sizes=None, *, axis=_UNSET):
         """Axis `dim` split into axes of `sizes` (one may be -1); their product must be its size."""
-        dim = _t._one_axis(dim, self.shape, "unflatten")
+        dim = _t._one_axis(_required_axis("unflatten", dim, axis), self.shape, "unflatten")
         if self.ndim == 0:
             raise ValueError("unflatten: cannot be applied to a 0-d tensor")
         if not isinstance(sizes, (list, tuple)) or not sizes:
@@ -485,3 +491,11 @@ class TensorMethods:
     def bool(self):
         """self.astype(bool): True where an element is non-zero."""
         return self.astype(dtypes.bool_)
+
+
+def _required_axis(op, dim, axis):
+    """The axis of an op that has no default one (narrow, unflatten), in either spelling."""
+    dim = _axis_alias(op, dim, axis, _UNSET)
+    if dim is _UNSET:
+        raise TypeError(f"{op}: missing its dim argument")
+    return dim

@@ -26,6 +26,28 @@ import numpy as np
 _REAL = (int, float, np.integer, np.floating)
 
 
+class _Unset:
+    """The default of a `dim`/`axis` pair: "not given", told apart from every value, None included."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<not given>"
+
+
+_UNSET = _Unset()
+
+
+def _axis_alias(op, dim, axis, default, names=("dim", "axis")):
+    """The one axis argument of `op`, spelled dim= (torch's name) or axis= (numpy's); giving both is an error.
+
+    Both parameters default to the sentinel `_UNSET`, so a default can never hide the other spelling."""
+    if dim is not _UNSET and axis is not _UNSET:
+        raise TypeError(f"{op}: got both {names[0]}={dim!r} and {names[1]}={axis!r}; "
+                        "they name the same argument, give one")
+    return dim if dim is not _UNSET else axis if axis is not _UNSET else default
+
+
 def _is_real(value):
     return isinstance(value, _REAL) and not isinstance(value, (bool, np.bool_))
 

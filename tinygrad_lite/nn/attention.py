@@ -3,7 +3,6 @@ import math
 
 import numpy as np
 
-from .. import dtypes
 from .._validate import check_bool, check_size
 from ..ops.attention import PackedSelfAttention
 from .._tensor import Tensor

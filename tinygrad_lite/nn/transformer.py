@@ -1,7 +1,6 @@
 """A pre-norm transformer block and a small decoder-only language model (GPT-style)."""
 import numpy as np
 
-from .. import dtypes
 from .._validate import check_bool, check_size
 from . import functional as F
 from .attention import MultiHeadAttention
