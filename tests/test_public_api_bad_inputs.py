@@ -73,6 +73,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.gpu_report": "the `kernels` command: compiles every kernel in worker processes",
     "tinygrad_lite.__main__": "runs the command line",
     "tinygrad_lite.atomic_file": "how save and save_checkpoint write a file; reached through them",
+    "tinygrad_lite.math_functions": "tg.sin, tg.atan2, ...: re-exported by tinygrad_lite and scanned there",
     "tinygrad_lite.from_data": "tensor, from_numpy and as_tensor, re-exported by tinygrad_lite",
     "tinygrad_lite.functions": "torch's free functions (tg.sum, tg.mm, ...), re-exported by tinygrad_lite",
     "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",

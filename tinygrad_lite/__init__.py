@@ -22,6 +22,8 @@ from .functions import (  # noqa: A004, F401  (listed in __all__ from functions.
     log, log_softmax, logsumexp, lt, matmul, max, maximum, mean, min, minimum, mm, mul, ne, neg, numel,
     permute, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, sub, sum, t, tanh, transpose, unsqueeze, var,
 )
+from . import math_functions
+from .math_functions import *  # noqa: F401, F403  (tg.sin, tg.atan2, ...: the names in math_functions.__all__)
 from . import viz  # noqa: F401  (tg.viz: graph pictures and narrated backward passes)
 from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named tuples ops return, as torch's)
 # tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
@@ -58,7 +60,7 @@ __all__ = [
     "float16", "float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool_",
     "float", "double", "half", "long", "int", "short", "bool", "tensor", "from_numpy", "as_tensor",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
-    "where", "cat", "stack", *functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
+    "where", "cat", "stack", *functions.__all__, *math_functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
     "device", "cuda", "inference_mode", "set_grad_enabled", "is_inference_mode_enabled",
     "get_default_dtype", "set_default_dtype",
 ]
