@@ -40,10 +40,12 @@ class device(str):  # noqa: N801  (torch's name)
 
     @property
     def type(self):
+        """The kind of device: "cpu", "interp" or "cuda"."""
         return str.__str__(self).partition(":")[0]
 
     @property
     def index(self):
+        """The device's number when one was given ("cuda:0" -> 0), else None."""
         number = str.__str__(self).partition(":")[2]
         return int(number) if number else None
 

@@ -243,6 +243,7 @@ class Tensor(TensorMethods, TensorMath):
         return self.item()
 
     def tolist(self):
+        """The values as (nested) Python lists of Python numbers; a 0-d tensor gives one number."""
         return self.numpy().tolist()
 
     def detach(self):
@@ -544,10 +545,20 @@ class Tensor(TensorMethods, TensorMath):
         """Integer and bool tensors in the default float dtype, as torch's exp, log, sqrt, sigmoid and tanh take them."""
         return self if self.dtype.kind == "f" else self.astype(dtypes.get_default_dtype())
 
-    def exp(self): return ew.Exp.apply(self._as_float())
-    def log(self): return ew.Log.apply(self._as_float())
-    def sqrt(self): return ew.Sqrt.apply(self._as_float())
+    def exp(self):
+        """e^x, elementwise; d/dx = e^x. Integer and bool input becomes the default float dtype."""
+        return ew.Exp.apply(self._as_float())
+
+    def log(self):
+        """The natural logarithm, elementwise; d/dx = 1/x."""
+        return ew.Log.apply(self._as_float())
+
+    def sqrt(self):
+        """x^(1/2), elementwise; d/dx = 1 / (2 sqrt x)."""
+        return ew.Sqrt.apply(self._as_float())
+
     def abs(self):
+        """|x|, elementwise; d/dx = sign x (0 at 0, as torch). Bool input is refused, as in torch."""
         if self.dtype == np.bool_:
             raise TypeError("abs: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
         return ew.Abs.apply(self)
@@ -579,8 +590,13 @@ class Tensor(TensorMethods, TensorMath):
             raise TypeError("relu: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
         return self.maximum(0)
 
-    def sigmoid(self): return ew.Sigmoid.apply(self._as_float())
-    def tanh(self): return ew.Tanh.apply(self._as_float())
+    def sigmoid(self):
+        """1 / (1 + e^-x), in the form that never overflows; d/dx = s (1 - s)."""
+        return ew.Sigmoid.apply(self._as_float())
+
+    def tanh(self):
+        """(e^x - e^-x) / (e^x + e^-x); d/dx = 1 - tanh^2 x."""
+        return ew.Tanh.apply(self._as_float())
 
     def leaky_relu(self, slope=0.01):
         """x if x > 0 else slope * x."""

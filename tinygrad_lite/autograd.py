@@ -128,7 +128,7 @@ class set_grad_enabled:
         _state.grad_enabled = mode
 
     def __enter__(self):
-        pass
+        return None  # the mode was set when the object was made, so that a plain call works too
 
     def __exit__(self, *exc):
         _state.grad_enabled = self._previous

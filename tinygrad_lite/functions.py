@@ -47,39 +47,29 @@ def _required(op, value, name):
 
 
 # ---- elementwise -------------------------------------------------------------------------
-def exp(input):
-    """e ** input."""
-    return _tensor("exp", input).exp()
+def unary_from_method(name, module=__name__):
+    """The free function tg.<name>(input) = input.<name>(), documented by the method's docstring."""
+    def function(input):
+        return getattr(_tensor(name, input), name)()
+    return _named(function, name, module, f"tg.{name}(input) is input.{name}()")
 
 
-def log(input):
-    """The natural logarithm of input."""
-    return _tensor("log", input).log()
+def binary_from_method(name, module=__name__):
+    """The free function tg.<name>(input, other) = input.<name>(other)."""
+    def function(input, other):
+        return getattr(_tensor(name, input), name)(other)
+    return _named(function, name, module, f"tg.{name}(input, other) is input.{name}(other)")
 
 
-def sqrt(input):
-    """input ** 0.5."""
-    return _tensor("sqrt", input).sqrt()
+def _named(function, name, module, summary):
+    function.__name__ = function.__qualname__ = name
+    function.__module__ = module
+    function.__doc__ = f"{summary}: {getattr(Tensor, name).__doc__}"
+    return function
 
 
-def abs(input):  # noqa: A001 - torch's name
-    """|input|."""
-    return _tensor("abs", input).abs()
-
-
-def tanh(input):
-    """(e^x - e^-x) / (e^x + e^-x)."""
-    return _tensor("tanh", input).tanh()
-
-
-def sigmoid(input):
-    """1 / (1 + e^-x)."""
-    return _tensor("sigmoid", input).sigmoid()
-
-
-def relu(input):
-    """max(input, 0)."""
-    return _tensor("relu", input).relu()
+exp, log, sqrt, abs, tanh, sigmoid, relu = (  # noqa: A001 - torch's names
+    unary_from_method(name) for name in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu"))
 
 
 def neg(input):
