@@ -70,7 +70,7 @@ def _matmul(torch, tg, sizes, timing, peak):
         # numpy multiplies the engine's own arrays: BLAS runs a few percent faster or slower
         # with how an array happens to sit against 64-byte lines (malloc gives 16-byte
         # alignment), and the comparison should not hinge on that draw.
-        a, b, g = A.data, B.data, G.data
+        a, b, g = A.array, B.array, G.array
 
         def engine():
             A.grad = B.grad = None

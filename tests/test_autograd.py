@@ -335,7 +335,7 @@ def test_a_fresh_gradient_array_becomes_the_leaf_gradient_without_a_copy(monkeyp
     monkeypatch.setattr(NumpyBackend, "matmul", staticmethod(recording_matmul))
     a, b = Tensor(np.ones((3, 4)), requires_grad=True), Tensor(np.ones((4, 2)), requires_grad=True)
     (a @ b).backward(Tensor(np.ones((3, 2))))
-    assert any(a.grad.data is m() for m in made) and any(b.grad.data is m() for m in made)
+    assert any(a.grad.array is m() for m in made) and any(b.grad.array is m() for m in made)
     np.testing.assert_array_equal(a.grad.numpy(), np.full((3, 4), 2.0))
 
 

@@ -156,6 +156,8 @@ ROWS.update({
                                   lambda x, k: _stacked(x.unbind(dim=k)), 1, 0),
     ("Tensor.narrow", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.narrow(start=1, length=2, **kw),
                                   lambda x, k: x.narrow(k, 1, 2), 1, None),
+    ("Tensor.size", "dim"): Row([(2, 3, 4)], lambda x, **kw: Tensor(x.size(**kw)),
+                                lambda x, k: torch.tensor(x.size(k)), 1, None, False),
     ("Tensor.unflatten", "dim"): Row([(2, 3, 4)], lambda x, **kw: x.unflatten(sizes=(3, 1), **kw),
                                      lambda x, k: x.unflatten(k, (3, 1)), 1, None),
 })

@@ -99,7 +99,7 @@ class Holder(nn.Module):
 def test_parameters_are_found_everywhere_in_definition_order():
     names = [name for name, _ in Holder().named_parameters()]
     assert names == ["a", "leaf.w", "items.0.w", "items.1", "items.3.0.w", "pair.0.w", "table.x.w", "table.y.z"]
-    assert [p.size for p in Holder().parameters()] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert [p.numel() for p in Holder().parameters()] == [1, 2, 3, 4, 5, 6, 7, 8]
 
 
 def test_shared_parameters_and_modules_are_counted_once():
@@ -185,11 +185,11 @@ def test_state_dict_round_trip_reproduces_the_model():
     source, target = _mlp(0), _mlp(1)
     x = Tensor(np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32))
     assert not np.allclose(source(x).numpy(), target(x).numpy())
-    weight_array = target[0].weight.data
+    weight_array = target[0].weight.array
     result = target.load_state_dict(source.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
     np.testing.assert_array_equal(source(x).numpy(), target(x).numpy())
-    assert target[0].weight.data is weight_array, "loading copies into the existing arrays"
+    assert target[0].weight.array is weight_array, "loading copies into the existing arrays"
 
 
 def test_state_dict_is_detached_and_shares_memory():
@@ -198,7 +198,7 @@ def test_state_dict_is_detached_and_shares_memory():
     assert list(sd) == ["0.weight", "0.bias", "2.weight", "2.bias"]
     assert all(type(t) is Tensor and not t.requires_grad for t in sd.values())
     with tg.no_grad():
-        model[0].bias.data[...] = 7.0
+        model[0].bias.array[...] = 7.0
     assert np.all(sd["0.bias"].numpy() == 7.0)
 
 

@@ -140,13 +140,13 @@ def test_matches_torch_for_50_steps(name, ours, theirs, dtype):
 def test_updates_in_place_in_the_parameters_dtype(name, ours, theirs):
     initial, grads = gradient_schedule(np.float32, steps=6)
     params = make_ours(initial)
-    arrays = [p.data for p in params]
+    arrays = [p.array for p in params]
     opt = ours(params)
     for g in grads:
         feed_ours(params, g)
         opt.step()
     for p, array in zip(params, arrays):
-        assert p.data is array, "the update must write into the parameter's own array"
+        assert p.array is array, "the update must write into the parameter's own array"
         assert p.dtype == np.float32
     for key, value in opt.state_dict().items():
         if isinstance(value, np.ndarray):
@@ -183,7 +183,7 @@ def test_adam_step_in_blocks_matches_whole_arrays_bit_for_bit_and_torch(monkeypa
         monkeypatch.setattr(numpy_backend, "_ADAM_BLOCK", block)
         params = [tg.Tensor(initial[0].copy(), requires_grad=True),
                   tg.Tensor(np.ascontiguousarray(initial[1].T).T, requires_grad=True)]
-        assert not params[1].data.flags.c_contiguous
+        assert not params[1].array.flags.c_contiguous
         opt = make(params, lr=1e-2, weight_decay=weight_decay)
         for step_grads in grads:
             for p, g in zip(params, step_grads):
@@ -444,7 +444,7 @@ def test_bad_params_raise_like_torch():
     with pytest.raises(RuntimeError, match="same size"):
         torch.zeros(2, requires_grad=True).grad = torch.zeros(3)
     leaf.grad = tg.Tensor(np.zeros(2))
-    leaf.data = np.zeros(3)  # replacing the values behind the gradient's back: step still checks
+    leaf.array = np.zeros(3)  # replacing the values behind the gradient's back: step still checks
     with pytest.raises(ValueError, match=r"shape \(3,\) but its grad has shape \(2,\)"):
         optim.Adam([leaf]).step()
 

@@ -131,7 +131,7 @@ def test_backward_frees_the_graphs_intermediate_arrays():
     w = Tensor(np.random.default_rng(1).standard_normal((16, 16)), requires_grad=True)
     hidden = (x @ w).tanh()
     loss = (hidden * hidden).mean()
-    watched = [weakref.ref(hidden.data)] + [weakref.ref(a) for a in hidden._ctx.saved_tensors]
+    watched = [weakref.ref(hidden.array)] + [weakref.ref(a) for a in hidden._ctx.saved_tensors]
     del hidden
     gc.collect()
     assert all(ref() is not None for ref in watched), "the graph must hold them until backward"

@@ -82,8 +82,8 @@ def test_shape_ndim_size_describe_the_data(device):
     x = Tensor(np.zeros((2, 3, 4)), device=device)
     assert x.shape == (2, 3, 4) and isinstance(x.shape, tuple)
     assert x.ndim == 3
-    assert x.size == 24 and isinstance(x.size, int)
-    assert Tensor(2.0, device=device).size == 1
+    assert x.numel() == 24 and x.size() == (2, 3, 4) and x.size(-1) == 4 and x.size(dim=0) == 2
+    assert x.size().numel() == 24 and isinstance(x.size(), tg.Size) and Tensor(2.0, device=device).numel() == 1
     assert x.device == device
 
 

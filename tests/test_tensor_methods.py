@@ -138,7 +138,7 @@ def test_new_tensor_is_a_copy():
 def test_views_share_memory_as_torch(name, make):
     ours, theirs = Tensor(A.copy()), to_torch(A)
     view, tview = make(ours), make(theirs)
-    assert np.shares_memory(view.data, ours.data)
+    assert np.shares_memory(view.array, ours.array)
     with tg.no_grad():
         view.fill_(7.0)
     tview.data.fill_(7.0)
@@ -153,7 +153,7 @@ def test_views_share_memory_as_torch(name, make):
 def test_copies_do_not_share_memory(name, make):
     x = Tensor(A.copy())
     out = make(x)
-    assert not np.shares_memory(out.data, x.data)
+    assert not np.shares_memory(out.array, x.array)
     assert out.is_contiguous() == make(to_torch(A)).is_contiguous() is True
 
 
@@ -164,7 +164,7 @@ def test_clone_keeps_the_layout_as_torch():
         ours, theirs = f(Tensor(A)).clone(), f(to_torch(A)).clone()
         assert ours.is_contiguous() == theirs.is_contiguous()
         big = [i for i, n in enumerate(theirs.shape) if n != 1]  # a size-1 axis's stride means nothing
-        assert not ours.numel() or [ours.data.strides[i] for i in big] == [8 * theirs.stride()[i] for i in big]
+        assert not ours.numel() or [ours.array.strides[i] for i in big] == [8 * theirs.stride()[i] for i in big]
         np.testing.assert_array_equal(ours.fill_(1.0).numpy(), np.ones(tuple(theirs.shape)))
 
 
@@ -316,7 +316,7 @@ def test_contiguous_and_clone_gradients_pass_through():
     (y * Tensor(A.T)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), A)
     c = x.clone()
-    assert c.grad_fn is not None and not np.shares_memory(c.data, x.data)
+    assert c.grad_fn is not None and not np.shares_memory(c.array, x.array)
 
 
 def test_devices_as_torch_spells_them():
@@ -365,7 +365,7 @@ def test_view_copies_never_and_refuses_as_torch(pair, data):
             ours.view(target)
         return
     got = ours.view(target)
-    assert got.shape == tuple(expected.shape) and (n == 0 or np.shares_memory(got.data, ours.data))
+    assert got.shape == tuple(expected.shape) and (n == 0 or np.shares_memory(got.array, ours.array))
     np.testing.assert_array_equal(got.numpy(), expected.numpy())
     assert got.is_contiguous() == expected.is_contiguous() and ours.is_contiguous() == theirs.is_contiguous()
 
@@ -385,7 +385,7 @@ def test_split_chunk_unbind_match_torch(pair, data):
         for g, e in zip(got, expected):
             assert g.shape == tuple(e.shape)
             np.testing.assert_array_equal(g.numpy(), e.numpy())
-            assert not g.numel() or np.shares_memory(g.data, ours.data)
+            assert not g.numel() or np.shares_memory(g.array, ours.array)
 
 
 @pytest.mark.parametrize("dtype, data", [(np.int64, [float("nan")]), (np.int64, [1e30]), (np.int64, [-float("inf")]),
@@ -426,5 +426,40 @@ def test_clone_layout_matches_torch(pair):
     c, tc = ours.clone(), theirs.clone()
     big = [i for i, n in enumerate(tc.shape) if n != 1]
     assert c.is_contiguous() == tc.is_contiguous()
-    assert not c.numel() or [c.data.strides[i] for i in big] == [8 * tc.stride()[i] for i in big]
+    assert not c.numel() or [c.array.strides[i] for i in big] == [8 * tc.stride()[i] for i in big]
     np.testing.assert_array_equal(c.numpy(), tc.numpy())
+
+
+def test_data_is_a_detached_tensor_sharing_memory_as_torch():
+    ours, theirs = Tensor(A.copy(), requires_grad=True), to_torch(A).requires_grad_(True)
+    (ours * ours).sum().backward()
+    (theirs * theirs).sum().backward()
+    for x in (ours, theirs):
+        d = x.data
+        assert not d.requires_grad and d.grad_fn is None and d.is_leaf
+        x.data -= 0.1 * x.grad  # the optimizer's update: allowed outside no_grad, not recorded
+        x.data.mul_(2.0)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-6)
+    assert ours.requires_grad and np.shares_memory(ours.data.array, ours.array)
+
+
+def test_assigning_data_replaces_the_values_as_torch():
+    ours, theirs = Tensor(A.copy(), requires_grad=True), to_torch(A).requires_grad_(True)
+    ours.data, theirs.data = Tensor(np.ones(5)), torch.ones(5, dtype=torch.float64)
+    assert ours.shape == tuple(theirs.shape) and ours.requires_grad and theirs.requires_grad
+    np.testing.assert_array_equal(ours.numpy(), theirs.detach().numpy())
+    with pytest.raises(TypeError, match="data"):
+        ours.data = np.zeros(3)
+    with pytest.raises(TypeError, match="data"):
+        ours.data = Tensor([1, 2])
+
+
+def test_size_is_a_method_as_torch():
+    ours, theirs = Tensor(A), to_torch(A)
+    assert ours.size() == theirs.size() and ours.size(-1) == theirs.size(-1) and ours.size(0) == theirs.size(0)
+    assert ours.size().numel() == theirs.size().numel() == ours.numel()
+    assert ours.size()[1:] == theirs.size()[1:] and isinstance(ours.size()[1:], tg.Size)
+    with pytest.raises(IndexError, match="size"):
+        ours.size(A.ndim)
+    with pytest.raises(IndexError, match="size"):
+        Tensor(1.0).size(0)

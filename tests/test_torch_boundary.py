@@ -34,7 +34,7 @@ def test_zero_d_results_are_arrays_that_update_in_place(name, fn, device):
     out = fn(x)
     theirs = fn(torch.tensor(3))
     assert out.shape == () and out.numpy().shape == ()
-    assert not isinstance(out.data, np.generic), f"{name}: holds {type(out.data).__name__}"
+    assert not isinstance(out.array, np.generic), f"{name}: holds {type(out.array).__name__}"
     np.testing.assert_array_equal(out.numpy(), theirs.numpy())
     out.zero_()  # a numpy scalar would be read-only here
     assert out.item() == 0
@@ -44,7 +44,7 @@ def test_zero_d_leaf_gradient_is_an_array():
     x = Tensor(2.0, requires_grad=True)
     (x * x).backward()
     (x * 3).backward()  # the second backward adds into the first
-    assert not isinstance(x.grad.data, np.generic)
+    assert not isinstance(x.grad.array, np.generic)
     assert x.grad.shape == () and x.grad.item() == 7.0
 
 

@@ -25,6 +25,7 @@ from .functions import (  # noqa: A004, F401  (listed in __all__ from functions.
 from . import math_functions
 from .math_functions import *  # noqa: F401, F403  (tg.sin, tg.atan2, ...: the names in math_functions.__all__)
 from . import viz  # noqa: F401  (tg.viz: graph pictures and narrated backward passes)
+from ._size import Size
 from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named tuples ops return, as torch's)
 # tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
 # both import the modules above, never this package's namespace, so there is no circle.
@@ -62,5 +63,5 @@ __all__ = [
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
     "where", "cat", "stack", *functions.__all__, *math_functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
     "device", "cuda", "inference_mode", "set_grad_enabled", "is_inference_mode_enabled",
-    "get_default_dtype", "set_default_dtype",
+    "get_default_dtype", "set_default_dtype", "Size",
 ]

@@ -113,13 +113,13 @@ class Tensor(TensorMethods, TensorMath):
     # Fixed fields: every op makes a tensor, and slots make that (and reading them) cheaper.
     # `grad` and `requires_grad` are properties over `_grad` and `_requires_grad`, so that an
     # assignment is checked; the engine's own hot paths read and write the slots directly.
-    __slots__ = ("data", "_grad", "_requires_grad", "_backend", "_ctx", "_versions", "__weakref__")
+    __slots__ = ("array", "_grad", "_requires_grad", "_backend", "_ctx", "_versions", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, device="cpu"):
         self._backend = get_backend(device, "Tensor")
         if isinstance(data, Tensor):
-            data = data._backend.to_numpy(data.data)
-        self.data = self._backend.asarray(dtypes.to_array(data, dtype))
+            data = data._backend.to_numpy(data.array)
+        self.array = self._backend.asarray(dtypes.to_array(data, dtype))
         self._grad = None
         self._ctx = None
         self._versions = [0]  # in-place updates so far; shared with views of this tensor's memory
@@ -131,7 +131,7 @@ class Tensor(TensorMethods, TensorMath):
     def _wrap(cls, array, backend, requires_grad=False):
         """A tensor around an existing array (no copy, no checks): the ops' way out."""
         t = cls.__new__(cls)
-        t.data, t._backend, t._grad, t._ctx, t._requires_grad = array, backend, None, None, requires_grad
+        t.array, t._backend, t._grad, t._ctx, t._requires_grad = array, backend, None, None, requires_grad
         t._versions = [0]
         return t
 
@@ -139,7 +139,7 @@ class Tensor(TensorMethods, TensorMath):
         """Set requires_grad in place; only floating-point tensors may require grad."""
         if not isinstance(flag, (bool, np.bool_)):
             raise TypeError(f"requires_grad_: the flag must be True or False, not {flag!r}")
-        if flag and self.data.dtype.kind != "f":
+        if flag and self.array.dtype.kind != "f":
             raise TypeError(f"requires_grad_: only floating-point tensors can require grad; this one is "
                             f"{self.dtype} (convert it first, e.g. x.astype(tg.float32))")
         if not flag and self._ctx is not None and self._requires_grad:
@@ -177,10 +177,9 @@ class Tensor(TensorMethods, TensorMath):
         self._grad = value
 
     # ---- facts ----------------------------------------------------------------------
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: int(self.data.size))
-    dtype = property(lambda self: self.data.dtype)
+    shape = property(lambda self: self.array.shape)
+    ndim = property(lambda self: self.array.ndim)
+    dtype = property(lambda self: self.array.dtype)
     device = property(lambda self: self._backend.name)
     is_leaf = property(lambda self: self._ctx is None)
     is_cuda = property(lambda self: self._backend.name == "cuda")
@@ -196,7 +195,7 @@ class Tensor(TensorMethods, TensorMath):
         return f"Tensor({body}, dtype={self.dtype}{grad})"
 
     def __bool__(self):
-        if self.size != 1:
+        if self.array.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; "
                              "use .any() style reductions or compare elements explicitly")
         return bool(self.item())
@@ -206,7 +205,7 @@ class Tensor(TensorMethods, TensorMath):
     # ---- leaving the graph ----------------------------------------------------------
     def numpy(self):
         """The values as a numpy array (a copy on devices other than "cpu")."""
-        return self._backend.to_numpy(self.data)
+        return self._backend.to_numpy(self.array)
 
     def __array__(self, dtype=None, copy=None):
         array = self.numpy()
@@ -219,7 +218,7 @@ class Tensor(TensorMethods, TensorMath):
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        if self.size != 1:
+        if self.array.size != 1:
             raise ValueError(f"item: only one-element tensors can become a Python number, not shape {self.shape}")
         return self.numpy().reshape(()).item()
 
@@ -231,13 +230,13 @@ class Tensor(TensorMethods, TensorMath):
 
     def __index__(self):
         """A one-element integer (or bool) tensor used as an index, as torch allows: [10, 20][t]."""
-        if self.dtype.kind not in "biu" or self.size != 1:
+        if self.dtype.kind not in "biu" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index, "
                             f"not a {self.dtype} tensor of shape {self.shape}")
         return int(self.item())
 
     def _one_element(self, op):
-        if self.size != 1:
+        if self.array.size != 1:
             raise ValueError(f"{op}: only one-element tensors can be converted to Python scalars, "
                              f"not shape {self.shape}")
         return self.item()
@@ -248,7 +247,7 @@ class Tensor(TensorMethods, TensorMath):
 
     def detach(self):
         """The same values, cut from the graph: no gradient flows through the result."""
-        return Tensor._wrap(self.data, self._backend)
+        return Tensor._wrap(self.array, self._backend)
 
     def astype(self, dtype):
         """A copy converted to `dtype` (differentiable between float dtypes)."""
@@ -355,11 +354,11 @@ class Tensor(TensorMethods, TensorMath):
         return Tensor._wrap(self._backend.asarray(array), self._backend)
 
     def _binary(self, other, function, op, reverse=False):
-        if isinstance(other, Tensor) and other.data.dtype == self.data.dtype and other._backend is self._backend \
-                and self.data.dtype.kind == "f":
+        if isinstance(other, Tensor) and other.array.dtype == self.array.dtype and other._backend is self._backend \
+                and self.array.dtype.kind == "f":
             # The common case, kept cheap: two float tensors of one dtype on one device.
             a, b = (other, self) if reverse else (self, other)
-            if a.data.shape == b.data.shape:
+            if a.array.shape == b.array.shape:
                 return function.apply(a, b)
         else:
             other_t = self._lift(other, op)
@@ -375,7 +374,7 @@ class Tensor(TensorMethods, TensorMath):
                 # is rounded once; rounding 65536 to float16 first would make half_tensor / 65536 zero.
                 dtype = dtypes.float32
             if scalar:  # a number changes dtype without a node in the graph
-                other_t = Tensor._wrap(other_t.data.astype(dtype), self._backend)
+                other_t = Tensor._wrap(other_t.array.astype(dtype), self._backend)
                 a, b = (other_t, self) if reverse else (self, other_t)
             a, b = a.astype(dtype), b.astype(dtype)
             if result_dtype != dtype:
@@ -384,9 +383,9 @@ class Tensor(TensorMethods, TensorMath):
 
     @staticmethod
     def _apply_binary(a, b, function, op, reverse, other):
-        if a.data.shape != b.data.shape:
+        if a.array.shape != b.array.shape:
             try:
-                np.broadcast_shapes(a.data.shape, b.data.shape)
+                np.broadcast_shapes(a.array.shape, b.array.shape)
             except ValueError:
                 raise ValueError(f"{op}: cannot broadcast {a.shape} with {b.shape}") from None
         if function is ew.Pow and not reverse and dtypes.is_python_scalar(other):
@@ -435,7 +434,7 @@ class Tensor(TensorMethods, TensorMath):
         if is_grad_enabled() and self.requires_grad:
             raise RuntimeError(f"{op}: a tensor that requires grad cannot be updated in place while the graph "
                                "is recorded; write x = x + y, or update it under `with tg.no_grad():`")
-        if not self.data.flags.writeable:
+        if not self.array.flags.writeable:
             raise RuntimeError(f"{op}: this tensor is a read-only view (made by expand or broadcasting); "
                                "update the original, or a copy")
         with autograd.no_grad():
@@ -447,7 +446,7 @@ class Tensor(TensorMethods, TensorMath):
         if result.shape != self.shape:
             raise ValueError(f"{op}: the result has shape {result.shape}, the tensor {self.shape}")
         with np.errstate(invalid="ignore", over="ignore"):  # copy_ of NaN into an int tensor: as torch, no check
-            self.data[...] = result.data
+            self.array[...] = result.array
         self._bump_version()
         return self
 
@@ -520,7 +519,7 @@ class Tensor(TensorMethods, TensorMath):
         if scalar and dtype.kind in "iu" and other_t.dtype.kind in "iu" and \
                 not np.iinfo(dtype).min <= int(other) <= np.iinfo(dtype).max:
             dtype = dtypes.int64
-        a, b = self.data.astype(dtype, copy=False), other_t.data.astype(dtype, copy=False)
+        a, b = self.array.astype(dtype, copy=False), other_t.array.astype(dtype, copy=False)
         try:
             # asarray: numpy compares 0-d arrays into a scalar, and a tensor holds an array
             return Tensor._wrap(self._backend.xp.asarray(numpy_fn(a, b)), self._backend)
@@ -632,7 +631,7 @@ class Tensor(TensorMethods, TensorMath):
         ref = next((t for t in (a, b, cond) if isinstance(t, Tensor)), None)
         ref = ref if ref is not None else Tensor(a)
         autograd.check_same_device([t for t in (cond, a, b) if isinstance(t, Tensor)], "where")
-        cond_array = cond.data if isinstance(cond, Tensor) else ref._backend.asarray(np.asarray(cond))
+        cond_array = cond.array if isinstance(cond, Tensor) else ref._backend.asarray(np.asarray(cond))
         if cond_array.dtype != np.bool_:
             raise TypeError(f"where: the condition must be a bool tensor, not {cond_array.dtype}")
         a_t, b_t = ref._lift(a, "where"), ref._lift(b, "where")
@@ -654,9 +653,9 @@ class Tensor(TensorMethods, TensorMath):
         """Matrix product with numpy/torch rules: 1-D operands are promoted to a row
         (left) or a column (right) vector and that axis is removed from the result;
         batch axes broadcast."""
-        if isinstance(other, Tensor) and self.data.ndim == other.data.ndim == 2 \
-                and other.data.dtype == self.data.dtype and other._backend is self._backend \
-                and self.data.shape[1] == other.data.shape[0] and self.data.dtype.kind != "b":
+        if isinstance(other, Tensor) and self.array.ndim == other.array.ndim == 2 \
+                and other.array.dtype == self.array.dtype and other._backend is self._backend \
+                and self.array.shape[1] == other.array.shape[0] and self.array.dtype.kind != "b":
             return mm.MatMul.apply(self, other)  # the common case, kept short: nothing to promote or check
         other = self._lift(other, "matmul")
         dtype = dtypes.promote(self, other)
@@ -688,11 +687,11 @@ class Tensor(TensorMethods, TensorMath):
         shape = _shape_arg(shape, "reshape")
         known = int(np.prod([n for n in shape if n != -1]))
         if shape.count(-1) > 1 or any(n < -1 for n in shape) or (
-                -1 in shape and (known == 0 or self.size % known)) or (
-                -1 not in shape and known != self.size):
-            raise ValueError(f"reshape: cannot reshape {self.shape} ({self.size} elements) into {shape}")
+                -1 in shape and (known == 0 or self.array.size % known)) or (
+                -1 not in shape and known != self.array.size):
+            raise ValueError(f"reshape: cannot reshape {self.shape} ({self.array.size} elements) into {shape}")
         if -1 in shape:
-            shape = tuple(self.size // known if n == -1 else n for n in shape)
+            shape = tuple(self.array.size // known if n == -1 else n for n in shape)
         return self if shape == self.shape else mv.Reshape.apply(self, shape=shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
@@ -846,7 +845,7 @@ class Tensor(TensorMethods, TensorMath):
         self._nonempty_reduction(op, axis)
         x = self.reshape(1) if self.ndim == 0 else self  # a 0-d tensor answers to dim 0 as a 1-element one
         keep = keepdim and self.ndim > 0
-        indices = (np.argmin if smallest else np.argmax)(x.data, axis=axis, keepdims=True)
+        indices = (np.argmin if smallest else np.argmax)(x.array, axis=axis, keepdims=True)
         values = rd.PickAlong.apply(x, indices, axis=axis, keepdim=keep)
         indices = Tensor._wrap((indices if keep else indices.squeeze(axis)).astype(np.int64, copy=False),
                                self._backend)
@@ -902,14 +901,14 @@ class Tensor(TensorMethods, TensorMath):
         self._nonempty_reduction(op, dim)
         if self.ndim == 0:
             dim = None
-        positions = numpy_fn(self.data, axis=dim, keepdims=keepdim)  # a numpy scalar when dim is None
+        positions = numpy_fn(self.array, axis=dim, keepdims=keepdim)  # a numpy scalar when dim is None
         return Tensor._wrap(self._backend.xp.asarray(positions, dtype=np.int64), self._backend)
 
     def _nonempty_reduction(self, op, axis):
         """max and min have no value over nothing: refuse a reduction over an empty axis."""
         axes = _axes(_reduce_axes(axis), self.shape, op)
         reduced = range(self.ndim) if axes is None else axes
-        if any(self.shape[a] == 0 for a in reduced) or (self.ndim == 0 and self.size == 0):
+        if any(self.shape[a] == 0 for a in reduced) or (self.ndim == 0 and self.array.size == 0):
             raise ValueError(f"{op}: reduces over an empty axis of shape {self.shape}")
 
     # ---- gradients ------------------------------------------------------------------
@@ -927,11 +926,11 @@ class Tensor(TensorMethods, TensorMath):
             raise RuntimeError(f"{op}: this tensor does not require grad (no input had "
                                "requires_grad=True, or it was computed under no_grad)")
         if grad is None:
-            if self.size != 1:
+            if self.array.size != 1:
                 raise RuntimeError(f"{op}: grad can be created implicitly only for a scalar output; "
                                    f"this tensor has shape {self.shape}: pass grad= of that shape")
-            return self._backend.xp.ones(self.data.shape, self.dtype)
-        g = grad.data if isinstance(grad, Tensor) else self._backend.asarray(np.asarray(grad))
+            return self._backend.xp.ones(self.array.shape, self.dtype)
+        g = grad.array if isinstance(grad, Tensor) else self._backend.asarray(np.asarray(grad))
         if g.dtype.kind not in "biuf":
             raise TypeError(f"{op}: grad must be a Tensor or an array of real numbers, not {type(grad).__name__} "
                             f"of {g.dtype}")
@@ -951,7 +950,7 @@ def _check_integer_op(op, a, b, dtype, scalar_exponent):
     if op.startswith("pow") and dtype == np.bool_ and not scalar_exponent:
         raise TypeError(f"{op}: not implemented for a bool tensor exponent (as in torch); "
                         "convert the tensors first, e.g. x.astype(tg.int64)")
-    if op.startswith("pow") and dtype.kind in "iu" and scalar_exponent and (b.data < 0).any():
+    if op.startswith("pow") and dtype.kind in "iu" and scalar_exponent and (b.array < 0).any():
         raise ValueError(f"{op}: integers to negative integer powers are not allowed "
                          "(make the base a float tensor)")
 

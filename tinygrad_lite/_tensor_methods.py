@@ -7,6 +7,7 @@ where), so each is differentiable exactly where its parts are, and its backward 
 import numpy as np
 
 from . import _tensor as _t, dtypes
+from ._size import Size
 from ._validate import _UNSET, _axis_alias, check_bool
 from .backend import get_backend
 from .ops import elementwise as ew, movement as mv
@@ -25,7 +26,7 @@ def _is_int(n):
 
 def _int_arg(value, name, op):
     """An integer argument (a one-element integer tensor counts, as torch's narrow takes one)."""
-    if isinstance(value, _t.Tensor) and value.dtype.kind in "iu" and value.size == 1:
+    if isinstance(value, _t.Tensor) and value.dtype.kind in "iu" and value.numel() == 1:
         return int(value.item())
     if not _is_int(value):
         raise TypeError(f"{op}: {name} must be an int, got {value!r}")
@@ -124,11 +125,43 @@ class TensorMethods:
 
     def numel(self):
         """The number of elements: the product of the shape (1 for a 0-d tensor)."""
-        return int(self.data.size)
+        return int(self.array.size)
+
+    def size(self, dim=_UNSET, *, axis=_UNSET):
+        """The shape as a `tg.Size` (a tuple), or the length of axis `dim` (negative counts from
+        the end), as torch's x.size(); the element count is numel()."""
+        dim = _axis_alias("size", dim, axis, None)
+        if dim is None:
+            return Size(self.array.shape)
+        if self.ndim == 0:
+            raise IndexError(f"size: dimension specified as {dim!r} but the tensor has no dimensions")
+        return self.shape[_t._one_axis(dim, self.shape, "size")]
+
+    @property
+    def data(self):
+        """torch's .data: the same values as a tensor outside the graph, sharing this tensor's memory.
+
+        `p.data -= lr * p.grad` and `p.data.add_(p.grad, alpha=-lr)` update p in place without
+        being recorded and without autograd's in-place checks, as in torch (an op that saved p
+        for its backward does not notice). The backend's raw array is `x.array`."""
+        return type(self)._wrap(self.array, self._backend)
+
+    @data.setter
+    def data(self, value):
+        """x.data = y: x now holds y's values (sharing y's memory); shape and dtype may change, as
+        torch allows, but the device may not, and a tensor that requires grad must stay float."""
+        if not isinstance(value, _t.Tensor):
+            raise TypeError(f"data: assigned data must be a Tensor, not {type(value).__name__}")
+        if value._backend is not self._backend:
+            raise RuntimeError(f"data: assigned data is on {value.device}, the tensor on {self.device}")
+        if self._requires_grad and value.dtype.kind != "f":
+            raise TypeError(f"data: a tensor that requires grad must hold floats; the assigned data is "
+                            f"{value.dtype}")
+        self.array = value.array
 
     def is_contiguous(self):
         """Whether the elements lie in memory in row-major order with no gaps (size-1 axes ignored)."""
-        return bool(self.data.flags.c_contiguous)
+        return bool(self.array.flags.c_contiguous)
 
     @property
     def grad_fn(self):
@@ -146,7 +179,7 @@ class TensorMethods:
 
     def _view(self, shape, op):
         shape = _infer_shape(shape, self.numel(), self.shape, op)
-        probe = self.data.view()
+        probe = self.array.view()
         try:
             probe.shape = shape  # numpy refuses (AttributeError) exactly when the strides need a copy
         except AttributeError:
@@ -178,9 +211,9 @@ class TensorMethods:
         """A copy in fresh memory; differentiable: the gradient passes through unchanged. As torch's
         preserve_format, a dense layout is kept (a transpose's clone is a transpose too), and a layout
         with gaps or repeats (a step, an expand) becomes dense with its axes in the same memory order."""
-        if _dense(self.data):
+        if _dense(self.array):
             return ew.Cast.apply(self, dtype=self.dtype)  # astype copies in the same axis order
-        order = _memory_order(self.data)
+        order = _memory_order(self.array)
         if order == tuple(range(self.ndim)):
             return mv.Contiguous.apply(self)
         return mv.Contiguous.apply(self.permute(order)).permute(tuple(np.argsort(order)))
@@ -196,7 +229,7 @@ class TensorMethods:
         would cut its base's memory from the graph too; detach() gives a detached view instead."""
         ctx = self._ctx
         if ctx is not None and ctx.function.returns_view and ctx.parents and \
-                np.may_share_memory(self.data, ctx.parents[0].data):
+                np.may_share_memory(self.array, ctx.parents[0].array):
             raise RuntimeError("detach_: can't detach views in-place; use detach() instead")
         self._ctx = None
         self._requires_grad = False
@@ -452,7 +485,7 @@ class TensorMethods:
         """Whether any element equals `element` (a number or a tensor that broadcasts)."""
         if not (isinstance(element, _t.Tensor) or dtypes.is_python_scalar(element)):
             raise TypeError(f"__contains__: only supports a Tensor or a number, not {type(element).__name__}")
-        return bool(self.eq(element).data.any())
+        return bool(self.eq(element).array.any())
 
     def __format__(self, format_spec):
         """A 0-d tensor formats as its Python number (f'{x:.2f}'); any other tensor only with an empty spec."""

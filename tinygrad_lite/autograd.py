@@ -200,7 +200,7 @@ class Context:
         """Keep `arrays` for backward. Inputs among them are watched: if one is changed in
         place before the backward runs, the backward refuses (its gradient would be wrong)."""
         self.saved_tensors = arrays
-        self.saved_versions = [(p, p._versions[0]) for p in self.parents for a in arrays if a is p.data]
+        self.saved_versions = [(p, p._versions[0]) for p in self.parents for a in arrays if a is p.array]
 
     def check_saved_versions(self):
         for tensor, version in self.saved_versions:
@@ -276,7 +276,7 @@ class Function:
         ctx = Context(cls, tensors if record else [], backend)
         if record and not all_tensors:
             ctx.positions = [i for i, a in enumerate(args) if isinstance(a, _Tensor)]
-        arrays = [a.data if isinstance(a, _Tensor) else a for a in args]
+        arrays = [a.array if isinstance(a, _Tensor) else a for a in args]
         result = cls.forward(ctx, *arrays, **kwargs)
         if isinstance(result, np.generic):  # numpy ufuncs turn 0-d arrays into scalars; a tensor holds an array
             result = np.asarray(result)
@@ -372,11 +372,11 @@ def backward(root, grad, retain_graph=False, observer=None):
         for parent, pg in zip(ctx.parents, input_grads):
             if pg is None or not parent._requires_grad:
                 continue
-            if pg.shape != parent.data.shape:
+            if pg.shape != parent.array.shape:
                 raise RuntimeError(f"{ctx.function.__name__}.backward: gradient of shape {pg.shape} "
                                    f"for an input of shape {parent.shape}")
-            if pg.dtype != parent.data.dtype:
-                pg = pg.astype(parent.data.dtype)
+            if pg.dtype != parent.array.dtype:
+                pg = pg.astype(parent.array.dtype)
             key = id(parent)
             total = grads.get(key)
             if total is None:
@@ -402,7 +402,7 @@ def _accumulate_leaf_grad(leaf, g):
     Only this step is locked: the rest of the walk touches nothing another thread can see."""
     with _leaf_grad_lock:
         if leaf._grad is not None:
-            leaf._grad = _Tensor._wrap(_array(leaf._grad.data + g), leaf._backend)
+            leaf._grad = _Tensor._wrap(_array(leaf._grad.array + g), leaf._backend)
         elif _sole_reference(g, 2):  # the caller's g and this parameter
             leaf._grad = _Tensor._wrap(g, leaf._backend)
         else:  # a copy: .grad must not share memory with another gradient or the caller's seed

@@ -379,7 +379,7 @@ def logsumexp(input, dim=_UNSET, keepdim=False, *, axis=_UNSET):
 # ---- sizes and creation ------------------------------------------------------------------
 def numel(input):
     """The number of elements of input, a Python int."""
-    return _tensor("numel", input).size
+    return _tensor("numel", input).numel()
 
 
 def full_like(input, fill_value, *, dtype=None, requires_grad=False):

@@ -49,7 +49,7 @@ def _leaf_copies(inputs):
                 raise TypeError(f"gradcheck: input {position} requires grad but is {t.dtype}; inputs that "
                                 "require grad must be float64 (float32 central differences are too coarse "
                                 "to mean anything): pass x.astype(tg.float64)")
-            leaf = Tensor._wrap(t.data.copy(), t._backend, requires_grad=True)
+            leaf = Tensor._wrap(t.array.copy(), t._backend, requires_grad=True)
             args.append(leaf)
             checked.append((position, leaf))
         else:
@@ -102,7 +102,7 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     for position, t in checked:
         analytical = np.zeros(t.shape) if t.grad is None else t.grad.numpy().astype(np.float64)
         numerical = np.zeros(t.shape)
-        flat = t.data.reshape(-1)  # a view of our own copy: perturb it in place
+        flat = t.array.reshape(-1)  # a view of our own copy: perturb it in place
         for i in range(flat.size):
             original = flat[i]
             try:

@@ -2,7 +2,7 @@
 
 An optimizer holds a list of parameters (tensors) and, per parameter, a little
 state: a step count and the running averages its rule keeps. `step()` reads each
-parameter's `.grad` and updates `.data` in place, in the parameter's own dtype;
+parameter's `.grad` and updates `.array` in place, in the parameter's own dtype;
 the update works on plain arrays, so no graph is recorded. A parameter whose grad
 is None is skipped and its step count does not advance, as in torch.
 
@@ -168,7 +168,7 @@ class Optimizer:
             if state is None:
                 state = self.state[i] = {"step": 0, **self._init_state(p)}
             state["step"] += 1
-            self._update(p, p.grad.data.astype(p.dtype, copy=False), state)
+            self._update(p, p.grad.array.astype(p.dtype, copy=False), state)
             p._bump_version()  # an op that saved p for a backward not yet run would now be wrong
 
     def _update(self, p, grad, state):
@@ -184,7 +184,7 @@ class Optimizer:
     def _init_state(self, p):
         """Fresh buffers for parameter `p`: zeros of its shape and dtype, on its device."""
         xp = p._backend.xp
-        return {name: xp.zeros_like(p.data) for name in self._buffer_names(self._hyper())}
+        return {name: xp.zeros_like(p.array) for name in self._buffer_names(self._hyper())}
 
     def state_dict(self):
         """The hyperparameters and per-parameter state, as copies (layout in the module docstring)."""
@@ -269,7 +269,7 @@ class GD(Optimizer):
         super().__init__(params)
 
     def _update(self, p, grad, state):
-        param = p.data
+        param = p.array
         param -= self.lr * grad
 
 
@@ -302,7 +302,7 @@ class SGD(Optimizer):
         return ("momentum_buffer",) if hyper["momentum"] else ()
 
     def _update(self, p, grad, state):
-        param = p.data
+        param = p.array
         if self.weight_decay:
             grad = grad + self.weight_decay * param
         if self.momentum:
@@ -343,7 +343,7 @@ class Adam(Optimizer):
         return ("exp_avg", "exp_avg_sq")
 
     def _update(self, p, grad, state):
-        p._backend.adam_step(p.data, grad, state["exp_avg"], state["exp_avg_sq"],
+        p._backend.adam_step(p.array, grad, state["exp_avg"], state["exp_avg_sq"],
                              lr=self.lr, beta1=self.beta1, beta2=self.beta2, eps=self.eps,
                              weight_decay=self.weight_decay, step=state["step"], decoupled=self.decoupled)
 
@@ -389,7 +389,7 @@ class RMSprop(Optimizer):
                 + (("grad_avg",) if hyper["centered"] else ()))
 
     def _update(self, p, grad, state):
-        xp, param = p._backend.xp, p.data
+        xp, param = p._backend.xp, p.array
         if self.weight_decay:
             grad = grad + self.weight_decay * param
         square_avg = state["square_avg"]
@@ -434,10 +434,10 @@ class Adagrad(Optimizer):
         return ("sum",)
 
     def _init_state(self, p):
-        return {"sum": p._backend.xp.full_like(p.data, self.initial_accumulator_value)}
+        return {"sum": p._backend.xp.full_like(p.array, self.initial_accumulator_value)}
 
     def _update(self, p, grad, state):
-        xp, param = p._backend.xp, p.data
+        xp, param = p._backend.xp, p.array
         if self.weight_decay:
             grad = grad + self.weight_decay * param
         lr_t = self.lr / (1 + (state["step"] - 1) * self.lr_decay)
@@ -613,12 +613,12 @@ def clip_grad_norm_(params, max_norm, norm_type=2.0, error_if_nonfinite=False):
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
         return 0.0
-    norms = np.array([_vector_norm(g.data, norm_type, g._backend.xp) for g in grads])
+    norms = np.array([_vector_norm(g.array, norm_type, g._backend.xp) for g in grads])
     total = _vector_norm(norms, norm_type, np)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is "
                            f"{total}; pass error_if_nonfinite=False to clip anyway")
     coef = min(max_norm / (total + 1e-6), 1.0)  # min() keeps a NaN total's NaN, as torch's clamp
     for g in grads:
-        g.data *= coef
+        g.array *= coef
     return total

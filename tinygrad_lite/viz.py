@@ -126,7 +126,7 @@ def to_dot(tensor, names=None):
         node_id = ids[id(t)]
         if t._ctx is None:
             text = _describe(t)
-            if t.size == 1:
+            if t.numel() == 1:
                 text += f" = {t.numpy().reshape(()).item():.4g}"
             if id(t) in labels:
                 text = f"{labels[id(t)]}\n{text}"

@@ -330,7 +330,7 @@ def binary_cross_entropy_with_logits(z, y, reduction="mean", pos_weight=None):
                                "(detach it, as torch requires)")
         if not _broadcastable(weight.shape, z.shape) or np.broadcast_shapes(weight.shape, z.shape) != z.shape:
             raise ValueError(f"{op}: pos_weight {weight.shape} does not broadcast to the input {z.shape}")
-        w = weight.astype(dtype).data
+        w = weight.astype(dtype).array
     loss = BinaryCrossEntropyWithLogits.apply(z.astype(dtype), y.astype(dtype), w, reduction=reduction)
     return loss.astype(y.dtype)
 
@@ -383,5 +383,5 @@ def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale
         elif mask.requires_grad:  # a differentiable float mask: a Tensor input of the op
             bias = mask.astype(q.dtype)
         else:
-            bias = mask.astype(q.dtype).data
+            bias = mask.astype(q.dtype).array
     return Attention.apply(q, k, v, bias, scale=scale, causal=is_causal)

@@ -27,7 +27,7 @@ def _target(tensor, op):
 
 def _fill(tensor, values):
     """Overwrite the tensor's elements in place (no graph is recorded)."""
-    tensor.data[...] = tensor._backend.asarray(np.asarray(values, dtype=tensor.dtype))
+    tensor.array[...] = tensor._backend.asarray(np.asarray(values, dtype=tensor.dtype))
     return tensor
 
 
@@ -105,7 +105,7 @@ def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     a = check_number(a, "a", "kaiming_uniform_")
     check_choice(mode, "mode", "kaiming_uniform_", ("fan_in", "fan_out"))
     check_choice(nonlinearity, "nonlinearity", "kaiming_uniform_", _NONLINEARITIES)
-    if tensor.size == 0:  # nothing to fill, and the fans may be 0
+    if tensor.numel() == 0:  # nothing to fill, and the fans may be 0
         return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, "kaiming_uniform_")
     fan = fan_in if mode == "fan_in" else fan_out
@@ -118,7 +118,7 @@ def xavier_uniform_(tensor, gain=1.0):
     the variance 2 / (fan_in + fan_out) balances the forward and the backward pass."""
     _target(tensor, "xavier_uniform_")
     gain = check_number(gain, "gain", "xavier_uniform_", low=0.0)
-    if tensor.size == 0:
+    if tensor.numel() == 0:
         return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, "xavier_uniform_")
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))

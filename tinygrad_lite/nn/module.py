@@ -207,7 +207,7 @@ class Module:
 
         def copy_in():  # same shapes, dtypes and devices: in-place copies that cannot fail
             for name, array in values.items():
-                own[name].data[...] = array
+                own[name].array[...] = array
             return IncompatibleKeys(missing, unexpected)
         return copy_in
 
@@ -244,7 +244,7 @@ class Module:
                     new = value.to(device)
                     if new is not value:
                         grad = value.grad
-                        new = Parameter._wrap(new.data, new._backend, requires_grad=value.requires_grad)
+                        new = Parameter._wrap(new.array, new._backend, requires_grad=value.requires_grad)
                         new.grad = None if grad is None else grad.to(device)
                     moved[id(value)] = new
                 return moved[id(value)]
