@@ -26,6 +26,20 @@ from . import math_functions
 from .math_functions import *  # noqa: F401, F403  (tg.sin, tg.atan2, ...: the names in math_functions.__all__)
 from . import viz  # noqa: F401  (tg.viz: graph pictures and narrated backward passes)
 from ._size import Size
+from . import logic_functions
+from .logic_functions import *  # noqa: F401, F403
+from . import shape_functions
+from .shape_functions import *  # noqa: F401, F403
+from . import index_functions
+from .index_functions import *  # noqa: F401, F403
+from . import scan_functions
+from .scan_functions import *  # noqa: F401, F403
+from . import random_functions
+from .random_functions import *  # noqa: F401, F403
+from . import reduce_functions
+from .reduce_functions import *  # noqa: F401, F403
+from . import linalg_functions
+from .linalg_functions import *  # noqa: F401, F403
 from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named tuples ops return, as torch's)
 # tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
 # both import the modules above, never this package's namespace, so there is no circle.
@@ -61,7 +75,7 @@ __all__ = [
     "float16", "float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool_",
     "float", "double", "half", "long", "int", "short", "bool", "tensor", "from_numpy", "as_tensor",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
-    "where", "cat", "stack", *functions.__all__, *math_functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
+    "where", "cat", "stack", *functions.__all__, *math_functions.__all__, *logic_functions.__all__, *shape_functions.__all__, *index_functions.__all__, *scan_functions.__all__, *random_functions.__all__, *reduce_functions.__all__, *linalg_functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
     "device", "cuda", "inference_mode", "set_grad_enabled", "is_inference_mode_enabled",
     "get_default_dtype", "set_default_dtype", "Size",
 ]

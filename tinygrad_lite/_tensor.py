@@ -17,6 +17,14 @@ from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv
 from .rng import generator
 from ._tensor_methods import TensorMethods
 from ._tensor_math import TensorMath
+from ._tensor_inplace import TensorInplace
+from ._tensor_logic import TensorLogic
+from ._tensor_shape import TensorShape
+from ._tensor_index import TensorIndex
+from ._tensor_scan import TensorScan
+from ._tensor_random import TensorRandom
+from ._tensor_reduce import TensorReduce
+from ._tensor_linalg import TensorLinalg
 
 
 def _shape_arg(shape, op):
@@ -99,7 +107,8 @@ def _reduce_axes(axis):
     return None if isinstance(axis, (tuple, list)) and len(axis) == 0 else axis
 
 
-class Tensor(TensorMethods, TensorMath):
+class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape, TensorIndex, TensorScan,
+             TensorRandom, TensorReduce, TensorLinalg):
     """An n-dimensional array that can record the operations applied to it.
 
     Tensor(data, requires_grad=False, dtype=None, device="cpu")
