@@ -181,6 +181,27 @@ for _param, _other in (("dim0", {"dim1": -1}), ("dim1", {"dim0": -2})):
                                                        and k.replace("dim", "axis") not in kw}, **kw}),
         _method.theirs, _method.k, _method.default)
 
+# The shape ops: swapaxes/swapdims as transpose, diagonal and diag_embed's dim1, repeat_interleave, tensor_split.
+for _lib, _prefix in ((None, "Tensor"), (tg, "tg")):
+    def _call(name, _lib=_lib):
+        return (lambda x, *a, **kw: getattr(x, name)(*a, **kw)) if _lib is None else \
+            (lambda x, *a, **kw: getattr(tg, name)(x, *a, **kw))
+    for _name in ("swapaxes", "swapdims"):
+        ROWS[(f"{_prefix}.{_name}", "dim0")] = Row([(2, 3, 4)], lambda x, _f=_call(_name), **kw: _f(x, dim1=-1, **kw),
+                                                   lambda x, k, _n=_name: getattr(x, _n)(k, -1), 0, None)
+        ROWS[(f"{_prefix}.{_name}", "dim1")] = Row([(2, 3, 4)], lambda x, _f=_call(_name), **kw: _f(x, dim0=-2, **kw),
+                                                   lambda x, k, _n=_name: getattr(x, _n)(-2, k), 0, None)
+    ROWS[(f"{_prefix}.diagonal", "dim1")] = Row([(2, 3, 4)], lambda x, _f=_call("diagonal"), **kw: _f(x, dim2=2, **kw),
+                                                lambda x, k: x.diagonal(0, k, 2), 1, 0)
+    ROWS[(f"{_prefix}.diag_embed", "dim1")] = Row([(2, 3)], lambda x, _f=_call("diag_embed"), **kw: _f(x, dim2=2, **kw),
+                                                  lambda x, k: x.diag_embed(0, k, 2), 0, -2)
+    ROWS[(f"{_prefix}.repeat_interleave", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _f=_call("repeat_interleave"), **kw: _f(x, 2, **kw),
+        lambda x, k: x.repeat_interleave(2, dim=k), 1, None)
+    ROWS[(f"{_prefix}.tensor_split", "dim")] = Row(
+        [(2, 4, 6)], lambda x, _f=_call("tensor_split"), **kw: _stacked(_f(x, 2, **kw)),
+        lambda x, k: _stacked(x.tensor_split(2, dim=k)), 1, 0)
+
 CASES = sorted((name, param) for name, (_, params) in DISCOVERED.items() for param in params if param in ALIASES)
 
 

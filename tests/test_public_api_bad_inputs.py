@@ -267,6 +267,20 @@ OVERRIDES = {
     "Tensor.__getitem__": {"index": lambda c: 0},
     "Tensor.__setitem__": {"index": lambda c: 0, "value": lambda c: 1.5},
     "Tensor.astype": {"dtype": lambda c: tg.float64},
+    # the shape ops (TensorShape's methods and their tg.* functions)
+    **{f"{prefix}{name}": {"shifts": lambda c: 1} for prefix in ("TensorShape.", "tg.") for name in ("roll",)},
+    **{f"{prefix}{name}": {"source": lambda c: 0, "destination": lambda c: 1}
+       for prefix in ("TensorShape.", "tg.") for name in ("movedim", "moveaxis")},
+    **{f"{prefix}{name}": {"dim0": lambda c: 0, "dim1": lambda c: 1}
+       for prefix in ("TensorShape.", "tg.") for name in ("swapaxes", "swapdims")},
+    **{f"{prefix}broadcast_to": {"size": lambda c: (3, 2, 4)} for prefix in ("TensorShape.", "tg.")},
+    **{f"{prefix}tensor_split": {"indices_or_sections": lambda c: 2} for prefix in ("TensorShape.", "tg.")},
+    **{f"{prefix}repeat_interleave": {"repeats": lambda c: 2, "output_size": lambda c: 16}
+       for prefix in ("TensorShape.", "tg.")},
+    "TensorShape.repeat": {"sizes": lambda c: (2, 1)},
+    "TensorShape.unfold": {"dimension": lambda c: 1, "size": lambda c: 2, "step": lambda c: 1},
+    "tg.meshgrid": {"tensors": lambda c: (f32(3), f32(4)), "indexing": lambda c: "ij"},
+    "tg.broadcast_tensors": {"tensors": lambda c: (f32(2, 4), f32(1, 4))},
     **{f"tg.{name}": {"dim": lambda c: 1} for name in ("softmax", "log_softmax", "logsumexp", "unsqueeze")},
     "tg.transpose": {"dim0": lambda c: 0, "dim1": lambda c: 1},
     "tg.reshape": {"shape": lambda c: (4, 2)},
@@ -362,6 +376,8 @@ def _relu_case():
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
     ("Tensor.reshape", "shape"): {"-1"},
+    **{(f"{prefix}tensor_split", "indices_or_sections"): {"()"} for prefix in ("TensorShape.", "tg.")},  # no index: one piece, as torch
+    **{(f"tg.atleast_{k}d", "tensors"): {"[]"} for k in (1, 2, 3)},  # no tensors give (), as torch
     ("tg.reshape", "shape"): {"-1"},
     ("Tensor.expand", "shape"): {"-1"},
     ("TensorMethods.view", "shape"): {"-1"},

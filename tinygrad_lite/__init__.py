@@ -40,6 +40,7 @@ from . import reduce_functions
 from .reduce_functions import *  # noqa: F401, F403
 from . import linalg_functions
 from .linalg_functions import *  # noqa: F401, F403
+from . import linalg  # noqa: F401  (tg.linalg.vector_norm, matrix_norm, norm, cross, svdvals: torch.linalg)
 from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named tuples ops return, as torch's)
 # tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
 # both import the modules above, never this package's namespace, so there is no circle.

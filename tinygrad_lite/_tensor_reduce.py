@@ -1,10 +1,160 @@
-"""Tensor's further reductions as torch's: std, prod, norm, aminmax, any, all, count_nonzero, nansum, nanmean, ...
+"""Tensor's further reductions as torch's: std, prod, norm, aminmax, any, all, count_nonzero, nansum, nanmean.
 
 `TensorReduce` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
+std shares var's op (ops/reduce.py Var), prod and the norms have their own (ops/reduce_more.py);
+aminmax, nansum and nanmean are written with the ops Tensor already has (amin, amax, where,
+sum), so their gradients are those ops'. float16 input is computed in float32 and rounded once.
 """
+import numpy as np
+
+from . import _tensor as _t, dtypes, return_types
+from ._validate import _UNSET, _axis_alias, check_bool, check_number
+from .ops import reduce as rd, reduce_more as rm
+
+
+def _correction(op, unbiased, correction):
+    """var's and std's divisor offset: `unbiased` (True: 1, False: 0) or `correction`, never both (default 1)."""
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{op}: got both unbiased and correction; give one")
+    if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
+        raise TypeError(f"{op}: unbiased must be a bool, got {unbiased!r}")
+    if correction is None:
+        return 1 if unbiased is None or unbiased else 0
+    return check_number(correction, "correction", op)
+
+
+def _float_input(x, op):
+    """x, refused unless floating point (TypeError naming `op`), and float16 widened to float32."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point tensor, not {x.dtype} (as torch); "
+                        "convert it first, e.g. x.astype(tg.float32)")
+    return x.astype(dtypes.float32) if x.dtype == dtypes.float16 else x
+
+
+def _rounded(out, dtype):
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
+def _variance(x, op, dim, unbiased, keepdim, correction):
+    """(variance, the float input it was computed from) over `dim`, float16 in float32."""
+    correction = _correction(op, unbiased, correction)
+    wide = _float_input(x, op)
+    return wide._reduce(rd.Var, op, dim, keepdim, correction=correction), wide
+
+
+def _axes_of(x, dim, op):
+    """`dim` (None, an int, a tuple; () means every axis) as a sorted tuple, or None for every axis."""
+    axes = _t._axes(_t._reduce_axes(dim), x.shape, op)
+    return None if x.ndim == 0 else axes
 
 
 class TensorReduce:
     """See the module docstring."""
 
     __slots__ = ()
+
+    def std(self, dim=_UNSET, unbiased=None, keepdim=False, *, correction=None, axis=_UNSET):
+        """sqrt(sum (x - mean)^2 / (N - correction)) over `dim` (every axis when None): the square root of var.
+
+        correction is 1 by default; as in torch the second positional argument is `unbiased` (True: 1,
+        False: 0). d std = d var / (2 std): where std = 0 that is 0/0, NaN, as torch's."""
+        dim = _axis_alias("std", dim, axis, None)
+        var, _ = _variance(self, "std", dim, unbiased, keepdim, correction)
+        return _rounded(var.sqrt(), self.dtype)
+
+    def prod(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
+        """prod x over `dim` (one int; every axis when None), of the input cast to `dtype` if given.
+
+        Integer and bool products are int64, as torch's. d/dx_i = prod_{j != i} x_j, exact where the
+        slice holds zeros: one zero gets the product of the others, everything else 0 (see ops/reduce_more.Prod)."""
+        dim = _axis_alias("prod", dim, axis, None)
+        keepdim = check_bool(keepdim, "keepdim", "prod")
+        if dim is not None:
+            if isinstance(dim, (tuple, list)):
+                raise TypeError(f"prod: dim must be one int (as torch), got {dim!r}")
+            dim = _t._one_axis(dim, self.shape, "prod")
+        x = self if dtype is None else self.astype(dtypes.check(dtype, "prod"))
+        if x.dtype.kind in "biu":
+            x = x.astype(np.int64)
+        wide = x.astype(dtypes.float32) if x.dtype == dtypes.float16 else x
+        axes = None if dim is None or self.ndim == 0 else (dim,)
+        return _rounded(rm.Prod.apply(wide, axes=axes, keepdim=keepdim), x.dtype)
+
+    def norm(self, p="fro", dim=_UNSET, keepdim=False, dtype=None, *, axis=_UNSET):
+        """torch.norm: p = 'fro' (or None, or 2): sqrt(sum x^2) over `dim` (every axis when None);
+        a number p: the vector p-norm (sum |x|^p)^(1/p) over `dim` (see tg.linalg.vector_norm for inf,
+        -inf and 0); 'nuc': the nuclear norm (the sum of singular values) of the matrices over `dim`
+        (two axes; both axes of a 2-D input when None)."""
+        from . import linalg
+        dim = _axis_alias("norm", dim, axis, None)
+        return linalg._torch_norm(self, p, dim, keepdim, dtype)
+
+    def aminmax(self, *, dim=_UNSET, keepdim=False, axis=_UNSET):
+        """(min, max) over `dim` (one int; every axis when None), the named tuple return_types.aminmax.
+
+        Each is amin's and amax's value and gradient: split evenly between tied extremes."""
+        dim = _axis_alias("aminmax", dim, axis, None)
+        keepdim = check_bool(keepdim, "keepdim", "aminmax")
+        if dim is not None:
+            dim = _t._one_axis(dim, self.shape, "aminmax")
+        self._nonempty_reduction("aminmax", dim)
+        return return_types.aminmax(self.amin(dim, keepdim), self.amax(dim, keepdim))
+
+    def any(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """True where any element over `dim` (an int, a tuple; every axis when None) is non-zero (NaN counts).
+
+        The result is bool for every input dtype but uint8, which stays uint8 (as torch). No gradient."""
+        return self._truth("any", dim, keepdim, axis)
+
+    def all(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """True where every element over `dim` (an int, a tuple; every axis when None) is non-zero.
+
+        The result is bool for every input dtype but uint8, which stays uint8 (as torch). No gradient."""
+        return self._truth("all", dim, keepdim, axis)
+
+    def _truth(self, op, dim, keepdim, axis):
+        keepdim = check_bool(keepdim, "keepdim", op)
+        axes = _axes_of(self, _axis_alias(op, dim, axis, None), op)
+        xp = self._backend.xp
+        out = (xp.any if op == "any" else xp.all)(self.array, axis=axes, keepdims=keepdim)
+        out = xp.asarray(out).astype(np.uint8 if self.dtype == np.uint8 else np.bool_)
+        return _t.Tensor._wrap(out, self._backend)
+
+    def count_nonzero(self, dim=_UNSET, *, axis=_UNSET):
+        """The number of non-zero elements over `dim` (an int, a tuple; every axis when None), int64."""
+        axes = _axes_of(self, _axis_alias("count_nonzero", dim, axis, None), "count_nonzero")
+        out = self._backend.xp.asarray((self.array != 0).sum(axis=axes)).astype(np.int64)
+        return _t.Tensor._wrap(out, self._backend)
+
+    def nansum(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
+        """sum over `dim` (every axis when None) with NaN counted as 0; integer and bool sums are int64.
+
+        The gradient is 1 at the numbers and 0 at the NaNs."""
+        dim = _axis_alias("nansum", dim, axis, None)
+        keepdim = check_bool(keepdim, "keepdim", "nansum")
+        _axes_of(self, dim, "nansum")
+        x = self if dtype is None else self.astype(dtypes.check(dtype, "nansum"))
+        return _without_nan(x).sum(dim, keepdim)
+
+    def nanmean(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
+        """The mean of the elements that are not NaN over `dim` (every axis when None):
+        nansum(x) / (number of non-NaN elements); NaN where a slice holds nothing else, as torch.
+
+        The gradient is 1 / count at the numbers and 0 at the NaNs."""
+        dim = _axis_alias("nanmean", dim, axis, None)
+        keepdim = check_bool(keepdim, "keepdim", "nanmean")
+        _axes_of(self, dim, "nanmean")
+        x = self if dtype is None else self.astype(dtypes.check(dtype, "nanmean"))
+        wide = _float_input(x, "nanmean")
+        present = _t.Tensor._wrap(~self._backend.xp.isnan(wide.array), self._backend)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = _without_nan(wide).sum(dim, keepdim) / present.sum(dim, keepdim).astype(wide.dtype)
+        return _rounded(out, x.dtype)
+
+
+def _without_nan(x):
+    """x with its NaNs replaced by 0 (the gradient reaches the other elements only)."""
+    if x.dtype.kind != "f":
+        return x
+    nan = _t.Tensor._wrap(x._backend.xp.isnan(x.array), x._backend)
+    return _t.Tensor.where(nan, 0.0, x)

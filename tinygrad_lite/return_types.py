@@ -19,5 +19,7 @@ max = _result("max", ("values", "indices"),  # noqa: A001  (torch.return_types.m
               "x.max(dim): the largest values along dim and their positions (int64; the first on ties).")
 min = _result("min", ("values", "indices"),  # noqa: A001  (torch.return_types.min, by name)
               "x.min(dim): the smallest values along dim and their positions (int64; the first on ties).")
+aminmax = _result("aminmax", ("min", "max"),
+                  "x.aminmax(dim=d): the smallest and the largest values along d (every axis when d is None).")
 
-__all__ = ["max", "min"]
+__all__ = ["max", "min", "aminmax"]

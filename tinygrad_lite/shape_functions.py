@@ -1,7 +1,249 @@
 """torch's free functions for the shape ops (tg.tril, tg.roll, tg.flip, tg.movedim, ...).
 
 Each is the Tensor method of the same name where one exists (see functions.unary_from_method); as in
-`functions`, `input` must be a Tensor.
+`functions`, `input` must be a Tensor. The functions of several tensors (meshgrid, hstack,
+vstack, dstack, column_stack, broadcast_tensors, atleast_1d/2d/3d) are made of reshape,
+expand and cat, and differentiate through them.
 """
+import warnings
 
-__all__ = []
+from . import _tensor as _t
+from ._validate import _UNSET, check_choice
+from .functions import _tensor, unary_from_method
+
+__all__ = [
+    "tril", "triu", "roll", "flip", "fliplr", "flipud", "rot90", "tile", "repeat_interleave", "broadcast_to",
+    "movedim", "moveaxis", "swapaxes", "swapdims", "diag", "diagonal", "diag_embed", "trace", "tensor_split",
+    "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
+    "hstack", "vstack", "dstack", "column_stack",
+]
+
+
+def tril(input, diagonal=0):
+    """tg.tril(input, diagonal) is input.tril(diagonal): zeros above diagonal `diagonal` (keeps j - i <= diagonal)."""
+    return _tensor("tril", input).tril(diagonal)
+
+
+def triu(input, diagonal=0):
+    """tg.triu(input, diagonal) is input.triu(diagonal): zeros below diagonal `diagonal` (keeps j - i >= diagonal)."""
+    return _tensor("triu", input).triu(diagonal)
+
+
+def roll(input, shifts, dims=None):
+    """tg.roll(input, shifts, dims) is input.roll(shifts, dims): out[(j + s) mod n] = x[j] along each dim."""
+    return _tensor("roll", input).roll(shifts, dims)
+
+
+def flip(input, dims):
+    """tg.flip(input, dims) is input.flip(dims): out[..., j, ...] = x[..., n - 1 - j, ...] along each dim."""
+    return _tensor("flip", input).flip(dims)
+
+
+fliplr = unary_from_method("fliplr", __name__)
+flipud = unary_from_method("flipud", __name__)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """tg.rot90(input, k, dims) is input.rot90(k, dims): k quarter turns from dims[0] towards dims[1]."""
+    return _tensor("rot90", input).rot90(k, dims)
+
+
+def tile(input, dims):
+    """tg.tile(input, dims) is input.tile(dims): input tiled dims[i] times along axis i (padded with 1s in front)."""
+    return _tensor("tile", input).tile(dims)
+
+
+def repeat_interleave(input, repeats=None, dim=_UNSET, *, output_size=None, axis=_UNSET):
+    """tg.repeat_interleave(input, repeats, dim) is input.repeat_interleave(repeats, dim): each element
+    repeated r_i times along dim (over the flattened input when dim is None). With repeats omitted,
+    input is the 1-d int tensor of counts and the result is [0] * r_0 + [1] * r_1 + ... (int64)."""
+    op = "repeat_interleave"
+    _tensor(op, input)
+    if repeats is None:
+        if input.ndim != 1 or input.dtype.kind not in "iu":
+            raise TypeError(f"{op}: with repeats omitted, input must be a 1-d int64 tensor of counts, "
+                            f"got {input.dtype} of shape {input.shape}")
+        if dim is not _UNSET or axis is not _UNSET:
+            raise TypeError(f"{op}: dim (or axis) needs repeats")
+        positions = _t.Tensor.arange(input.shape[0], dtype=_t.dtypes.int64, device=input.device)
+        return positions.repeat_interleave(input.astype(_t.dtypes.int64), 0, output_size=output_size)
+    return input.repeat_interleave(repeats, dim, output_size=output_size, axis=axis)
+
+
+def broadcast_to(input, size):
+    """tg.broadcast_to(input, size) is input.broadcast_to(size): input expanded to `size`, a view."""
+    return _tensor("broadcast_to", input).broadcast_to(size)
+
+
+def movedim(input, source, destination):
+    """tg.movedim(input, source, destination) is input.movedim(source, destination): axes moved, a view."""
+    return _tensor("movedim", input).movedim(source, destination)
+
+
+def moveaxis(input, source, destination):
+    """tg.moveaxis(input, source, destination) is input.moveaxis(source, destination): axes moved, a view."""
+    return _tensor("moveaxis", input).moveaxis(source, destination)
+
+
+def swapaxes(input, dim0=_UNSET, dim1=_UNSET, *, axis0=_UNSET, axis1=_UNSET):
+    """tg.swapaxes(input, dim0, dim1) is input.swapaxes(dim0, dim1): the two axes exchanged, a view."""
+    return _tensor("swapaxes", input).swapaxes(dim0, dim1, axis0=axis0, axis1=axis1)
+
+
+def swapdims(input, dim0=_UNSET, dim1=_UNSET, *, axis0=_UNSET, axis1=_UNSET):
+    """tg.swapdims(input, dim0, dim1) is input.swapdims(dim0, dim1): the two axes exchanged, a view."""
+    return _tensor("swapdims", input).swapdims(dim0, dim1, axis0=axis0, axis1=axis1)
+
+
+def diag(input, diagonal=0):
+    """tg.diag(input, diagonal) is input.diag(diagonal): 1-d -> the matrix with input on that diagonal,
+    2-d -> that diagonal of input."""
+    return _tensor("diag", input).diag(diagonal)
+
+
+def diagonal(input, offset=0, dim1=_UNSET, dim2=_UNSET, *, axis1=_UNSET, axis2=_UNSET):
+    """tg.diagonal(input, offset, dim1, dim2) is input.diagonal(offset, dim1, dim2): out[..., i] =
+    input[..., i + max(-offset, 0), ..., i + max(offset, 0), ...], a view."""
+    return _tensor("diagonal", input).diagonal(offset, dim1, dim2, axis1=axis1, axis2=axis2)
+
+
+def diag_embed(input, offset=0, dim1=_UNSET, dim2=_UNSET, *, axis1=_UNSET, axis2=_UNSET):
+    """tg.diag_embed(input, offset, dim1, dim2) is input.diag_embed(offset, dim1, dim2): input's last axis
+    laid on diagonal `offset` of new axes (dim1, dim2)."""
+    return _tensor("diag_embed", input).diag_embed(offset, dim1, dim2, axis1=axis1, axis2=axis2)
+
+
+trace = unary_from_method("trace", __name__)
+
+
+def tensor_split(input, indices_or_sections, dim=_UNSET, *, axis=_UNSET):
+    """tg.tensor_split(input, indices_or_sections, dim) is input.tensor_split(indices_or_sections, dim)."""
+    return _tensor("tensor_split", input).tensor_split(indices_or_sections, dim, axis=axis)
+
+
+# ---- functions of several tensors ----------------------------------------------------------
+def _tensors(op, tensors, allow_empty=False, unpack=True):
+    """The tensors of a varargs call f(a, b) (or f([a, b]) when `unpack`), as a list; all Tensors on one device."""
+    if unpack and len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tensors[0]
+    tensors = list(tensors)
+    for t in tensors:
+        if not isinstance(t, _t.Tensor):
+            raise TypeError(f"{op}: expected Tensors, got {type(t).__name__}")
+    if not tensors and not allow_empty:
+        raise ValueError(f"{op}: expects at least one tensor")
+    if tensors:
+        _t.autograd.check_same_device(tensors, op)
+    return tensors
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-d tensors t_0 ... t_{k-1}: out_i[j_0, ..., j_{k-1}] = t_i[j_i], each of
+    shape (n_0, ..., n_{k-1}) ('ij'); with indexing='xy' the first two axes are swapped (n_1, n_0, ...),
+    as numpy's default. Each output is an expanded view of its input. indexing=None means 'ij' and
+    warns, as torch."""
+    op = "meshgrid"
+    if indexing is None:
+        warnings.warn("meshgrid: in an upcoming release, it will be required to pass the indexing argument "
+                      "(as in torch); indexing='ij' is used", UserWarning, stacklevel=2)
+        indexing = "ij"
+    indexing = check_choice(indexing, "indexing", op, ("ij", "xy"))
+    tensors = _tensors(op, tensors)
+    for t in tensors:
+        if t.ndim > 1:
+            raise ValueError(f"{op}: expects 0-d or 1-d tensors, got shape {t.shape}")
+        if t.dtype != tensors[0].dtype:
+            raise TypeError(f"{op}: expects all tensors to have the same dtype, got {tensors[0].dtype} and {t.dtype}")
+    columns = [t.reshape(-1) for t in tensors]
+    if indexing == "xy" and len(columns) > 1:  # x varies along columns: the first two axes swap
+        columns[0], columns[1] = columns[1], columns[0]
+    shape = tuple(c.shape[0] for c in columns)
+    grids = [c.reshape((1,) * i + (n,) + (1,) * (len(shape) - i - 1)).expand(shape)
+             for i, (c, n) in enumerate(zip(columns, shape))]
+    if indexing == "xy" and len(grids) > 1:  # each grid back in the place of its input
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape (views)."""
+    op = "broadcast_tensors"
+    tensors = _tensors(op, tensors, allow_empty=True, unpack=False)
+    try:
+        shape = _t.np.broadcast_shapes(*(t.shape for t in tensors))
+    except ValueError:
+        raise ValueError(f"{op}: shapes {[t.shape for t in tensors]} do not broadcast together") from None
+    return tuple(t.expand(shape) for t in tensors)
+
+
+def _atleast_one(t, ndim):
+    """t with size-1 axes added as numpy's atleast_kd: () -> (1, 1, 1); (n,) -> (1, n) -> (1, n, 1);
+    (m, n) -> (m, n, 1); tensors with ndim axes or more as they are."""
+    if t.ndim >= ndim:
+        return t
+    if t.ndim == 0:
+        return t.reshape((1,) * ndim)
+    if t.ndim == 1:
+        return t.reshape((1, -1) + (1,) * (ndim - 2))
+    return t.reshape(t.shape + (1,))
+
+
+def _atleast(op, ndim, tensors):
+    """One tensor given alone comes back alone; several, or a list, come back as a tuple (as torch)."""
+    alone = len(tensors) == 1 and isinstance(tensors[0], _t.Tensor)
+    out = tuple(_atleast_one(t, ndim) for t in _tensors(op, tensors, allow_empty=True))
+    return out[0] if alone else out
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 axis: a 0-d tensor becomes shape (1,); others are returned as they are."""
+    return _atleast("atleast_1d", 1, tensors)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 axes: () -> (1, 1), (n,) -> (1, n); others as they are."""
+    return _atleast("atleast_2d", 2, tensors)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 axes: () -> (1, 1, 1), (n,) -> (1, n, 1), (m, n) -> (m, n, 1)."""
+    return _atleast("atleast_3d", 3, tensors)
+
+
+def _stack_along(op, tensors, ndim, dim):
+    if not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
+    pieces = [_atleast_one(t, ndim) for t in _tensors(op, tuple(tensors))]
+    return _cat(op, pieces, dim if dim is not None else (0 if pieces[0].ndim == 1 else 1))
+
+
+def _cat(op, pieces, dim):
+    """cat, its refusal of shapes that do not fit told as `op`'s."""
+    try:
+        return _t.Tensor.cat(pieces, dim)
+    except ValueError as error:
+        raise ValueError(f"{op}: {error}") from None
+
+
+def hstack(tensors):
+    """The tensors (as atleast_1d) joined along axis 1, or along axis 0 when they are 1-d: cat side by side."""
+    return _stack_along("hstack", tensors, 1, None)
+
+
+def vstack(tensors):
+    """The tensors (as atleast_2d: (n,) -> (1, n)) joined along axis 0: rows on top of each other."""
+    return _stack_along("vstack", tensors, 2, 0)
+
+
+def dstack(tensors):
+    """The tensors (as atleast_3d) joined along axis 2: depth-wise."""
+    return _stack_along("dstack", tensors, 3, 2)
+
+
+def column_stack(tensors):
+    """The tensors joined along axis 1, each 0-d or 1-d one first made a column (n,) -> (n, 1)."""
+    op = "column_stack"
+    if not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
+    columns = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensors(op, tuple(tensors))]
+    return _cat(op, columns, 1)

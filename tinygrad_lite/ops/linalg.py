@@ -1,0 +1,110 @@
+"""Linear algebra beyond matmul: einsum, the scaled product-plus-input of addmm/baddbmm, singular values.
+
+The products go through `ctx.backend.matmul` (the fast path of ops/matmul.py's MatMul) where
+the shapes allow; einsum goes through the array module's einsum.
+"""
+import numpy as np
+
+from ..autograd import Function, unbroadcast
+
+
+class Einsum(Function):
+    """out[output labels] = sum over every other label of prod_k operand_k[labels_k].
+
+    `inputs` are the operands' label strings and `output` the result's, one letter per axis
+    (ellipses already spelled out as letters, sizes already broadcast: see linalg_functions.einsum).
+
+    Backward. The output is linear in each operand, so for operand k with labels L_k,
+        d out / d operand_k[L_k] = sum over the labels in no other place of g[output] prod_{j != k} operand_j[L_j],
+    which is itself an einsum of the upstream gradient g (labels `output`) with the other operands,
+    written out to operand k's labels. Two details make it exact:
+      * a label of operand k that appears nowhere else (summed away in the forward,
+        'ij->i') has a gradient constant along it: the einsum gives the gradient without that
+        axis and it is broadcast back along it;
+      * a label repeated in operand k ('ii->i', a diagonal) names one value per index:
+        the gradient is written onto that diagonal of a zero array (off-diagonal elements did not
+        take part, so their gradient is 0).
+    """
+
+    @staticmethod
+    def forward(ctx, *operands, inputs, output):
+        ctx.save_for_backward(*operands)
+        ctx.inputs, ctx.output = inputs, output
+        return ctx.xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        operands = ctx.saved_tensors
+        return tuple(_operand_grad(ctx, grad, operands, k) if ctx.needs_input_grad[k] else None
+                     for k in range(len(operands)))
+
+
+def _operand_grad(ctx, grad, operands, k):
+    xp, labels = ctx.xp, ctx.inputs[k]
+    x = operands[k]
+    sizes = dict(zip(labels, x.shape))
+    unique = "".join(dict.fromkeys(labels))
+    others = [j for j in range(len(operands)) if j != k]
+    elsewhere = set(ctx.output).union(*(ctx.inputs[j] for j in others))
+    kept = "".join(label for label in unique if label in elsewhere)
+    subscripts = ",".join([ctx.output] + [ctx.inputs[j] for j in others]) + "->" + kept
+    g = xp.einsum(subscripts, grad, *(operands[j] for j in others), optimize=len(others) > 1)
+    # `kept` is in `unique`'s order: size-1 axes for the labels summed only here, then broadcast
+    g = xp.broadcast_to(g.reshape(tuple(sizes[label] if label in kept else 1 for label in unique)),
+                        tuple(sizes[label] for label in unique))
+    if len(unique) == len(labels):  # no repeated label: `unique` is `labels`
+        return g.astype(grad.dtype, copy=False)
+    dx = xp.zeros(x.shape, grad.dtype)
+    positions = tuple(xp.arange(sizes[label]).reshape(tuple(-1 if u == label else 1 for u in unique))
+                      for label in labels)
+    dx[positions] = g
+    return dx
+
+
+class AddMatMul(Function):
+    """out = beta input + alpha (a @ b), with input broadcast to the product's shape;
+    a @ b is one matrix product (2-D operands) or a batch of them (3-D).
+
+    d input = beta g (summed back to input's shape),  d a = alpha g b^T,  d b = alpha a^T g:
+    the rules of MatMul, scaled. As torch, beta = 0 ignores input's values (NaN and inf in
+    it do not reach the result) and its gradient is 0.
+    """
+
+    @staticmethod
+    def forward(ctx, input, a, b, beta, alpha):
+        ctx.save_for_backward(a, b)
+        ctx.beta, ctx.alpha, ctx.input_shape = beta, alpha, input.shape
+        out = ctx.backend.matmul(a, b)
+        if alpha != 1:
+            out = out * out.dtype.type(alpha)
+        if beta != 0:
+            out = out + (input if beta == 1 else input * input.dtype.type(beta))
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        mm, alpha = ctx.backend.matmul, grad.dtype.type(ctx.alpha)
+        dinput = unbroadcast(grad * grad.dtype.type(ctx.beta), ctx.input_shape) if ctx.needs_input_grad[0] else None
+        da = mm(grad, np.swapaxes(b, -1, -2)) * alpha if ctx.needs_input_grad[1] else None
+        db = mm(np.swapaxes(a, -1, -2), grad) * alpha if ctx.needs_input_grad[2] else None
+        return dinput, da, db
+
+
+class SingularValues(Function):
+    """out = the singular values s of each matrix A = U diag(s) V^T (descending);  dA = U diag(g) V^T.
+
+    The gradient follows from d s_i = u_i^T dA v_i (u_i, v_i the singular vectors): exact
+    where the singular values are distinct, as torch's svdvals gradient.
+    """
+
+    @staticmethod
+    def forward(ctx, a):
+        u, s, vh = ctx.xp.linalg.svd(a, full_matrices=False)
+        ctx.save_for_backward(u.astype(a.dtype, copy=False), vh.astype(a.dtype, copy=False))
+        return s.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        u, vh = ctx.saved_tensors
+        return ctx.backend.matmul(u * grad[..., None, :], vh).astype(grad.dtype, copy=False)

@@ -1,0 +1,166 @@
+"""Shape ops: triangles, rolls, flips, tilings, repeats, diagonals and sliding windows.
+
+Each moves or copies elements without arithmetic, so each backward sends every element of
+the gradient back to the element of x it came from, adding where one element of x was
+copied to several places of the output (a tile, a repeat, overlapping windows) and giving
+zero to the elements of x the output left out (the other triangle, the off-diagonal).
+"""
+from ..autograd import Function
+
+
+class Triangle(Function):
+    """out = x with the elements above (tril) or below (triu) diagonal `k` of the last two axes
+    set to zero:  tril keeps x[..., i, j] where j - i <= k, triu where j - i >= k.
+    dx = g masked by the same triangle (the zeroed elements did not reach the output)."""
+
+    @staticmethod
+    def forward(ctx, x, diagonal, upper):
+        ctx.diagonal, ctx.keep = diagonal, ctx.xp.triu if upper else ctx.xp.tril
+        return ctx.keep(x, diagonal)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.keep(grad, ctx.diagonal)
+
+
+class Roll(Function):
+    """out = x shifted cyclically by `shifts[i]` along `axes[i]` (axes None: over the flattened
+    elements):  out[(j + s) mod n] = x[j];  dx = g rolled back by -shifts."""
+
+    @staticmethod
+    def forward(ctx, x, shifts, axes):
+        ctx.shifts, ctx.axes = shifts, axes
+        return ctx.xp.roll(x, shifts, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        back = -ctx.shifts if isinstance(ctx.shifts, int) else tuple(-s for s in ctx.shifts)
+        return ctx.xp.roll(grad, back, ctx.axes)
+
+
+class Flip(Function):
+    """out = x reversed along `axes`, in fresh memory (as torch's flip):  out[j] = x[n - 1 - j];
+    dx = g reversed along the same axes (reversing is its own inverse)."""
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return ctx.xp.flip(x, axes).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.xp.flip(grad, ctx.axes)
+
+
+class Tile(Function):
+    """out = x tiled `reps[i]` times along axis i (x first given leading size-1 axes up to
+    len(reps)):  out[..., r * n + j, ...] = x[..., j, ...].
+    dx = g viewed as (r0, n0, r1, n1, ...) and summed over the copies r0, r1, ..."""
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        ctx.shape, ctx.reps = x.shape, reps
+        return ctx.xp.tile(x.reshape((1,) * (len(reps) - x.ndim) + x.shape), reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        padded = (1,) * (len(ctx.reps) - len(ctx.shape)) + ctx.shape
+        split = tuple(n for pair in zip(ctx.reps, padded) for n in pair)
+        copies = tuple(range(0, 2 * len(padded), 2))
+        return grad.reshape(split).sum(axis=copies).reshape(ctx.shape)
+
+
+class Take(Function):
+    """out = x picked along `axis` at the positions `index` (a 1-d int array, in order, any
+    position any number of times): out[..., i, ...] = x[..., index[i], ...].
+    dx = zeros with g added at each position it was picked from (repeat_interleave's copies sum)."""
+
+    @staticmethod
+    def forward(ctx, x, index, axis):
+        ctx.shape, ctx.index, ctx.axis = x.shape, index, axis
+        return ctx.xp.take(x, index, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = ctx.xp
+        dx = xp.zeros(ctx.shape, grad.dtype)
+        xp.add.at(xp.moveaxis(dx, ctx.axis, 0), ctx.index, xp.moveaxis(grad, ctx.axis, 0))
+        return dx
+
+
+def _diagonal_indices(xp, n, offset):
+    """(rows, cols) of the n elements of diagonal `offset` of a matrix: cols - rows = offset."""
+    steps = xp.arange(n)
+    return steps + max(-offset, 0), steps + max(offset, 0)
+
+
+class Diagonal(Function):
+    """out[..., i] = x[..., i + max(-k, 0), ..., i + max(k, 0), ...]: diagonal k of the matrices
+    on axes (axis1, axis2), moved to the last axis; a view of x's memory, as torch's.
+    dx = zeros with g written back onto that diagonal."""
+
+    returns_view = True
+
+    @staticmethod
+    def forward(ctx, x, offset, axis1, axis2):
+        ctx.shape, ctx.offset, ctx.axes = x.shape, offset, (axis1, axis2)
+        xp = ctx.xp
+        out = xp.diagonal(x, offset, axis1, axis2)
+        if getattr(out.flags, "writeable", True):
+            return out
+        # numpy's diagonal is read-only; torch's is a view that writes through: the same
+        # strides over the same memory, starting at the diagonal's first element
+        start = [slice(None)] * x.ndim
+        start[axis1], start[axis2] = slice(max(-offset, 0), None), slice(max(offset, 0), None)
+        return xp.lib.stride_tricks.as_strided(x[tuple(start)], out.shape, out.strides)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = ctx.xp
+        dx = xp.zeros(ctx.shape, grad.dtype)
+        rows, cols = _diagonal_indices(xp, grad.shape[-1], ctx.offset)
+        xp.moveaxis(dx, ctx.axes, (-2, -1))[..., rows, cols] = grad
+        return dx
+
+
+class DiagEmbed(Function):
+    """out[..., i + max(-k, 0), i + max(k, 0)] = x[..., i] in (..., n + |k|, n + |k|) zeros:
+    x's last axis laid on diagonal k of new last two axes.  dx = that diagonal of g."""
+
+    @staticmethod
+    def forward(ctx, x, offset):
+        xp = ctx.xp
+        n = x.shape[-1]
+        size = n + abs(offset)
+        out = xp.zeros(x.shape[:-1] + (size, size), x.dtype)
+        ctx.rows, ctx.cols = _diagonal_indices(xp, n, offset)
+        out[..., ctx.rows, ctx.cols] = x
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[..., ctx.rows, ctx.cols]
+
+
+class Unfold(Function):
+    """out[..., w, ..., j] = x[..., w * step + j, ...]: the windows of `size` elements along
+    `axis`, `step` apart, as a new last axis; a view of x's memory, as torch's.
+    dx[..., m, ...] = the sum of g over every (w, j) with w * step + j = m (windows may overlap)."""
+
+    returns_view = True
+
+    @staticmethod
+    def forward(ctx, x, axis, size, step):
+        ctx.shape, ctx.axis, ctx.size, ctx.step = x.shape, axis, size, step
+        count = (x.shape[axis] - size) // step + 1
+        shape = x.shape[:axis] + (count,) + x.shape[axis + 1:] + (size,)
+        strides = x.strides[:axis] + (x.strides[axis] * step,) + x.strides[axis + 1:] + (x.strides[axis],)
+        return ctx.xp.lib.stride_tricks.as_strided(x, shape, strides)
+
+    @staticmethod
+    def backward(ctx, grad):
+        dx = ctx.xp.zeros(ctx.shape, grad.dtype)
+        count, lead = grad.shape[ctx.axis], (slice(None),) * ctx.axis
+        for j in range(ctx.size):  # element j of every window: distinct positions, so += is exact
+            dx[lead + (slice(j, j + ctx.step * (count - 1) + 1, ctx.step),)] += grad[..., j]
+        return dx
