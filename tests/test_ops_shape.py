@@ -6,7 +6,7 @@ trace, unfold, tensor_split, meshgrid, broadcast_tensors, atleast_1d/2d/3d, hsta
 column_stack: each as a method and as tg.<name> where torch has both.
 
 Shapes reach size-0 and size-1 axes and 0-d tensors; inputs come in every memory layout of
-`views` (permuted, strided, reversed); dtypes are float32, float64, int64 and bool (the
+`views` (permuted, strided, reversed); dtypes are float16, float32, float64, int64 and bool (the
 gradients are compared for the float ones). Ops that return several tensors are compared
 through one tensor made of them, each piece scaled by its position, so that a gradient
 sent to the wrong piece shows. tg.gradcheck checks each backward against float64 finite
@@ -22,7 +22,7 @@ from strategies import shapes, views
 
 import tinygrad_lite as tg
 
-DTYPES = st.sampled_from([np.float32, np.float64, np.int64, np.bool_])
+DTYPES = st.sampled_from([np.float16, np.float32, np.float64, np.int64, np.bool_])
 
 
 def _x(data, min_dims=0, max_dims=4, dtype=None):

@@ -5,7 +5,14 @@ the gradient back to the element of x it came from, adding where one element of 
 copied to several places of the output (a tile, a repeat, overlapping windows) and giving
 zero to the elements of x the output left out (the other triangle, the off-diagonal).
 """
+import numpy as np
+
 from ..autograd import Function
+
+
+def _accumulator(dtype):
+    """The dtype gradients are summed in: float32 for float16 (2048 + 1 is 2048 in float16), else dtype."""
+    return np.float32 if dtype == np.float16 else dtype
 
 
 class Triangle(Function):
@@ -67,7 +74,8 @@ class Tile(Function):
         padded = (1,) * (len(ctx.reps) - len(ctx.shape)) + ctx.shape
         split = tuple(n for pair in zip(ctx.reps, padded) for n in pair)
         copies = tuple(range(0, 2 * len(padded), 2))
-        return grad.reshape(split).sum(axis=copies).reshape(ctx.shape)
+        total = grad.reshape(split).sum(axis=copies, dtype=_accumulator(grad.dtype))
+        return total.reshape(ctx.shape).astype(grad.dtype, copy=False)
 
 
 class Take(Function):
@@ -83,9 +91,9 @@ class Take(Function):
     @staticmethod
     def backward(ctx, grad):
         xp = ctx.xp
-        dx = xp.zeros(ctx.shape, grad.dtype)
+        dx = xp.zeros(ctx.shape, _accumulator(grad.dtype))
         xp.add.at(xp.moveaxis(dx, ctx.axis, 0), ctx.index, xp.moveaxis(grad, ctx.axis, 0))
-        return dx
+        return dx.astype(grad.dtype, copy=False)
 
 
 def _diagonal_indices(xp, n, offset):
@@ -159,8 +167,8 @@ class Unfold(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        dx = ctx.xp.zeros(ctx.shape, grad.dtype)
+        dx = ctx.xp.zeros(ctx.shape, _accumulator(grad.dtype))
         count, lead = grad.shape[ctx.axis], (slice(None),) * ctx.axis
         for j in range(ctx.size):  # element j of every window: distinct positions, so += is exact
             dx[lead + (slice(j, j + ctx.step * (count - 1) + 1, ctx.step),)] += grad[..., j]
-        return dx
+        return dx.astype(grad.dtype, copy=False)
