@@ -22,6 +22,8 @@ PUBLIC_OPS = [
     "softmax", "log_softmax", "astype",
     "T", "transpose", "permute", "reshape", "flatten", "expand", "squeeze", "unsqueeze", "getitem",
     "cat", "stack", "where",
+    "tril", "triu", "roll", "flip", "rot90", "repeat", "tile", "repeat_interleave", "movedim", "swapaxes",
+    "diagonal", "diag_embed", "diag", "trace", "unfold", "meshgrid", "hstack", "vstack",
     "sum", "mean", "max", "min", "amax", "amin", "var", "logsumexp", "argmax", "argmin",
     "zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like",
     "F.relu", "F.sigmoid", "F.tanh", "F.gelu", "F.leaky_relu", "F.softmax", "F.log_softmax", "F.dropout",

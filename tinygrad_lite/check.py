@@ -212,6 +212,26 @@ CASES = [
     Case("cat three", lambda m, a, b, c: m.cat([a, b, c]), [randn(2, 3), randn(1, 3), randn(4, 3)]),
     Case("stack", lambda m, a, b: m.stack([a, b]), [randn(2, 3), randn(2, 3)]),
     Case("stack axis=-1", lambda m, a, b: m.stack([a, b], axis=-1), [randn(2, 3), randn(2, 3)]),
+    # shape ops
+    Case("tril", lambda m, a: a.tril(-1), [randn(2, 3, 4)]),
+    Case("triu", lambda m, a: m.triu(a, 1), [randn(3, 4)]),
+    Case("roll", lambda m, a: a.roll((1, -2), (0, 2)), [randn(2, 3, 4)]),
+    Case("roll flat", lambda m, a: m.roll(a, 5), [randn(3, 4)]),
+    Case("flip", lambda m, a: a.flip((0, 2)), [randn(2, 3, 4)]),
+    Case("rot90", lambda m, a: a.rot90(1, (0, 1)), [randn(3, 4)]),
+    Case("repeat", lambda m, a: a.repeat(2, 1, 3), [randn(3, 2)], 6),
+    Case("tile", lambda m, a: m.tile(a, (2,)), [randn(3, 2)], 2),
+    Case("repeat_interleave", lambda m, a: a.repeat_interleave(3, dim=1), [randn(2, 3)], 3),
+    Case("movedim", lambda m, a: m.movedim(a, (0, 1), (2, 0)), [randn(2, 3, 4)]),
+    Case("swapaxes", lambda m, a: a.swapaxes(0, 2), [randn(2, 3, 4)]),
+    Case("diagonal", lambda m, a: a.diagonal(1, 0, 2), [randn(3, 2, 4)]),
+    Case("diag_embed", lambda m, a: a.diag_embed(-1), [randn(2, 3)]),
+    Case("diag", lambda m, a: m.diag(a, 1), [randn(3, 4)]),
+    Case("trace", lambda m, a: a.trace(), [randn(4, 4)], 4),
+    Case("unfold", lambda m, a: a.unfold(1, 3, 1), [randn(2, 6)], 3),
+    Case("meshgrid xy", lambda m, a, b: m.stack(m.meshgrid(a, b, indexing="xy")), [randn(3), randn(4)], 4),
+    Case("hstack", lambda m, a, b: m.hstack([a, b]), [randn(2, 3), randn(2, 1)]),
+    Case("vstack", lambda m, a, b: m.vstack([a, b]), [randn(3), randn(2, 3)]),
     Case("where", lambda m, c, a, b: m.where(c, a, b), [mask(3, 4), randn(3, 4), randn(4)], 3),
     Case("where scalar", lambda m, c, a: m.where(c, a, 0.0), [mask(3, 4), randn(3, 4)]),
     Case("where scalar first", lambda m, c, b: m.where(c, 1.5, b), [mask(3, 4), randn(3, 4)]),
@@ -326,6 +346,7 @@ CASES = [
 def _namespaces(torch):
     """What a case's `m` is: the engine's functions, or torch's under the same names."""
     names = ["zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like", "float32", "float64"]
+    names += ["triu", "roll", "tile", "movedim", "diag", "meshgrid", "hstack", "vstack"]  # shape functions
     ours = SimpleNamespace(F=F, cat=Tensor.cat, stack=Tensor.stack, where=Tensor.where,
                            **{n: getattr(tg, n) for n in names})
     theirs = SimpleNamespace(F=torch.nn.functional, cat=torch.cat, stack=torch.stack, where=torch.where,
