@@ -266,6 +266,16 @@ OVERRIDES = {
     "Tensor.where": {"cond": lambda c: f32(2, 4) > 0},
     "Tensor.__getitem__": {"index": lambda c: 0},
     "Tensor.__setitem__": {"index": lambda c: 0, "value": lambda c: 1.5},
+    **{f"TensorInplace.{name}": {"tensor1": lambda c: f32(2, 4), "tensor2": lambda c: f32(2, 4, fill=2.0),
+                                 "value": lambda c: 0.5}
+       for name in ("addcmul", "addcmul_", "addcdiv", "addcdiv_")},
+    **{f"TensorInplace.{name}": {"end": lambda c: f32(2, 4, fill=0.5), "weight": lambda c: 0.25}
+       for name in ("lerp", "lerp_")},
+    "TensorInplace.clamp_": {"min": lambda c: -0.5, "max": lambda c: 0.5},
+    "TensorInplace.clamp_min_": {"min": lambda c: -0.5}, "TensorInplace.clamp_max_": {"max": lambda c: 0.5},
+    "TensorInplace.masked_fill_": {"mask": lambda c: f32(2, 4) > 0, "value": lambda c: 1.5},
+    "TensorInplace.pow_": {"exponent": lambda c: 2}, "TensorInplace.__ipow__": {"exponent": lambda c: 2},
+    "TensorInplace.div_": {"rounding_mode": lambda c: "floor"},
     "Tensor.astype": {"dtype": lambda c: tg.float64},
     # the shape ops (TensorShape's methods and their tg.* functions)
     **{f"{prefix}{name}": {"shifts": lambda c: 1} for prefix in ("TensorShape.", "tg.") for name in ("roll",)},
@@ -358,6 +368,7 @@ SELF = {
 # Per method: a different `self` than its class's.
 METHOD_SELF = {
     "Tensor.item": lambda c: f32(1),
+    "TensorInplace.retain_grad": lambda c: graph_tensor(),
     "Tensor.__bool__": lambda c: f32(1),
     "Tensor.__float__": lambda c: f32(1),
     "Tensor.__int__": lambda c: f32(1),
@@ -375,6 +386,9 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    **{(f"TensorInplace.{name}", param): {"Tensor float32 (2, 4)"} for name, param in (  # Tensor bounds, as torch
+        ("clamp_", "min"), ("clamp_", "max"), ("clamp_min_", "min"), ("clamp_max_", "max"),
+        ("lerp", "weight"), ("lerp_", "weight"))},
     ("Tensor.reshape", "shape"): {"-1"},
     **{(f"{prefix}tensor_split", "indices_or_sections"): {"()"} for prefix in ("TensorShape.", "tg.")},  # no index: one piece, as torch
     **{(f"tg.atleast_{k}d", "tensors"): {"[]"} for k in (1, 2, 3)},  # no tensors give (), as torch

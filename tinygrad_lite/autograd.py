@@ -183,6 +183,8 @@ class Context:
     output_backend = None   # set by an op whose output lives on another device (ToDevice)
     freed = False
     positions = None        # the position among apply's arguments of each parent (None: every argument is one)
+    retains_grad = False    # set by Tensor.retain_grad: backward keeps this node's gradient in its .grad
+    previous = None         # an in-place update's node: the tensor holding the value it overwrote
 
     def __init__(self, function, parents, backend):
         self.function = function
@@ -206,8 +208,9 @@ class Context:
         for tensor, version in self.saved_versions:
             if tensor._versions[0] != version:
                 raise RuntimeError(
-                    f"backward: {self.function.__name__} saved its input of shape {tensor.shape} for the "
-                    f"backward pass, and that tensor was modified in place afterwards (version {version} -> "
+                    f"backward: one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: {self.function.__name__} saved its input of shape {tensor.shape} "
+                    f"(or is a view of it), and that tensor was modified in place afterwards (version {version} -> "
                     f"{tensor._versions[0]}), so its gradient would be wrong. Modify a copy instead "
                     "(x = x + y rather than x += y), or run backward() before the in-place update.")
 
@@ -236,7 +239,8 @@ class Context:
         self.parents, self.freed = [], True
 
 
-_KEPT_AFTER_FREE = ("function", "backend", "needs_input_grad", "output_backend", "sequence")
+_KEPT_AFTER_FREE = ("function", "backend", "needs_input_grad", "output_backend", "sequence", "previous",
+                    "retains_grad")
 _op_counter = itertools.count(1)
 
 
@@ -290,6 +294,8 @@ class Function:
             out._ctx = ctx
         if cls.returns_view and np.may_share_memory(result, arrays[0]):
             out._versions = args[0]._versions  # one memory, one count of in-place updates
+            if record:  # the view's node reads its input's memory: a later in-place update makes it stale
+                ctx.saved_versions = [*ctx.saved_versions, (args[0], args[0]._versions[0])]
         return out
 
 
@@ -359,6 +365,8 @@ def backward(root, grad, retain_graph=False, observer=None):
             )
         if ctx.saved_versions:
             ctx.check_saved_versions()
+        if ctx.retains_grad:
+            _accumulate_leaf_grad(node, g.copy())  # a copy: g flows on, and may be updated in place
         input_grads = ctx.function.backward(ctx, g)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
@@ -370,7 +378,11 @@ def backward(root, grad, retain_graph=False, observer=None):
             raise RuntimeError(f"{ctx.function.__name__}.backward returned {len(input_grads)} "
                                f"gradients for {len(ctx.parents)} inputs")
         for parent, pg in zip(ctx.parents, input_grads):
-            if pg is None or not parent._requires_grad:
+            if pg is None:
+                continue
+            if parent._ctx is not None and parent._ctx.sequence > ctx.sequence:
+                parent = _as_seen_by(parent, ctx)
+            if not parent._requires_grad:
                 continue
             if pg.shape != parent.array.shape:
                 raise RuntimeError(f"{ctx.function.__name__}.backward: gradient of shape {pg.shape} "
@@ -391,6 +403,23 @@ def backward(root, grad, retain_graph=False, observer=None):
         input_grads = pg = None  # so that the arrays' reference counts show only the graph's own
         if not retain_graph:
             ctx.free()
+
+
+def _as_seen_by(tensor, ctx):
+    """The tensor holding the value that `ctx`'s op read from `tensor`.
+
+    An op runs after its inputs' nodes exist, so an input whose node is newer than the op was
+    updated in place after the op read it (see _tensor_inplace.assign_in_place): each such update
+    keeps the overwritten value, with its node, as `previous`; the op's gradient belongs to the
+    newest of those values that is older than the op."""
+    node = tensor._ctx
+    while node is not None and node.sequence > ctx.sequence:
+        if node.previous is None:
+            raise RuntimeError(f"backward: an input of {ctx.function.__name__} (shape {tensor.shape}) was "
+                               "replaced after the op read it, and its earlier value is lost")
+        tensor = node.previous
+        node = tensor._ctx
+    return tensor
 
 
 _leaf_grad_lock = threading.Lock()
