@@ -35,7 +35,7 @@ def _dims(dims, shape, op, name="dims"):
     return normalized
 
 
-def _two_axes(op, dim0, dim1, axis0, axis1, shape, names=("dim0", "dim1"), defaults=(_UNSET, _UNSET)):
+def _two_axes(op, dim0, dim1, axis0, axis1, names=("dim0", "dim1"), defaults=(_UNSET, _UNSET)):
     """The two axes of swapaxes/diagonal/diag_embed, each spelled dim or axis; both required unless defaulted."""
     pair = []
     for dim, axis, name, default in ((dim0, axis0, names[0], defaults[0]), (dim1, axis1, names[1], defaults[1])):
@@ -120,7 +120,7 @@ class TensorShape:
         a, b = _dims(dims, self.shape, "rot90")
         k %= 4
         if k == 0:
-            return sh.Flip.apply(self, axes=())
+            return self.clone()
         if k == 2:
             return sh.Flip.apply(self, axes=(a, b))
         return sh.Flip.apply(self, axes=(b if k == 1 else a,)).transpose(a, b)
@@ -137,8 +137,8 @@ class TensorShape:
                              f"{self.ndim} dimensions (shape {self.shape})")
         if any(n < 0 for n in sizes):
             raise ValueError(f"repeat: repeat sizes must be non-negative, got {sizes}")
-        check_alloc(tuple(r * n for r, n in zip(sizes, (1,) * (len(sizes) - self.ndim) + self.shape)),
-                       self.dtype, "repeat")
+        padded = (1,) * (len(sizes) - self.ndim) + self.shape
+        check_alloc(tuple(r * n for r, n in zip(sizes, padded)), self.dtype, "repeat")
         return sh.Tile.apply(self, reps=sizes)
 
     def tile(self, *dims):
@@ -148,8 +148,8 @@ class TensorShape:
         if any(n < 0 for n in dims):
             raise ValueError(f"tile: dims must be non-negative, got {dims}")
         dims = (1,) * (self.ndim - len(dims)) + dims
-        check_alloc(tuple(r * n for r, n in zip(dims, (1,) * (len(dims) - self.ndim) + self.shape)),
-                       self.dtype, "tile")
+        padded = (1,) * (len(dims) - self.ndim) + self.shape
+        check_alloc(tuple(r * n for r, n in zip(dims, padded)), self.dtype, "tile")
         return sh.Tile.apply(self, reps=dims)
 
     def repeat_interleave(self, repeats, dim=_UNSET, *, output_size=None, axis=_UNSET):
@@ -161,7 +161,7 @@ class TensorShape:
         if dim is None:  # over the flattened elements
             x, dim = self.reshape(-1), 0
         else:
-            if self.ndim == 0:  # as torch: repeats of a 0-d tensor are counted over its one element
+            if self.ndim == 0:  # as torch: a 0-d tensor has no axis to repeat along
                 raise IndexError(f"{op}: dim {dim} is out of range for a tensor of shape (); use dim=None")
             dim, x = _t._one_axis(dim, self.shape, op), self
         n = x.shape[dim]
@@ -196,7 +196,7 @@ class TensorShape:
         return self._move(source, destination, "moveaxis")
 
     def _swap(self, op, dim0, dim1, axis0, axis1):
-        a, b = _two_axes(op, dim0, dim1, axis0, axis1, self.shape)
+        a, b = _two_axes(op, dim0, dim1, axis0, axis1)
         a, b = _t._one_axis(a, self.shape, op, name="dim0"), _t._one_axis(b, self.shape, op, name="dim1")
         if self.ndim == 0:
             return self.reshape(())
@@ -230,7 +230,7 @@ class TensorShape:
         out[..., i] = x[..., i + max(-offset, 0), ..., i + max(offset, 0), ...]; offset > 0 is above."""
         op = "diagonal"
         offset = _int(offset, "offset", op)
-        a, b = _two_axes(op, dim1, dim2, axis1, axis2, self.shape, ("dim1", "dim2"), (0, 1))
+        a, b = _two_axes(op, dim1, dim2, axis1, axis2, ("dim1", "dim2"), (0, 1))
         a, b = _t._one_axis(a, self.shape, op, name="dim1"), _t._one_axis(b, self.shape, op, name="dim2")
         if a == b:
             raise ValueError(f"{op}: dim1 and dim2 cannot be the same axis ({a}) of shape {self.shape}")
@@ -242,7 +242,7 @@ class TensorShape:
         result (one axis more than x): out[..., i + max(-offset, 0), i + max(offset, 0)] = x[..., i]."""
         op = "diag_embed"
         offset = _int(offset, "offset", op)
-        a, b = _two_axes(op, dim1, dim2, axis1, axis2, self.shape, ("dim1", "dim2"), (-2, -1))
+        a, b = _two_axes(op, dim1, dim2, axis1, axis2, ("dim1", "dim2"), (-2, -1))
         a = _t._one_axis(a, self.shape, op, new_axes=1, name="dim1")
         b = _t._one_axis(b, self.shape, op, new_axes=1, name="dim2")
         if a == b:
@@ -261,7 +261,7 @@ class TensorShape:
             check_alloc((size, size), self.dtype, "diag")
             return sh.DiagEmbed.apply(self, offset=diagonal)
         if self.ndim == 2:
-            return sh.Flip.apply(self.diagonal(diagonal), axes=())
+            return self.diagonal(diagonal).clone()
         raise ValueError(f"diag: expected a 1-d or 2-d tensor, got shape {self.shape}")
 
     def trace(self):
