@@ -254,6 +254,26 @@ def test_diagonal_is_a_view_that_writes_through():
     np.testing.assert_array_equal(x.numpy(), theirs.numpy())
 
 
+VIEWS = {  # name -> a view of a (3, 4) tensor, the same call in both libraries
+    "diagonal": lambda t: t.diagonal(1),
+    "unfold": lambda t: t.unfold(1, 2, 2),
+    "movedim": lambda t: t.movedim(0, 1),
+    "swapaxes": lambda t: t.swapaxes(0, 1),
+    "tensor_split piece": lambda t: t.tensor_split(3, dim=1)[1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_an_in_place_update_of_a_view_reaches_the_base_and_its_gradient_as_torchs(name):
+    view = VIEWS[name]
+
+    def update(t):
+        y = t * 1.0
+        view(y).mul_(3.0)
+        return y
+    check_op(update, update, np.arange(12.0).reshape(3, 4))
+
+
 @given(data=st.data())
 def test_diag_embed_matches_torch(data):
     x = _x(data, min_dims=1, max_dims=3)
