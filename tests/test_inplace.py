@@ -11,6 +11,9 @@ import tinygrad_lite as tg
 
 torch = pytest.importorskip("torch", reason="torch is the reference for these tests")
 
+import strategies  # noqa: E402
+from helpers import check_op  # noqa: E402
+
 
 def leaf(lib, values, requires_grad=True):
     return lib.tensor(np.asarray(values, np.float64), requires_grad=requires_grad)
@@ -132,7 +135,23 @@ VIEW_PROGRAMS = {
     "slice_of_nonleaf": lambda lib, x, w: _view_slice(x),
     "transpose_rows": lambda lib, x, w: _view_transpose(x, w),
     "view_of_buffer": lambda lib, x, w: _view_buffer(lib, w),
+    "view_of_a_0d_tensor": lambda lib, x, w: _view_of_scalar(x, w),
+    "diagonal": lambda lib, x, w: _view_diagonal(x, w),
 }
+
+
+def _view_of_scalar(x, w):
+    y = x.sum() * 1
+    v = y.reshape(1)
+    v.mul_(w[0]).add_(w[1])
+    return y * 2 + v.sum()
+
+
+def _view_diagonal(x, w):
+    y = x[:, :2] * w[:2]
+    y.T[0].mul_(x[1, 2])
+    y.diagonal().add_(w[2]).exp_()
+    return y * y
 
 
 def _view_slice(x):
@@ -328,3 +347,82 @@ def test_retain_grad_moves_with_an_in_place_update_and_refuses_without_grad():
         x.retain_grad()  # a no-op on a leaf
         with pytest.raises(RuntimeError, match="requires_grad=False"):
             lib.zeros(3).retain_grad()
+
+
+# ---- hypothesis: shapes, layouts and dtypes --------------------------------------------------
+BINARY_IN_PLACE = {
+    "add_": (lambda y, o: y.add_(o, alpha=2), lambda y, o: y.add_(o, alpha=2)),
+    "sub_": (lambda y, o: y.sub_(o), lambda y, o: y.sub_(o)),
+    "mul_": (lambda y, o: y.mul_(o), lambda y, o: y.mul_(o)),
+    "div_": (lambda y, o: y.div_(o * o + 1), lambda y, o: y.div_(o * o + 1)),
+    "addcmul_": (lambda y, o: y.addcmul_(o, o, value=-0.5), lambda y, o: y.addcmul_(o, o, value=-0.5)),
+    "lerp_": (lambda y, o: y.lerp_(o, 0.3), lambda y, o: y.lerp_(o, 0.3)),
+}
+
+
+@st.composite
+def target_and_other(draw):
+    """A shape, and one that broadcasts to it (size-1 axes, fewer axes, 0-d)."""
+    a, b = draw(strategies.broadcast_pair(max_dims=3, max_side=4))
+    return np.broadcast_shapes(a, b), b
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_IN_PLACE))
+@given(shapes=target_and_other(), data=st.data())
+def test_binary_in_place_on_a_non_leaf_over_broadcast_shapes_and_layouts(name, shapes, data):
+    target, other = shapes
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    x = data.draw(strategies.views(target, dtype))
+    o = data.draw(strategies.views(other, dtype))
+    if name == "lerp_" and other != target:  # torch's lerp_ wants end of self's shape (no broadcast of end)
+        o = np.broadcast_to(o, target).copy()
+    ours, theirs = BINARY_IN_PLACE[name]
+    check_op(lambda x, o: ours(x * 1, o), lambda x, o: theirs(x * 1, o), x, o)
+
+
+@given(shape=strategies.shapes(min_dims=1, max_dims=3, max_side=4), data=st.data())
+def test_in_place_on_a_strided_view_of_a_non_leaf_matches_torch(shape, data):
+    """y[..., ::2].mul_(w), then every element of y (the base) reaches the loss."""
+    x = data.draw(strategies.views(shape, np.float64))
+    w = data.draw(strategies.arrays((len(range(0, shape[-1], 2)),), np.float64))
+
+    def program(x, w):
+        y = x * 1
+        y[..., ::2].mul_(w).add_(1)
+        return y * y
+
+    check_op(program, program, x, w)
+
+
+def test_view_of_a_base_stored_column_major_maps_its_positions():
+    stored = np.asfortranarray(np.arange(12.0).reshape(3, 4))
+    results = []
+    for lib in (tg, torch):
+        w = leaf(lib, np.linspace(-1, 1, 4))
+        base = lib.tensor(stored) * w      # elementwise: keeps the column-major layout in numpy
+        base[1].mul_(w * 2)
+        base[:, 2].sin_()
+        base.sum().backward()
+        results.append((base.detach().numpy(), w.grad.numpy()))
+    np.testing.assert_allclose(results[0][0], results[1][0])
+    np.testing.assert_allclose(results[0][1], results[1][1])
+
+
+def test_float16_in_place_keeps_float16_and_matches_torch():
+    x = np.linspace(-2, 2, 6).astype(np.float16).reshape(2, 3)
+    w = np.linspace(0.5, 1.5, 3).astype(np.float16)
+    check_op(lambda x, w: (x * 1).add_(w).mul_(w).relu_(), lambda x, w: (x * 1).add_(w).mul_(w).relu_(), x, w)
+
+
+def test_float64_value_into_float32_non_leaf_gives_each_its_own_dtype_of_gradient():
+    x = np.linspace(-1, 1, 3).astype(np.float32)
+    w = np.linspace(0.5, 1.5, 3)
+    out = check_op(lambda x, w: (x * 1).add_(w * w), lambda x, w: (x * 1).add_(w * w), x, w)
+    assert out.dtype == np.float32
+
+
+def test_chained_in_place_ops_that_save_their_result_compute_what_the_out_of_place_chain_computes():
+    """torch refuses sigmoid_().mul_(2) at backward (sigmoid saved the memory mul_ overwrote); the engine
+    keeps the value each op saved, so the gradient is that of sigmoid(y) * 2 (a listed difference)."""
+    x = np.linspace(-1, 1, 4)
+    check_op(lambda x: (x * 1).sigmoid_().mul_(2).exp_().tanh_(), lambda x: ((x * 1).sigmoid() * 2).exp().tanh(), x)

@@ -118,11 +118,17 @@ OPERATORS = {
     "__mul__": ("mul",), "__rmul__": ("mul",), "__imul__": ("mul", "mul_"),
     "__truediv__": ("div",), "__rtruediv__": ("div",), "__itruediv__": ("div", "div_"),
     "__floordiv__": ("floordiv", "floor_divide"), "__rfloordiv__": ("floordiv", "floor_divide"),
-    "__mod__": ("mod", "remainder"), "__rmod__": ("mod", "remainder"),
+    "__ifloordiv__": ("floordiv", "floor_divide"),
+    "__mod__": ("mod", "remainder"), "__rmod__": ("mod", "remainder"), "__imod__": ("mod", "remainder"),
     "__pow__": ("pow",), "__rpow__": ("pow",), "__ipow__": ("pow", "pow_"),
     "__matmul__": ("matmul",), "__rmatmul__": ("matmul",), "__imatmul__": ("matmul",),
-    "__neg__": ("neg",), "__pos__": ("pos",), "__abs__": ("abs",), "__invert__": ("invert", "not"),
-    "__and__": ("and",), "__or__": ("or",), "__xor__": ("xor",),
+    "__neg__": ("neg",), "__pos__": ("pos",), "__abs__": ("abs",), "__invert__": ("invert", "not", "bitwise_not"),
+    "__and__": ("and", "bitwise_and"), "__or__": ("or", "bitwise_or"), "__xor__": ("xor", "bitwise_xor"),
+    "__rand__": ("and", "bitwise_and"), "__ror__": ("or", "bitwise_or"), "__rxor__": ("xor", "bitwise_xor"),
+    "__iand__": ("and", "bitwise_and"), "__ior__": ("or", "bitwise_or"), "__ixor__": ("xor", "bitwise_xor"),
+    "__lshift__": ("bitwise_left_shift",), "__rlshift__": ("bitwise_left_shift",),
+    "__ilshift__": ("bitwise_left_shift",), "__rshift__": ("bitwise_right_shift",),
+    "__rrshift__": ("bitwise_right_shift",), "__irshift__": ("bitwise_right_shift",),
     "__eq__": ("eq",), "__ne__": ("ne",), "__lt__": ("lt",), "__le__": ("le",), "__gt__": ("gt",), "__ge__": ("ge",),
     "__getitem__": ("index", "getitem"), "__setitem__": ("index", "setitem"),
     "__len__": ("len",), "__bool__": ("bool",), "__float__": ("float",), "__int__": ("int",),
@@ -254,12 +260,25 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    # integer division, bitwise and logical ops, predicates, clamp (Tensor's TensorLogic methods, tg.*)
+    **{f"{prefix}{name}": {"rounding_mode": lambda c: "floor"} for prefix in ("TensorLogic.", "TensorInplace.", "tg.")
+       for name in ("div", "divide")},
+    **{f"TensorLogic.{name}": {"other": lambda c: i64(2, 4)} for name in (
+        "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
+        "__and__", "__or__", "__xor__", "__lshift__", "__rshift__", "__rand__", "__ror__", "__rxor__",
+        "__rlshift__", "__rrshift__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")},
+    **{f"tg.{name}": {"input": lambda c: i64(2, 4), "other": lambda c: i64(2, 4)} for name in (
+        "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not")},
+    **{f"{prefix}nan_to_num": {"posinf": lambda c: 1.0, "neginf": lambda c: -1.0}
+       for prefix in ("TensorLogic.", "tg.")},
+    **{key: {"min": lambda c: -0.5, "max": lambda c: 0.5} for key in ("TensorLogic.clamp", "TensorLogic.clip")},
+    **{key: {"min": lambda c: f32(2, 4), "max": lambda c: f32(2, 4)} for key in (
+        "TensorLogic.clamp_min", "TensorLogic.clamp_max", "tg.clamp_min", "tg.clamp_max")},
     "Tensor.full": {"shape": lambda c: (2, 4)},
     "Tensor.reshape": {"shape": lambda c: (4, 2)},
     "Tensor.expand": {"shape": lambda c: (3, 2, 4)},
     "Tensor.permute": {"dims": lambda c: (1, 0)},
     "Tensor.unsqueeze": {"dim": lambda c: 0},
-    "Tensor.clip": {"lo": lambda c: -0.5},
     "Tensor.matmul": {"other": lambda c: f32(4, 3)},
     "Tensor.__matmul__": {"other": lambda c: f32(4, 3)},
     "Tensor.__rmatmul__": {"other": lambda c: f32(3, 2)},
@@ -367,6 +386,10 @@ SELF = {
 
 # Per method: a different `self` than its class's.
 METHOD_SELF = {
+    **{f"TensorLogic.{name}": lambda c: i64(2, 4) for name in (
+        "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "__invert__",
+        "__and__", "__or__", "__xor__", "__lshift__", "__rshift__", "__rand__", "__ror__", "__rxor__",
+        "__rlshift__", "__rrshift__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")},
     "Tensor.item": lambda c: f32(1),
     "TensorInplace.retain_grad": lambda c: graph_tensor(),
     "Tensor.__bool__": lambda c: f32(1),
@@ -424,7 +447,7 @@ SIZE_NAMES = {"shape", "n", "m", "in_features", "out_features", "num_embeddings"
 ALLOC_NAMES = {"shape", "n", "m", "in_features", "out_features", "num_embeddings", "embedding_dim",
                "normalized_shape", "d_model", "n_layers", "max_len", "vocab_size", "d_ff", "length", "start"}
 AXIS_NAMES = {"dim", "axis", "dim0", "dim1", "axis0", "axis1", "start_dim", "end_dim", "dims", "index"}
-CHOICE_NAMES = {"reduction", "approximate", "mode", "nonlinearity", "task", "device"}
+CHOICE_NAMES = {"reduction", "approximate", "mode", "nonlinearity", "task", "device", "rounding_mode"}
 PATH_NAMES = {"path"}
 
 

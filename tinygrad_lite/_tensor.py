@@ -485,25 +485,6 @@ class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape,
             raise TypeError("abs: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
         return ew.Abs.apply(self)
 
-    def clip(self, lo=None, hi=None):
-        """min(max(x, lo), hi); either bound may be None.
-
-        The result dtype is torch.clamp's: x promoted with the bounds as Python numbers (an int
-        tensor with a float bound gives float32); a bound the dtype cannot hold raises, as in torch."""
-        if lo is None and hi is None:
-            raise ValueError("clip: give at least one of lo and hi")
-        for name, bound in (("lo", lo), ("hi", hi)):
-            if not (bound is None or dtypes.is_python_scalar(bound)):
-                raise TypeError(f"clip: {name} must be a number or None, got {type(bound).__name__}")
-        bounds = [dtypes.scalar_array(b, "clip").dtype for b in (lo, hi) if b is not None]
-        dtype = dtypes.result_type((self.dtype, dtypes.rank(self)), *((d, dtypes.SCALAR) for d in bounds))
-        if dtype == np.bool_:
-            raise TypeError("clip: not supported for bool tensors with bool bounds (as in torch); "
-                            "convert first, e.g. x.astype(tg.int64)")
-        lo, hi = (None if b is None else dtypes.convert_scalar(b, dtype, "clip", name).item()
-                  for name, b in (("lo", lo), ("hi", hi)))
-        return ew.Clip.apply(self.astype(dtype), lo=lo, hi=hi)
-
     def relu(self):
         """max(x, 0); an integer tensor stays integer, as in torch."""
         if self.dtype.kind == "f":

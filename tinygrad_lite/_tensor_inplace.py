@@ -40,10 +40,7 @@ def assign_in_place(tensor, op, compute, cast="result"):
     (dtypes.can_cast: float into an int tensor is refused); cast="any" converts whatever it is
     (copy_, fill_, item assignment of a number).
     """
-    if not tensor.array.flags.writeable:
-        raise RuntimeError(f"{op}: this tensor is a read-only view (made by expand or broadcasting): "
-                           "more than one of its elements refers to a single memory location; update the "
-                           "original, or a clone()")
+    _check_writeable(tensor, op)
     if not is_grad_enabled():
         return _write(tensor, op, _result(tensor, op, compute, tensor, cast))
     if tensor._requires_grad and tensor._ctx is None:
@@ -56,6 +53,7 @@ def assign_in_place(tensor, op, compute, cast="result"):
         result = _result(tensor, op, compute, tensor, cast)
         if not result._requires_grad:
             return _write(tensor, op, result)
+        del result  # its graph may hold views of the tensor: let them go before counting who shares its memory
         if _shares_memory(tensor):
             raise RuntimeError(f"{op}: this tensor shares its memory with another tensor outside the graph (it "
                                "is a view, or has views), and the value it is given requires grad: the other "
@@ -66,6 +64,13 @@ def assign_in_place(tensor, op, compute, cast="result"):
     _write(tensor, op, result)
     _take_node(tensor, result, old)
     return tensor
+
+
+def _check_writeable(tensor, op):
+    if not tensor.array.flags.writeable:
+        raise RuntimeError(f"{op}: this tensor is a read-only view (made by expand or broadcasting): "
+                           "more than one of its elements refers to a single memory location; update the "
+                           "original, or a clone()")
 
 
 def _shares_memory(tensor):
@@ -126,7 +131,8 @@ def _old_value(tensor):
 def _take_node(tensor, result, old):
     """Make `tensor` the output of a new InPlace node after `result`, whose `previous` is `old`.
 
-    `old` keeps the array only while an op that saved it needs it: the copy goes with their contexts."""
+    From here on only old's shape and dtype are read, so it points at the tensor's memory: the copy
+    it held lives on only in the contexts of ops that saved it, and is freed with them."""
     node = InPlace.apply(result, old)._ctx
     node.previous = old
     if old._ctx is not None and old._ctx.retains_grad:  # torch moves retain_grad to the new value
@@ -170,8 +176,11 @@ def _assign_view(view, base, op, compute, cast):
     old_view = _old_value(view)
     assign_in_place(base, op, assign)
     if base._requires_grad:  # the view's node: a gather from the base (a copy, so no view node to go stale)
-        picks = tuple(view._backend.asarray(a) for a in np.unravel_index(positions.numpy(), base.shape))
-        node = GetItem.apply(base, basic=(Ellipsis,), advanced=picks)._ctx
+        if base.ndim == 0:
+            node = base.reshape(view.shape)._ctx
+        else:
+            picks = tuple(view._backend.asarray(a) for a in np.unravel_index(positions.numpy(), base.shape))
+            node = GetItem.apply(base, basic=(Ellipsis,), advanced=picks)._ctx
         node.previous = old_view
         view._ctx, view._requires_grad = node, True
     return view
@@ -201,8 +210,22 @@ def _address(array):
 # ---- item assignment -------------------------------------------------------------------------
 def _put(tensor, index, value, op):
     """tensor with tensor[index] = value, out of place (IndexPut); `value` a Tensor of tensor's dtype."""
+    basic, advanced, value = _index_put_plan(tensor, index, value, op)
+    return IndexPut.apply(tensor, value, basic=basic, advanced=advanced)
+
+
+def _index_put_plan(tensor, index, value, op):
+    """(basic, advanced, value) for tensor[index] = value: the index read as torch reads it, and the
+    value checked as torch checks it (its dtype must be tensor's under an index array, as index_put's;
+    otherwise it converts; it must broadcast to tensor[index]'s shape once leading 1s are dropped)."""
     basic, advanced = _t._index(index, tensor.shape, tensor._backend)
-    target = np.empty(tensor.shape, np.bool_)[basic]
+    if value.dtype != tensor.dtype:
+        if advanced is not None:
+            raise RuntimeError(f"{op}: index put requires the source and destination dtypes match, got "
+                               f"{tensor.dtype} for the destination and {value.dtype} for the source")
+        value = value.astype(tensor.dtype) if value.dtype.kind == "f" == tensor.dtype.kind else \
+            _t.Tensor._wrap(value.array.astype(tensor.dtype), tensor._backend)
+    target = np.broadcast_to(np.bool_(False), tensor.shape)[basic]  # no memory: only the shapes are wanted
     target_shape = target.shape if advanced is None else target[_cpu(advanced)].shape
     while value.ndim > len(target_shape) and value.shape[0] == 1:  # torch drops leading 1s of the value
         value = value.reshape(value.shape[1:])
@@ -210,7 +233,7 @@ def _put(tensor, index, value, op):
             np.broadcast_shapes(value.shape, target_shape) != target_shape:
         raise ValueError(f"{op}: shape mismatch: value of shape {value.shape} cannot be broadcast to the "
                          f"indexed shape {target_shape} (tensor of shape {tensor.shape})")
-    return IndexPut.apply(tensor, value, basic=basic, advanced=advanced)
+    return basic, advanced, value
 
 
 def _cpu(advanced):
@@ -464,15 +487,17 @@ class TensorInplace:
         to self[index]'s shape (leading size-1 axes dropped; with an index array it must have self's
         dtype, as torch's index_put). Recorded as torch records it: d/dself is the gradient with the
         assigned positions zeroed, d/dvalue the gradient at those positions summed to value's shape."""
-        value = _setitem_value(self, value)
-        advanced = _t._index(index, self.shape, self._backend)[1] is not None
-        if advanced and value.dtype != self.dtype:
-            raise RuntimeError(f"setitem: index put requires the source and destination dtypes match, got "
-                               f"{self.dtype} for the destination and {value.dtype} for the source")
-        if value.dtype != self.dtype:
-            value = value.astype(self.dtype) if value.dtype.kind == "f" == self.dtype.kind else \
-                _t.Tensor._wrap(value.array.astype(self.dtype), self._backend)
-        self._update("setitem", lambda old: _put(old, index, value, "setitem"), cast="any")
+        basic, advanced, value = _index_put_plan(self, index, _setitem_value(self, value), "setitem")
+        if is_grad_enabled() and (self._requires_grad or value._requires_grad):
+            self._update("setitem", lambda old: IndexPut.apply(old, value, basic=basic, advanced=advanced))
+            return
+        _check_writeable(self, "setitem")  # nothing to record: write the positions alone
+        target = self.array[basic]
+        if advanced is None:
+            target[...] = value.array
+        else:
+            target[advanced] = value.array
+        self._versions[0] += 1
 
     # ---- gradients of non-leaf tensors -------------------------------------------------------
     def retain_grad(self):

@@ -13,7 +13,7 @@ import builtins
 
 import numpy as np
 
-from . import autograd, dtypes
+from . import dtypes
 from ._tensor import _UNSET, Tensor, _axis_alias
 from ._validate import check_bool
 
@@ -87,53 +87,15 @@ def minimum(input, other):
     return _tensor("minimum", input).minimum(other)
 
 
-def _clamp(op, input, min, max):  # noqa: A002 - torch's names
-    _tensor(op, input)
-    if min is None and max is None:
-        raise ValueError(f"{op}: at least one of 'min' and 'max' must not be None")
-    for name, bound in (("min", min), ("max", max)):
-        if not (bound is None or dtypes.is_python_scalar(bound) or isinstance(bound, Tensor)):
-            raise TypeError(f"{op}: {name} must be a number, a Tensor or None, not {type(bound).__name__}")
-    if not (isinstance(min, Tensor) or isinstance(max, Tensor)):
-        return input.clip(min, max)
-    if not (isinstance(min, (Tensor, type(None))) and isinstance(max, (Tensor, type(None)))):
-        raise TypeError(f"{op}: min and max must both be numbers or both be Tensors (or None), as in torch; "
-                        f"got {type(min).__name__} and {type(max).__name__}")
-    return _clamp_tensor(op, input, min, max)
-
-
-def _clamp_tensor(op, input, lo, hi):
-    """clamp with a Tensor bound, as torch's: where(x < lo, lo, x), then where(out > hi, hi, out).
-
-    The gradient goes, as torch's, to x where lo <= x <= hi, to lo where x < lo < hi, to hi where
-    x > hi or lo > hi, and nowhere else (x < lo == hi, a NaN in x or a bound); a NaN gives NaN."""
-    tensors = [t for t in (input, lo, hi) if isinstance(t, Tensor)]
-    autograd.check_same_device(tensors, op)
-    try:
-        np.broadcast_shapes(*(t.shape for t in tensors))
-    except ValueError:
-        raise ValueError(f"{op}: cannot broadcast {' with '.join(str(t.shape) for t in tensors)}") from None
-    out = input
-    if lo is not None:
-        out = Tensor.where(out < lo, lo, out)
-    if hi is not None:
-        out = Tensor.where(out > hi, hi, out)
-    if lo is not None and hi is not None:  # as torch: lo > hi gives hi its gradient; lo == hi > x gives none
-        out = Tensor.where(lo > hi, hi, out)
-        out = Tensor.where(lo == hi, Tensor.where(input < lo, lo.detach(), out), out)
-    for bound in (b for b in (lo, hi) if b is not None):  # x < NaN is False: pass a NaN bound on by hand
-        out = Tensor.where(bound != bound, bound.detach(), out)
-    return Tensor.where(input != input, input.detach(), out)  # a NaN input stays NaN and gets no gradient
-
-
 def clamp(input, min=None, max=None):  # noqa: A002 - torch's names
-    """min(max(input, min), max); either bound may be None; the bounds are numbers, or Tensors that broadcast."""
-    return _clamp("clamp", input, min, max)
+    """min(max(input, min), max); either bound may be None; the bounds are numbers, or Tensors that
+    broadcast (see Tensor.clamp, which this calls)."""
+    return _tensor("clamp", input).clamp(min, max)
 
 
 def clip(input, min=None, max=None):  # noqa: A002 - torch's names
     """The same as clamp: min(max(input, min), max)."""
-    return _clamp("clip", input, min, max)
+    return _tensor("clip", input).clip(min, max)
 
 
 def pow(input, exponent):  # noqa: A001 - torch's name
@@ -187,10 +149,13 @@ def mul(input, other):
     return input * other if isinstance(input, Tensor) else other.__rmul__(input)
 
 
-def div(input, other):
-    """input / other (true division: integers give floats)."""
+def div(input, other, *, rounding_mode=None):
+    """input / other, rounded as `rounding_mode` says: None, the true quotient (integers give
+    floats); "trunc", toward zero; "floor", toward -inf (integers stay integers). See Tensor.div."""
     input = _tensor_or_number("div", input, other)
-    return input / other if isinstance(input, Tensor) else other.__rtruediv__(input)
+    if isinstance(input, Tensor):
+        return input.div(other, rounding_mode=rounding_mode)
+    return other._divide(input, rounding_mode, "div", reverse=True)
 
 
 def _compare(op, input, other, method):

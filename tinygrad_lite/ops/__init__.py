@@ -6,6 +6,7 @@ rounding     sign, floor, ceil, round, trunc, frac (piecewise constant)
 binary_math  atan2, hypot, logaddexp, xlogy
 reduce       sum, mean, max/min, var, logsumexp
 movement     reshape, permute, expand, indexing, cat, stack
+inplace      the nodes of in-place updates (InPlace) and of item assignment x[index] = value (IndexPut)
 shape        tril/triu, roll, flip, tile, take (repeat_interleave), diagonal, diag_embed, unfold
 matmul       matrix products
 softmax      softmax and log-softmax
