@@ -162,6 +162,24 @@ ROWS.update({
                                      lambda x, k: x.unflatten(k, (3, 1)), 1, None),
 })
 
+# Cumulative and sorting ops, methods and free functions: name -> (arguments before dim, pick, default, grad).
+_SCAN_ROWS = {
+    "cumsum": ((), None, None, True), "cumprod": ((), None, None, True), "logcumsumexp": ((), None, None, True),
+    "cummax": ((), "values", None, True), "cummin": ((), "values", None, True), "diff": ((1,), None, -1, True),
+    "sort": ((), "values", -1, True), "argsort": ((), None, -1, False), "topk": ((2,), "values", -1, True),
+    "kthvalue": ((2,), "values", -1, True), "median": ((), "values", None, True),
+    "nanmedian": ((), "values", None, True), "mode": ((), "values", -1, True),
+    "unique": ((), None, None, False), "unique_consecutive": ((), None, None, False),
+}
+for _name, (_pre, _field, _default, _grad) in _SCAN_ROWS.items():
+    _pick = (lambda out, _f=_field: getattr(out, _f)) if _field else (lambda out: out)
+    ROWS[(f"Tensor.{_name}", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _n=_name, _a=_pre, _p=_pick, **kw: _p(getattr(x, _n)(*_a, **kw)),
+        lambda x, k, _n=_name, _a=_pre, _p=_pick: _p(getattr(x, _n)(*_a, dim=k)), 1, _default, _grad)
+    ROWS[(f"tg.{_name}", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _n=_name, _a=_pre, _p=_pick, **kw: _p(getattr(tg, _n)(x, *_a, **kw)),
+        lambda x, k, _n=_name, _a=_pre, _p=_pick: _p(getattr(torch, _n)(x, *_a, dim=k)), 1, _default, _grad)
+
 # The free functions tg.X(input, dim) read their axis as the methods do: one row each, from the method's.
 _VALUES_ONLY = {"max", "min"}  # with a dim these give (values, indices): compare the values
 for _name in ["sum", "mean", "max", "min", "amax", "amin", "var", "logsumexp", "argmax", "argmin", "softmax",

@@ -260,6 +260,13 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    **{f"{where}.{name}": {"dim": lambda c: 1} for where in ("TensorScan", "tg")
+       for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp")},
+    **{f"{where}.{name}": {"k": lambda c: 2} for where in ("TensorScan", "tg") for name in ("topk", "kthvalue")},
+    **{f"{where}.diff": {"prepend": lambda c: f32(2, 1), "append": lambda c: f32(2, 2)} for where in ("TensorScan", "tg")},
+    "tg.searchsorted": {"sorted_sequence": lambda c: f32(5), "side": lambda c: "left",
+                        "sorter": lambda c: Tensor(np.arange(5))},
+    "tg.bucketize": {"boundaries": lambda c: f32(5)},
     # integer division, bitwise and logical ops, predicates, clamp (Tensor's TensorLogic methods, tg.*)
     **{f"{prefix}{name}": {"rounding_mode": lambda c: "floor"} for prefix in ("TensorLogic.", "TensorInplace.", "tg.")
        for name in ("div", "divide")},
@@ -409,6 +416,7 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    **{(f"{where}.diff", "n"): {"1000000000000"} for where in ("TensorScan", "tg")},  # an empty result, as torch's
     **{(f"TensorInplace.{name}", param): {"Tensor float32 (2, 4)"} for name, param in (  # Tensor bounds, as torch
         ("clamp_", "min"), ("clamp_", "max"), ("clamp_min_", "min"), ("clamp_max_", "max"),
         ("lerp", "weight"), ("lerp_", "weight"))},

@@ -22,4 +22,19 @@ min = _result("min", ("values", "indices"),  # noqa: A001  (torch.return_types.m
 aminmax = _result("aminmax", ("min", "max"),
                   "x.aminmax(dim=d): the smallest and the largest values along d (every axis when d is None).")
 
-__all__ = ["max", "min", "aminmax"]
+# The cumulative and sorting ops (tinygrad_lite/_tensor_scan.py): values and their int64 positions.
+_SCAN = {
+    "sort": "x.sort(dim): x sorted along dim and the position each value came from.",
+    "topk": "x.topk(k, dim): the k largest (or smallest) values along dim and their positions.",
+    "kthvalue": "x.kthvalue(k, dim): the k-th smallest value along dim and its position.",
+    "median": "x.median(dim): the lower median along dim and its position.",
+    "nanmedian": "x.nanmedian(dim): the lower median of the numbers along dim and its position.",
+    "mode": "x.mode(dim): the most frequent value along dim and the last position holding it.",
+    "cummax": "x.cummax(dim): the running maximum along dim and the last position holding it.",
+    "cummin": "x.cummin(dim): the running minimum along dim and the last position holding it.",
+}
+for _name, _doc in _SCAN.items():
+    globals()[_name] = _result(_name, ("values", "indices"), _doc)
+del _name, _doc
+
+__all__ = ["max", "min", "aminmax", *_SCAN]

@@ -1,7 +1,146 @@
 """torch's free functions for cumulative and sorting ops (tg.cumsum, tg.sort, tg.topk, tg.unique, ...).
 
-Each is the Tensor method of the same name where one exists (see functions.unary_from_method); as in
-`functions`, `input` must be a Tensor.
+Each is the Tensor method of the same name, whose docstring states the math; as in `functions`,
+`input` must be a Tensor. searchsorted and bucketize, which torch has only as free functions, are
+written here.
 """
+import numpy as np
 
-__all__ = []
+from . import _tensor as _t
+from ._validate import _UNSET, check_bool, check_choice
+from .functions import _named, _tensor, unary_from_method
+from .ops import scan as sc
+
+__all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "sort", "argsort", "msort", "topk",
+           "kthvalue", "median", "nanmedian", "mode", "unique", "unique_consecutive", "searchsorted", "bucketize"]
+
+
+def _scan_from_method(name, with_dtype):
+    """tg.<name>(input, dim, ...) = input.<name>(dim, ...)."""
+    if with_dtype:
+        def function(input, dim=_UNSET, *, dtype=None, axis=_UNSET):
+            return getattr(_tensor(name, input), name)(dim, dtype=dtype, axis=axis)
+    else:
+        def function(input, dim=_UNSET, *, axis=_UNSET):
+            return getattr(_tensor(name, input), name)(dim, axis=axis)
+    return _named(function, name, __name__, f"tg.{name}(input, dim) is input.{name}(dim)")
+
+
+cumsum, cumprod = (_scan_from_method(name, True) for name in ("cumsum", "cumprod"))
+cummax, cummin, logcumsumexp = (_scan_from_method(name, False) for name in ("cummax", "cummin", "logcumsumexp"))
+msort = unary_from_method("msort", __name__)
+
+
+def diff(input, n=1, dim=_UNSET, prepend=None, append=None, *, axis=_UNSET):
+    """tg.diff(input, n, dim, prepend, append) is input.diff(...): the n-th forward difference
+    out_i = x_{i+1} - x_i along dim (default -1), after prepend and append are joined to x."""
+    return _tensor("diff", input).diff(n, dim, prepend, append, axis=axis)
+
+
+def sort(input, dim=_UNSET, descending=False, stable=False, *, axis=_UNSET):
+    """tg.sort(input, dim, descending, stable=...) is input.sort(...): (values, indices), stable, NaN last."""
+    return _tensor("sort", input).sort(dim, descending, stable, axis=axis)
+
+
+def argsort(input, dim=_UNSET, descending=False, stable=False, *, axis=_UNSET):
+    """tg.argsort(input, dim, descending, stable=...) is input.argsort(...): the positions sort picks."""
+    return _tensor("argsort", input).argsort(dim, descending, stable, axis=axis)
+
+
+def topk(input, k, dim=_UNSET, largest=True, sorted=True, *, axis=_UNSET):  # noqa: A002 - torch's name
+    """tg.topk(input, k, dim, largest, sorted) is input.topk(...): the k largest (smallest) along dim."""
+    return _tensor("topk", input).topk(k, dim, largest, sorted, axis=axis)
+
+
+def kthvalue(input, k, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+    """tg.kthvalue(input, k, dim, keepdim) is input.kthvalue(...): the k-th smallest along dim."""
+    return _tensor("kthvalue", input).kthvalue(k, dim, keepdim, axis=axis)
+
+
+def median(input, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+    """tg.median(input) and tg.median(input, dim, keepdim) are input.median(...): the lower median."""
+    return _tensor("median", input).median(dim, keepdim, axis=axis)
+
+
+def nanmedian(input, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+    """tg.nanmedian(input[, dim, keepdim]) is input.nanmedian(...): the lower median of the numbers."""
+    return _tensor("nanmedian", input).nanmedian(dim, keepdim, axis=axis)
+
+
+def mode(input, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+    """tg.mode(input, dim, keepdim) is input.mode(...): the most frequent value along dim."""
+    return _tensor("mode", input).mode(dim, keepdim, axis=axis)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=_UNSET, *,  # noqa: A002
+           axis=_UNSET):
+    """tg.unique(input, sorted, return_inverse, return_counts, dim) is input.unique(...)."""
+    return _tensor("unique", input).unique(sorted, return_inverse, return_counts, dim, axis=axis)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=_UNSET, *, axis=_UNSET):
+    """tg.unique_consecutive(input, return_inverse, return_counts, dim) is input.unique_consecutive(...)."""
+    return _tensor("unique_consecutive", input).unique_consecutive(return_inverse, return_counts, dim, axis=axis)
+
+
+def _values(op, values, like, name):
+    """`values` as a Tensor: a Tensor, or a Python number (a 0-d tensor of its own dtype, as torch's Scalar)."""
+    if isinstance(values, _t.Tensor):
+        return values
+    if isinstance(values, (bool, np.bool_)) or not isinstance(values, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op}: {name} must be a Tensor or a number, not {type(values).__name__}")
+    return _t.Tensor(values, device=like.device)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """For each value v of `input` (torch's docs call it values), the index i into the last axis of
+    `sorted_sequence` at which v would be inserted to keep it sorted:
+    sorted_sequence[i-1] < v <= sorted_sequence[i] (left), or sorted_sequence[i-1] <= v < sorted_sequence[i]
+    when `right` (or side="right"). sorted_sequence is 1-d, or has input's leading axes; `sorter`
+    holds the positions that sort it, when it is not sorted itself. A NaN value goes to the end,
+    as in torch's binary search. int64 (int32 with out_int32); not differentiable."""
+    op = "searchsorted"
+    sequence = _tensor(op, sorted_sequence, "sorted_sequence")
+    values = _values(op, input, sequence, "input")
+    out_int32, right = check_bool(out_int32, "out_int32", op), check_bool(right, "right", op)
+    if side is not None:
+        side = check_choice(side, "side", op, ("left", "right"))
+        if right and side == "left":
+            raise ValueError(f"{op}: side='left' and right=True contradict each other")
+        right = side == "right"
+    _t.autograd.check_same_device([sequence, values], op)
+    if sequence.ndim == 0:
+        raise ValueError(f"{op}: sorted_sequence must have at least one dim, got a 0-d tensor")
+    if sequence.ndim > 1 and (values.ndim != sequence.ndim or values.shape[:-1] != sequence.shape[:-1]):
+        raise ValueError(f"{op}: sorted_sequence of shape {sequence.shape} and input of shape {values.shape} "
+                         "must have the same leading dims (or sorted_sequence must be 1-d)")
+    for name, t in (("sorted_sequence", sequence), ("input", values)):
+        if t.dtype.kind not in "biuf":
+            raise TypeError(f"{op}: {name} must be a real tensor, not {t.dtype}")
+    xp, seq = sequence._backend.xp, sequence.array
+    if sorter is not None:
+        sorter = _tensor(op, sorter, "sorter")
+        if sorter.dtype.kind not in "iu" or sorter.shape != sequence.shape:
+            raise ValueError(f"{op}: sorter must be an integer tensor of sorted_sequence's shape {sequence.shape}, "
+                             f"got {sorter.dtype} of shape {sorter.shape}")
+        n = seq.shape[-1]
+        if sorter.numel() and (int(sorter.array.min()) < 0 or int(sorter.array.max()) >= n):
+            raise IndexError(f"{op}: sorter holds a position outside [0, {n})")
+        seq = xp.take_along_axis(seq, sorter.array.astype(np.int64), axis=-1)
+    positions = sc.searchsorted_positions(xp, seq, values.array, right)
+    return _t.Tensor._wrap(positions.astype(np.int32 if out_int32 else np.int64), sequence._backend)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each value v of `input` among the 1-d, ascending `boundaries`: the i with
+    boundaries[i-1] < v <= boundaries[i] (boundaries[i-1] <= v < boundaries[i] when `right`), 0 below
+    the first and len(boundaries) past the last; as searchsorted(boundaries, input, right=right)."""
+    op = "bucketize"
+    boundaries = _tensor(op, boundaries, "boundaries")
+    if boundaries.ndim != 1:
+        raise ValueError(f"{op}: boundaries must be 1-d, got shape {boundaries.shape}")
+    values = _values(op, input, boundaries, "input")
+    try:
+        return searchsorted(boundaries, values, out_int32=out_int32, right=right)
+    except (TypeError, ValueError, IndexError, RuntimeError) as e:
+        raise type(e)(str(e).replace("searchsorted", op)) from None

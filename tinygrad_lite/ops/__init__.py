@@ -8,6 +8,7 @@ reduce       sum, mean, max/min, var, logsumexp
 movement     reshape, permute, expand, indexing, cat, stack
 inplace      the nodes of in-place updates (InPlace) and of item assignment x[index] = value (IndexPut)
 shape        tril/triu, roll, flip, tile, take (repeat_interleave), diagonal, diag_embed, unfold
+scan         cumsum, cumprod, logcumsumexp; the picks of sort, topk, cummax, median (values at chosen positions)
 matmul       matrix products
 softmax      softmax and log-softmax
 losses       mse, cross-entropy, binary cross-entropy (plain and with logits)

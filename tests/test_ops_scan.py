@@ -1,0 +1,497 @@
+"""Cumulative and sorting ops agree with PyTorch: values, indices, dtypes and gradients, on every device.
+
+Covered: cumsum cumprod cummax cummin logcumsumexp diff, sort argsort msort topk kthvalue median
+nanmedian mode, unique unique_consecutive, searchsorted bucketize (methods and tg.* functions).
+
+Values are drawn on hypothesis shapes with size-0 and size-1 axes, in every memory layout
+(strategies.views). Where ties make torch's indices a matter of implementation (topk, kthvalue,
+median over tied values), the values are compared always and the indices only on distinct values;
+elsewhere (sort is stable, cummax/cummin take the last of ties, mode the last position) indices are
+compared on grids where ties are common. NaN placement is compared value for value.
+"""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import assert_close, check_op, to_torch, torch
+from strategies import distinct_values, float_dtypes, grid_values, maybe_transposed, shapes, views
+
+import tinygrad_lite as tg
+from tinygrad_lite import Tensor
+
+
+def _axis_of(data, shape):
+    return data.draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))
+
+
+def _with_nans(data, x):
+    """x with NaN at some drawn positions (float dtypes only)."""
+    if x.size == 0 or x.dtype.kind != "f":
+        return x
+    mask = data.draw(st.lists(st.booleans(), min_size=x.size, max_size=x.size))
+    out = np.array(x, copy=True)
+    out.reshape(-1)[np.array(mask)] = np.nan
+    return out
+
+
+def _check_pair(ours, theirs, values_too=True, indices=True):
+    """Named (values, indices) results: the same values (and NaNs), and the same int64 indices."""
+    if values_too:
+        assert_close(ours[0].numpy(), theirs[0].numpy(), 1e-6, 1e-6, "values")
+    assert ours[1].dtype == np.int64
+    if indices:
+        assert_close(ours[1].numpy(), theirs[1].numpy(), 0, 0, "indices")
+    else:
+        assert ours[1].shape == tuple(theirs[1].shape)
+
+
+# ---------------------------------------------------------------- cumulative ops
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod", "logcumsumexp"])
+@given(data=st.data())
+def test_scans_match_torch(device, name, data):
+    shape = data.draw(shapes(min_side=0))
+    x = data.draw(views(shape, data.draw(float_dtypes), low=-2, high=2))
+    dim = _axis_of(data, shape)
+    check_op(lambda t: getattr(t, name)(dim), lambda t: getattr(torch, name)(t, dim), x, device=device,
+             reduce_size=max(shape[dim] if shape else 1, 1))
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint8, np.bool_])
+def test_integer_and_bool_scans_give_int64(device, name, dtype):
+    x = np.array([[1, 0, 1, 1], [1, 1, 0, 1]]).astype(dtype) if dtype == np.bool_ else \
+        np.array([[3, 2, 1, 2], [1, 2, 0, 1]]).astype(dtype)
+    out = check_op(lambda t: getattr(t, name)(1), lambda t: getattr(torch, name)(t, 1), x, device=device)
+    assert out.dtype == np.int64
+    check_op(lambda t: getattr(tg, name)(t, 0, dtype=tg.int16), lambda t: getattr(torch, name)(t, 0, dtype=torch.int16),
+             x, device=device)
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+def test_dtype_argument_casts_first(device, name):
+    x = np.linspace(-1, 1, 7).astype(np.float32)
+    out = check_op(lambda t: getattr(t, name)(0, dtype=tg.float64),
+                   lambda t: getattr(t, name)(0, dtype=torch.float64), x, device=device, rtol=1e-6, atol=1e-7)
+    assert out.dtype == np.float64
+
+
+def test_float16_cumsum_accumulates_in_float32(device):
+    x = np.full(3000, 1.0, np.float16)
+    out = check_op(lambda t: t.cumsum(0), lambda t: t.cumsum(0), x, device=device)
+    assert out.numpy()[-1] == 3000  # accumulating in float16 would stop at 2048
+
+
+@given(data=st.data())
+def test_cumprod_gradient_with_zeros_matches_torch(device, data):
+    """Grid values make zeros common, one or several per slice: torch's formula at and after them."""
+    shape = data.draw(shapes(min_dims=1, max_dims=3))
+    x = data.draw(grid_values(shape, np.float64, low=-1, high=1, step=0.5))
+    dim = _axis_of(data, shape)
+    check_op(lambda t: t.cumprod(dim), lambda t: t.cumprod(dim), x, device=device)
+
+
+@pytest.mark.parametrize("x", [[0.0, 2.0, 3.0], [2.0, 0.0, 3.0, 0.0, 4.0], [0.0, 0.0], [1.5, -2.0, 0.0]], ids=repr)
+def test_cumprod_gradcheck_through_zeros(x):
+    assert tg.gradcheck(lambda t: t.cumprod(0), Tensor(np.array(x), requires_grad=True))
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod", "logcumsumexp"])
+@given(data=st.data())
+def test_scans_gradcheck_float64(name, data):
+    shape = data.draw(shapes(min_dims=1, max_dims=2))
+    x = data.draw(views(shape, np.float64, low=-2, high=2))
+    assert tg.gradcheck(lambda t: getattr(t, name)(-1), Tensor(x, requires_grad=True))
+
+
+def test_logcumsumexp_is_stable_and_handles_infinities(device):
+    x = np.array([[-1000.0, 1000.0, 0.0, -np.inf, np.inf], [-np.inf, -np.inf, 3.0, np.nan, 1.0]])
+    check_op(lambda t: t.logcumsumexp(1), lambda t: t.logcumsumexp(1), x, grad=False, device=device)
+    check_op(lambda t: t.logcumsumexp(1), lambda t: t.logcumsumexp(1), x[:, :3].copy() + [[1100, 0, 0]],
+             device=device)
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+@given(data=st.data())
+def test_cummax_cummin_match_torch_with_ties_and_nans(device, name, data):
+    shape = data.draw(shapes(min_side=0))
+    dtype = data.draw(float_dtypes)
+    x = data.draw(grid_values(shape, dtype, low=-1, high=1, step=0.5))
+    if data.draw(st.booleans()):
+        x = _with_nans(data, x)
+    x = data.draw(maybe_transposed(x))
+    dim = _axis_of(data, shape)
+    ours, theirs = getattr(Tensor(x, device=device), name)(dim), getattr(torch, name)(to_torch(x), dim)
+    _check_pair(ours, theirs)
+    assert type(ours).__name__ == name and ours.values is ours[0] and ours.indices is ours[1]
+    # the gradient of values_i reaches x at indices_i (summed where several outputs chose one position)
+    check_op(lambda t: getattr(t, name)(dim).values, lambda t: getattr(t, name)(dim).values, x, device=device)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int8, np.bool_])
+def test_cummax_of_integers_and_bools(device, dtype):
+    x = np.array([[1, 0, 1, 3, 3], [0, 0, 2, 1, 2]]).astype(dtype)
+    for name in ("cummax", "cummin"):
+        _check_pair(getattr(Tensor(x, device=device), name)(1), getattr(torch, name)(to_torch(x), 1))
+
+
+@given(data=st.data())
+def test_diff_matches_torch(device, data):
+    shape = data.draw(shapes(min_dims=1, min_side=0))
+    x = data.draw(views(shape, data.draw(float_dtypes)))
+    dim = _axis_of(data, shape)
+    n = data.draw(st.integers(0, 4))
+    extra = {}
+    for name in ("prepend", "append"):
+        if data.draw(st.booleans()):
+            side = list(shape)
+            side[dim] = data.draw(st.integers(0, 2))
+            extra[name] = data.draw(views(tuple(side), x.dtype))
+    keys = list(extra)
+
+    def ours(t, *more):
+        return t.diff(n, dim, **dict(zip(keys, more)))
+
+    def theirs(t, *more):
+        return torch.diff(t, n, dim, **dict(zip(keys, more)))
+    check_op(ours, theirs, x, *extra.values(), device=device)
+
+
+def test_diff_of_bools_and_integers(device):
+    b = np.array([[True, True, False, True], [False, False, False, True]])
+    check_op(lambda t: t.diff(), lambda t: t.diff(), b, device=device)
+    check_op(lambda t: t.diff(2, 0), lambda t: t.diff(2, 0), np.arange(12, dtype=np.int64).reshape(4, 3) ** 2,
+             device=device)
+
+
+def test_diff_gradcheck_float64():
+    x, p = np.random.default_rng(1).standard_normal((3, 4)), np.random.default_rng(2).standard_normal((3, 1))
+    assert tg.gradcheck(lambda t, q: t.diff(2, 1, prepend=q), Tensor(x, requires_grad=True),
+                        Tensor(p, requires_grad=True))
+
+
+# ---------------------------------------------------------------- sort, argsort, msort
+
+@pytest.mark.parametrize("descending", [False, True])
+@given(data=st.data())
+def test_sort_matches_torchs_stable_sort_with_ties_and_nans(device, descending, data):
+    shape = data.draw(shapes(min_side=0))
+    dtype = data.draw(st.sampled_from([np.float16, np.float32, np.float64]))
+    x = data.draw(grid_values(shape, dtype))
+    if data.draw(st.booleans()):
+        x = _with_nans(data, x)
+    x = data.draw(maybe_transposed(x))
+    dim = _axis_of(data, shape)
+    ours = Tensor(x, device=device).sort(dim, descending)
+    theirs = torch.sort(to_torch(x), dim=dim, descending=descending, stable=True)
+    _check_pair(ours, theirs)
+    ranks = Tensor(x, device=device).argsort(dim, descending)
+    np.testing.assert_array_equal(ranks.numpy(), theirs.indices.numpy())
+    check_op(lambda t: t.sort(dim, descending).values,
+             lambda t: t.sort(dim=dim, descending=descending, stable=True).values, x,
+             device=device)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.int8, np.bool_])
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_of_integers_and_bools(device, dtype, descending):
+    x = np.random.default_rng(0).integers(0, 3, (3, 7)).astype(dtype)
+    if dtype == np.int64:
+        x[0, :2] = [np.iinfo(np.int64).min, np.iinfo(np.int64).max]  # ~x never overflows
+    ours = Tensor(x, device=device).sort(1, descending)
+    _check_pair(ours, torch.sort(to_torch(x), dim=1, descending=descending, stable=True))
+    assert ours.values.dtype == dtype
+
+
+def test_sort_treats_negative_zero_as_zero_and_keeps_order(device):
+    x = np.array([0.0, -0.0, 0.0, -0.0, -1.0])
+    for descending in (False, True):
+        _check_pair(Tensor(x, device=device).sort(descending=descending),
+                    torch.sort(to_torch(x), descending=descending, stable=True))
+
+
+def test_msort_and_free_functions(device):
+    x = np.random.default_rng(3).standard_normal((4, 3))
+    check_op(lambda t: t.msort(), lambda t: t.msort(), x, device=device)
+    check_op(tg.msort, torch.msort, x, device=device)
+    check_op(lambda t: tg.sort(t, 0, True).values, lambda t: torch.sort(t, 0, True).values, x, device=device)
+    check_op(lambda t: tg.argsort(t, axis=0, descending=True), lambda t: torch.argsort(t, 0, True), x, device=device)
+    r = tg.sort(Tensor(x), stable=True)
+    assert type(r).__name__ == "sort" and r.indices.dtype == np.int64
+
+
+def test_sort_of_a_0d_tensor(device):
+    ours, theirs = Tensor(np.array(2.5), device=device).sort(), torch.tensor(2.5, dtype=torch.float64).sort()
+    _check_pair(ours, theirs)
+    assert ours.values.shape == () and Tensor(np.array(2.5)).argsort(0).shape == ()
+
+
+# ---------------------------------------------------------------- topk, kthvalue
+
+@pytest.mark.parametrize("largest", [True, False])
+@given(data=st.data())
+def test_topk_values_match_torch(device, largest, data):
+    shape = data.draw(shapes(min_side=0))
+    dtype = data.draw(float_dtypes)
+    dim = _axis_of(data, shape)
+    n = shape[dim] if shape else 1
+    k = data.draw(st.integers(0, n))
+    x = data.draw(grid_values(shape, dtype))
+    if data.draw(st.booleans()):
+        x = _with_nans(data, x)
+    ours = Tensor(x, device=device).topk(k, dim, largest)
+    theirs = torch.topk(to_torch(x), k, dim, largest)
+    _check_pair(ours, theirs, indices=False)
+    # with ties the indices are torch's to choose; they must name positions holding the values
+    if x.ndim:
+        picked = np.take_along_axis(x, ours.indices.numpy(), axis=dim)
+        assert_close(picked, ours.values.numpy(), 0, 0, "x at the indices")
+    # distinct values: the same indices, and the gradient reaches them
+    y = data.draw(distinct_values(shape, dtype))
+    _check_pair(Tensor(y, device=device).topk(k, dim, largest), torch.topk(to_torch(y), k, dim, largest))
+    check_op(lambda t: t.topk(k, dim, largest).values, lambda t: t.topk(k, dim, largest).values, y, device=device)
+
+
+def test_topk_free_function_and_keywords(device):
+    x = np.random.default_rng(4).permutation(24).reshape(2, 3, 4).astype(np.float32)
+    _check_pair(tg.topk(Tensor(x, device=device), 2, axis=1, largest=False, sorted=True),
+                torch.topk(to_torch(x), 2, dim=1, largest=False))
+    assert type(tg.topk(Tensor(x), 1)).__name__ == "topk"
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@given(data=st.data())
+def test_kthvalue_matches_torch(device, keepdim, data):
+    shape = data.draw(shapes())
+    dim = _axis_of(data, shape)
+    k = data.draw(st.integers(1, shape[dim] if shape else 1))
+    x = _with_nans(data, data.draw(grid_values(shape, np.float64))) if data.draw(st.booleans()) else \
+        data.draw(grid_values(shape, np.float32))
+    _check_pair(Tensor(x, device=device).kthvalue(k, dim, keepdim), torch.kthvalue(to_torch(x), k, dim, keepdim),
+                indices=False)
+    y = data.draw(distinct_values(shape, np.float64))
+    _check_pair(tg.kthvalue(Tensor(y, device=device), k, dim, keepdim), torch.kthvalue(to_torch(y), k, dim, keepdim))
+    check_op(lambda t: t.kthvalue(k, dim, keepdim).values, lambda t: t.kthvalue(k, dim, keepdim).values, y,
+             device=device)
+
+
+# ---------------------------------------------------------------- median, nanmedian, mode
+
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+@pytest.mark.parametrize("keepdim", [False, True])
+@given(data=st.data())
+def test_median_along_a_dim_matches_torch(device, name, keepdim, data):
+    shape = data.draw(shapes())
+    dim = _axis_of(data, shape)
+    x = data.draw(grid_values(shape, data.draw(float_dtypes)))
+    if data.draw(st.booleans()):
+        x = _with_nans(data, x)
+    ours = getattr(Tensor(x, device=device), name)(dim, keepdim)
+    theirs = getattr(torch, name)(to_torch(x), dim, keepdim)
+    _check_pair(ours, theirs, indices=False)
+    assert type(ours).__name__ == name
+    y = data.draw(distinct_values(shape, np.float64))
+    _check_pair(getattr(Tensor(y, device=device), name)(dim, keepdim), getattr(torch, name)(to_torch(y), dim, keepdim))
+    check_op(lambda t: getattr(t, name)(dim, keepdim).values, lambda t: getattr(t, name)(dim, keepdim).values, y,
+             device=device)
+
+
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+@given(data=st.data())
+def test_median_of_everything_matches_torch_and_splits_its_gradient(device, name, data):
+    shape = data.draw(shapes(min_side=0))
+    x = data.draw(grid_values(shape, data.draw(float_dtypes)))
+    if data.draw(st.booleans()):
+        x = _with_nans(data, x)
+    check_op(lambda t: getattr(t, name)(), lambda t: getattr(torch, name)(t), x, device=device)
+
+
+def test_median_of_integers(device):
+    x = np.array([[5, 1, 4], [2, 2, 9]], np.int64)
+    check_op(lambda t: t.median(), lambda t: t.median(), x, device=device)
+    _check_pair(Tensor(x, device=device).median(1), torch.median(to_torch(x), 1))
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@given(data=st.data())
+def test_mode_matches_torch(device, keepdim, data):
+    shape = data.draw(shapes())
+    dim = _axis_of(data, shape)
+    x = data.draw(grid_values(shape, data.draw(float_dtypes), low=-1, high=1, step=0.5))
+    # without NaN torch's index is the last position holding the mode: compared, and the gradient too
+    _check_pair(tg.mode(Tensor(x, device=device), dim, keepdim), torch.mode(to_torch(x), dim, keepdim))
+    check_op(lambda t: t.mode(dim, keepdim).values, lambda t: t.mode(dim, keepdim).values, x, device=device)
+
+
+def test_mode_counts_each_nan_alone(device):
+    """torch's mode over a slice holding NaN depends on how its sort leaves the NaNs (it compares with <,
+    for which NaN is no order), so the engine's rule is checked on its own: NaN != NaN, each counts once."""
+    x = np.array([[np.nan, 2.0, np.nan, 2.0, np.nan], [np.nan, np.nan, 1.0, 3.0, 5.0]])
+    r = Tensor(x, device=device).mode(1)
+    np.testing.assert_array_equal(r.values.numpy(), [2.0, 1.0])
+    np.testing.assert_array_equal(r.indices.numpy(), [3, 2])
+
+
+def test_mode_of_integers(device):
+    x = np.array([[3, 1, 1, 3, 2], [5, 4, 4, 5, 4]], np.int64)
+    _check_pair(Tensor(x, device=device).mode(), torch.mode(to_torch(x)))
+
+
+# ---------------------------------------------------------------- gradients by finite differences
+
+SELECTIONS = {
+    "sort": lambda t: t.sort(-1).values,
+    "sort descending": lambda t: t.sort(0, descending=True).values,
+    "topk": lambda t: t.topk(2, 0).values,
+    "kthvalue": lambda t: t.kthvalue(2, -1).values,
+    "median dim": lambda t: t.median(0).values,
+    "nanmedian dim": lambda t: t.nanmedian(-1, True).values,
+    "median": lambda t: t.median(),
+    "mode": lambda t: t.mode(-1).values,
+    "cummax": lambda t: t.cummax(0).values,
+    "cummin": lambda t: t.cummin(-1).values,
+    "msort": lambda t: t.msort(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SELECTIONS))
+@given(data=st.data())
+def test_selections_gradcheck_float64(name, data):
+    """Distinct values at least 0.003 apart: the differences (eps 1e-6) never swap two of them."""
+    shape = data.draw(shapes(min_dims=1, max_dims=2, min_side=2))
+    x = data.draw(distinct_values(shape, np.float64))
+    assert tg.gradcheck(SELECTIONS[name], Tensor(x, requires_grad=True))
+
+
+# ---------------------------------------------------------------- unique, unique_consecutive
+
+def _unique_results(ours, theirs):
+    ours, theirs = (ours if isinstance(ours, tuple) else (ours,)), (theirs if isinstance(theirs, tuple) else (theirs,))
+    assert len(ours) == len(theirs)
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        assert a.dtype == b.numpy().dtype, f"output {i}: dtype {a.dtype} != {b.numpy().dtype}"
+        assert_close(a.numpy(), b.numpy(), 0, 0, f"output {i}")
+
+
+@pytest.mark.parametrize("name", ["unique", "unique_consecutive"])
+@given(data=st.data())
+def test_unique_matches_torch(device, name, data):
+    shape = data.draw(shapes(min_side=0, max_dims=3))
+    dtype = data.draw(st.sampled_from([np.float32, np.float64, np.int64, np.bool_]))
+    x = data.draw(grid_values(shape, np.float64, low=-1, high=1)).astype(dtype) if dtype != np.bool_ else \
+        data.draw(views(shape, dtype))
+    if dtype == np.float64 and data.draw(st.booleans()):
+        x = _with_nans(data, x)
+    flags = {"return_inverse": data.draw(st.booleans()), "return_counts": data.draw(st.booleans())}
+    ours = getattr(Tensor(x, device=device), name)(**flags)
+    _unique_results(ours, getattr(torch, name)(to_torch(x), **flags))
+    if x.ndim and x.dtype.kind != "f":  # unique slices (torch's NaN rows differ by platform: numbers only)
+        dim = _axis_of(data, shape)
+        if any(s == 0 for i, s in enumerate(shape) if i != dim % len(shape)):  # empty slices: both refuse
+            with pytest.raises(RuntimeError):
+                getattr(torch, name)(to_torch(x), dim=dim, **flags)
+            with pytest.raises(ValueError, match=name):
+                getattr(tg, name)(Tensor(x, device=device), dim=dim, **flags)
+            return
+        ours = getattr(tg, name)(Tensor(x, device=device), dim=dim, **flags)
+        _unique_results(ours, getattr(torch, name)(to_torch(x), dim=dim, **flags))
+
+
+def test_unique_keeps_each_nan_and_numbers_its_inverse_as_torch():
+    x = np.array([3.0, np.nan, 1.0, np.nan, 3.0])
+    _unique_results(Tensor(x).unique(return_inverse=True, return_counts=True),
+                    torch.unique(to_torch(x), return_inverse=True, return_counts=True))
+
+
+def test_unique_is_not_differentiable():
+    x = Tensor(np.array([2.0, 1.0, 2.0]), requires_grad=True)
+    assert not x.unique().requires_grad
+
+
+# ---------------------------------------------------------------- searchsorted, bucketize
+
+@pytest.mark.parametrize("right", [False, True])
+@given(data=st.data())
+def test_searchsorted_matches_torch(device, right, data):
+    lead = data.draw(shapes(max_dims=2, min_side=0))
+    n = data.draw(st.integers(0, 6))
+    one_d = data.draw(st.booleans())
+    seq = np.sort(data.draw(grid_values((n,) if one_d else lead + (n,), np.float64)), axis=-1)
+    values = data.draw(grid_values(lead + (data.draw(st.integers(0, 4)),), np.float64, low=-3, high=3, step=0.25))
+    if data.draw(st.booleans()):
+        values = _with_nans(data, values)
+    ours = tg.searchsorted(Tensor(seq, device=device), Tensor(values, device=device), right=right)
+    theirs = torch.searchsorted(to_torch(seq), to_torch(values), right=right)
+    assert_close(ours.numpy(), theirs.numpy(), 0, 0, "positions")
+    assert ours.dtype == np.int64
+    side = "right" if right else "left"
+    ours = tg.searchsorted(Tensor(seq, device=device), Tensor(values, device=device), side=side, out_int32=True)
+    theirs = torch.searchsorted(to_torch(seq), to_torch(values), side=side, out_int32=True)
+    assert ours.dtype == np.int32
+    assert_close(ours.numpy(), theirs.numpy(), 0, 0, "positions (side=)")
+
+
+def test_searchsorted_with_nan_in_the_sequence_follows_torchs_binary_search(device):
+    seq, values = np.array([1.0, 2.0, np.nan]), np.array([np.nan, 0.0, 2.0, 5.0])
+    for right in (False, True):
+        ours = tg.searchsorted(Tensor(seq, device=device), Tensor(values, device=device), right=right)
+        np.testing.assert_array_equal(ours.numpy(), torch.searchsorted(to_torch(seq), to_torch(values),
+                                                                       right=right).numpy())
+
+
+def test_searchsorted_with_a_sorter_and_a_scalar(device):
+    seq = np.array([[3.0, 1.0, 2.0], [9.0, 7.0, 8.0]])
+    sorter = np.argsort(seq, axis=-1)
+    values = np.array([[2.5, 0.0], [8.0, 10.0]])
+    ours = tg.searchsorted(Tensor(seq, device=device), Tensor(values, device=device), sorter=Tensor(sorter))
+    theirs = torch.searchsorted(to_torch(seq), to_torch(values), sorter=to_torch(sorter))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    s = np.array([1.0, 2.0, 3.0])
+    assert tg.searchsorted(Tensor(s, device=device), 2.5).item() == torch.searchsorted(to_torch(s), 2.5).item() == 2
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_bucketize_matches_torch(device, right):
+    boundaries = np.array([1.0, 3.0, 5.0, 7.0, 9.0])
+    x = np.array([[0.5, 1.0, 3.0, 6.0], [9.0, 10.0, np.nan, -np.inf]])
+    ours = tg.bucketize(Tensor(x, device=device), Tensor(boundaries, device=device), right=right)
+    np.testing.assert_array_equal(ours.numpy(), torch.bucketize(to_torch(x), to_torch(boundaries),
+                                                                right=right).numpy())
+    assert ours.dtype == np.int64
+    assert tg.bucketize(3, Tensor(boundaries), out_int32=True).dtype == np.int32
+
+
+# ---------------------------------------------------------------- errors
+
+ERRORS = [
+    ("cumsum without dim", lambda t: t.cumsum(), TypeError, "cumsum"),
+    ("cumsum dim out of range", lambda t: t.cumsum(2), IndexError, "cumsum"),
+    ("topk k too large", lambda t: t.topk(5), ValueError, "topk"),
+    ("topk negative k", lambda t: t.topk(-1), ValueError, "topk"),
+    ("topk float k", lambda t: t.topk(1.5), TypeError, "topk"),
+    ("kthvalue k = 0", lambda t: t.kthvalue(0), ValueError, "kthvalue"),
+    ("kthvalue k too large", lambda t: t.kthvalue(5), ValueError, "kthvalue"),
+    ("median over an empty dim", lambda t: t[:, :0].median(1), ValueError, "median"),
+    ("mode over an empty dim", lambda t: t[:, :0].mode(1), ValueError, "mode"),
+    ("kthvalue over an empty dim", lambda t: t[:, :0].kthvalue(1, 1), ValueError, "kthvalue"),
+    ("diff of a 0-d tensor", lambda t: t[0, 0].diff(), ValueError, "diff"),
+    ("diff negative n", lambda t: t.diff(-1), ValueError, "diff"),
+    ("diff prepend of another shape", lambda t: t.diff(prepend=t[:1]), ValueError, "diff"),
+    ("sort descending not a bool", lambda t: t.sort(descending="yes"), TypeError, "sort"),
+    ("unique dim out of range", lambda t: t.unique(dim=3), IndexError, "unique"),
+    ("searchsorted leading dims differ", lambda t: tg.searchsorted(t, t[:1]), ValueError, "searchsorted"),
+    ("searchsorted 0-d sequence", lambda t: tg.searchsorted(t[0, 0], t), ValueError, "searchsorted"),
+    ("searchsorted side", lambda t: tg.searchsorted(t[0], t, side="middle"), ValueError, "searchsorted"),
+    ("searchsorted side against right", lambda t: tg.searchsorted(t[0], t, side="left", right=True), ValueError,
+     "searchsorted"),
+    ("bucketize 2-d boundaries", lambda t: tg.bucketize(t, t), ValueError, "bucketize"),
+    ("sort of a list", lambda t: tg.sort([1.0, 2.0]), TypeError, "sort"),
+]
+
+
+@pytest.mark.parametrize("name, call, error, op", ERRORS, ids=[e[0] for e in ERRORS])
+def test_bad_calls_raise_clean_errors(name, call, error, op):
+    x = np.arange(8.0).reshape(2, 4)
+    with pytest.raises(error, match=op):
+        call(Tensor(x))
