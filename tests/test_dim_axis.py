@@ -162,6 +162,54 @@ ROWS.update({
                                      lambda x, k: x.unflatten(k, (3, 1)), 1, None),
 })
 
+# Gathers and scatters along dim (k=1 of (2, 3, 4)): index, src and source are fixed arrays that fit there.
+_IDX = np.array([[[0, 2, 1, 0]], [[2, 2, 0, 1]]])    # (2, 1, 4), values < 3: repeats across rows
+_SRC = np.linspace(-1, 1, 8).reshape(2, 1, 4)
+_SOURCE = np.linspace(-2, 2, 16).reshape(2, 2, 4)    # for two indices along dim 1
+
+
+class _FreeCall:
+    """x.<name>(...) calls `function(x, ...)` (a free function) or x.<method>(...) (a method's name)."""
+
+    def __init__(self, x, function):
+        self._x, self._function = x, function
+
+    def __getattr__(self, name):
+        if isinstance(self._function, str):
+            return getattr(self._x, self._function)
+        return lambda *args, **kwargs: self._function(self._x, *args, **kwargs)
+
+
+_GATHER_ROWS = {  # name -> (engine call with the dim keyword, torch call with k)
+    "gather": (lambda x, **kw: x.gather(index=Tensor(_IDX), **kw), lambda x, k: x.gather(k, to_torch(_IDX))),
+    "index_select": (lambda x, **kw: x.index_select(index=Tensor([2, 0]), **kw),
+                     lambda x, k: x.index_select(k, torch.tensor([2, 0]))),
+    "take_along_dim": (lambda x, **kw: x.take_along_dim(Tensor(_IDX), **kw),
+                       lambda x, k: x.take_along_dim(to_torch(_IDX), k)),
+    "scatter": (lambda x, **kw: x.scatter(index=Tensor(_IDX), src=Tensor(_SRC), **kw),
+                lambda x, k: x.scatter(k, to_torch(_IDX), to_torch(_SRC))),
+    "scatter_add": (lambda x, **kw: x.scatter_add(index=Tensor(_IDX), src=Tensor(_SRC), **kw),
+                    lambda x, k: x.scatter_add(k, to_torch(_IDX), to_torch(_SRC))),
+    "scatter_reduce": (lambda x, **kw: x.scatter_reduce(index=Tensor(_IDX), src=Tensor(_SRC), reduce="amax", **kw),
+                       lambda x, k: x.scatter_reduce(k, to_torch(_IDX), to_torch(_SRC), "amax")),
+    "index_add": (lambda x, **kw: x.index_add(index=Tensor([2, 2]), source=Tensor(_SOURCE), alpha=2, **kw),
+                  lambda x, k: x.index_add(k, torch.tensor([2, 2]), to_torch(_SOURCE), alpha=2)),
+    "index_copy": (lambda x, **kw: x.index_copy(index=Tensor([2, 0]), source=Tensor(_SOURCE), **kw),
+                   lambda x, k: x.index_copy(k, torch.tensor([2, 0]), to_torch(_SOURCE))),
+    "index_fill": (lambda x, **kw: x.index_fill(index=Tensor([1]), value=0.5, **kw),
+                   lambda x, k: x.index_fill(k, torch.tensor([1]), 0.5)),
+}
+for _name, (_ours, _theirs) in _GATHER_ROWS.items():
+    ROWS[(f"Tensor.{_name}", "dim")] = Row([(2, 3, 4)], _ours, _theirs, 1, None)
+    # tg.X(input, ...) is input.X(...): the same call through the free function
+    ROWS[(f"tg.{_name}", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _o=_ours, _n=_name, **kw: _o(_FreeCall(x, getattr(tg, _n)), **kw),
+        lambda x, k, _t=_theirs, _n=_name: _t(_FreeCall(x, getattr(torch, _n)), k), 1, None)
+    if _name not in ("gather", "index_select", "take_along_dim"):  # the in-place form, on a non-leaf as torch needs
+        ROWS[(f"Tensor.{_name}_", "dim")] = Row(
+            [(2, 3, 4)], lambda x, _o=_ours, _n=_name, **kw: _o(_FreeCall(x * 1, _n + "_"), **kw),
+            lambda x, k, _t=_theirs, _n=_name: _t(_FreeCall(x * 1, _n + "_"), k), 1, None)
+
 # Cumulative and sorting ops, methods and free functions: name -> (arguments before dim, pick, default, grad).
 _SCAN_ROWS = {
     "cumsum": ((), None, None, True), "cumprod": ((), None, None, True), "logcumsumexp": ((), None, None, True),

@@ -290,6 +290,24 @@ OVERRIDES = {
     "Tensor.__matmul__": {"other": lambda c: f32(4, 3)},
     "Tensor.__rmatmul__": {"other": lambda c: f32(3, 2)},
     "Tensor.where": {"cond": lambda c: f32(2, 4) > 0},
+    # gathers and scatters on f32(2, 4) along dim 1 (TensorIndex methods, their in-place forms, tg.*)
+    **{f"{prefix}{name}": entry for prefix in ("TensorIndex.", "tg.") for names, entry in [
+        (("gather", "take_along_dim"), {"dim": lambda c: 1, "index": lambda c: i64(2, 3, high=4),
+                                        "indices": lambda c: i64(2, 3, high=4)}),
+        (("index_select",), {"dim": lambda c: 1, "index": lambda c: i64(3, high=4)}),
+        (("take",), {"index": lambda c: i64(3, high=8)}),
+        (("masked_select",), {"mask": lambda c: f32(2, 4) > 0}),
+        (("scatter", "scatter_"), {"dim": lambda c: 1, "index": lambda c: i64(2, 3, high=4), "src": lambda c: f32(2, 3),
+                                   "reduce": lambda c: "add"}),
+        (("scatter_add", "scatter_add_", "scatter_reduce", "scatter_reduce_"),
+         {"dim": lambda c: 1, "index": lambda c: i64(2, 3, high=4), "src": lambda c: f32(2, 3),
+          "reduce": lambda c: "amax"}),
+        (("index_add", "index_add_", "index_copy", "index_copy_"),
+         {"dim": lambda c: 1, "index": lambda c: i64(2, high=4), "source": lambda c: f32(2, 2)}),
+        (("index_fill", "index_fill_"), {"dim": lambda c: 1, "index": lambda c: i64(2, high=4), "value": lambda c: 1.5}),
+        (("masked_scatter", "masked_scatter_"), {"mask": lambda c: f32(2, 4) > 0, "source": lambda c: f32(2, 4)}),
+    ] for name in names},
+    "tg.where": {"condition": lambda c: f32(2, 4) > 0},
     "Tensor.__getitem__": {"index": lambda c: 0},
     "Tensor.__setitem__": {"index": lambda c: 0, "value": lambda c: 1.5},
     **{f"TensorInplace.{name}": {"tensor1": lambda c: f32(2, 4), "tensor2": lambda c: f32(2, 4, fill=2.0),
@@ -416,6 +434,10 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    **{(f"{prefix}{name}", "value"): {"5"} for prefix in ("TensorIndex.", "tg.")  # an int fills, as in torch
+       for name in ("index_fill", "index_fill_")},
+    **{(f"{prefix}{name}", "src"): {"5"} for prefix in ("TensorIndex.", "tg.")  # scatter(dim, index, 5): the value form
+       for name in ("scatter", "scatter_")},
     **{(f"{where}.diff", "n"): {"1000000000000"} for where in ("TensorScan", "tg")},  # an empty result, as torch's
     **{(f"TensorInplace.{name}", param): {"Tensor float32 (2, 4)"} for name, param in (  # Tensor bounds, as torch
         ("clamp_", "min"), ("clamp_", "max"), ("clamp_min_", "min"), ("clamp_max_", "max"),

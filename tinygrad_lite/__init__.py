@@ -65,7 +65,7 @@ arange = Tensor.arange
 eye = Tensor.eye
 zeros_like = Tensor.zeros_like
 ones_like = Tensor.ones_like
-where = Tensor.where
+where = index_functions.where  # also where(condition): nonzero(as_tuple=True), as torch.where
 cat = Tensor.cat
 stack = Tensor.stack
 

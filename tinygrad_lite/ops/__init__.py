@@ -6,6 +6,7 @@ rounding     sign, floor, ceil, round, trunc, frac (piecewise constant)
 binary_math  atan2, hypot, logaddexp, xlogy
 reduce       sum, mean, max/min, var, logsumexp
 movement     reshape, permute, expand, indexing, cat, stack
+gather       gather and scatter along an axis (scatter_add, scatter_reduce; index_select, index_add, ... use them)
 inplace      the nodes of in-place updates (InPlace) and of item assignment x[index] = value (IndexPut)
 shape        tril/triu, roll, flip, tile, take (repeat_interleave), diagonal, diag_embed, unfold
 scan         cumsum, cumprod, logcumsumexp; the picks of sort, topk, cummax, median (values at chosen positions)

@@ -1,0 +1,506 @@
+"""Gather, scatter and index ops against torch: gather, index_select, take, take_along_dim, masked_select,
+nonzero, argwhere, tg.where(condition), scatter (src, value, reduce), scatter_add, scatter_reduce, index_add,
+index_copy, index_fill, masked_scatter, their in-place forms and free functions.
+
+Values, shapes, dtypes and gradients go through `check_op` (a table of cases, then hypothesis shapes with
+size-0 and size-1 axes); float64 finite differences check each backward; bad indices, dtypes and shapes
+raise what torch raises (our exception type, the op's name in the message).
+"""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from helpers import check_op, to_torch, torch
+from strategies import shapes
+
+import tinygrad_lite as tg
+from tinygrad_lite import Tensor
+from tinygrad_lite.ops import gather as ga
+
+RNG = np.random.default_rng(0)
+A = RNG.standard_normal((3, 4))
+B = RNG.standard_normal((2, 3, 4))
+I = np.array([[0, 2], [1, 0], [2, 2]])            # along dim 0 of A; shorter than A along dim 1
+J = np.array([[3, 0, 1], [1, 1, 2]])              # along dim 1 of A; 2 rows of A's 3
+PERM = np.array([[1, 0, 3, 2], [0, 1, 2, 3], [3, 2, 1, 0]])  # each row a permutation: no repeats
+MASK = A > 0
+SRC = RNG.standard_normal((3, 5))
+GRID = np.array([[1.0, 2.0, 2.0, 0.0], [0.0, -1.0, 3.0, 3.0], [2.0, 2.0, 0.5, 0.0]])  # ties and zeros
+GSRC = np.array([[2.0, 0.0, 2.0, 3.0, 1.0], [3.0, 3.0, -1.0, 0.0, 0.0], [0.5, 2.0, 2.0, 2.0, 2.0]])
+REPEAT = np.array([[0, 0, 2, 3], [1, 1, 1, 0], [3, 3, 3, 3]])  # repeated targets per row (dim 1)
+
+# (name, engine fn, torch fn, arrays): one parity case each; gradients wherever torch has them.
+CASES = [
+    ("gather dim 0", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i), [A, I]),
+    ("gather dim 1", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [A, J]),
+    ("gather dim -1 repeats", lambda x, i: x.gather(-1, i), lambda x, i: x.gather(-1, i), [A, REPEAT]),
+    ("gather 3-d", lambda x, i: x.gather(2, i), lambda x, i: x.gather(2, i), [B, np.zeros((2, 1, 3), np.int64)]),
+    ("gather 0-d", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i), [np.array(2.0), np.array(0)]),
+    ("gather 0-d by 1-d", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i), [np.array(2.0), np.zeros(3, np.int64)]),
+    ("gather 1-d by 0-d", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i), [A[0], np.array(3)]),
+    ("gather empty index", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [A, np.zeros((5, 0), np.int64)]),
+    ("gather int32 index", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [A, J.astype(np.int32)]),
+    ("gather int", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [np.arange(12).reshape(3, 4), J]),
+    ("gather float32", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [A.astype(np.float32), J]),
+    ("gather float16", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [A.astype(np.float16), J]),
+    ("gather transposed", lambda x, i: x.t().gather(0, i), lambda x, i: x.t().gather(0, i), [A, J.T.copy()]),
+    ("index_select", lambda x, i: x.index_select(1, i), lambda x, i: x.index_select(1, i), [A, np.array([3, 0, 3])]),
+    ("index_select dim 0", lambda x, i: x.index_select(0, i), lambda x, i: x.index_select(0, i), [B, np.array([1])]),
+    ("index_select 0-d index", lambda x, i: x.index_select(-1, i), lambda x, i: x.index_select(-1, i),
+     [A, np.array(2)]),
+    ("index_select empty", lambda x, i: x.index_select(0, i), lambda x, i: x.index_select(0, i),
+     [A, np.zeros(0, np.int64)]),
+    ("index_select 0-d self", lambda x, i: x.index_select(0, i), lambda x, i: x.index_select(0, i),
+     [np.array(1.5), np.array([0])]),
+    ("index_select bool", lambda x, i: x.index_select(1, i), lambda x, i: x.index_select(1, i), [MASK, np.array([1, 1])]),
+    ("take", lambda x, i: x.take(i), lambda x, i: x.take(i), [A, np.array([[0, 11], [-1, -12], [5, 5]])]),
+    ("take 0-d", lambda x, i: x.take(i), lambda x, i: x.take(i), [B, np.array(7)]),
+    ("take of 0-d", lambda x, i: x.take(i), lambda x, i: x.take(i), [np.array(3.0), np.array([0, -1])]),
+    ("take empty", lambda x, i: x.take(i), lambda x, i: x.take(i), [np.zeros((0, 3)), np.zeros((2, 0), np.int64)]),
+    ("take_along_dim flat", lambda x, i: x.take_along_dim(i), lambda x, i: x.take_along_dim(i),
+     [A, np.array([[0, 11, 4]])]),
+    ("take_along_dim", lambda x, i: x.take_along_dim(i, 1), lambda x, i: x.take_along_dim(i, 1), [A, J[:1]]),
+    ("take_along_dim broadcast", lambda x, i: x.take_along_dim(i, dim=0), lambda x, i: x.take_along_dim(i, dim=0),
+     [A[:, :1], np.array([[0, 2, 1, -1]])]),
+    ("take_along_dim argmax", lambda x: x.take_along_dim(x.argmax(1, keepdim=True), 1),
+     lambda x: x.take_along_dim(x.argmax(1, keepdim=True), 1), [A]),
+    ("take_along_dim argsort-like", lambda x, i: x.take_along_dim(i, -1), lambda x, i: x.take_along_dim(i, -1),
+     [B, np.array([[[3, 2, 1, 0]]])]),
+    ("masked_select", lambda x, m: x.masked_select(m), lambda x, m: x.masked_select(m), [A, MASK]),
+    ("masked_select broadcast mask", lambda x, m: x.masked_select(m), lambda x, m: x.masked_select(m),
+     [B, MASK[0]]),
+    ("masked_select broadcast self", lambda x, m: x.masked_select(m), lambda x, m: x.masked_select(m),
+     [A[0], MASK]),
+    ("masked_select 0-d", lambda x, m: x.masked_select(m), lambda x, m: x.masked_select(m),
+     [np.array(2.0), np.array(True)]),
+    ("masked_select none", lambda x, m: x.masked_select(m), lambda x, m: x.masked_select(m), [A, A > 9]),
+    ("masked_select int", lambda x, m: x.masked_select(m), lambda x, m: x.masked_select(m),
+     [np.arange(12).reshape(3, 4), MASK]),
+    ("nonzero", lambda x: x.nonzero(), lambda x: x.nonzero(), [GRID]),
+    ("nonzero 3-d bool", lambda x: x.nonzero(), lambda x: x.nonzero(), [B > 0]),
+    ("nonzero 0-d", lambda x: x.nonzero(), lambda x: x.nonzero(), [np.array(2.0)]),
+    ("nonzero 0-d zero", lambda x: x.nonzero(), lambda x: x.nonzero(), [np.array(0)]),
+    ("nonzero empty", lambda x: x.nonzero(), lambda x: x.nonzero(), [np.zeros((0, 3))]),
+    ("nonzero nan counts", lambda x: x.nonzero(), lambda x: x.nonzero(), [np.array([np.nan, 0.0, -0.0, 1.0])]),
+    ("nonzero as_tuple", lambda x: tg.stack(list(x.nonzero(as_tuple=True))),
+     lambda x: torch.stack(list(x.nonzero(as_tuple=True))), [GRID]),
+    ("nonzero as_tuple 0-d", lambda x: x.nonzero(as_tuple=True)[0], lambda x: x.nonzero(as_tuple=True)[0],
+     [np.array(5)]),
+    ("argwhere", lambda x: x.argwhere(), lambda x: x.argwhere(), [GRID]),
+    ("tg.argwhere", lambda x: tg.argwhere(x), lambda x: torch.argwhere(x), [B > 0]),
+    ("tg.nonzero", lambda x: tg.nonzero(x), lambda x: torch.nonzero(x), [GRID]),
+    ("tg.where(condition)", lambda x: tg.stack(list(tg.where(x > 0))), lambda x: torch.stack(list(torch.where(x > 0))),
+     [B]),
+    ("tg.where(condition) float", lambda x: tg.where(x)[1], lambda x: torch.where(x)[1], [GRID]),
+    ("tg.where three arguments", lambda x: tg.where(x > 0, x, 0.5), lambda x: torch.where(x > 0, x, 0.5), [A]),
+    ("scatter", lambda x, i, s: x.scatter(1, i, s), lambda x, i, s: x.scatter(1, i, s), [A, PERM[:, :2], SRC]),
+    ("scatter dim 0", lambda x, i, s: x.scatter(0, i, s), lambda x, i, s: x.scatter(0, i, s),
+     [A, np.array([[2, 0, 1, 0]]), SRC]),
+    ("scatter index past self along dim", lambda x, i, s: x.scatter(0, i, s), lambda x, i, s: x.scatter(0, i, s),
+     [A[:2], np.array([[1, 0], [0, 1], [1, 1]])[:2], SRC]),
+    ("scatter value", lambda x, i: x.scatter(1, i, 2.5), lambda x, i: x.scatter(1, i, 2.5), [A, REPEAT]),
+    ("scatter value=", lambda x, i: x.scatter(1, i, value=-1), lambda x, i: x.scatter(1, i, value=-1), [A, REPEAT]),
+    ("scatter value into int", lambda x, i: x.scatter(0, i, 2.7), lambda x, i: x.scatter(0, i, 2.7),
+     [np.arange(4), np.array([0, 3])]),
+    ("scatter reduce add", lambda x, i, s: x.scatter(1, i, s, reduce="add"),
+     lambda x, i, s: x.scatter(1, i, s, reduce="add"), [A, REPEAT, SRC]),
+    ("scatter 0-d", lambda x, i, s: x.scatter(0, i, s), lambda x, i, s: x.scatter(0, i, s),
+     [np.array(1.0), np.array(0), np.array(4.0)]),
+    ("scatter empty index", lambda x, i, s: x.scatter(1, i, s), lambda x, i, s: x.scatter(1, i, s),
+     [A, np.zeros((3, 0), np.int64), SRC]),
+    ("scatter bool", lambda x, i, s: x.scatter(1, i, s), lambda x, i, s: x.scatter(1, i, s),
+     [MASK, PERM, ~MASK]),
+    ("scatter_add", lambda x, i, s: x.scatter_add(1, i, s), lambda x, i, s: x.scatter_add(1, i, s),
+     [A, REPEAT, SRC]),
+    ("scatter_add dim 0", lambda x, i, s: x.scatter_add(0, i, s), lambda x, i, s: x.scatter_add(0, i, s),
+     [A, np.array([[2, 2, 0, 1], [2, 0, 0, 1]]), SRC]),
+    ("scatter_add int", lambda x, i, s: x.scatter_add(1, i, s), lambda x, i, s: x.scatter_add(1, i, s),
+     [np.arange(12).reshape(3, 4), REPEAT, np.arange(15).reshape(3, 5)]),
+    ("scatter_add float32", lambda x, i, s: x.scatter_add(1, i, s), lambda x, i, s: x.scatter_add(1, i, s),
+     [A.astype(np.float32), REPEAT, SRC.astype(np.float32)]),
+    ("scatter_add 3-d", lambda x, i, s: x.scatter_add(1, i, s), lambda x, i, s: x.scatter_add(1, i, s),
+     [B, np.array([[[2, 2, 0, 1]], [[0, 0, 0, 0]]]), B]),
+    ("index_add", lambda x, i, s: x.index_add(1, i, s), lambda x, i, s: x.index_add(1, i, s),
+     [A, np.array([3, 0, 3]), SRC[:, :3]]),
+    ("index_add alpha", lambda x, i, s: x.index_add(0, i, s, alpha=-2.5),
+     lambda x, i, s: x.index_add(0, i, s, alpha=-2.5), [A, np.array([2, 2]), SRC[:2, :4]]),
+    ("index_add int", lambda x, i, s: x.index_add(0, i, s, alpha=3), lambda x, i, s: x.index_add(0, i, s, alpha=3),
+     [np.arange(12).reshape(3, 4), np.array([1, 1]), np.ones((2, 4), np.int64)]),
+    ("index_add 0-d", lambda x, i, s: x.index_add(0, i, s), lambda x, i, s: x.index_add(0, i, s),
+     [np.array(1.0), np.array([0]), np.array(3.0)]),
+    ("index_copy", lambda x, i, s: x.index_copy(1, i, s), lambda x, i, s: x.index_copy(1, i, s),
+     [A, np.array([3, 0]), SRC[:, :2]]),
+    ("index_copy 3-d", lambda x, i, s: x.index_copy(0, i, s), lambda x, i, s: x.index_copy(0, i, s),
+     [B, np.array([1]), B[:1] * 3]),
+    ("index_fill", lambda x, i: x.index_fill(1, i, -1.5), lambda x, i: x.index_fill(1, i, -1.5),
+     [A, np.array([3, -4])]),
+    ("index_fill tensor value", lambda x, i, v: x.index_fill(0, i, v), lambda x, i, v: x.index_fill(0, i, v),
+     [A, np.array([2, 0, 2]), np.array(0.25)]),
+    ("index_fill int", lambda x, i: x.index_fill(0, i, 7), lambda x, i: x.index_fill(0, i, 7),
+     [np.arange(12).reshape(3, 4), np.array([1])]),
+    ("masked_scatter", lambda x, m, s: x.masked_scatter(m, s), lambda x, m, s: x.masked_scatter(m, s),
+     [A, MASK, SRC]),
+    ("masked_scatter broadcast mask", lambda x, m, s: x.masked_scatter(m, s), lambda x, m, s: x.masked_scatter(m, s),
+     [B, MASK, RNG.standard_normal((5, 5))]),
+    ("masked_scatter broadcast self", lambda x, m, s: x.masked_scatter(m, s), lambda x, m, s: x.masked_scatter(m, s),
+     [A[:1], MASK, SRC]),
+    ("masked_scatter int", lambda x, m, s: x.masked_scatter(m, s), lambda x, m, s: x.masked_scatter(m, s),
+     [np.arange(12).reshape(3, 4), MASK, np.arange(20, 40)]),
+    ("tg.gather", lambda x, i: tg.gather(x, 1, i), lambda x, i: torch.gather(x, 1, i), [A, J]),
+    ("tg.index_select", lambda x, i: tg.index_select(x, 0, i), lambda x, i: torch.index_select(x, 0, i),
+     [A, np.array([2, 2])]),
+    ("tg.take", lambda x, i: tg.take(x, i), lambda x, i: torch.take(x, i), [A, J]),
+    ("tg.take_along_dim", lambda x, i: tg.take_along_dim(x, i, dim=1), lambda x, i: torch.take_along_dim(x, i, dim=1),
+     [A, J[:1]]),
+    ("tg.masked_select", lambda x, m: tg.masked_select(x, m), lambda x, m: torch.masked_select(x, m), [A, MASK]),
+    ("tg.scatter", lambda x, i, s: tg.scatter(x, 1, i, s), lambda x, i, s: torch.scatter(x, 1, i, s),
+     [A, PERM[:, :1], SRC]),
+    ("tg.scatter_add", lambda x, i, s: tg.scatter_add(x, 1, i, s), lambda x, i, s: torch.scatter_add(x, 1, i, s),
+     [A, REPEAT, SRC]),
+    ("tg.scatter_reduce", lambda x, i, s: tg.scatter_reduce(x, 1, i, s, "mean"),
+     lambda x, i, s: torch.scatter_reduce(x, 1, i, s, "mean"), [A, REPEAT, SRC]),
+    ("tg.index_add", lambda x, i, s: tg.index_add(x, 0, i, s, alpha=2), lambda x, i, s: torch.index_add(x, 0, i, s, alpha=2),
+     [A, np.array([0, 0]), SRC[:2, :4]]),
+    ("tg.index_copy", lambda x, i, s: tg.index_copy(x, 0, i, s), lambda x, i, s: torch.index_copy(x, 0, i, s),
+     [A, np.array([2]), SRC[:1, :4]]),
+    ("tg.index_fill", lambda x, i: tg.index_fill(x, 1, i, 3.0), lambda x, i: torch.index_fill(x, 1, i, 3.0),
+     [A, np.array([1])]),
+    ("tg.masked_scatter", lambda x, m, s: tg.masked_scatter(x, m, s), lambda x, m, s: torch.masked_scatter(x, m, s),
+     [A, MASK, SRC]),
+]
+for _reduce in ("sum", "prod", "mean", "amax", "amin"):
+    for _self in (True, False):
+        CASES += [
+            (f"scatter_reduce {_reduce} include_self={_self}",
+             lambda x, i, s, r=_reduce, inc=_self: x.scatter_reduce(1, i, s, r, include_self=inc),
+             lambda x, i, s, r=_reduce, inc=_self: x.scatter_reduce(1, i, s, r, include_self=inc), [A, REPEAT, SRC]),
+            (f"scatter_reduce {_reduce} include_self={_self}, ties and zeros",
+             lambda x, i, s, r=_reduce, inc=_self: x.scatter_reduce(1, i, s, r, include_self=inc),
+             lambda x, i, s, r=_reduce, inc=_self: x.scatter_reduce(1, i, s, r, include_self=inc), [GRID, REPEAT, GSRC]),
+            (f"scatter_reduce {_reduce} include_self={_self}, int",
+             lambda x, i, s, r=_reduce, inc=_self: x.scatter_reduce(0, i, s, r, include_self=inc),
+             lambda x, i, s, r=_reduce, inc=_self: x.scatter_reduce(0, i, s, r, include_self=inc),
+             [np.array([5, -7, 3, 0]), np.array([1, 1, 2, 1]), np.array([-2, 4, 9, 6])]),
+        ]
+
+
+@pytest.mark.parametrize("name, ours, theirs, arrays", CASES, ids=[c[0] for c in CASES])
+def test_matches_torch(name, ours, theirs, arrays):
+    # torch differentiates a scatter only where src has index's shape (its backward fails otherwise):
+    # a longer src is compared forward only
+    longer = len(arrays) == 3 and arrays[2].ndim and arrays[1].shape != arrays[2].shape and name.count("scatter")
+    check_op(ours, theirs, *arrays, grad=not longer)
+
+
+def test_scatter_reduce_multiply_matches_torch_forward():
+    # torch has no backward for scatter(..., reduce=): only the values are compared
+    ours = Tensor(GRID).scatter(1, Tensor(REPEAT), Tensor(GSRC), reduce="multiply")
+    theirs = to_torch(GRID).scatter(1, to_torch(REPEAT), to_torch(GSRC), reduce="multiply")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+# ---- hypothesis: shapes with size-0 and size-1 axes ----------------------------------------
+
+@st.composite
+def along(draw, min_dims=1):
+    """(x, dim, index) for gather: index no longer than x off dim, any length along it, values in range."""
+    shape = draw(shapes(min_dims=min_dims, max_dims=3, min_side=0, max_side=4))
+    dim = draw(st.integers(0, len(shape) - 1))
+    if shape[dim] == 0:
+        index_shape = tuple(0 if d == dim else draw(st.integers(0, n)) for d, n in enumerate(shape))
+    else:
+        index_shape = tuple(draw(st.integers(0, 4)) if d == dim else draw(st.integers(0, n))
+                            for d, n in enumerate(shape))
+    index = draw(st.lists(st.integers(0, max(shape[dim] - 1, 0)), min_size=int(np.prod(index_shape)),
+                          max_size=int(np.prod(index_shape))))
+    x = RNG.standard_normal(shape)
+    return x, dim, np.array(index, np.int64).reshape(index_shape)
+
+
+@given(along())
+def test_gather_matches_torch_on_any_shape(case):
+    x, dim, index = case
+    check_op(lambda a, i: a.gather(dim, i), lambda a, i: a.gather(dim, i), x, index)
+
+
+@given(along(), st.sampled_from(["scatter", "scatter_add", "sum", "prod", "mean", "amax", "amin"]), st.booleans(),
+       st.data())
+def test_scatters_match_torch_on_any_shape(case, kind, include_self, data):
+    x, dim, index = case
+    if index.size and index.shape[dim] > x.shape[dim] and kind == "scatter":
+        index = index[tuple(slice(0, x.shape[dim]) if d == dim else slice(None) for d in range(x.ndim))]
+    if kind == "scatter":  # repeated targets are written in an unspecified order: use distinct ones
+        index = np.argsort(RNG.random(index.shape), axis=dim) % max(x.shape[dim], 1) if index.size else index
+        if index.size and np.any(np.sort(index, axis=dim)[tuple(slice(1, None) if d == dim else slice(None)
+                                                                 for d in range(x.ndim))] ==
+                                 np.sort(index, axis=dim)[tuple(slice(0, -1) if d == dim else slice(None)
+                                                                for d in range(x.ndim))]):
+            return
+    src = RNG.standard_normal(tuple(n + 1 for n in index.shape))  # src may be longer than index
+    extra = data.draw(st.sampled_from(["forward only", "with gradients"]))
+    if extra == "with gradients":  # torch differentiates only a src of index's shape
+        src = src[tuple(slice(0, n) for n in index.shape)]
+    if kind == "scatter":
+        call = lambda a, i, s: a.scatter(dim, i, s)  # noqa: E731
+    elif kind == "scatter_add":
+        call = lambda a, i, s: a.scatter_add(dim, i, s)  # noqa: E731
+    else:
+        call = lambda a, i, s: a.scatter_reduce(dim, i, s, kind, include_self=include_self)  # noqa: E731
+    check_op(call, call, x, index, src, grad=extra == "with gradients")
+
+
+@given(shapes(min_dims=1, max_dims=3, min_side=0, max_side=4), st.data())
+def test_index_select_add_copy_fill_match_torch_on_any_shape(shape, data):
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    n = shape[dim]
+    index = np.array(data.draw(st.lists(st.integers(0, n - 1), max_size=4)) if n else [], np.int64)
+    x = RNG.standard_normal(shape)
+    source_shape = list(shape)
+    source_shape[dim] = index.size
+    source = RNG.standard_normal(source_shape)
+    check_op(lambda a, i: a.index_select(dim, i), lambda a, i: a.index_select(dim, i), x, index)
+    check_op(lambda a, i, s: a.index_add(dim, i, s, alpha=0.5), lambda a, i, s: a.index_add(dim, i, s, alpha=0.5),
+             x, index, source)
+    check_op(lambda a, i: a.index_fill(dim, i, 2.0), lambda a, i: a.index_fill(dim, i, 2.0), x, index)
+    unique = np.unique(index)
+    source_shape[dim] = unique.size
+    check_op(lambda a, i, s: a.index_copy(dim, i, s), lambda a, i, s: a.index_copy(dim, i, s),
+             x, unique, RNG.standard_normal(source_shape))
+
+
+@given(shapes(min_dims=0, max_dims=3, min_side=0, max_side=4), st.data())
+def test_masks_and_takes_match_torch_on_any_shape(shape, data):
+    x = RNG.standard_normal(shape)
+    mask = np.asarray(RNG.random(shape) > 0.5)
+    check_op(lambda a, m: a.masked_select(m), lambda a, m: a.masked_select(m), x, mask)
+    check_op(lambda a: a.nonzero(), lambda a: a.nonzero(), mask)
+    source = RNG.standard_normal(int(mask.sum()) + data.draw(st.integers(0, 2)))
+    check_op(lambda a, m, s: a.masked_scatter(m, s), lambda a, m, s: a.masked_scatter(m, s), x, mask, source)
+    n = x.size
+    index = np.array(data.draw(st.lists(st.integers(-n, n - 1), max_size=5)) if n else [], np.int64)
+    check_op(lambda a, i: a.take(i), lambda a, i: a.take(i), x, index)
+    check_op(lambda a, i: a.take_along_dim(i), lambda a, i: a.take_along_dim(i), x, index % max(n, 1))
+
+
+# ---- float64 finite differences ------------------------------------------------------------
+
+GRADCHECK = [
+    ("gather", lambda x: x.gather(1, Tensor(REPEAT)), [A]),
+    ("index_select", lambda x: x.index_select(0, Tensor([2, 0, 2])), [A]),
+    ("take", lambda x: x.take(Tensor([[0, -1], [0, 5]])), [A]),
+    ("take_along_dim", lambda x: x.take_along_dim(Tensor([[1], [0], [3]]), 1), [A]),
+    ("masked_select", lambda x: x.masked_select(Tensor(MASK)), [A]),
+    ("scatter", lambda x, s: x.scatter(1, Tensor(PERM[:, :2]), s), [A, SRC]),
+    ("scatter_add", lambda x, s: x.scatter_add(1, Tensor(REPEAT), s), [A, SRC]),
+    ("index_add", lambda x, s: x.index_add(1, Tensor([1, 1, 3]), s, alpha=1.5), [A, SRC[:, :3]]),
+    ("index_copy", lambda x, s: x.index_copy(0, Tensor([2, 0]), s), [A, SRC[:2, :4]]),
+    ("index_fill", lambda x, v: x.index_fill(1, Tensor([0, 3]), v), [A, np.array(0.5)]),
+    ("masked_scatter", lambda x, s: x.masked_scatter(Tensor(MASK), s), [A, SRC]),
+] + [(f"scatter_reduce {r} include_self={inc}",
+      lambda x, s, r=r, inc=inc: x.scatter_reduce(1, Tensor(REPEAT), s, r, include_self=inc), [A, SRC])
+     for r in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)]
+
+
+@pytest.mark.parametrize("name, fn, arrays", GRADCHECK, ids=[c[0] for c in GRADCHECK])
+def test_gradients_match_finite_differences(name, fn, arrays):
+    assert tg.gradcheck(fn, *[Tensor(a, requires_grad=True) for a in arrays])
+
+
+# ---- in-place forms --------------------------------------------------------------------------
+
+INPLACE = [
+    ("scatter_", lambda x: x.scatter_(1, Tensor(PERM[:, :2]), Tensor(SRC)),
+     lambda x: x.scatter_(1, to_torch(PERM[:, :2]), to_torch(SRC))),
+    ("scatter_ value", lambda x: x.scatter_(1, Tensor(REPEAT), 2.0), lambda x: x.scatter_(1, to_torch(REPEAT), 2.0)),
+    ("scatter_add_", lambda x: x.scatter_add_(1, Tensor(REPEAT), Tensor(SRC)),
+     lambda x: x.scatter_add_(1, to_torch(REPEAT), to_torch(SRC))),
+    ("scatter_reduce_", lambda x: x.scatter_reduce_(1, Tensor(REPEAT), Tensor(SRC), "amax", include_self=False),
+     lambda x: x.scatter_reduce_(1, to_torch(REPEAT), to_torch(SRC), "amax", include_self=False)),
+    ("index_add_", lambda x: x.index_add_(0, Tensor([2, 2]), Tensor(SRC[:2, :4]), alpha=2),
+     lambda x: x.index_add_(0, to_torch(np.array([2, 2])), to_torch(SRC[:2, :4]), alpha=2)),
+    ("index_copy_", lambda x: x.index_copy_(1, Tensor([1]), Tensor(SRC[:, :1])),
+     lambda x: x.index_copy_(1, to_torch(np.array([1])), to_torch(SRC[:, :1]))),
+    ("index_fill_", lambda x: x.index_fill_(1, Tensor([1, -1]), 9.0),
+     lambda x: x.index_fill_(1, to_torch(np.array([1, -1])), 9.0)),
+    ("masked_scatter_", lambda x: x.masked_scatter_(Tensor(MASK[0]), Tensor(SRC)),
+     lambda x: x.masked_scatter_(to_torch(MASK[0]), to_torch(SRC))),
+]
+
+
+@pytest.mark.parametrize("name, ours, theirs", INPLACE, ids=[c[0] for c in INPLACE])
+def test_in_place_forms_update_the_tensor_as_torch(name, ours, theirs):
+    x, t = Tensor(A), to_torch(A)
+    view = x[1:]
+    assert ours(x) is x
+    theirs(t)
+    np.testing.assert_array_equal(x.numpy(), t.numpy())
+    np.testing.assert_array_equal(view.numpy(), t.numpy()[1:])  # the memory itself changed
+    w = Tensor(A, requires_grad=True)
+    with tg.no_grad():
+        ours(w)
+    np.testing.assert_array_equal(w.numpy(), t.numpy())
+    with pytest.raises(RuntimeError, match=name.split()[0]):
+        ours(Tensor(A, requires_grad=True))
+
+
+# ---- errors ------------------------------------------------------------------------------------
+
+ERRORS = [  # (name, call on (x = A as a Tensor), torch's call on A, our error)
+    ("gather float index", lambda x, m: x.gather(1, m(np.zeros((3, 1)))), TypeError),
+    ("gather bool index", lambda x, m: x.gather(1, m(np.zeros((3, 1), bool))), TypeError),
+    ("gather index out of range", lambda x, m: x.gather(1, m(np.array([[4]]))), IndexError),
+    ("gather negative index", lambda x, m: x.gather(1, m(np.array([[-1]]))), IndexError),
+    ("gather index too long", lambda x, m: x.gather(1, m(np.zeros((4, 1), np.int64))), ValueError),
+    ("gather index of fewer axes", lambda x, m: x.gather(1, m(np.zeros(3, np.int64))), ValueError),
+    ("gather dim out of range", lambda x, m: x.gather(2, m(np.zeros((3, 1), np.int64))), IndexError),
+    ("index_select 2-d index", lambda x, m: x.index_select(1, m(np.zeros((1, 1), np.int64))), IndexError),
+    ("index_select negative", lambda x, m: x.index_select(1, m(np.array([-1]))), IndexError),
+    ("index_select out of range", lambda x, m: x.index_select(0, m(np.array([3]))), IndexError),
+    ("index_select float", lambda x, m: x.index_select(0, m(np.array([1.0]))), TypeError),
+    ("take out of range", lambda x, m: x.take(m(np.array([12]))), IndexError),
+    ("take below range", lambda x, m: x.take(m(np.array([-13]))), IndexError),
+    ("take_along_dim fewer axes", lambda x, m: x.take_along_dim(m(np.array([1])), 1), ValueError),
+    ("take_along_dim no broadcast", lambda x, m: x.take_along_dim(m(np.array([[1, 0]])), 0), ValueError),
+    ("take_along_dim out of range", lambda x, m: x.take_along_dim(m(np.array([12]))), IndexError),
+    ("take_along_dim negative flat", lambda x, m: x.take_along_dim(m(np.array([-1]))), IndexError),
+    ("masked_select int mask", lambda x, m: x.masked_select(m(np.ones((3, 4), np.int64))), TypeError),
+    ("masked_select uint8 mask", lambda x, m: x.masked_select(m(np.ones((3, 4), np.uint8))), TypeError),
+    ("masked_select no broadcast", lambda x, m: x.masked_select(m(np.ones((2, 4), bool))), ValueError),
+    ("scatter src dtype", lambda x, m: x.scatter(1, m(I), m(SRC.astype(np.float32))), TypeError),
+    ("scatter src too short", lambda x, m: x.scatter(1, m(REPEAT), m(SRC[:, :2])), ValueError),
+    ("scatter index too long off dim", lambda x, m: x.scatter(1, m(np.zeros((4, 1), np.int64)), m(np.ones((4, 1)))),
+     ValueError),
+    ("scatter index out of range", lambda x, m: x.scatter(1, m(np.array([[4]])), m(SRC)), IndexError),
+    ("scatter negative index", lambda x, m: x.scatter(1, m(np.array([[-1]])), m(SRC)), IndexError),
+    ("scatter bad reduce", lambda x, m: x.scatter(1, m(I), m(SRC), reduce="sum"), ValueError),
+    ("scatter_add float index", lambda x, m: x.scatter_add(1, m(np.zeros((3, 1))), m(SRC)), TypeError),
+    ("scatter_reduce bad reduce", lambda x, m: x.scatter_reduce(1, m(I), m(SRC), "maximum"), ValueError),
+    ("index_add source shape", lambda x, m: x.index_add(1, m(np.array([0, 1])), m(SRC[:, :3])), ValueError),
+    ("index_add source dtype", lambda x, m: x.index_add(1, m(np.array([0])), m(SRC[:, :1].astype(np.float32))),
+     TypeError),
+    ("index_add negative", lambda x, m: x.index_add(1, m(np.array([-1])), m(SRC[:, :1])), IndexError),
+    ("index_copy negative", lambda x, m: x.index_copy(1, m(np.array([-1])), m(SRC[:, :1])), IndexError),
+    ("index_copy out of range", lambda x, m: x.index_copy(1, m(np.array([4])), m(SRC[:, :1])), IndexError),
+    ("index_fill out of range", lambda x, m: x.index_fill(1, m(np.array([-5])), 1.0), IndexError),
+    ("index_fill 1-d value", lambda x, m: x.index_fill(1, m(np.array([0])), m(np.ones(2))), ValueError),
+    ("masked_scatter short source", lambda x, m: x.masked_scatter(m(MASK), m(np.ones(2))), ValueError),
+    ("masked_scatter int mask", lambda x, m: x.masked_scatter(m(MASK.astype(np.int64)), m(SRC)), TypeError),
+    ("masked_scatter source dtype", lambda x, m: x.masked_scatter(m(MASK), m(SRC.astype(np.float32))), TypeError),
+]
+
+
+@pytest.mark.parametrize("name, call, error", ERRORS, ids=[c[0] for c in ERRORS])
+def test_bad_arguments_raise_as_torch(name, call, error):
+    with pytest.raises((RuntimeError, IndexError, TypeError, ValueError)):
+        call(to_torch(A), to_torch)
+    op = name.split()[0]
+    with pytest.raises(error, match=rf"\b{op}\b"):
+        call(Tensor(A), Tensor)
+
+
+def test_lists_are_accepted_as_indices():
+    x = Tensor(A)
+    np.testing.assert_array_equal(x.gather(1, [[0], [3], [1]]).numpy(), x.gather(1, Tensor(np.array([[0], [3], [1]]))).numpy())
+    np.testing.assert_array_equal(x.index_select(0, [2, 0]).numpy(), A[[2, 0]])
+    np.testing.assert_array_equal(x.take([[0, -1]]).numpy(), A.reshape(-1)[[[0, -1]]])
+    np.testing.assert_array_equal(x.scatter(1, [[0], [1], [2]], 0.0).numpy(),
+                                  to_torch(A).scatter(1, to_torch(np.array([[0], [1], [2]])), 0.0).numpy())
+    with pytest.raises(TypeError, match="gather"):
+        x.gather(1, [[0.5]])
+
+
+def test_dim_is_required_and_named_either_way():
+    x = Tensor(A)
+    np.testing.assert_array_equal(x.gather(axis=1, index=Tensor(J)).numpy(), x.gather(1, Tensor(J)).numpy())
+    with pytest.raises(TypeError, match="gather"):
+        x.gather(index=Tensor(J))
+    with pytest.raises(TypeError, match="scatter_reduce"):
+        x.scatter_reduce(1, Tensor(REPEAT), Tensor(SRC))
+    with pytest.raises(TypeError, match="where"):
+        tg.where(Tensor(MASK), Tensor(A))
+
+
+def test_where_with_one_argument_is_nonzero_as_tuple():
+    x = Tensor(GRID)
+    ours, theirs = tg.where(x), torch.where(to_torch(GRID))
+    assert len(ours) == len(theirs) == 2
+    for o, t in zip(ours, theirs):
+        np.testing.assert_array_equal(o.numpy(), t.numpy())
+        assert o.dtype == np.int64
+
+
+def test_nonzero_is_not_differentiable():
+    x = Tensor(A, requires_grad=True)
+    assert not x.nonzero().requires_grad and x.nonzero().dtype == np.int64
+
+
+# ---- the scatter helper: rounds agree with ufunc.at ----------------------------------------------
+
+@given(st.lists(st.integers(0, 5), max_size=30), st.sampled_from([np.add, np.multiply, np.maximum, np.minimum]))
+def test_scatter_in_rounds_agrees_with_ufunc_at(positions, ufunc):
+    positions = np.array(positions, np.int64)
+    values = RNG.standard_normal(positions.size)
+    expected, got = RNG.standard_normal(6), None
+    got = expected.copy()
+    ufunc.at(expected, positions, values)
+    ga.scatter_in_rounds(np, ufunc, got, positions, values)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+# ---- x[index] with sequences: tuples of lists, nested lists, tuples inside the index -------------
+
+class _Key:
+    """IX[...] gives back the key Python passes to __getitem__, so the table reads as the indexing does."""
+
+    def __getitem__(self, key):
+        return key
+
+
+IX = _Key()
+X4 = np.arange(120, dtype=np.float64).reshape(2, 3, 4, 5) / 7
+SEQUENCE_INDICES = [
+    IX[(0, 1), ...], IX[(0, 1), :, (1, 2)], IX[[0, 1], [1, 2]], IX[([0, 1], [1, 2])], IX[[[0, 1], [1, 2]]],
+    IX[[[0, 1]], [[1, 2]]], IX[[[0], [1]], [[1, 2]]], IX[(0, 1), (1, 2), (2, 3)], IX[[0, 1], ..., [1, 2]],
+    IX[..., [0, 1], [1, 2]], IX[..., (0, 1)], IX[[0, 1], :, [[1], [2]]], IX[0, [0, 1], :, [1, 2]],
+    IX[[0], [1], [2], [3]], IX[[[0, 1], [1, 0]], 1], IX[[0, 1], None, [1, 2]], IX[None, (0, 1)],
+    IX[((0, 1), (1, 0))], IX[((0, 1), (1, 0)), 0], IX[[(0, 1), (1, 0)]], IX[[[[0, 1]]]], IX[[[0, 1]], 0],
+    IX[(1,), (2,)], IX[[1], [2]], IX[[True, False], [1, 2]], IX[[True, False], ..., [0, 4]], IX[(0, -1), (-1, 0)],
+    IX[[-1, -2], ..., -1], IX[[0, 1], 1:3, [1, 2]], IX[:, [[0, 1], [2, 0]], [[1], [3]]],
+    IX[[[0, 1], [1, 0]], [[2, 1], [0, 2]]], IX[[0, slice(None), [1, 2]]], IX[[0, 1, 1], [2], [0, 3, 3]],
+    IX[(0,)], IX[[0]], IX[[0], ...], IX[(), ...], IX[range(2), [1, 2]], IX[[range(2), [1, 2]]],
+    IX[(range(2), range(1, 3))], IX[[0, 0], [1, 1], [2, 2], [3, 3]],
+]
+
+
+@pytest.mark.parametrize("index", SEQUENCE_INDICES, ids=[repr(i) for i in SEQUENCE_INDICES])
+def test_sequence_indices_read_as_torch_reads_them(index):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # both warn that a list holding sequences is read as a tuple
+        check_op(lambda t: t[index], lambda t: t[index], X4)
+
+
+@pytest.mark.parametrize("index, error", [(IX[[[True, False, True]]], IndexError), (IX[(0, 2), ...], IndexError),
+                                          (IX[[0, 1], [0, 1, 2]], IndexError)])
+def test_bad_sequence_indices_raise_as_torch(index, error):
+    with pytest.raises(error):
+        to_torch(X4)[index]
+    with pytest.raises(error):
+        Tensor(X4)[index]
+
+
+def test_a_sequence_of_floats_is_refused_where_torch_truncates_it():
+    # torch reads x[(0.5, 1), ...] as x[(0, 1), ...]; a float position is a mistake, refused (docs: differences)
+    np.testing.assert_array_equal(to_torch(X4)[(0.5, 1), ...].numpy(), X4[[0, 1]])
+    with pytest.raises(IndexError, match="index"):
+        Tensor(X4)[(0.5, 1), ...]
+
+
+def test_in_place_forms_on_a_non_leaf_give_torchs_gradients():
+    def run(lib, x, s):
+        y = x * 2
+        y.scatter_add_(1, lib(REPEAT), s).index_fill_(0, lib(np.array([1])), 0.5)
+        y.index_add_(1, lib(np.array([3, 3])), s[:, :2], alpha=-1.5).masked_scatter_(lib(MASK), s * s)
+        return y.scatter_reduce_(1, lib(REPEAT), s, "amin", include_self=False) * y
+
+    check_op(lambda x, s: run(Tensor, x, s), lambda x, s: run(to_torch, x, s), A, SRC[:, :4])
