@@ -256,6 +256,7 @@ VALID = {
     "fn": lambda c: (lambda x: (x * x).sum()), "inputs": lambda c: (Tensor(np.linspace(-1, 1, 3), requires_grad=True),),
     "function": lambda c: _op_function(), "state_dict": lambda c: c.self.state_dict(),
     "path": lambda c: str(c.tmp / "out.safetensors"),
+    "generator": lambda c: tg.Generator().manual_seed(0),
 }
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
@@ -281,7 +282,18 @@ OVERRIDES = {
     **{key: {"min": lambda c: -0.5, "max": lambda c: 0.5} for key in ("TensorLogic.clamp", "TensorLogic.clip")},
     **{key: {"min": lambda c: f32(2, 4), "max": lambda c: f32(2, 4)} for key in (
         "TensorLogic.clamp_min", "TensorLogic.clamp_max", "tg.clamp_min", "tg.clamp_max")},
-    "Tensor.full": {"shape": lambda c: (2, 4)},
+    "TensorRandom.full": {"size": lambda c: (2, 4), "fill_value": lambda c: 1.5},
+    "TensorRandom.arange": {"end": lambda c: 8},
+    "TensorRandom.geometric_": {"p": lambda c: 0.5},
+    "TensorRandom.random_": {"to": lambda c: 5},
+    "tg.randint": {"low": lambda c: 0, "high": lambda c: 5, "size": lambda c: (2, 3)},
+    "tg.randint_like": {"low": lambda c: 0, "high": lambda c: 5},
+    "tg.multinomial": {"input": lambda c: f32(2, 4, fill=0.5), "num_samples": lambda c: 2},
+    "TensorRandom.multinomial": {"num_samples": lambda c: 2},
+    "tg.bernoulli": {"input": lambda c: f32(2, 4, fill=0.5), "p": lambda c: 0.5},
+    "tg.normal": {"mean": lambda c: 0.0, "std": lambda c: 1.0, "size": lambda c: (2, 3)},
+    "tg.poisson": {"input": lambda c: f32(2, 4, fill=1.5)},
+    **{f"tg.{name}": {"end": lambda c: 8, "steps": lambda c: 5} for name in ("linspace", "logspace")},
     "Tensor.reshape": {"shape": lambda c: (4, 2)},
     "Tensor.expand": {"shape": lambda c: (3, 2, 4)},
     "Tensor.permute": {"dims": lambda c: (1, 0)},
@@ -425,6 +437,8 @@ METHOD_SELF = {
     "Tensor.expand": lambda c: f32(2, 1),
     "Tensor.__neg__": lambda c: f32(2, 4),
     "Tensor.requires_grad_": lambda c: f32(2, 4),
+    "TensorRandom.multinomial": lambda c: f32(2, 4, fill=0.5),
+    "TensorRandom.bernoulli": lambda c: f32(2, 4, fill=0.5),
 }
 
 
@@ -452,6 +466,7 @@ LEGAL = {
     ("TensorMethods.__contains__", "element"): {"Tensor float32 (2, 4)"},  # any equal element, as torch
     ("optim.clip_grad_norm_", "params"): {"[]", "{}"},  # nothing to clip, as in torch
     ("CharText.decode", "ids"): {"5"},  # one id
+    **{(f"tg.{name}", "start"): {"1000000000000"} for name in ("linspace", "logspace")},  # a value, not a size
     # numpy's conversion protocol: np.asarray(t, dtype) may ask for any dtype numpy knows
     ("Tensor.__array__", "dtype"): {"np.complex64", "object", "{}"},
 }
@@ -651,7 +666,7 @@ def test_every_module_is_scanned_or_declared_internal():
 def test_the_surface_is_found():
     keys = {t.key for t in TARGETS}
     for expected in ("F.relu", "Tensor.sum", "Tensor.__getitem__", "SGD", "SGD.step" if "SGD.step" in keys
-                     else "Optimizer.step", "Linear", "Linear.forward", "Tensor.zeros", "tg.load", "init.uniform_",
+                     else "Optimizer.step", "Linear", "Linear.forward", "TensorRandom.zeros", "tg.load", "init.uniform_",
                      "data.batches", "viz.to_dot", "StepLR", "MultiHeadAttention"):
         assert expected in keys, f"{expected} was not found among the public names"
     assert len(TARGETS) > 150

@@ -4,7 +4,6 @@ The methods here only check and shape their arguments—promote dtypes, turn
 Python numbers into tensors, normalize axes and indices, raise errors a user can
 act on—and then call an op's `Function.apply`. The math lives in `ops/`.
 """
-import math
 import warnings
 
 import numpy as np
@@ -14,7 +13,6 @@ from ._validate import _UNSET, _axis_alias, check_alloc, check_bool, check_numbe
 from .autograd import is_grad_enabled
 from .backend import get_backend
 from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
-from .rng import generator
 from ._tensor_methods import TensorMethods
 from ._tensor_math import TensorMath
 from ._tensor_inplace import TensorInplace
@@ -267,86 +265,7 @@ class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape,
             return self.detach().astype(dtype)
         return ew.Cast.apply(self, dtype=dtype)
 
-    # ---- creation -------------------------------------------------------------------
-    @staticmethod
-    def zeros(*shape, dtype=None, requires_grad=False, device="cpu"):
-        """A tensor of zeros (of the default float dtype unless `dtype` says otherwise)."""
-        shape = _new_shape(shape, "zeros")
-        dtype, backend = _creation("zeros", shape, dtype, requires_grad, device)
-        return _fresh(np.zeros(shape, dtype), backend, requires_grad)
-
-    @staticmethod
-    def ones(*shape, dtype=None, requires_grad=False, device="cpu"):
-        """A tensor of ones (of the default float dtype unless `dtype` says otherwise)."""
-        shape = _new_shape(shape, "ones")
-        dtype, backend = _creation("ones", shape, dtype, requires_grad, device)
-        return _fresh(np.ones(shape, dtype), backend, requires_grad)
-
-    @staticmethod
-    def full(shape, value, dtype=None, requires_grad=False, device="cpu"):
-        """A tensor filled with `value` (its dtype follows the value, as for Tensor(value))."""
-        shape = _new_shape((shape,), "full")
-        if not (dtypes.is_python_scalar(value) or (isinstance(value, (np.generic, np.ndarray, Tensor))
-                                                   and np.ndim(value) == 0)):
-            raise TypeError(f"full: the fill value must be a number (or a 0-d tensor), not {type(value).__name__}")
-        if isinstance(value, Tensor):
-            value = value.numpy()
-        fill = dtypes.to_array(value, dtype, op="full")
-        dtype, backend = _creation("full", shape, fill.dtype, requires_grad, device)
-        return _fresh(np.full(shape, fill, dtype), backend, requires_grad)
-
-    @staticmethod
-    def randn(*shape, dtype=None, requires_grad=False, device="cpu"):
-        """Samples of the standard normal distribution N(0, 1), from the seeded generator."""
-        shape = _new_shape(shape, "randn")
-        dtype, backend = _creation("randn", shape, dtype, requires_grad, device)
-        check_alloc(shape, np.float64, "randn")  # the samples are drawn in float64
-        return _fresh(generator().standard_normal(shape).astype(dtype, copy=False), backend, requires_grad)
-
-    @staticmethod
-    def rand(*shape, dtype=None, requires_grad=False, device="cpu"):
-        """Samples of the uniform distribution on [0, 1), from the seeded generator."""
-        shape = _new_shape(shape, "rand")
-        dtype, backend = _creation("rand", shape, dtype, requires_grad, device)
-        check_alloc(shape, np.float64, "rand")  # the samples are drawn in float64
-        return _fresh(generator().random(shape).astype(dtype, copy=False), backend, requires_grad)
-
-    @staticmethod
-    def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device="cpu"):
-        """start, start + step, ... up to (not including) stop: ceil((stop - start) / step) values
-        (none when step points away from stop); int64 for ints, the default float dtype otherwise."""
-        if stop is None:
-            start, stop = 0, start
-        bounds = [check_number(v, name, "arange") for v, name in ((start, "start"), (stop, "stop"), (step, "step"))]
-        if bounds[2] == 0:
-            raise ValueError("arange: step must not be zero")
-        integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-        count = max(math.ceil((bounds[1] - bounds[0]) / bounds[2]), 0)
-        dtype, backend = _creation("arange", (count,), dtype, requires_grad, device,
-                                   default=dtypes.int64 if integral else None)
-        values = np.arange(start, stop, step) if integral else np.arange(*bounds)
-        return _fresh(values.astype(dtype, copy=False), backend, requires_grad)
-
-    @staticmethod
-    def eye(n, m=None, dtype=None, requires_grad=False, device="cpu"):
-        """The n x m identity matrix (of the default float dtype unless `dtype` says otherwise)."""
-        rows, cols = _new_shape((n, n if m is None else m), "eye")
-        dtype, backend = _creation("eye", (rows, cols), dtype, requires_grad, device)
-        return _fresh(np.eye(rows, cols, dtype=dtype), backend, requires_grad)
-
-    @staticmethod
-    def zeros_like(t, dtype=None, requires_grad=False):
-        """Zeros of t's shape, dtype (unless given) and device."""
-        _require_tensor(t, "zeros_like")
-        dtype, backend = _creation("zeros_like", t.shape, t.dtype if dtype is None else dtype, requires_grad, t.device)
-        return _fresh(np.zeros(t.shape, dtype), backend, requires_grad)
-
-    @staticmethod
-    def ones_like(t, dtype=None, requires_grad=False):
-        """Ones of t's shape, dtype (unless given) and device."""
-        _require_tensor(t, "ones_like")
-        dtype, backend = _creation("ones_like", t.shape, t.dtype if dtype is None else dtype, requires_grad, t.device)
-        return _fresh(np.ones(t.shape, dtype), backend, requires_grad)
+    # creation (zeros, ones, full, rand, randn, arange, eye, zeros_like, ones_like): see _tensor_random.py
 
     # ---- arithmetic -----------------------------------------------------------------
     def _lift(self, other, op="binary op"):

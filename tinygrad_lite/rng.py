@@ -1,19 +1,89 @@
-"""The engine's random number generator: one seeded stream for randn, rand, init and dropout."""
+"""The engine's random number generators: one seeded default stream for randn, rand, init, dropout and
+every sampling function, and tg.Generator for a private stream (torch's `generator=` keyword).
+
+Each Generator wraps a numpy Generator (PCG64). The streams are not torch's: a seed makes the engine
+reproducible with itself, never equal to torch's numbers for the same seed.
+"""
+import secrets
+
 import numpy as np
 
-_generator = np.random.default_rng()
+from ._device import device as _device
+
+
+def _check_seed(seed, op):
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise TypeError(f"{op}: the seed must be an integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{op}: the seed must not be negative, got {seed}")
+    return int(seed)
+
+
+class Generator:
+    """Generator(device="cpu"): a random stream of its own, as torch.Generator.
+
+    Pass it as `generator=` to tg.rand, tg.randint, x.normal_, ... to draw from it instead of the
+    default stream. Draws are made on the host whatever the device, so a Generator serves every device."""
+
+    def __init__(self, device="cpu"):
+        try:
+            self._device = _device(device)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Generator: {e}") from None
+        self.seed()
+
+    def manual_seed(self, seed):
+        """Restart this stream from `seed` (a non-negative integer); returns the generator, as torch's."""
+        seed = _check_seed(seed, "Generator.manual_seed")
+        self._numpy = np.random.default_rng(seed)
+        self._initial_seed = seed
+        return self
+
+    def seed(self):
+        """Restart this stream from a fresh seed taken from the operating system's entropy; returns that seed."""
+        self.manual_seed(secrets.randbits(63))
+        return self._initial_seed
+
+    def initial_seed(self):
+        """The seed this stream was last started from."""
+        return self._initial_seed
+
+    @property
+    def device(self):
+        """The device named when the generator was made."""
+        return self._device
+
+
+default_generator = Generator()
 
 
 def manual_seed(seed):
-    """Restart the random stream from `seed`, making everything random reproducible."""
-    global _generator
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"manual_seed: the seed must be an integer, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"manual_seed: the seed must not be negative, got {seed}")
-    _generator = np.random.default_rng(seed)
+    """Restart the default random stream from `seed`, making everything random reproducible.
+
+    Returns the default generator, as torch.manual_seed does."""
+    _check_seed(seed, "manual_seed")
+    return default_generator.manual_seed(seed)
 
 
 def generator():
-    """The current numpy Generator."""
-    return _generator
+    """The numpy Generator behind the default stream (the one manual_seed restarts)."""
+    return default_generator._numpy
+
+
+def _numpy_generator(gen, op):
+    """The numpy Generator to draw from for `op`: `gen`'s when a tg.Generator is given, else the default's."""
+    if gen is None:
+        return default_generator._numpy
+    if not isinstance(gen, Generator):
+        raise TypeError(f"{op}: generator must be a tg.Generator or None, not {type(gen).__name__}")
+    return gen._numpy
+
+
+def seed():
+    """Restart the default stream from a fresh seed (from the operating system's entropy); returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed():
+    """The seed the default stream was last started from."""
+    return default_generator.initial_seed()
