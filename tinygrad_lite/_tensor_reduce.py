@@ -35,11 +35,11 @@ def _rounded(out, dtype):
     return out if out.dtype == dtype else out.astype(dtype)
 
 
-def _variance(x, op, dim, unbiased, keepdim, correction):
-    """(variance, the float input it was computed from) over `dim`, float16 in float32."""
+def _deviation(x, op, dim, unbiased, keepdim, correction, function=rd.Var):
+    """(variance or std (`function`), the float input it was computed from) over `dim`, float16 in float32."""
     correction = _correction(op, unbiased, correction)
     wide = _float_input(x, op)
-    return wide._reduce(rd.Var, op, dim, keepdim, correction=correction), wide
+    return wide._reduce(function, op, dim, keepdim, correction=correction), wide
 
 
 def _axes_of(x, dim, op):
@@ -57,10 +57,9 @@ class TensorReduce:
         """sqrt(sum (x - mean)^2 / (N - correction)) over `dim` (every axis when None): the square root of var.
 
         correction is 1 by default; as in torch the second positional argument is `unbiased` (True: 1,
-        False: 0). d std = d var / (2 std): where std = 0 that is 0/0, NaN, as torch's."""
+        False: 0). d std = d var / (2 std), and 0 where std = 0, as torch's."""
         dim = _axis_alias("std", dim, axis, None)
-        var, _ = _variance(self, "std", dim, unbiased, keepdim, correction)
-        return _rounded(var.sqrt(), self.dtype)
+        return _rounded(_deviation(self, "std", dim, unbiased, keepdim, correction, rm.Std)[0], self.dtype)
 
     def prod(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
         """prod x over `dim` (one int; every axis when None), of the input cast to `dtype` if given.

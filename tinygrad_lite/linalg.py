@@ -25,15 +25,15 @@ def _tensor(op, value, name="input"):
 
 
 def _float(x, dtype, op):
-    """x cast to `dtype` if given; refused unless floating point (TypeError naming `op`), as torch."""
+    """x, refused unless floating point (TypeError naming `op`), cast to `dtype` (a float dtype) if given, as torch."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: expected a floating-point tensor as input, got {x.dtype} (as torch); "
+                        "convert it first, e.g. x.astype(tg.float32)")
     if dtype is not None:
         dtype = dtypes.check(dtype, op)
         if dtype.kind != "f":
             raise TypeError(f"{op}: dtype must be a floating-point dtype, not {dtype}")
         x = x.astype(dtype)
-    if x.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a floating-point tensor as input, got {x.dtype} (as torch); "
-                        "convert it first, e.g. x.astype(tg.float32)")
     return x
 
 

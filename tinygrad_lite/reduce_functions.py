@@ -5,9 +5,10 @@ Each is the Tensor method of the same name where one exists (see functions.unary
 are written here.
 """
 from . import linalg
-from ._tensor_reduce import _variance
+from ._tensor_reduce import _deviation
 from ._validate import _UNSET, _axis_alias
 from .functions import _tensor
+from .ops import reduce as rd, reduce_more as rm
 
 __all__ = ["std", "std_mean", "var_mean", "prod", "norm", "aminmax", "any", "all", "count_nonzero", "nansum",
            "nanmean"]
@@ -20,8 +21,8 @@ def std(input, dim=_UNSET, unbiased=None, keepdim=False, *, correction=None, axi
 
 def _with_mean(op, input, dim, unbiased, keepdim, correction, axis, root):
     dim = _axis_alias(op, dim, axis, None)
-    var, wide = _variance(_tensor(op, input), op, dim, unbiased, keepdim, correction)
-    first, mean = (var.sqrt() if root else var), wide.mean(dim, keepdim)
+    first, wide = _deviation(_tensor(op, input), op, dim, unbiased, keepdim, correction, rm.Std if root else rd.Var)
+    mean = wide.mean(dim, keepdim)
     if wide.dtype != input.dtype:
         first, mean = first.astype(input.dtype), mean.astype(input.dtype)
     return first, mean

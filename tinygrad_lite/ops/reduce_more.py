@@ -9,7 +9,25 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from .reduce import _expand_back
+from .reduce import Var, _expand_back
+
+
+class Std(Function):
+    """out = sqrt(var(x)), var = sum (x - mean)^2 / (N - correction) (ops/reduce.Var, whose code it reuses);
+    dx = d var(g / (2 out)), and 0 where out = 0 (torch's choice: a constant slice has no direction to grow in,
+    and 0/0 would give NaN)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction):
+        out = ctx.xp.sqrt(Var.forward(ctx, x, axes, keepdim, correction))
+        ctx.std = out
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = ctx.xp.where(ctx.std == 0, ctx.xp.zeros((), grad.dtype), grad / (2 * ctx.std))
+        return Var.backward(ctx, scaled.astype(grad.dtype, copy=False))
 
 
 class Prod(Function):
