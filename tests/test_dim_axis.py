@@ -58,7 +58,7 @@ def _public_callables():
             add(f"tg.{name}", fn, name)
     for name in dir(F):
         fn = getattr(F, name)
-        if not name.startswith("_") and inspect.isfunction(fn) and fn.__module__ == F.__name__:
+        if not name.startswith("_") and inspect.isfunction(fn) and fn.__module__.startswith(F.__name__):
             add(f"F.{name}", fn, name)
     for name in dir(nn):
         cls = getattr(nn, name)
@@ -229,6 +229,28 @@ for _name, (_pre, _field, _default, _grad) in _SCAN_ROWS.items():
         lambda x, k, _n=_name, _a=_pre, _p=_pick: _p(getattr(torch, _n)(x, *_a, dim=k)), 1, _default, _grad)
 
 # The free functions tg.X(input, dim) read their axis as the methods do: one row each, from the method's.
+# activations and distances along an axis: functions, and modules whose constructor takes the axis
+ROWS.update({
+    ("F.glu", "dim"): Row([(2, 4, 6)], lambda x, **kw: F.glu(x, **kw), lambda x, k: TF.glu(x, dim=k), 1, -1),
+    ("F.softmin", "dim"): Row([(2, 3, 4)], lambda x, **kw: F.softmin(x, **kw), lambda x, k: TF.softmin(x, dim=k),
+                              0, None),
+    ("F.normalize", "dim"): Row([(2, 3, 4)], lambda x, **kw: F.normalize(x, **kw),
+                                lambda x, k: TF.normalize(x, dim=k), 2, 1),
+    ("F.cosine_similarity", "dim"): Row([(2, 3, 4), (2, 3, 4)], lambda a, b, **kw: F.cosine_similarity(a, b, **kw),
+                                        lambda a, b, k: TF.cosine_similarity(a, b, dim=k), 2, 1),
+    ("nn.GLU", "dim"): Row([(2, 4, 6)], lambda x, **kw: nn.GLU(**kw)(x), lambda x, k: torch.nn.GLU(k)(x), 1, -1),
+    ("nn.Softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: nn.Softmax(**kw)(x),
+                               lambda x, k: torch.nn.Softmax(k)(x), 0, None),
+    ("nn.LogSoftmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: nn.LogSoftmax(**kw)(x),
+                                  lambda x, k: torch.nn.LogSoftmax(k)(x), 0, None),
+    ("nn.Softmin", "dim"): Row([(2, 3, 4)], lambda x, **kw: nn.Softmin(**kw)(x),
+                               lambda x, k: torch.nn.Softmin(k)(x), 0, None),
+    ("nn.CosineSimilarity", "dim"): Row([(2, 3, 4), (2, 3, 4)], lambda a, b, **kw: nn.CosineSimilarity(**kw)(a, b),
+                                        lambda a, b, k: torch.nn.CosineSimilarity(k)(a, b), 2, 1),
+    ("nn.Unflatten", "dim"): Row([(2, 4, 3)], lambda x, **kw: nn.Unflatten(unflattened_size=(2, 2), **kw)(x),
+                                 lambda x, k: torch.nn.Unflatten(k, (2, 2))(x), 1, None),
+})
+
 _VALUES_ONLY = {"max", "min"}  # with a dim these give (values, indices): compare the values
 for _name in ["sum", "mean", "max", "min", "amax", "amin", "var", "logsumexp", "argmax", "argmin", "softmax",
               "log_softmax", "squeeze", "unsqueeze"]:

@@ -46,6 +46,8 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite": "tg",
     "tinygrad_lite.nn": "nn",
     "tinygrad_lite.nn.functional": "F",
+    "tinygrad_lite.nn.functional_activations": "F",
+    "tinygrad_lite.nn.functional_utilities": "F",
     "tinygrad_lite.nn.init": "init",
     "tinygrad_lite.optim": "optim",
     "tinygrad_lite.data": "data",
@@ -67,6 +69,10 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.kernels": "Triton kernels behind the backends",
     "tinygrad_lite.nn.module": "Module and Parameter, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.layers": "the layers, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.activation": "the activation modules, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.distance": "CosineSimilarity and PairwiseDistance, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.flatten": "Identity, Flatten and Unflatten, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite._tensor_activations": "a base class of Tensor, scanned as Tensor's methods",
     "tinygrad_lite.nn.attention": "MultiHeadAttention, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.transformer": "TransformerBlock and TransformerLM, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.train": "the `train` command's jobs: each call trains a model for minutes",
@@ -101,6 +107,7 @@ RECORDS = {"Step", "Input", "Case", "IncompatibleKeys"}
 
 # Public names that take no input from a user, with the reason.
 NOT_CALLED = {
+    "nn.Identity": "ignores its constructor's arguments and returns its input unchanged, as torch's: nothing to refuse",
     **{f"check.{name}": "a building block of the check command's case table, written in check.py"
        for name in ("randn", "away", "positive", "prob", "distinct", "ties", "simplex", "binary", "ints",
                     "mask", "const", "run_case", "Input", "Case")},
@@ -109,7 +116,7 @@ NOT_CALLED = {
 # Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
 # inherited methods are called on an instance of the stand-in subclass.
 ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.lr_at"}
-STAND_IN = {"Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR"}
+STAND_IN = {"Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR", "_Elementwise": "ELU", "_AlongDim": "Softmax"}
 
 # Tensor's operators, called as methods; the names their messages may use.
 OPERATORS = {
@@ -261,6 +268,12 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    "F.threshold": {"threshold": lambda c: 0.5}, "Threshold": {"threshold": lambda c: 0.5},
+    "Unflatten": {"dim": lambda c: 1, "unflattened_size": lambda c: (2, 2)},
+    "F.one_hot": {"tensor": lambda c: i64(2, 3)},
+    **{key: {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}
+       for key in ("F.cosine_similarity", "F.pairwise_distance", "CosineSimilarity.forward",
+                   "PairwiseDistance.forward")},
     **{f"{where}.{name}": {"dim": lambda c: 1} for where in ("TensorScan", "tg")
        for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp")},
     **{f"{where}.{name}": {"k": lambda c: 2} for where in ("TensorScan", "tg") for name in ("topk", "kthvalue")},

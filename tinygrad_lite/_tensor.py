@@ -23,6 +23,7 @@ from ._tensor_scan import TensorScan
 from ._tensor_random import TensorRandom
 from ._tensor_reduce import TensorReduce
 from ._tensor_linalg import TensorLinalg
+from ._tensor_activations import TensorActivations
 
 
 def _shape_arg(shape, op):
@@ -106,7 +107,7 @@ def _reduce_axes(axis):
 
 
 class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape, TensorIndex, TensorScan,
-             TensorRandom, TensorReduce, TensorLinalg):
+             TensorRandom, TensorReduce, TensorLinalg, TensorActivations):
     """An n-dimensional array that can record the operations applied to it.
 
     Tensor(data, requires_grad=False, dtype=None, device="cpu")

@@ -4,7 +4,11 @@
 the weight initialisers.
 """
 from . import functional, init
+from .activation import *  # noqa: F401,F403 - SiLU, ELU, ..., Softmax, LeakyReLU
+from .activation import __all__ as _activations
 from .attention import MultiHeadAttention
+from .distance import CosineSimilarity, PairwiseDistance
+from .flatten import Flatten, Identity, Unflatten
 from .layers import GELU, Dropout, Embedding, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .module import Module, Parameter
 from .transformer import TransformerBlock, TransformerLM
@@ -13,4 +17,5 @@ __all__ = [
     "functional", "init", "Module", "Parameter",
     "Linear", "Embedding", "LayerNorm", "Dropout", "Sequential", "ReLU", "Sigmoid", "Tanh", "GELU",
     "MultiHeadAttention", "TransformerBlock", "TransformerLM",
+    "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
 ]

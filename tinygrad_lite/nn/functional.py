@@ -28,6 +28,8 @@ from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Cross
 from ..ops.norm import LayerNorm
 from ..rng import generator
 from .._tensor import _UNSET, Tensor, _axis_alias, _broadcastable, _softmax_dim
+from .functional_activations import *  # noqa: F401,F403 - silu, elu, ..., softshrink
+from .functional_utilities import *  # noqa: F401,F403 - one_hot, normalize, cosine_similarity, pairwise_distance
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -85,9 +87,13 @@ def _check_float(x, op):
 
 # ---- activations ------------------------------------------------------------------------
 
-def relu(x):
-    """max(x, 0)."""
-    return _tensor_arg(x, "relu", "input", 1).relu()
+def relu(x, inplace=False):
+    """max(x, 0). With inplace=True, x.relu_() where Tensor has it (x is overwritten, as torch);
+    otherwise the result is computed out of place."""
+    _tensor_arg(x, "relu", "input", 1)
+    if check_bool(inplace, "inplace", "relu") and hasattr(Tensor, "relu_"):
+        return x.relu_()
+    return x.relu()
 
 
 def sigmoid(x):
@@ -106,9 +112,11 @@ def gelu(x, approximate="none"):
     return x.gelu(approximate=check_choice(approximate, "approximate", "gelu", ("none", "tanh")))
 
 
-def leaky_relu(x, negative_slope=0.01):
-    """x if x > 0 else negative_slope * x."""
+def leaky_relu(x, negative_slope=0.01, inplace=False):
+    """x if x > 0 else negative_slope * x. inplace=True is accepted and computed out of place
+    (x is left unchanged): Tensor has no leaky_relu_ to call, as torch's Tensor has none."""
     _tensor_arg(x, "leaky_relu", "input", 1)
+    check_bool(inplace, "inplace", "leaky_relu")
     return x.leaky_relu(check_number(negative_slope, "negative_slope", "leaky_relu", finite=False))
 
 

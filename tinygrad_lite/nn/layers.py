@@ -174,10 +174,16 @@ class Sequential(Module):
 
 
 class ReLU(Module):
-    """max(x, 0)."""
+    """max(x, 0). inplace=True overwrites the input where Tensor has relu_ (see F.relu)."""
+
+    def __init__(self, inplace=False):
+        self.inplace = check_bool(inplace, "inplace", "ReLU")
 
     def forward(self, x):
-        return F.relu(x)
+        return F.relu(x, inplace=self.inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
 
 
 class Sigmoid(Module):
