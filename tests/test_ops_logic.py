@@ -371,7 +371,7 @@ def test_predicates_match_torch(name, data):
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"nan": 1.5}, {"posinf": 7.0, "neginf": -7.0}, {"nan": -1.0, "posinf": 1e300},
-                                    {"neginf": 0.0}])
+                                    {"neginf": 0.0}, {"nan": float("nan"), "posinf": -float("inf")}, {"nan": True}])
 @given(data=st.data())
 def test_nan_to_num_matches_torch_with_its_gradient(kwargs, data):
     dtype = data.draw(st.sampled_from(ANY_DTYPES + [np.float16]))

@@ -310,8 +310,11 @@ class TensorLogic:
         lowest finite value of x's dtype); each replacement is converted to x's dtype (a value
         past its range becomes +-inf, as torch). Integer and bool tensors come back as a copy.
         d/dx = 1 where x is finite, 0 where a value was replaced."""
-        nan, posinf, neginf = (check_number(v, name, "nan_to_num", finite=False, allow_none=name != "nan")
-                               for v, name in ((nan, "nan"), (posinf, "posinf"), (neginf, "neginf")))
+        for value, name in ((nan, "nan"), (posinf, "posinf"), (neginf, "neginf")):
+            if not (dtypes.is_python_scalar(value) or (value is None and name != "nan")):
+                raise TypeError(f"nan_to_num: {name} must be a number{'' if name == 'nan' else ' or None'}, "
+                                f"not {type(value).__name__}")
+        nan, posinf, neginf = (None if v is None else float(v) for v in (nan, posinf, neginf))
         if self.dtype.kind != "f":
             return self.clone()
         info = np.finfo(self.dtype)

@@ -4,6 +4,7 @@ elementwise  arithmetic, math functions, activations, casts, where
 math         sin ... atanh, log2 ... exp2, rsqrt, reciprocal, square, erf, erfc
 rounding     sign, floor, ceil, round, trunc, frac (piecewise constant)
 binary_math  atan2, hypot, logaddexp, xlogy
+integer      div(rounding_mode=), fmod, remainder, fmax, fmin, copysign, nan_to_num; the shifts' array code
 reduce       sum, mean, max/min, var, logsumexp
 movement     reshape, permute, expand, indexing, cat, stack
 gather       gather and scatter along an axis (scatter_add, scatter_reduce; index_select, index_add, ... use them)
