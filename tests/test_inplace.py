@@ -426,3 +426,16 @@ def test_chained_in_place_ops_that_save_their_result_compute_what_the_out_of_pla
     keeps the value each op saved, so the gradient is that of sigmoid(y) * 2 (a listed difference)."""
     x = np.linspace(-1, 1, 4)
     check_op(lambda x: (x * 1).sigmoid_().mul_(2).exp_().tanh_(), lambda x: ((x * 1).sigmoid() * 2).exp().tanh(), x)
+
+
+def test_clamp_in_place_with_tensor_bounds_matches_torch():
+    lo, hi = np.array([-0.5, 0.0, 0.6]), np.array([0.5, 1.0, 0.7])
+    run_both(lambda lib, x, lo, hi: (x * 1).clamp_(lo, hi) * x + (x * 1).clamp_min_(lo) + (x * 1).clamp_max_(hi),
+             X, lo, hi)
+
+
+def test_clamp_in_place_refuses_a_float_bound_for_an_integer_tensor():
+    for lib in (tg, torch):
+        with pytest.raises(RuntimeError, match="can't be cast"):
+            lib.zeros(3, dtype=lib.int64).clamp_(0.5)
+        assert lib.tensor([-2, 5]).clamp_(1).tolist() == [1, 5]
