@@ -29,6 +29,10 @@ PUBLIC_OPS = [
     "F.relu", "F.sigmoid", "F.tanh", "F.gelu", "F.leaky_relu", "F.softmax", "F.log_softmax", "F.dropout",
     "F.linear", "F.layer_norm", "F.embedding", "F.mse_loss", "F.cross_entropy", "F.binary_cross_entropy",
     "F.binary_cross_entropy_with_logits", "F.scaled_dot_product_attention",
+    "F.silu", "F.elu", "F.selu", "F.celu", "F.softplus", "F.softsign", "F.mish", "F.hardtanh", "F.relu6",
+    "F.hardsigmoid", "F.hardswish", "F.logsigmoid", "F.glu", "F.prelu", "prelu", "F.rrelu", "F.softmin",
+    "F.threshold", "F.tanhshrink", "F.hardshrink", "hardshrink", "F.softshrink", "F.normalize",
+    "F.cosine_similarity", "F.pairwise_distance",
 ]
 # Options whose cases must be there too (a case name contains the text).
 OPTIONS = ["ignore_index", "label_smoothing", "probabilities", "pos_weight", "causal", "bool mask",
