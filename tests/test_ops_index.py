@@ -192,6 +192,18 @@ def test_matches_torch(name, ours, theirs, arrays):
     check_op(ours, theirs, *arrays, grad=not longer)
 
 
+MANY = np.random.default_rng(1).integers(0, 4, (3, 3000))  # each target picked about 750 times
+HALF = np.random.default_rng(2).standard_normal((3, 3000)).astype(np.float16)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "amax"])
+def test_float16_sums_accumulate_in_float32_as_torch(reduce):
+    # each target sums ~750 float16 values: adding them one by one in float16 would drift far from torch's
+    check_op(lambda x, i, s: x.scatter_reduce(1, i, s, reduce), lambda x, i, s: x.scatter_reduce(1, i, s, reduce),
+             np.ones((3, 4), np.float16), MANY, HALF, reduce_size=750)
+    check_op(lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), HALF[:, :4].copy(), MANY, reduce_size=750)
+
+
 def test_scatter_reduce_multiply_matches_torch_forward():
     # torch has no backward for scatter(..., reduce=): only the values are compared
     ours = Tensor(GRID).scatter(1, Tensor(REPEAT), Tensor(GSRC), reduce="multiply")

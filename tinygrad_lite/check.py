@@ -232,6 +232,20 @@ CASES = [
     Case("meshgrid xy", lambda m, a, b: m.stack(m.meshgrid(a, b, indexing="xy")), [randn(3), randn(4)], 4),
     Case("hstack", lambda m, a, b: m.hstack([a, b]), [randn(2, 3), randn(2, 1)]),
     Case("vstack", lambda m, a, b: m.vstack([a, b]), [randn(3), randn(2, 3)]),
+    # gathers and scatters (index data drawn in range; repeated positions sum their gradients)
+    Case("gather", lambda m, a, i: a.gather(1, i), [randn(3, 4), ints(4, 3, 6)], 6),
+    Case("index_select", lambda m, a, i: a.index_select(0, i), [randn(3, 4), ints(3, 5)], 5),
+    Case("take_along_dim", lambda m, a, i: a.take_along_dim(i, 1), [randn(3, 4), ints(4, 1, 6)], 18),
+    Case("masked_select", lambda m, a, k: a.masked_select(k), [randn(3, 4), mask(3, 4)]),
+    Case("scatter", lambda m, a, s: a.scatter(1, m.PERM, s), [randn(3, 4), randn(3, 4)]),
+    Case("scatter_add", lambda m, a, i, s: a.scatter_add(1, i, s), [randn(3, 4), ints(4, 3, 6), randn(3, 6)], 6),
+    Case("scatter_reduce mean", lambda m, a, i, s: a.scatter_reduce(0, i, s, "mean"),
+         [randn(3, 4), ints(3, 5, 4), randn(5, 4)], 6),
+    Case("scatter_reduce amax", lambda m, a, i, s: a.scatter_reduce(1, i, s, "amax", include_self=False),
+         [randn(3, 4), ints(4, 3, 6), randn(3, 6)]),
+    Case("index_add", lambda m, a, i, s: a.index_add(0, i, s, alpha=0.5), [randn(3, 4), ints(3, 5), randn(5, 4)], 5),
+    Case("index_copy", lambda m, a, s: a.index_copy(1, m.PERM[0, :2], s), [randn(3, 4), randn(3, 2)]),
+    Case("masked_scatter", lambda m, a, k, s: a.masked_scatter(k, s), [randn(3, 4), mask(3, 4), randn(12)]),
     Case("where", lambda m, c, a, b: m.where(c, a, b), [mask(3, 4), randn(3, 4), randn(4)], 3),
     Case("where scalar", lambda m, c, a: m.where(c, a, 0.0), [mask(3, 4), randn(3, 4)]),
     Case("where scalar first", lambda m, c, b: m.where(c, 1.5, b), [mask(3, 4), randn(3, 4)]),
@@ -374,10 +388,11 @@ def _namespaces(torch):
     """What a case's `m` is: the engine's functions, or torch's under the same names."""
     names = ["zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like", "float32", "float64"]
     names += ["triu", "roll", "tile", "movedim", "diag", "meshgrid", "hstack", "vstack"]  # shape functions
-    ours = SimpleNamespace(F=F, cat=Tensor.cat, stack=Tensor.stack, where=Tensor.where,
+    perm = np.array([[1, 0, 3, 2], [0, 1, 2, 3], [3, 2, 1, 0]])  # an index with no repeated position per row
+    ours = SimpleNamespace(F=F, cat=Tensor.cat, stack=Tensor.stack, where=Tensor.where, PERM=Tensor(perm),
                            **{n: getattr(tg, n) for n in names})
     theirs = SimpleNamespace(F=torch.nn.functional, cat=torch.cat, stack=torch.stack, where=torch.where,
-                             **{n: getattr(torch, n) for n in names})
+                             PERM=torch.from_numpy(perm), **{n: getattr(torch, n) for n in names})
     return ours, theirs
 
 

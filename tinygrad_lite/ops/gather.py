@@ -80,22 +80,29 @@ def hit(xp, shape, coords):
     return mask
 
 
+def _wide(dtype):
+    """The dtype sums are accumulated in: float32 for float16 (rounded once at the end, as torch's)."""
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
+
+
 def reduce_into(xp, x, src, coords, reduce, include_self):
     """scatter_reduce on arrays: each target of `coords` reduced with its picks of src (and itself
-    when include_self). "mean" divides by the number of values reduced (floor division for integers)."""
-    out = x.copy(order="C")
+    when include_self). "mean" divides by the number of values reduced (floor division for integers).
+    float16 is reduced in float32 and rounded once."""
+    dtype = x.dtype
+    out = x.astype(_wide(dtype), order="C", copy=True)
+    src = src.astype(out.dtype, copy=False)
     if not include_self:
         out[coords] = _identity(xp, reduce, x.dtype)
     if reduce == "none":
         out[coords] = src
-        return out
+        return out.astype(dtype, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow wraps and inf - inf is nan, as in torch
         scatter_at(xp, _UFUNCS[reduce], out, coords, src)
     if reduce == "mean":
         count = counts(xp, x.shape, coords, include_self)
         out = out / count.astype(out.dtype) if out.dtype.kind == "f" else xp.floor_divide(out, count)
-        out = out.astype(x.dtype, copy=False)
-    return out
+    return out.astype(dtype, copy=False)
 
 
 def counts(xp, shape, coords, include_self):
@@ -124,10 +131,10 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        dx = ctx.xp.zeros(ctx.shape, grad.dtype)
+        dx = ctx.xp.zeros(ctx.shape, _wide(grad.dtype))
         if ctx.coords is not None:
-            scatter_at(ctx.xp, "add", dx, ctx.coords, grad)
-        return ctx.by_position(dx, None)
+            scatter_at(ctx.xp, "add", dx, ctx.coords, grad.astype(dx.dtype, copy=False))
+        return ctx.by_position(dx.astype(grad.dtype, copy=False), None)
 
 
 class Scatter(Function):
@@ -162,9 +169,10 @@ class Scatter(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        xp, coords, reduce = ctx.xp, ctx.coords, ctx.reduce
+        xp, coords, reduce, dtype = ctx.xp, ctx.coords, ctx.reduce, grad.dtype
         if coords is None:
-            return ctx.by_position(grad, xp.zeros(ctx.src_shape, grad.dtype) if ctx.needs_grad(1) else None)
+            return ctx.by_position(grad, xp.zeros(ctx.src_shape, dtype) if ctx.needs_grad(1) else None)
+        grad = grad.astype(_wide(dtype), copy=False)  # float16: shares and products in float32, rounded once
         targets = hit(xp, grad.shape, coords)
         if reduce in ("none", "sum"):
             dx, dsrc = grad, grad[coords]
@@ -177,8 +185,9 @@ class Scatter(Function):
             dx, dsrc = _extreme_backward(ctx, grad, targets)
         if reduce == "none" or not ctx.include_self:
             dx = xp.where(targets, xp.zeros((), grad.dtype), dx)
-        return ctx.by_position(dx.astype(grad.dtype, copy=False),
-                               _to_src_shape(xp, dsrc, ctx.src_shape) if ctx.needs_grad(1) else None)
+        return ctx.by_position(dx.astype(dtype, copy=False),
+                               _to_src_shape(xp, dsrc.astype(dtype, copy=False), ctx.src_shape)
+                               if ctx.needs_grad(1) else None)
 
 
 def _to_src_shape(xp, dsrc, shape):
