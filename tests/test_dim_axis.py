@@ -290,6 +290,19 @@ for _lib, _prefix in ((None, "Tensor"), (tg, "tg")):
         [(2, 4, 6)], lambda x, _f=_call("tensor_split"), **kw: _stacked(_f(x, 2, **kw)),
         lambda x, k: _stacked(x.tensor_split(2, dim=k)), 1, 0)
 
+# torch's free functions of the pieces and joins read their axis as the methods do.
+for _name, _args in (("split", (1,)), ("chunk", (2,)), ("unbind", ())):
+    _method = ROWS[(f"Tensor.{_name}", "dim")]
+    ROWS[(f"tg.{_name}", "dim")] = Row(_method.shapes, lambda x, _n=_name, _a=_args, **kw: _stacked(getattr(tg, _n)(x, *_a, **kw)),
+                                       _method.theirs, _method.k, _method.default)
+ROWS[("tg.narrow", "dim")] = Row([(2, 3, 4)], lambda x, **kw: tg.narrow(x, start=1, length=2, **kw),
+                                 lambda x, k: torch.narrow(x, k, 1, 2), 1, None)
+ROWS[("tg.unflatten", "dim")] = Row([(2, 3, 4)], lambda x, **kw: tg.unflatten(x, sizes=(3, 1), **kw),
+                                    lambda x, k: torch.unflatten(x, k, (3, 1)), 1, None)
+for _name in ("concat", "concatenate"):
+    ROWS[(f"tg.{_name}", "dim")] = Row([(2, 3), (2, 3)], lambda a, b, _n=_name, **kw: getattr(tg, _n)([a, b], **kw),
+                                       lambda a, b, k: torch.cat([a, b], dim=k), 1, 0)
+
 CASES = sorted((name, param) for name, (_, params) in DISCOVERED.items() for param in params if param in ALIASES)
 
 

@@ -360,6 +360,17 @@ OVERRIDES = {
     "TensorShape.unfold": {"dimension": lambda c: 1, "size": lambda c: 2, "step": lambda c: 1},
     "tg.meshgrid": {"tensors": lambda c: (f32(3), f32(4)), "indexing": lambda c: "ij"},
     "tg.broadcast_tensors": {"tensors": lambda c: (f32(2, 4), f32(1, 4))},
+    **{f"{prefix}{name}": {"indices_or_sections": lambda c: 2}
+       for prefix in ("TensorShape.", "tg.") for name in ("hsplit", "vsplit", "dsplit")},
+    "tg.dsplit": {"input": lambda c: f32(2, 2, 4), "indices_or_sections": lambda c: 2},
+    **{f"tg.{name}": {"row": lambda c: 3, "col": lambda c: 4, "dtype": lambda c: tg.int32}
+       for name in ("tril_indices", "triu_indices")},
+    "tg.block_diag": {"tensors": lambda c: (f32(2, 4), f32(3))},
+    "tg.cartesian_prod": {"tensors": lambda c: (f32(3), f32(2))},
+    "tg.split": {"split_size_or_sections": lambda c: 2},
+    "tg.chunk": {"chunks": lambda c: 2},
+    "tg.narrow": {"dim": lambda c: 1, "start": lambda c: 1, "length": lambda c: 2},
+    "tg.unflatten": {"dim": lambda c: 1, "sizes": lambda c: (2, 2)},
     **{f"tg.{name}": {"dim": lambda c: 1} for name in ("softmax", "log_softmax", "logsumexp", "unsqueeze")},
     "tg.transpose": {"dim0": lambda c: 0, "dim1": lambda c: 1},
     "tg.reshape": {"shape": lambda c: (4, 2)},
@@ -450,6 +461,7 @@ METHOD_SELF = {
     "Tensor.expand": lambda c: f32(2, 1),
     "Tensor.__neg__": lambda c: f32(2, 4),
     "Tensor.requires_grad_": lambda c: f32(2, 4),
+    "TensorShape.dsplit": lambda c: f32(2, 2, 4),
     "TensorRandom.multinomial": lambda c: f32(2, 4, fill=0.5),
     "TensorRandom.bernoulli": lambda c: f32(2, 4, fill=0.5),
 }
@@ -472,6 +484,8 @@ LEGAL = {
     ("Tensor.reshape", "shape"): {"-1"},
     **{(f"{prefix}tensor_split", "indices_or_sections"): {"()"} for prefix in ("TensorShape.", "tg.")},  # no index: one piece, as torch
     **{(f"tg.atleast_{k}d", "tensors"): {"[]"} for k in (1, 2, 3)},  # no tensors give (), as torch
+    **{(f"{prefix}{name}", "indices_or_sections"): {"()"} for prefix in ("TensorShape.", "tg.")
+       for name in ("hsplit", "vsplit", "dsplit")},  # no index: one piece, as torch
     ("tg.reshape", "shape"): {"-1"},
     ("Tensor.expand", "shape"): {"-1"},
     ("TensorMethods.view", "shape"): {"-1"},

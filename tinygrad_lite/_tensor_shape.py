@@ -52,11 +52,14 @@ class TensorShape:
     __slots__ = ()
 
     # ---- triangles ----------------------------------------------------------------------
-    def _triangle(self, diagonal, upper, op):
+    def _triangle_diagonal(self, diagonal, op):
         diagonal = _int(diagonal, "diagonal", op)
         if self.ndim < 2:
             raise ValueError(f"{op}: input tensor must have at least 2 dimensions, got shape {self.shape}")
-        return sh.Triangle.apply(self, diagonal=diagonal, upper=upper)
+        return diagonal
+
+    def _triangle(self, diagonal, upper, op):
+        return sh.Triangle.apply(self, diagonal=self._triangle_diagonal(diagonal, op), upper=upper)
 
     def tril(self, diagonal=0):
         """The lower triangle of the matrices on the last two axes: out[..., i, j] = x[..., i, j]
@@ -67,6 +70,16 @@ class TensorShape:
         """The upper triangle of the matrices on the last two axes: out[..., i, j] = x[..., i, j]
         where j - i >= diagonal, else 0."""
         return self._triangle(diagonal, True, "triu")
+
+    def tril_(self, diagonal=0):
+        """In place: self = self.tril(diagonal) (zeros where j - i > diagonal); returns self."""
+        diagonal = self._triangle_diagonal(diagonal, "tril_")
+        return self._update("tril_", lambda old: sh.Triangle.apply(old, diagonal=diagonal, upper=False))
+
+    def triu_(self, diagonal=0):
+        """In place: self = self.triu(diagonal) (zeros where j - i < diagonal); returns self."""
+        diagonal = self._triangle_diagonal(diagonal, "triu_")
+        return self._update("triu_", lambda old: sh.Triangle.apply(old, diagonal=diagonal, upper=True))
 
     # ---- rolls, flips, rotations ------------------------------------------------------------
     def roll(self, shifts, dims=None):
@@ -272,7 +285,19 @@ class TensorShape:
             raise TypeError("trace: not implemented for bool tensors (as in torch)")
         return self.diagonal().sum()
 
+    def diagflat(self, offset=0):
+        """The square matrix with the flattened x on diagonal `offset`: out[i + max(-offset, 0),
+        i + max(offset, 0)] = x.flatten()[i], zeros elsewhere."""
+        offset = _int(offset, "offset", "diagflat")
+        size = self.numel() + abs(offset)
+        check_alloc((size, size), self.dtype, "diagflat")
+        return sh.DiagEmbed.apply(self.reshape(-1), offset=offset)
+
     # ---- windows and pieces --------------------------------------------------------------------
+    def ravel(self):
+        """x's elements as a 1-d tensor in row-major order (a view when the memory allows, as reshape)."""
+        return self.reshape(-1)
+
     def unfold(self, dimension, size, step):
         """The windows of `size` elements along `dimension`, `step` apart, as a new last axis (a view):
         out[..., w, ..., j] = x[..., w * step + j, ...] for w < (n - size) // step + 1."""
@@ -315,6 +340,29 @@ class TensorShape:
                 bounds.append(bounds[-1] + n // sections + (i < n % sections))
         lead = (slice(None),) * dim
         return tuple(self[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:]))
+
+    def _split_along(self, indices_or_sections, dim, least, op):
+        """hsplit/vsplit/dsplit: tensor_split along `dim`, with an int needing equal pieces, as torch."""
+        if self.ndim < least:
+            raise ValueError(f"{op}: requires a tensor with at least {least} dimension(s), got shape {self.shape}")
+        if not isinstance(indices_or_sections, (tuple, list)):
+            sections = _int(indices_or_sections, "indices_or_sections", op)
+            if sections <= 0 or self.shape[dim] % sections:
+                raise ValueError(f"{op}: dimension {dim} of size {self.shape[dim]} does not split into "
+                                 f"{sections} equal pieces")
+        return self.tensor_split(indices_or_sections, dim)
+
+    def hsplit(self, indices_or_sections):
+        """tensor_split along axis 1 (axis 0 for a 1-d tensor): columns; an int must divide the size."""
+        return self._split_along(indices_or_sections, 1 if self.ndim > 1 else 0, 1, "hsplit")
+
+    def vsplit(self, indices_or_sections):
+        """tensor_split along axis 0 of a tensor of at least 2 axes: rows; an int must divide the size."""
+        return self._split_along(indices_or_sections, 0, 2, "vsplit")
+
+    def dsplit(self, indices_or_sections):
+        """tensor_split along axis 2 of a tensor of at least 3 axes (depth); an int must divide the size."""
+        return self._split_along(indices_or_sections, 2, 3, "dsplit")
 
 
 _MAX_PIECES = 2 ** 24  # tensor_split makes one Python object per piece: more would exhaust memory, not fail

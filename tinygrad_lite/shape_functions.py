@@ -7,8 +7,10 @@ expand and cat, and differentiate through them.
 """
 import warnings
 
+import numpy as np
+
 from . import _tensor as _t
-from ._validate import _UNSET, check_choice
+from ._validate import _UNSET, _axis_alias, check_alloc, check_choice, check_size
 from .functions import _tensor, unary_from_method
 
 __all__ = [
@@ -16,6 +18,8 @@ __all__ = [
     "movedim", "moveaxis", "swapaxes", "swapdims", "diag", "diagonal", "diag_embed", "trace", "tensor_split",
     "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
     "hstack", "vstack", "dstack", "column_stack",
+    "tril_indices", "triu_indices", "ravel", "diagflat", "hsplit", "vsplit", "dsplit", "row_stack", "concat",
+    "concatenate", "block_diag", "cartesian_prod", "split", "chunk", "unbind", "narrow", "unflatten",
 ]
 
 
@@ -247,3 +251,139 @@ def column_stack(tensors):
         raise TypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
     columns = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensors(op, tuple(tensors))]
     return _cat(op, columns, 1)
+
+
+def row_stack(tensors):
+    """vstack under its other name: the tensors (as atleast_2d) joined along axis 0."""
+    return _stack_along("row_stack", tensors, 2, 0)
+
+
+def _cat_as(op, tensors, dim):
+    """Tensor.cat, its errors told as `op`'s."""
+    try:
+        return _t.Tensor.cat(tensors, dim)
+    except (TypeError, ValueError, IndexError) as error:
+        raise type(error)(f"{op}: {error}") from None
+
+
+def concat(tensors, dim=_UNSET, *, axis=_UNSET):
+    """cat under its other name: the tensors joined along an existing axis `dim`."""
+    return _cat_as("concat", tensors, _axis_alias("concat", dim, axis, 0))
+
+
+def concatenate(tensors, axis=_UNSET, *, dim=_UNSET):
+    """cat under numpy's name (axis first, as torch's concatenate): the tensors joined along `axis`."""
+    return _cat_as("concatenate", tensors, _axis_alias("concatenate", dim, axis, 0))
+
+
+ravel = unary_from_method("ravel", __name__)
+
+
+def diagflat(input, offset=0):
+    """tg.diagflat(input, offset) is input.diagflat(offset): input flattened onto diagonal `offset` of a square matrix."""
+    return _tensor("diagflat", input).diagflat(offset)
+
+
+def hsplit(input, indices_or_sections):
+    """tg.hsplit(input, s) is input.hsplit(s): tensor_split along axis 1 (axis 0 of a 1-d input)."""
+    return _tensor("hsplit", input).hsplit(indices_or_sections)
+
+
+def vsplit(input, indices_or_sections):
+    """tg.vsplit(input, s) is input.vsplit(s): tensor_split along axis 0 of an input of at least 2 axes."""
+    return _tensor("vsplit", input).vsplit(indices_or_sections)
+
+
+def dsplit(input, indices_or_sections):
+    """tg.dsplit(input, s) is input.dsplit(s): tensor_split along axis 2 of an input of at least 3 axes."""
+    return _tensor("dsplit", input).dsplit(indices_or_sections)
+
+
+def split(tensor, split_size_or_sections, dim=_UNSET, *, axis=_UNSET):
+    """tg.split(tensor, s, dim) is tensor.split(s, dim): pieces of s elements along dim (the last may be
+    smaller), or of the sizes in the list s."""
+    return _tensor("split", tensor, "tensor").split(split_size_or_sections, dim, axis=axis)
+
+
+def chunk(input, chunks, dim=_UNSET, *, axis=_UNSET):
+    """tg.chunk(input, chunks, dim) is input.chunk(chunks, dim): up to `chunks` pieces of ceil(n / chunks)."""
+    return _tensor("chunk", input).chunk(chunks, dim, axis=axis)
+
+
+def unbind(input, dim=_UNSET, *, axis=_UNSET):
+    """tg.unbind(input, dim) is input.unbind(dim): the slices along dim, each without that axis."""
+    return _tensor("unbind", input).unbind(dim, axis=axis)
+
+
+def narrow(input, dim=_UNSET, start=None, length=None, *, axis=_UNSET):
+    """tg.narrow(input, dim, start, length) is input.narrow(dim, start, length): input[..., start:start + length, ...]."""
+    return _tensor("narrow", input).narrow(dim, start, length, axis=axis)
+
+
+def unflatten(input, dim=_UNSET, sizes=None, *, axis=_UNSET):
+    """tg.unflatten(input, dim, sizes) is input.unflatten(dim, sizes): axis dim split into axes of `sizes`."""
+    return _tensor("unflatten", input).unflatten(dim, sizes, axis=axis)
+
+
+def block_diag(*tensors):
+    """The tensors (0-d as (1, 1), 1-d (n,) as (1, n), 2-d as they are) as blocks along the diagonal of
+    one matrix of zeros: block k at rows r_0 + ... + r_{k-1} and columns c_0 + ... + c_{k-1}.
+    The dtype is the tensors' promoted dtype; no tensors give a (1, 0) matrix, as torch."""
+    op = "block_diag"
+    tensors = _tensors(op, tensors, allow_empty=True, unpack=False)
+    if not tensors:
+        return _t.Tensor.zeros(1, 0)
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise ValueError(f"{op}: input tensors must have 2 or fewer dimensions; input {i} has shape {t.shape}")
+    dtype = _t.dtypes.result_type(*((t.dtype, _t.dtypes.rank(t)) for t in tensors))  # 0-d ones count less
+    blocks = [_atleast_one(t, 2) for t in tensors]
+    cols = sum(b.shape[1] for b in blocks)
+    check_alloc((sum(b.shape[0] for b in blocks), cols), dtype, op)
+    rows, before = [], 0
+    for b in blocks:  # each block between zeros to its left and right, the rows then stacked
+        rows_of_b, width = b.shape
+        left = _t.Tensor.zeros(rows_of_b, before, dtype=dtype, device=b.device)
+        right = _t.Tensor.zeros(rows_of_b, cols - before - width, dtype=dtype, device=b.device)
+        rows.append(_t.Tensor.cat([left, b.astype(dtype), right], 1))
+        before += width
+    return _t.Tensor.cat(rows, 0)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-d tensor, in row-major order: row (j_0, ..., j_{k-1})
+    of the (n_0 * ... * n_{k-1}, k) result is (t_0[j_0], ..., t_{k-1}[j_{k-1}]). One tensor is returned as it is."""
+    op = "cartesian_prod"
+    tensors = _tensors(op, tensors, unpack=False)
+    for t in tensors:
+        if t.ndim != 1:
+            raise ValueError(f"{op}: expects 1-d tensors, got shape {t.shape}")
+    if len(tensors) == 1:
+        return tensors[0]
+    check_alloc((int(np.prod([t.shape[0] for t in tensors])), len(tensors)), tensors[0].dtype, op)
+    grids = meshgrid(*tensors, indexing="ij")
+    return _t.Tensor.stack([g.reshape(-1) for g in grids], 1)
+
+
+def _triangle_indices(op, row, col, offset, dtype, device, lower):
+    row, col = check_size(row, "row", op), check_size(col, "col", op)
+    offset = check_size(offset, "offset", op, low=-(2 ** 62))
+    dtype = _t.dtypes.int64 if dtype is None else _t.dtypes.check(dtype, op)
+    if dtype.kind not in "iu":
+        raise TypeError(f"{op}: dtype must be an integer dtype, not {dtype}")
+    backend = _t.get_backend(device, op)
+    check_alloc((2, row, col), dtype, op)
+    rows, cols = (np.tril_indices if lower else np.triu_indices)(row, offset, col)
+    return _t._fresh(np.stack([rows, cols]).astype(dtype), backend, False)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device="cpu"):
+    """The (2, N) indices (i, j) of the lower triangle of a row x col matrix, j - i <= offset, in
+    row-major order (int64 unless dtype says otherwise)."""
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device, True)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device="cpu"):
+    """The (2, N) indices (i, j) of the upper triangle of a row x col matrix, j - i >= offset, in
+    row-major order (int64 unless dtype says otherwise)."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device, False)
