@@ -129,6 +129,27 @@ def test_cummax_cummin_match_torch_with_ties_and_nans(device, name, data):
     check_op(lambda t: getattr(t, name)(dim).values, lambda t: getattr(t, name)(dim).values, x, device=device)
 
 
+class _OtherArrayModule:
+    """numpy seen as another array module (cupy): `running` must take its portable path."""
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
+@pytest.mark.parametrize("op", [np.maximum, np.minimum, np.logaddexp], ids=lambda f: f.__name__)
+@given(data=st.data())
+def test_running_scan_by_doubling_equals_accumulate(op, data):
+    """The scan other array modules get (log2 n doubling steps) is numpy's accumulate, NaN included."""
+    from tinygrad_lite.ops.scan import running
+    shape = data.draw(shapes(min_dims=1, min_side=0, max_side=9))
+    x = _with_nans(data, data.draw(views(shape, np.float64))) if data.draw(st.booleans()) else \
+        data.draw(views(shape, np.float64))
+    axis = data.draw(st.integers(0, len(shape) - 1))
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_allclose(running(_OtherArrayModule(), op, x, axis), op.accumulate(x, axis=axis),
+                                   rtol=1e-13, atol=1e-13)
+
+
 @pytest.mark.parametrize("dtype", [np.int64, np.int8, np.bool_])
 def test_cummax_of_integers_and_bools(device, dtype):
     x = np.array([[1, 0, 1, 3, 3], [0, 0, 2, 1, 2]]).astype(dtype)
@@ -305,6 +326,20 @@ def test_median_of_everything_matches_torch_and_splits_its_gradient(device, name
     if data.draw(st.booleans()):
         x = _with_nans(data, x)
     check_op(lambda t: getattr(t, name)(), lambda t: getattr(torch, name)(t), x, device=device)
+
+
+def test_edges_of_the_selections(device):
+    """0-d inputs, k = 0, slices of NaN alone, float16: as torch."""
+    nan = np.full((2, 3), np.nan)
+    for name in ("median", "nanmedian"):
+        _check_pair(getattr(Tensor(nan, device=device), name)(1), getattr(torch, name)(to_torch(nan), 1))
+    s = np.array(1.5)
+    for call in (lambda t: t.topk(1), lambda t: t.topk(0), lambda t: t.kthvalue(1), lambda t: t.median(0),
+                 lambda t: t.mode(), lambda t: t.cummax(0), lambda t: t.sort(-1, True)):
+        _check_pair(call(Tensor(s, device=device)), call(to_torch(s)))
+    half = np.random.default_rng(5).permutation(40).reshape(5, 8).astype(np.float16)
+    check_op(lambda t: t.topk(3).values, lambda t: t.topk(3).values, half, device=device)
+    check_op(lambda t: t.sort(0).values, lambda t: t.sort(0).values, half, device=device)
 
 
 def test_median_of_integers(device):

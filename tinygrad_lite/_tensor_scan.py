@@ -267,7 +267,7 @@ class TensorScan:
             later, earlier = sorted_values[(slice(None),) * ax + (slice(1, None),)], _prefix(sorted_values, ax, n - 1)
             new_run = xp.concatenate([xp.ones_like(_prefix(sorted_values, ax, 1), dtype=bool), later != earlier],
                                      axis=ax)
-            run_pos = pos - xp.maximum.accumulate(xp.where(new_run, pos, 0), axis=ax) + 1
+            run_pos = pos - sc.running(xp, xp.maximum, xp.where(new_run, pos, 0), ax) + 1
             longest = run_pos.max(axis=ax, keepdims=True)
             # the first position reaching the longest length ends the first (smallest) longest run;
             # its original position is the run's last, the sort being stable

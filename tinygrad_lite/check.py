@@ -252,6 +252,18 @@ CASES = [
     Case("meshgrid xy", lambda m, a, b: m.stack(m.meshgrid(a, b, indexing="xy")), [randn(3), randn(4)], 4),
     Case("hstack", lambda m, a, b: m.hstack([a, b]), [randn(2, 3), randn(2, 1)]),
     Case("vstack", lambda m, a, b: m.vstack([a, b]), [randn(3), randn(2, 3)]),
+    # cumulative and sorting ops (distinct values: the positions a sort picks are unambiguous)
+    Case("cumsum", lambda m, a: a.cumsum(1), [randn(2, 4, 3)], 4),
+    Case("cumprod", lambda m, a: m.cumprod(a, 0), [away(4, 3)], 4),
+    Case("logcumsumexp", lambda m, a: a.logcumsumexp(-1), [randn(3, 5)], 5),
+    Case("cummax", lambda m, a: m.cummax(a, 1).values, [distinct(3, 5)]),
+    Case("diff", lambda m, a: m.diff(a, 2, 0), [randn(4, 3)]),
+    Case("sort descending", lambda m, a: a.sort(1, descending=True).values, [distinct(3, 5)]),
+    Case("topk", lambda m, a: m.topk(a, 2, 0).values, [distinct(4, 3)]),
+    Case("kthvalue", lambda m, a: a.kthvalue(2, 1).values, [distinct(3, 5)]),
+    Case("median", lambda m, a: a.median(), [distinct(3, 5)]),
+    Case("median dim", lambda m, a: m.median(a, 0).values, [distinct(3, 5)]),
+    Case("mode", lambda m, a: a.mode(1).values, [ties(3, 6)]),
     # gathers and scatters (index data drawn in range; repeated positions sum their gradients)
     Case("gather", lambda m, a, i: a.gather(1, i), [randn(3, 4), ints(4, 3, 6)], 6),
     Case("index_select", lambda m, a, i: a.index_select(0, i), [randn(3, 4), ints(3, 5)], 5),
@@ -408,6 +420,7 @@ def _namespaces(torch):
     """What a case's `m` is: the engine's functions, or torch's under the same names."""
     names = ["zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like", "float32", "float64"]
     names += ["triu", "roll", "tile", "movedim", "diag", "meshgrid", "hstack", "vstack"]  # shape functions
+    names += ["cumprod", "cummax", "diff", "topk", "median"]  # cumulative and sorting functions
     perm = np.array([[1, 0, 3, 2], [0, 1, 2, 3], [3, 2, 1, 0]])  # an index with no repeated position per row
     ours = SimpleNamespace(F=F, cat=Tensor.cat, stack=Tensor.stack, where=Tensor.where, PERM=Tensor(perm),
                            **{n: getattr(tg, n) for n in names})

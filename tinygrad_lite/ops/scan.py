@@ -20,6 +20,22 @@ def reverse_cumsum(xp, g, axis):
     return xp.flip(xp.cumsum(xp.flip(g, axis), axis=axis), axis)
 
 
+def running(xp, op, x, axis):
+    """out_i = op(x_0, ..., x_i) along axis, for an associative ufunc `op` (maximum, minimum, logaddexp).
+
+    numpy has op.accumulate; for other array modules (cupy's ufuncs may lack it) the same scan is
+    built by doubling: after the step with shift s, out_i combines x_{i-2s+1} .. x_i, so log2(n)
+    whole-array steps cover every prefix."""
+    if xp is np:
+        return op.accumulate(x, axis=axis)
+    out, n, shift = x.copy(), x.shape[axis], 1
+    while shift < n:
+        head = (slice(None),) * axis
+        out[head + (slice(shift, None),)] = op(out[head + (slice(shift, None),)], out[head + (slice(0, n - shift),)])
+        shift *= 2
+    return out
+
+
 def _positions(xp, n, axis, ndim):
     """0, 1, ..., n-1 laid along `axis` of an array of `ndim` axes, ready to broadcast."""
     return xp.arange(n).reshape(tuple(-1 if i == axis else 1 for i in range(ndim)))
@@ -79,7 +95,7 @@ def _logcumsumexp(xp, x, axis):
     """log sum_{j <= i} exp(x_j), one logaddexp at a time (stable: never exponentiates a large x)."""
     if x.shape[axis] == 0:
         return x.copy()
-    return xp.logaddexp.accumulate(x, axis=axis)
+    return running(xp, xp.logaddexp, x, axis)
 
 
 class LogCumSumExp(Function):
@@ -185,12 +201,12 @@ def cumulative_extreme_positions(xp, x, axis, smallest):
 
     values is numpy's running max; a position j holds the running extreme when x_j equals it (or both
     are NaN), and the latest such j is the index: the running extreme changes only at such a j."""
-    values = (xp.minimum if smallest else xp.maximum).accumulate(x, axis=axis)
+    values = running(xp, xp.minimum if smallest else xp.maximum, x, axis)
     holds = x == values
     if x.dtype.kind == "f":
         holds = holds | (xp.isnan(x) & xp.isnan(values))
     pos = _positions(xp, x.shape[axis], axis, x.ndim)
-    indices = xp.maximum.accumulate(xp.where(holds, pos, -1), axis=axis).astype(np.int64)
+    indices = running(xp, xp.maximum, xp.where(holds, pos, -1), axis).astype(np.int64)
     return values, indices
 
 
