@@ -439,3 +439,13 @@ def test_clamp_in_place_refuses_a_float_bound_for_an_integer_tensor():
         with pytest.raises(RuntimeError, match="can't be cast"):
             lib.zeros(3, dtype=lib.int64).clamp_(0.5)
         assert lib.tensor([-2, 5]).clamp_(1).tolist() == [1, 5]
+
+
+def test_update_through_a_detached_tensor_is_seen_by_an_op_that_saved_the_original():
+    for lib in (tg, torch):
+        x = leaf(lib, W)
+        y = x * 1
+        z = y * y
+        y.detach().add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            z.sum().backward()

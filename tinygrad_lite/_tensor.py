@@ -254,8 +254,12 @@ class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape,
         return self.numpy().tolist()
 
     def detach(self):
-        """The same values, cut from the graph: no gradient flows through the result."""
-        return Tensor._wrap(self.array, self._backend)
+        """The same values, cut from the graph: no gradient flows through the result. As torch's, it
+        shares this tensor's memory and its count of in-place updates, so an op that saved this
+        tensor refuses its backward after an update through the detached one (x.data does not count)."""
+        t = Tensor._wrap(self.array, self._backend)
+        t._versions = self._versions
+        return t
 
     def astype(self, dtype):
         """A copy converted to `dtype` (differentiable between float dtypes)."""
