@@ -54,8 +54,8 @@ def vector_norm(x, ord=2, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET)
 
     Gradients as torch's (see ops/reduce_more.VectorNorm): x / ||x|| for ord 2 (0 where the norm is 0),
     sgn(x) |x|^(p-1) / ||x||^(p-1) in general, split evenly between ties for +-inf, 0 for ord 0.
-    The input must be floating point (or be cast with dtype=); inf and -inf over an empty slice are
-    refused (no identity), as torch."""
+    The input must be floating point (dtype= casts it to another float dtype first); inf and negative
+    orders over an empty slice are refused (no identity), as torch."""
     _tensor("vector_norm", x, "x")
     return _vector_norm("vector_norm", x, ord, _axis_alias("vector_norm", dim, axis, None), keepdim, dtype)
 
@@ -68,9 +68,9 @@ def _vector_norm(op, x, ord, dim, keepdim, dtype):
     axes = _t._axes(_t._reduce_axes(dim), x.shape, op)
     axes = None if x.ndim == 0 else axes
     reduced = range(x.ndim) if axes is None else axes
-    if math.isinf(ord) and (x.numel() == 0 and (x.ndim == 0 or any(x.shape[a] == 0 for a in reduced))):
+    if (ord < 0 or math.isinf(ord)) and x.numel() == 0 and (x.ndim == 0 or any(x.shape[a] == 0 for a in reduced)):
         raise ValueError(f"{op}: cannot compute the {ord} norm over an empty axis of shape {x.shape} "
-                         "(the max and min of nothing do not exist)")
+                         "(as torch: the max and min of nothing do not exist, and a negative order divides by 0)")
     wide = x.astype(dtypes.float32) if x.dtype == dtypes.float16 else x
     out = rm.VectorNorm.apply(wide, ord=ord, axes=axes, keepdim=keepdim)
     return out if out.dtype == x.dtype else out.astype(x.dtype)
@@ -178,6 +178,8 @@ def _cross(a, b, dim, op):
     """a x b along `dim` (a non-negative axis of size 3 of the broadcast shape):
     c_k = a_{k+1} b_{k+2} - a_{k+2} b_{k+1} (indices mod 3), written with indexing and products,
     so da = b x g and db = g x a come from their backward."""
+    if a.dtype == dtypes.float16:  # two products and a difference: in float32, rounded once
+        return _cross(a.astype(dtypes.float32), b.astype(dtypes.float32), dim, op).astype(dtypes.float16)
     index = (slice(None),) * dim
     a1, a2 = a[index + ([1, 2, 0],)], a[index + ([2, 0, 1],)]
     b1, b2 = b[index + ([1, 2, 0],)], b[index + ([2, 0, 1],)]

@@ -253,4 +253,6 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise ValueError(f"{op}: x1 and x2 must be (..., P, M) and (..., R, M), got {x1.shape} and {x2.shape}")
     if not _t._broadcastable(x1.shape[:-2], x2.shape[:-2]):
         raise ValueError(f"{op}: batch shapes {x1.shape[:-2]} and {x2.shape[:-2]} do not broadcast")
+    if x1.dtype == dtypes.float16:  # differences and norm in float32, rounded once
+        return cdist(x1.astype(dtypes.float32), x2.astype(dtypes.float32), p).astype(dtypes.float16)
     return linalg._vector_norm(op, x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1, False, None)
