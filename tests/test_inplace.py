@@ -449,3 +449,22 @@ def test_update_through_a_detached_tensor_is_seen_by_an_op_that_saved_the_origin
         y.detach().add_(1)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             z.sum().backward()
+
+
+def test_in_place_updates_and_item_assignment_on_every_device(device):
+    """The same program on each device: values and gradients stay there and equal the cpu's."""
+    def program(device):
+        x = tg.tensor(X, requires_grad=True, device=device)
+        w = tg.tensor(W, requires_grad=True, device=device)
+        y = x * 1
+        y.add_(w, alpha=2).relu_()
+        y[0, 1:] = w[:2] * 3
+        y.T[2].mul_(w[1])
+        y[tg.tensor([True, False], device=device)] = 0.5
+        (y * y).sum().backward()
+        return [t.to("cpu").numpy() for t in (y.detach(), x.grad, w.grad)], (y.device, x.grad.device)
+
+    ours, where = program(device)
+    assert where == (device, device)
+    for got, expected in zip(ours, program("cpu")[0]):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
