@@ -24,6 +24,13 @@ from ._validate import check_bool, check_number
 from .ops import elementwise as ew, integer as it
 
 _OPERANDS = (np.ndarray, list, tuple)  # array-likes an operator takes beside Tensors and numbers
+_OPERATORS = {  # the bitwise operators: their method's name, and the array code
+    "and": ("bitwise_and", lambda xp, a, b: xp.bitwise_and(a, b)),
+    "or": ("bitwise_or", lambda xp, a, b: xp.bitwise_or(a, b)),
+    "xor": ("bitwise_xor", lambda xp, a, b: xp.bitwise_xor(a, b)),
+    "lshift": ("bitwise_left_shift", it.left_shift),
+    "rshift": ("bitwise_right_shift", it.right_shift),
+}
 
 
 def _is_operand(value):
@@ -70,7 +77,7 @@ class TensorLogic:
         return a, b, dtype
 
     def _result(self, array):
-        """A tensor (no grad) around a freshly computed array on this tensor's device."""
+        """A tensor (no grad) around a freshly computed array (an integer or bool result) on this tensor's device."""
         return _t.Tensor._wrap(self._backend.xp.asarray(array), self._backend)
 
     # ---- division --------------------------------------------------------------------------
@@ -172,15 +179,15 @@ class TensorLogic:
 
     def bitwise_and(self, other):
         """self & other, bit by bit (logical and for bool tensors); integer and bool tensors only."""
-        return self._bitwise(other, lambda xp, a, b: xp.bitwise_and(a, b), "bitwise_and")
+        return self._bitwise(other, _OPERATORS["and"][1], "bitwise_and")
 
     def bitwise_or(self, other):
         """self | other, bit by bit (logical or for bool tensors); integer and bool tensors only."""
-        return self._bitwise(other, lambda xp, a, b: xp.bitwise_or(a, b), "bitwise_or")
+        return self._bitwise(other, _OPERATORS["or"][1], "bitwise_or")
 
     def bitwise_xor(self, other):
         """self ^ other, bit by bit (logical xor for bool tensors); integer and bool tensors only."""
-        return self._bitwise(other, lambda xp, a, b: xp.bitwise_xor(a, b), "bitwise_xor")
+        return self._bitwise(other, _OPERATORS["xor"][1], "bitwise_xor")
 
     def bitwise_left_shift(self, other):
         """self << other = self * 2^other in self's integer dtype (wrapping); 0 where other is negative
@@ -202,14 +209,12 @@ class TensorLogic:
     __invert__ = bitwise_not
 
     def _operator(self, other, method, reverse=False):
+        """The operator &, |, ^, << or >> (`method`: and, or, xor, lshift, rshift): the bitwise method's
+        result, or NotImplemented for an `other` no method takes (so that Python may try other's)."""
         if not _is_operand(other):
             return NotImplemented
-        names = {"and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
-                 "lshift": "bitwise_left_shift", "rshift": "bitwise_right_shift"}
-        functions = {"and": lambda xp, a, b: xp.bitwise_and(a, b), "or": lambda xp, a, b: xp.bitwise_or(a, b),
-                     "xor": lambda xp, a, b: xp.bitwise_xor(a, b), "lshift": it.left_shift,
-                     "rshift": it.right_shift}
-        return self._bitwise(other, functions[method], names[method], reverse, shift=method.endswith("shift"))
+        name, compute = _OPERATORS[method]
+        return self._bitwise(other, compute, name, reverse, shift=method.endswith("shift"))
 
     def __and__(self, other): return self._operator(other, "and")
     def __rand__(self, other): return self._operator(other, "and", reverse=True)
