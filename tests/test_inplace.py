@@ -468,3 +468,21 @@ def test_in_place_updates_and_item_assignment_on_every_device(device):
     assert where == (device, device)
     for got, expected in zip(ours, program("cpu")[0]):
         np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@given(shape=strategies.shapes(min_dims=1, max_dims=3, max_side=4), data=st.data())
+def test_setitem_with_index_arrays_and_masks_matches_torch(shape, data):
+    """Distinct positions (torch leaves the winner of a repeated one unspecified); the value broadcasts."""
+    picks = data.draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=0, max_size=shape[0],
+                               unique_by=lambda i: i % shape[0]))
+    mask = data.draw(strategies.arrays(shape, np.bool_))
+    use_mask = data.draw(st.booleans())
+    x0 = np.linspace(-1, 1, int(np.prod(shape))).reshape(shape)
+    value_shape = data.draw(st.sampled_from([(), (1,)] + ([] if use_mask else [tuple(shape[1:])])))
+    v0 = np.linspace(0.2, 0.8, int(np.prod(value_shape))).reshape(value_shape)
+
+    def program(lib, x, v):
+        index = lib.tensor(mask) if use_mask else lib.tensor(picks, dtype=lib.int64)
+        return _set(x * 2, index, v * 3) * x
+
+    run_both(program, x0, v0)
