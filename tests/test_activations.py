@@ -279,18 +279,57 @@ def test_module_matches_torch_and_prints_as_torch(ours, theirs):
 @pytest.mark.parametrize("cls", [nn.ReLU, nn.SiLU, nn.ELU, nn.SELU, nn.CELU, nn.Mish, nn.Hardtanh, nn.ReLU6,
                                  nn.Hardsigmoid, nn.Hardswish, nn.RReLU, nn.LeakyReLU],
                          ids=lambda c: c.__name__)
-def test_inplace_modules_give_the_same_values_and_gradients(cls):
+def test_inplace_modules_overwrite_their_input_with_torchs_values_and_gradients(cls):
     x = np.linspace(-4, 4, 9)
     twin = getattr(torch.nn, cls.__name__)
-    x_ours = Tensor(x, requires_grad=True)
     ours, theirs = cls(inplace=True).eval(), twin(inplace=True).eval()  # eval: RReLU's fixed slope
-    y = ours(x_ours * 1.0)  # on a non-leaf, as torch's in-place modules need
-    x_theirs = to_torch(x, True)
-    y_theirs = theirs(x_theirs * 1.0)
-    np.testing.assert_allclose(y.numpy(), y_theirs.detach().numpy(), rtol=1e-12)
-    y.sum().backward()
-    y_theirs.sum().backward()
+    x_ours, x_theirs = Tensor(x, requires_grad=True), to_torch(x, True)
+    h_ours, h_theirs = x_ours * 1.5, x_theirs * 1.5  # a non-leaf, as in-place ops need
+    y_ours, y_theirs = ours(h_ours), theirs(h_theirs)
+    assert y_ours is h_ours  # the input itself, overwritten
+    np.testing.assert_allclose(h_ours.numpy(), h_theirs.detach().numpy(), rtol=1e-12)
+    (y_ours * y_ours).sum().backward()
+    (y_theirs * y_theirs).sum().backward()
     np.testing.assert_allclose(x_ours.grad.numpy(), x_theirs.grad.numpy(), rtol=1e-12)
+
+
+INPLACE_FUNCTIONS = {  # torch's F.<name>_: (our call, torch's call)
+    "relu_": (F.relu_, TF.relu_), "elu_": (lambda t: F.elu_(t, 0.5), lambda t: TF.elu_(t, 0.5)),
+    "selu_": (F.selu_, TF.selu_), "celu_": (lambda t: F.celu_(t, 2.0), lambda t: TF.celu_(t, 2.0)),
+    "hardtanh_": (lambda t: F.hardtanh_(t, -1.5, 2.0), lambda t: TF.hardtanh_(t, -1.5, 2.0)),
+    "rrelu_": (lambda t: F.rrelu_(t, 0.1, 0.2), lambda t: TF.rrelu_(t, 0.1, 0.2)),
+    "threshold_": (lambda t: F.threshold_(t, 0.5, -3.0), lambda t: TF.threshold_(t, 0.5, -3.0)),
+    "leaky_relu_": (lambda t: F.leaky_relu_(t, 0.3), lambda t: TF.leaky_relu_(t, 0.3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE_FUNCTIONS))
+def test_inplace_functions_match_torch_and_refuse_a_leaf_that_requires_grad(name):
+    ours, theirs = INPLACE_FUNCTIONS[name]
+    x = np.linspace(-4, 4, 9) + 0.05
+    x_ours, x_theirs = Tensor(x, requires_grad=True), to_torch(x, True)
+    h_ours, h_theirs = x_ours.exp(), x_theirs.exp() - 10.0
+    h_ours = h_ours - 10.0
+    assert ours(h_ours) is h_ours
+    theirs(h_theirs)
+    np.testing.assert_allclose(h_ours.numpy(), h_theirs.detach().numpy(), rtol=1e-12)
+    (h_ours * 3.0).sum().backward()
+    (h_theirs * 3.0).sum().backward()
+    np.testing.assert_allclose(x_ours.grad.numpy(), x_theirs.grad.numpy(), rtol=1e-12)
+    with pytest.raises(RuntimeError, match="leaf"):
+        ours(Tensor(x, requires_grad=True))
+    plain = Tensor(x.copy())
+    ours(plain)  # no graph: the values are simply overwritten
+    np.testing.assert_allclose(plain.numpy(), theirs(to_torch(x)).numpy(), rtol=1e-12)
+
+
+def test_an_op_that_saved_the_overwritten_values_refuses_its_backward():
+    x = Tensor(np.linspace(-2, 2, 5), requires_grad=True)
+    h = x * 1.0
+    y = h * h  # saves h for its backward
+    F.elu(h, inplace=True)
+    with pytest.raises(RuntimeError, match="in place"):
+        y.sum().backward()
 
 
 @pytest.mark.parametrize("cls, kwargs, match", [

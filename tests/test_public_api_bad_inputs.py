@@ -269,6 +269,7 @@ VALID = {
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
     "F.threshold": {"threshold": lambda c: 0.5}, "Threshold": {"threshold": lambda c: 0.5},
+    "F.threshold_": {"threshold": lambda c: 0.5},
     "Unflatten": {"dim": lambda c: 1, "unflattened_size": lambda c: (2, 2)},
     "F.one_hot": {"tensor": lambda c: i64(2, 3)},
     **{key: {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}

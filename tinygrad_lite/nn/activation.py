@@ -1,8 +1,8 @@
 """The activation modules, as torch.nn's (torch keeps them in nn/modules/activation.py).
 
 Each holds its settings (checked when it is made, errors naming the module) and calls one
-function of nn.functional, where the math is written in the docstring. `inplace=True` is
-accepted where torch has it; see nn/functional_activations.py for what it does here.
+function of nn.functional, where the math is written in the docstring. `inplace=True`
+overwrites the input with the result, as torch's (see nn/functional_activations.py).
 (ReLU, Sigmoid, Tanh and GELU are in layers.py.)
 """
 import numpy as np

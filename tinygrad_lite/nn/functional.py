@@ -88,10 +88,9 @@ def _check_float(x, op):
 # ---- activations ------------------------------------------------------------------------
 
 def relu(x, inplace=False):
-    """max(x, 0). With inplace=True, x.relu_() where Tensor has it (x is overwritten, as torch);
-    otherwise the result is computed out of place."""
+    """max(x, 0); with inplace=True, x is overwritten (x.relu_())."""
     _tensor_arg(x, "relu", "input", 1)
-    if check_bool(inplace, "inplace", "relu") and hasattr(Tensor, "relu_"):
+    if check_bool(inplace, "inplace", "relu"):
         return x.relu_()
     return x.relu()
 
@@ -113,10 +112,10 @@ def gelu(x, approximate="none"):
 
 
 def leaky_relu(x, negative_slope=0.01, inplace=False):
-    """x if x > 0 else negative_slope * x. inplace=True is accepted and computed out of place
-    (x is left unchanged): Tensor has no leaky_relu_ to call, as torch's Tensor has none."""
+    """x if x > 0 else negative_slope * x; with inplace=True, x is overwritten (F.leaky_relu_)."""
     _tensor_arg(x, "leaky_relu", "input", 1)
-    check_bool(inplace, "inplace", "leaky_relu")
+    if check_bool(inplace, "inplace", "leaky_relu"):
+        return leaky_relu_(x, negative_slope)
     return x.leaky_relu(check_number(negative_slope, "negative_slope", "leaky_relu", finite=False))
 
 

@@ -6,14 +6,16 @@ floating-point tensors (hardtanh, relu6 and threshold also take integer ones and
 dtype; softsign and tanhshrink turn them into the default float dtype); float16 is computed
 in float32 and rounded once.
 
-`inplace=True` is accepted where torch has it, but these functions compute out of place: the
-result is returned and x is left unchanged (torch has no Tensor method elu_, silu_, ... to
-call, and overwriting x would corrupt what the op saved for its backward).
+`inplace=True` (and torch's F.elu_, F.hardtanh_, ...) overwrite x with the result and return x,
+recorded in the graph as torch records an in-place op (`assign_in_place`): the gradient flows to
+x's history, a leaf that requires grad is refused, and an op that saved x's old values refuses
+its backward.
 """
 import numpy as np
 
 from .._tensor import _UNSET, Tensor, _axis_alias, _one_axis, _softmax_dim
 from .._tensor_activations import _float_tensor, pointwise
+from .._tensor_inplace import assign_in_place
 from .._validate import check_bool, check_number
 from ..ops import activations as act
 from ..rng import generator
@@ -22,11 +24,19 @@ __all__ = [
     "silu", "elu", "selu", "celu", "softplus", "softsign", "mish", "hardtanh", "relu6", "hardsigmoid",
     "hardswish", "logsigmoid", "glu", "prelu", "rrelu", "softmin", "threshold", "tanhshrink",
     "hardshrink", "softshrink",
+    "relu_", "elu_", "selu_", "celu_", "hardtanh_", "rrelu_", "threshold_", "leaky_relu_",
 ]
 
 # selu's constants, as torch's (Klambauer et al., 2017)
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _apply(x, inplace, op, function, **params):
+    """function(x) (float16 in float32), or with inplace=True x overwritten with it, in place."""
+    if check_bool(inplace, "inplace", op):
+        return assign_in_place(x, f"{op}_", lambda old: pointwise(old, function, **params))
+    return pointwise(x, function, **params)
 
 
 def _number(value, name, op):
@@ -46,24 +56,21 @@ def _integer_or_float(x, op):
 def silu(input, inplace=False):
     """silu(x) = x * sigmoid(x) (the swish);  d/dx = s (1 + x (1 - s)), s = sigmoid(x)."""
     x = _float_tensor(input, "silu")
-    check_bool(inplace, "inplace", "silu")
-    return pointwise(x, act.SiLU)
+    return _apply(x, inplace, "silu", act.SiLU)
 
 
 def elu(input, alpha=1.0, inplace=False):
     """elu(x) = x for x > 0, alpha (e^x - 1) for x <= 0;  d/dx = 1 or alpha e^x."""
     x = _float_tensor(input, "elu")
     alpha = _number(alpha, "alpha", "elu")
-    check_bool(inplace, "inplace", "elu")
-    return pointwise(x, act.ELU, alpha=alpha, scale=1.0, input_scale=1.0)
+    return _apply(x, inplace, "elu", act.ELU, alpha=alpha, scale=1.0, input_scale=1.0)
 
 
 def selu(input, inplace=False):
     """selu(x) = scale (x for x > 0, alpha (e^x - 1) for x <= 0), with torch's constants
     alpha = 1.6732632423543772848, scale = 1.0507009873554804934;  d/dx = scale or scale alpha e^x."""
     x = _float_tensor(input, "selu")
-    check_bool(inplace, "inplace", "selu")
-    return pointwise(x, act.ELU, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
+    return _apply(x, inplace, "selu", act.ELU, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -72,10 +79,9 @@ def celu(input, alpha=1.0, inplace=False):
     alpha = _number(alpha, "alpha", "celu")
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (celu divides by it)")
-    check_bool(inplace, "inplace", "celu")
     backward_input_scale = 1.0 / float(np.float32(alpha))  # torch's celu backward: 1 / alpha rounded to float32
-    return pointwise(x, act.ELU, alpha=alpha, scale=1.0, input_scale=1.0 / alpha,
-                     backward_input_scale=backward_input_scale)
+    return _apply(x, inplace, "celu", act.ELU, alpha=alpha, scale=1.0, input_scale=1.0 / alpha,
+                  backward_input_scale=backward_input_scale)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -97,8 +103,7 @@ def softsign(input):
 def mish(input, inplace=False):
     """mish(x) = x tanh(softplus(x));  d/dx = t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x))."""
     x = _float_tensor(input, "mish")
-    check_bool(inplace, "inplace", "mish")
-    return pointwise(x, act.Mish)
+    return _apply(x, inplace, "mish", act.Mish)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -109,29 +114,25 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     max_val = _number(max_val, "max_val", "hardtanh")
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
-    check_bool(inplace, "inplace", "hardtanh")
-    return pointwise(x, act.Hardtanh, min_val=min_val, max_val=max_val)
+    return _apply(x, inplace, "hardtanh", act.Hardtanh, min_val=min_val, max_val=max_val)
 
 
 def relu6(input, inplace=False):
     """relu6(x) = min(max(x, 0), 6) (hardtanh with bounds 0 and 6);  d/dx = 1 for 0 < x < 6, else 0."""
     x = _integer_or_float(input, "relu6")
-    check_bool(inplace, "inplace", "relu6")
-    return pointwise(x, act.Hardtanh, min_val=0.0, max_val=6.0)
+    return _apply(x, inplace, "relu6", act.Hardtanh, min_val=0.0, max_val=6.0)
 
 
 def hardsigmoid(input, inplace=False):
     """hardsigmoid(x) = min(max(x + 3, 0), 6) / 6;  d/dx = 1/6 for -3 < x < 3, else 0."""
     x = _float_tensor(input, "hardsigmoid")
-    check_bool(inplace, "inplace", "hardsigmoid")
-    return pointwise(x, act.Hardsigmoid)
+    return _apply(x, inplace, "hardsigmoid", act.Hardsigmoid)
 
 
 def hardswish(input, inplace=False):
     """hardswish(x) = x min(max(x + 3, 0), 6) / 6;  d/dx = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above."""
     x = _float_tensor(input, "hardswish")
-    check_bool(inplace, "inplace", "hardswish")
-    return pointwise(x, act.Hardswish)
+    return _apply(x, inplace, "hardswish", act.Hardswish)
 
 
 def logsigmoid(input):
@@ -171,12 +172,14 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if lower > upper:
         raise ValueError(f"rrelu: lower ({lower}) must be less than or equal to upper ({upper})")
     training = check_bool(training, "training", "rrelu")
-    check_bool(inplace, "inplace", "rrelu")
+    inplace = check_bool(inplace, "inplace", "rrelu")
     if not training:
-        return x.leaky_relu((lower + upper) / 2)
-    slopes = generator().uniform(lower, upper, size=x.shape)
-    noise = (x.numpy() <= 0) * slopes + (x.numpy() > 0)  # a for x <= 0, 1 for x > 0; NaN gets 1
-    return x * Tensor(noise.astype(x.dtype), device=x.device)
+        compute = lambda old: old.leaky_relu((lower + upper) / 2)
+    else:  # the slopes are drawn once, before the update (assign_in_place may compute twice)
+        slopes = generator().uniform(lower, upper, size=x.shape)
+        noise = Tensor(((x.numpy() <= 0) * slopes + (x.numpy() > 0)).astype(x.dtype), device=x.device)  # NaN: 1
+        compute = lambda old: old * noise
+    return assign_in_place(x, "rrelu_", compute) if inplace else compute(x)
 
 
 def softmin(input, dim=_UNSET, *, axis=_UNSET):
@@ -193,8 +196,7 @@ def threshold(input, threshold, value, inplace=False):
     x = _integer_or_float(input, "threshold")
     threshold = _number(threshold, "threshold", "threshold")
     value = _number(value, "value", "threshold")
-    check_bool(inplace, "inplace", "threshold")
-    return pointwise(x, act.Threshold, threshold=threshold, value=value)
+    return _apply(x, inplace, "threshold", act.Threshold, threshold=threshold, value=value)
 
 
 def tanhshrink(input):
@@ -219,3 +221,48 @@ def softshrink(input, lambd=0.5):
         raise ValueError(f"softshrink: lambd must be >= 0, not {lambd}")
     return pointwise(x, act.Softshrink, lambd=lambd)
 
+
+# ---- torch's in-place spellings: x overwritten with the result, and returned ---------------
+
+def relu_(input):
+    """x <- max(x, 0), in place (x.relu_())."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"relu_: argument 'input' must be a Tensor, not {type(input).__name__}")
+    return input.relu_()
+
+
+def elu_(input, alpha=1.0):
+    """x <- elu(x, alpha), in place."""
+    return elu(input, alpha, inplace=True)
+
+
+def selu_(input):
+    """x <- selu(x), in place."""
+    return selu(input, inplace=True)
+
+
+def celu_(input, alpha=1.0):
+    """x <- celu(x, alpha), in place."""
+    return celu(input, alpha, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    """x <- hardtanh(x, min_val, max_val), in place."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """x <- rrelu(x, lower, upper, training), in place."""
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def threshold_(input, threshold, value):
+    """x <- threshold(x, threshold, value), in place."""
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    """x <- leaky_relu(x, negative_slope), in place: x for x > 0, negative_slope x otherwise."""
+    x = _float_tensor(input, "leaky_relu_")
+    slope = _number(negative_slope, "negative_slope", "leaky_relu_")
+    return assign_in_place(x, "leaky_relu_", lambda old: old.leaky_relu(slope))

@@ -174,7 +174,7 @@ class Sequential(Module):
 
 
 class ReLU(Module):
-    """max(x, 0). inplace=True overwrites the input where Tensor has relu_ (see F.relu)."""
+    """max(x, 0); inplace=True overwrites the input (x.relu_())."""
 
     def __init__(self, inplace=False):
         self.inplace = check_bool(inplace, "inplace", "ReLU")
