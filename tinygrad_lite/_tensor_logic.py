@@ -216,16 +216,46 @@ class TensorLogic:
         name, compute = _OPERATORS[method]
         return self._bitwise(other, compute, name, reverse, shift=method.endswith("shift"))
 
-    def __and__(self, other): return self._operator(other, "and")
-    def __rand__(self, other): return self._operator(other, "and", reverse=True)
-    def __or__(self, other): return self._operator(other, "or")
-    def __ror__(self, other): return self._operator(other, "or", reverse=True)
-    def __xor__(self, other): return self._operator(other, "xor")
-    def __rxor__(self, other): return self._operator(other, "xor", reverse=True)
-    def __lshift__(self, other): return self._operator(other, "lshift")
-    def __rlshift__(self, other): return self._operator(other, "lshift", reverse=True)
-    def __rshift__(self, other): return self._operator(other, "rshift")
-    def __rrshift__(self, other): return self._operator(other, "rshift", reverse=True)
+    def __and__(self, other):
+        """self & other: bitwise_and(self, other)."""
+        return self._operator(other, "and")
+
+    def __rand__(self, other):
+        """other & self: bitwise_and(other, self)."""
+        return self._operator(other, "and", reverse=True)
+
+    def __or__(self, other):
+        """self | other: bitwise_or(self, other)."""
+        return self._operator(other, "or")
+
+    def __ror__(self, other):
+        """other | self: bitwise_or(other, self)."""
+        return self._operator(other, "or", reverse=True)
+
+    def __xor__(self, other):
+        """self ^ other: bitwise_xor(self, other)."""
+        return self._operator(other, "xor")
+
+    def __rxor__(self, other):
+        """other ^ self: bitwise_xor(other, self)."""
+        return self._operator(other, "xor", reverse=True)
+
+    def __lshift__(self, other):
+        """self << other: bitwise_left_shift(self, other)."""
+        return self._operator(other, "lshift")
+
+    def __rlshift__(self, other):
+        """other << self: bitwise_left_shift(other, self)."""
+        return self._operator(other, "lshift", reverse=True)
+
+    def __rshift__(self, other):
+        """self >> other: bitwise_right_shift(self, other)."""
+        return self._operator(other, "rshift")
+
+    def __rrshift__(self, other):
+        """other >> self: bitwise_right_shift(other, self)."""
+        return self._operator(other, "rshift", reverse=True)
+
 
     def __iand__(self, other):
         """self &= other, in place."""
