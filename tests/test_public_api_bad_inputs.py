@@ -298,6 +298,8 @@ OVERRIDES = {
         "TensorLogic.clamp_min", "TensorLogic.clamp_max", "tg.clamp_min", "tg.clamp_max")},
     "TensorRandom.full": {"size": lambda c: (2, 4), "fill_value": lambda c: 1.5},
     "TensorRandom.arange": {"end": lambda c: 8},
+    "tg.set_rng_state": {"new_state": lambda c: tg.get_rng_state()},  # where the stream is: a no-op
+    "Generator.set_state": {"new_state": lambda c: tg.Generator().get_state()},
     "TensorRandom.geometric_": {"p": lambda c: 0.5},
     "TensorRandom.random_": {"to": lambda c: 5},
     "tg.randint": {"low": lambda c: 0, "high": lambda c: 5, "size": lambda c: (2, 3)},

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, strategies as st
 
 import tinygrad_lite as tg
 
@@ -125,6 +126,51 @@ def test_creation_matches_torch(label, call):
         # some of them in float32, the engine in float64 and rounds once)
         rtol = {"float16": 1e-3, "float32": 2e-7, "float64": 1e-15}.get(ours[1], 0)
         np.testing.assert_allclose(ours[2], theirs[2], rtol=rtol, atol=0, err_msg=label)
+
+
+_BOUNDS = st.floats(-30, 30, allow_nan=False).map(lambda v: round(v, 2)) | st.integers(-30, 30)
+_ULP = {"float16": 2.0 ** -10, "float32": 2.0 ** -23, "float64": 2.0 ** -52}
+
+
+def _assert_ranges_agree(ours, theirs, scale, what):
+    """Same shape and dtype; integer values equal; float values within 4 units in the last place of
+    `scale` (torch evaluates some of these in float32 lanes, the engine in float64 rounded once)."""
+    assert ours.shape == tuple(theirs.shape) and str(ours.dtype) == _dtype_name(theirs.dtype), what
+    a, b = ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64)
+    ulp = _ULP.get(str(ours.dtype), 0.0)
+    np.testing.assert_allclose(a, b, rtol=4 * ulp, atol=4 * ulp * scale, err_msg=what)
+
+
+@needs_torch
+@given(start=_BOUNDS, end=_BOUNDS, step=st.floats(0.05, 4).map(lambda v: round(v, 2)) | st.integers(1, 5),
+       dtype=st.sampled_from([None, "float64", "float16", "int64", "int32"]))
+def test_arange_matches_torch(start, end, step, dtype):
+    step = step if end >= start else -step
+    assume(dtype not in ("int64", "int32") or int(step) != 0)
+    ours = tg.arange(start, end, step, **({} if dtype is None else {"dtype": getattr(tg, dtype)}))
+    theirs = torch.arange(start, end, step, **({} if dtype is None else {"dtype": getattr(torch, dtype)}))
+    _assert_ranges_agree(ours, theirs, max(abs(start), abs(end), 1), f"arange({start}, {end}, {step}, {dtype})")
+
+
+@needs_torch
+@given(start=_BOUNDS, end=_BOUNDS, steps=st.integers(0, 40), dtype=st.sampled_from([None, "float64", "float16"]),
+       log=st.booleans())
+def test_linspace_and_logspace_match_torch(start, end, steps, dtype, log):
+    kind = "logspace" if log else "linspace"
+    start, end = (start / 10, end / 10) if log else (start, end)  # 10 ** 3 at most: float16 holds it
+    ours = getattr(tg, kind)(start, end, steps, **({} if dtype is None else {"dtype": getattr(tg, dtype)}))
+    theirs = getattr(torch, kind)(start, end, steps, **({} if dtype is None else {"dtype": getattr(torch, dtype)}))
+    scale = max(abs(start), abs(end), 1) if not log else 10 ** max(start, end)
+    _assert_ranges_agree(ours, theirs, scale, f"{kind}({start}, {end}, {steps}, {dtype})")
+
+
+@needs_torch
+@given(start=_BOUNDS, end=_BOUNDS, steps=st.integers(0, 12))
+def test_integer_logspace_matches_torch(start, end, steps):
+    """An integer logspace truncates start and end first (base ** -1.5 with start -1.9 is 10 ** -1)."""
+    start, end = start / 10, end / 10
+    ours, theirs = tg.logspace(start, end, steps, dtype=tg.int64), torch.logspace(start, end, steps, dtype=torch.int64)
+    assert ours.tolist() == theirs.tolist(), (start, end, steps)
 
 
 def test_creation_keywords():
@@ -434,6 +480,26 @@ def test_generator_and_seed_functions():
         tg.manual_seed(-1)
     with pytest.raises(TypeError, match="rand.*generator"):
         tg.rand(2, generator="x")
+
+
+def test_rng_state_round_trip():
+    tg.manual_seed(11)
+    tg.rand(3)
+    state = tg.get_rng_state()
+    assert state.dtype == tg.uint8 and state.shape == (37,)
+    first = [tg.randn(4).numpy(), tg.randint(0, 100, (4,)).numpy(), tg.empty(4).bernoulli_(0.5).numpy()]
+    tg.set_rng_state(state)
+    again = [tg.randn(4).numpy(), tg.randint(0, 100, (4,)).numpy(), tg.empty(4).bernoulli_(0.5).numpy()]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    g = tg.Generator().manual_seed(2)
+    saved = g.get_state()
+    x = tg.rand(5, generator=g).numpy()
+    assert g.set_state(saved) is g
+    assert np.array_equal(tg.rand(5, generator=g).numpy(), x)
+    with pytest.raises(TypeError, match="set_rng_state"):
+        tg.set_rng_state(tg.zeros(37))
+    with pytest.raises(TypeError, match="set_state"):
+        g.set_state(state[:5])
 
 
 # ---- in-place fills and the graph ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from .dtypes import bool_, float16, float32, float64, get_default_dtype, int8, i
 from ._device import device
 from . import cuda  # noqa: F401  (tg.cuda.is_available(), tg.cuda.device_count(), as torch.cuda)
 from .gradcheck import GradcheckError, gradcheck
-from .rng import Generator, default_generator, initial_seed, manual_seed, seed
+from .rng import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from ._tensor import Tensor
 from .from_data import as_tensor, from_numpy, tensor
@@ -79,4 +79,5 @@ __all__ = [
     "where", "cat", "stack", *functions.__all__, *math_functions.__all__, *logic_functions.__all__, *shape_functions.__all__, *index_functions.__all__, *scan_functions.__all__, *random_functions.__all__, *reduce_functions.__all__, *linalg_functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
     "device", "cuda", "inference_mode", "set_grad_enabled", "is_inference_mode_enabled",
     "get_default_dtype", "set_default_dtype", "Size", "Generator", "default_generator", "initial_seed", "seed",
+    "get_rng_state", "set_rng_state",
 ]

@@ -151,27 +151,30 @@ class TensorRandom:
         """start, start + step, start + 2·step, ... up to (not including) end: ceil((end - start) / step) values.
 
         arange(end) starts at 0. The dtype is int64 when start, end and step are all integers, else the
-        default float dtype. With an integer `dtype`, the bounds are truncated to integers first (as
-        torch). A step pointing away from end is refused, as torch's "inconsistent with step sign"."""
+        default float dtype. As torch: with an integer `dtype`, start and step are truncated to integers
+        (an int64 range counts its values from the truncated bounds too, other integer dtypes from the
+        bounds as given); a step of zero, or one pointing away from end, is refused."""
         if end is None:
             start, end = 0, start
-        start, end, step = (_number(v, name, "arange") for v, name in ((start, "start"), (end, "end"), (step, "step")))
-        integral = all(isinstance(v, int) for v in (start, end, step))
+        given = tuple(_number(v, name, "arange") for v, name in ((start, "start"), (end, "end"), (step, "step")))
+        integral = all(isinstance(v, int) for v in given)
         target = dtypes.check(dtype, "arange") if dtype is not None else \
             dtypes.int64 if integral else dtypes.get_default_dtype()
         if target == dtypes.bool_:
             raise TypeError("arange: cannot make a bool range; choose an integer or float dtype")
-        if target.kind in "iu":
-            start, end, step = int(start), int(end), int(step)  # C++'s cast: toward zero
+        start, end, step = (int(v) for v in given) if target.kind in "iu" else given  # C++'s cast: toward zero
         if step == 0:
             raise ValueError("arange: step must be nonzero")
         if (end - start) * step < 0:
             raise ValueError(f"arange: upper bound and lower bound inconsistent with step sign "
                              f"(start={start}, end={end}, step={step})")
-        count = -((start - end) // step) if isinstance(start + end + step, int) else math.ceil((end - start) / step)
+        if integral or target == dtypes.int64:  # exact integer arithmetic: ceil((end - start) / step)
+            count = -((start - end) // step)
+        else:  # torch's count, in float64 from the bounds as given
+            count = max(math.ceil((given[1] - given[0]) / given[2]), 0)
         dtype, backend = _t._creation("arange", (count,), target, requires_grad, device)
-        if isinstance(start + end + step, int):
-            values = np.arange(start, end, step, dtype=np.int64)
+        if isinstance(start, int) and isinstance(step, int):
+            values = start + np.arange(count, dtype=np.int64) * step
         else:  # start + i * step in float64, then rounded once to the dtype
             values = start + np.arange(count, dtype=np.float64) * step
         return _t._fresh(values.astype(dtype, copy=False), backend, requires_grad)

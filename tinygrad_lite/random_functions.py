@@ -6,6 +6,8 @@ Draws come from the engine's seeded stream (`tg.manual_seed`) or from the tg.Gen
 engine's own: a seed reproduces the engine's numbers, never torch's. As in `functions`, `input`
 must be a Tensor.
 """
+import math
+
 import numpy as np
 
 from . import dtypes
@@ -36,23 +38,31 @@ def empty_like(input, *, dtype=None, requires_grad=False, device=None):  # noqa:
     return _fresh(np.zeros(input.shape, dtype), backend, requires_grad)
 
 
-def _steps(start, end, steps, op):
+def _steps(start, end, steps, op, dtype):
     """torch's linspace values in float64: with h = (end - start) / (steps - 1), start + i·h for the first
-    half and end - (steps - 1 - i)·h for the second, so both ends are exact."""
+    half and end - (steps - 1 - i)·h for the second, so both ends are exact. For an integer `dtype` start
+    and end are truncated to integers first, as torch converts them to the dtype."""
     start, end = float(_number(start, "start", op)), float(_number(end, "end", op))
     steps = check_number(steps, "steps", op, integer=True, low=0)
     check_alloc((steps,), np.float64, op, copies=2)
-    if steps == 1:
+    if steps == 1:  # torch fills with start itself (logspace: base ** start, before any truncation)
         return np.array([start])
+    if dtype.kind in "iu":
+        start, end = float(math.trunc(start)), float(math.trunc(end))
     i = np.arange(steps, dtype=np.float64)
     h = (end - start) / (steps - 1) if steps > 1 else 0.0
     return np.where(i < steps // 2, start + i * h, end - (steps - 1 - i) * h)
 
 
-def _range_result(values, op, dtype, requires_grad, device):
-    dtype, backend = _creation(op, values.shape, dtype, requires_grad, device)
+def _range_dtype(dtype, op):
+    dtype = dtypes.get_default_dtype() if dtype is None else dtypes.check(dtype, op)
     if dtype == dtypes.bool_:
         raise TypeError(f"{op}: cannot make a bool range; choose an integer or float dtype")
+    return dtype
+
+
+def _range_result(values, op, dtype, requires_grad, device):
+    dtype, backend = _creation(op, values.shape, dtype, requires_grad, device)
     with np.errstate(invalid="ignore", over="ignore"):
         return _fresh(values.astype(dtype), backend, requires_grad)
 
@@ -60,16 +70,20 @@ def _range_result(values, op, dtype, requires_grad, device):
 def linspace(start, end, steps, *, dtype=None, requires_grad=False, device="cpu"):
     """`steps` evenly spaced values from start to end, both included: start + i·(end - start)/(steps - 1).
 
-    The default float dtype unless `dtype` says otherwise (an integer dtype truncates toward zero).
-    start and end may be numbers or 0-d tensors."""
-    return _range_result(_steps(start, end, steps, "linspace"), "linspace", dtype, requires_grad, device)
+    The default float dtype unless `dtype` says otherwise; an integer dtype truncates start, end and
+    the values toward zero, as torch. start and end may be numbers or 0-d tensors."""
+    dtype = _range_dtype(dtype, "linspace")
+    return _range_result(_steps(start, end, steps, "linspace", dtype), "linspace", dtype, requires_grad, device)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False, device="cpu"):
-    """base ** linspace(start, end, steps): `steps` values from base^start to base^end, evenly spaced in log scale."""
+    """base ** linspace(start, end, steps): `steps` values from base^start to base^end, evenly spaced in log scale.
+
+    An integer dtype truncates start, end and the values toward zero, as torch."""
+    dtype = _range_dtype(dtype, "logspace")
     base = check_number(base, "base", "logspace", finite=False)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        values = np.power(base, _steps(start, end, steps, "logspace"))
+        values = np.power(base, _steps(start, end, steps, "logspace", dtype))
     return _range_result(values, "logspace", dtype, requires_grad, device)
 
 

@@ -48,10 +48,46 @@ class Generator:
         """The seed this stream was last started from."""
         return self._initial_seed
 
+    def get_state(self):
+        """The stream's state as a uint8 tensor (PCG64's 128-bit state and increment, then its buffered 32 bits),
+        for set_state; torch's get_state likewise returns bytes, of its own generator."""
+        from ._tensor import Tensor  # here: _tensor imports this module
+        state = self._numpy.bit_generator.state
+        raw = (state["state"]["state"].to_bytes(16, "little") + state["state"]["inc"].to_bytes(16, "little")
+               + bytes([state["has_uint32"]]) + state["uinteger"].to_bytes(4, "little"))
+        return Tensor(np.frombuffer(raw, np.uint8).copy())
+
+    def set_state(self, new_state):
+        """Put the stream back where get_state found it; returns the generator."""
+        from ._tensor import Tensor
+        if not isinstance(new_state, Tensor) or new_state.dtype != np.uint8 or new_state.shape != (_STATE_BYTES,):
+            raise TypeError(f"Generator.set_state: new_state must be the uint8 tensor of {_STATE_BYTES} bytes that "
+                            f"get_state returns, not {_describe(new_state)}")
+        raw = new_state.numpy().tobytes()
+        if raw[32] > 1:
+            raise ValueError("Generator.set_state: new_state is not a state that get_state returned "
+                             "(byte 32 must be 0 or 1)")
+        numpy = np.random.Generator(np.random.PCG64())
+        numpy.bit_generator.state = {
+            "bit_generator": "PCG64", "has_uint32": raw[32], "uinteger": int.from_bytes(raw[33:], "little"),
+            "state": {"state": int.from_bytes(raw[:16], "little"), "inc": int.from_bytes(raw[16:32], "little")}}
+        self._numpy = numpy
+        return self
+
     @property
     def device(self):
         """The device named when the generator was made."""
         return self._device
+
+
+_STATE_BYTES = 37
+
+
+def _describe(value):
+    from ._tensor import Tensor
+    if isinstance(value, Tensor):
+        return f"a {value.dtype} tensor of shape {value.shape}"
+    return type(value).__name__
 
 
 default_generator = Generator()
@@ -87,3 +123,16 @@ def seed():
 def initial_seed():
     """The seed the default stream was last started from."""
     return default_generator.initial_seed()
+
+
+def get_rng_state():
+    """The default stream's state as a uint8 tensor (see Generator.get_state)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    """Put the default stream back where get_rng_state found it."""
+    try:
+        default_generator.set_state(new_state)
+    except (TypeError, ValueError) as e:
+        raise type(e)(str(e).replace("Generator.set_state", "set_rng_state")) from None
