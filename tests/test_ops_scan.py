@@ -87,7 +87,7 @@ def test_float16_cumsum_accumulates_in_float32(device):
 def test_cumprod_gradient_with_zeros_matches_torch(device, data):
     """Grid values make zeros common, one or several per slice: torch's formula at and after them."""
     shape = data.draw(shapes(min_dims=1, max_dims=3))
-    x = data.draw(grid_values(shape, np.float64, low=-1, high=1, step=0.5))
+    x = data.draw(grid_values(shape, np.float64, low=-1, high=1, step=0.5).flatmap(maybe_transposed))
     dim = _axis_of(data, shape)
     check_op(lambda t: t.cumprod(dim), lambda t: t.cumprod(dim), x, device=device)
 
@@ -258,7 +258,7 @@ def test_topk_values_match_torch(device, largest, data):
     dim = _axis_of(data, shape)
     n = shape[dim] if shape else 1
     k = data.draw(st.integers(0, n))
-    x = data.draw(grid_values(shape, dtype))
+    x = data.draw(grid_values(shape, dtype).flatmap(maybe_transposed))
     if data.draw(st.booleans()):
         x = _with_nans(data, x)
     ours = Tensor(x, device=device).topk(k, dim, largest)
@@ -269,7 +269,7 @@ def test_topk_values_match_torch(device, largest, data):
         picked = np.take_along_axis(x, ours.indices.numpy(), axis=dim)
         assert_close(picked, ours.values.numpy(), 0, 0, "x at the indices")
     # distinct values: the same indices, and the gradient reaches them
-    y = data.draw(distinct_values(shape, dtype))
+    y = data.draw(distinct_values(shape, dtype).flatmap(maybe_transposed))
     _check_pair(Tensor(y, device=device).topk(k, dim, largest), torch.topk(to_torch(y), k, dim, largest))
     check_op(lambda t: t.topk(k, dim, largest).values, lambda t: t.topk(k, dim, largest).values, y, device=device)
 
@@ -288,10 +288,10 @@ def test_kthvalue_matches_torch(device, keepdim, data):
     dim = _axis_of(data, shape)
     k = data.draw(st.integers(1, shape[dim] if shape else 1))
     x = _with_nans(data, data.draw(grid_values(shape, np.float64))) if data.draw(st.booleans()) else \
-        data.draw(grid_values(shape, np.float32))
+        data.draw(grid_values(shape, np.float32).flatmap(maybe_transposed))
     _check_pair(Tensor(x, device=device).kthvalue(k, dim, keepdim), torch.kthvalue(to_torch(x), k, dim, keepdim),
                 indices=False)
-    y = data.draw(distinct_values(shape, np.float64))
+    y = data.draw(distinct_values(shape, np.float64).flatmap(maybe_transposed))
     _check_pair(tg.kthvalue(Tensor(y, device=device), k, dim, keepdim), torch.kthvalue(to_torch(y), k, dim, keepdim))
     check_op(lambda t: t.kthvalue(k, dim, keepdim).values, lambda t: t.kthvalue(k, dim, keepdim).values, y,
              device=device)
@@ -305,14 +305,14 @@ def test_kthvalue_matches_torch(device, keepdim, data):
 def test_median_along_a_dim_matches_torch(device, name, keepdim, data):
     shape = data.draw(shapes())
     dim = _axis_of(data, shape)
-    x = data.draw(grid_values(shape, data.draw(float_dtypes)))
+    x = data.draw(grid_values(shape, data.draw(float_dtypes)).flatmap(maybe_transposed))
     if data.draw(st.booleans()):
         x = _with_nans(data, x)
     ours = getattr(Tensor(x, device=device), name)(dim, keepdim)
     theirs = getattr(torch, name)(to_torch(x), dim, keepdim)
     _check_pair(ours, theirs, indices=False)
     assert type(ours).__name__ == name
-    y = data.draw(distinct_values(shape, np.float64))
+    y = data.draw(distinct_values(shape, np.float64).flatmap(maybe_transposed))
     _check_pair(getattr(Tensor(y, device=device), name)(dim, keepdim), getattr(torch, name)(to_torch(y), dim, keepdim))
     check_op(lambda t: getattr(t, name)(dim, keepdim).values, lambda t: getattr(t, name)(dim, keepdim).values, y,
              device=device)
@@ -322,7 +322,7 @@ def test_median_along_a_dim_matches_torch(device, name, keepdim, data):
 @given(data=st.data())
 def test_median_of_everything_matches_torch_and_splits_its_gradient(device, name, data):
     shape = data.draw(shapes(min_side=0))
-    x = data.draw(grid_values(shape, data.draw(float_dtypes)))
+    x = data.draw(grid_values(shape, data.draw(float_dtypes)).flatmap(maybe_transposed))
     if data.draw(st.booleans()):
         x = _with_nans(data, x)
     check_op(lambda t: getattr(t, name)(), lambda t: getattr(torch, name)(t), x, device=device)
@@ -353,7 +353,7 @@ def test_median_of_integers(device):
 def test_mode_matches_torch(device, keepdim, data):
     shape = data.draw(shapes())
     dim = _axis_of(data, shape)
-    x = data.draw(grid_values(shape, data.draw(float_dtypes), low=-1, high=1, step=0.5))
+    x = data.draw(grid_values(shape, data.draw(float_dtypes), low=-1, high=1, step=0.5).flatmap(maybe_transposed))
     # without NaN torch's index is the last position holding the mode: compared, and the gradient too
     _check_pair(tg.mode(Tensor(x, device=device), dim, keepdim), torch.mode(to_torch(x), dim, keepdim))
     check_op(lambda t: t.mode(dim, keepdim).values, lambda t: t.mode(dim, keepdim).values, x, device=device)
@@ -522,6 +522,11 @@ ERRORS = [
      "searchsorted"),
     ("bucketize 2-d boundaries", lambda t: tg.bucketize(t, t), ValueError, "bucketize"),
     ("sort of a list", lambda t: tg.sort([1.0, 2.0]), TypeError, "sort"),
+    ("logcumsumexp of integers", lambda t: t.long().logcumsumexp(0), TypeError, "logcumsumexp"),
+    ("topk of bools", lambda t: (t > 2).topk(1), TypeError, "topk"),
+    ("kthvalue of bools", lambda t: (t > 2).kthvalue(1), TypeError, "kthvalue"),
+    ("median of bools", lambda t: (t > 2).median(), TypeError, "median"),
+    ("median of bools along a dim", lambda t: (t > 2).median(0), TypeError, "median"),
 ]
 
 
@@ -530,3 +535,24 @@ def test_bad_calls_raise_clean_errors(name, call, error, op):
     x = np.arange(8.0).reshape(2, 4)
     with pytest.raises(error, match=op):
         call(Tensor(x))
+
+
+POSITIONAL = {  # the same positional call for the engine and torch
+    "cumsum": lambda t: t.cumsum(1),
+    "diff": lambda t: t.diff(2, 0),
+    "sort": lambda t: t.sort(1, True).values,
+    "argsort": lambda t: t.argsort(0, True),
+    "topk": lambda t: t.topk(2, 1, False, True).values,
+    "kthvalue": lambda t: t.kthvalue(2, 0, True).values,
+    "median": lambda t: t.median(1, True).indices,
+    "nanmedian": lambda t: t.nanmedian(0, False).values,
+    "mode": lambda t: t.mode(1, True).values,
+    "unique": lambda t: t.unique(True, True, True, 0)[1],
+    "unique_consecutive": lambda t: t.unique_consecutive(True, True, 1)[2],
+}
+
+
+@pytest.mark.parametrize("name", sorted(POSITIONAL))
+def test_positional_arguments_mean_what_torchs_do(name):
+    x = np.random.default_rng(6).permutation(12).reshape(3, 4).astype(np.float64)
+    check_op(POSITIONAL[name], POSITIONAL[name], x)

@@ -78,9 +78,8 @@ class TensorScan:
 
     def logcumsumexp(self, dim=_UNSET, *, axis=_UNSET):
         """out_i = log(exp(x_0) + ... + exp(x_i)) along `dim`, one stable logaddexp at a time;
-        dx_k = sum_{j >= k} g_j exp(x_k - out_j). Integer input takes the default float dtype."""
-        x = self._as_float()
-        return x._scan(sc.LogCumSumExp, "logcumsumexp", dim, axis)
+        dx_k = sum_{j >= k} g_j exp(x_k - out_j). Floating-point input only, as torch's."""
+        return self._float("logcumsumexp")._scan(sc.LogCumSumExp, "logcumsumexp", dim, axis)
 
     def _cumulative_extreme(self, op, dim, axis):
         dim = _required_dim(op, dim, axis)
@@ -138,6 +137,8 @@ class TensorScan:
     def _sorted(self, op, dim, axis, descending):
         """(x as 1-d if 0-d, axis, the positions that sort it along axis)."""
         x, ax = _along(self, _axis_alias(op, dim, axis, -1), op)
+        if x.dtype == np.bool_ and op in ("topk", "kthvalue", "median", "nanmedian"):
+            raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
         if x.dtype == np.bool_ or x.dtype.kind in "iuf":
             return x, ax, sc.sort_positions(x._backend.xp, x.array, ax, descending)
         raise TypeError(f"{op}: cannot sort a tensor of dtype {x.dtype}")
@@ -244,7 +245,7 @@ class TensorScan:
 
     def _median_of_all(self, op, ignore_nan):
         xp, flat = self._backend.xp, self.array.reshape(-1)
-        if self.dtype.kind not in "biuf":
+        if self.dtype.kind not in "iuf":
             raise TypeError(f"{op}: cannot take the median of a tensor of dtype {self.dtype}")
         numbers = flat[~xp.isnan(flat)] if flat.dtype.kind == "f" else flat
         if flat.size == 0 or (numbers.size < flat.size and not ignore_nan) or numbers.size == 0:
