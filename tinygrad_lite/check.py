@@ -97,6 +97,18 @@ def mask(*shape):
     return Input(shape, draw, grad=False, kind=":bool")
 
 
+def _assigned(t, index, value):
+    t[index] = value
+    return t
+
+
+def _through_view(a, b):
+    """A column of a non-leaf multiplied in place through its transpose: the base sees it."""
+    y = a * 1
+    y.T[1].mul_(b)
+    return y * y
+
+
 def const(array):
     array = np.asarray(array)
     kind = {"i": ":int", "b": ":bool"}.get(array.dtype.kind, "")
@@ -232,6 +244,17 @@ CASES = [
     Case("cat three", lambda m, a, b, c: m.cat([a, b, c]), [randn(2, 3), randn(1, 3), randn(4, 3)]),
     Case("stack", lambda m, a, b: m.stack([a, b]), [randn(2, 3), randn(2, 3)]),
     Case("stack axis=-1", lambda m, a, b: m.stack([a, b], axis=-1), [randn(2, 3), randn(2, 3)]),
+    # in-place updates of tensors in the graph, item assignment, updates through views
+    Case("add_ alpha", lambda m, a, b: (a * 1).add_(b, alpha=2).sub_(b, alpha=0.5), [randn(2, 3), randn(3)], 2),
+    Case("mul_ div_", lambda m, a, b: (a * 1).mul_(b).div_(b * b + 1), [randn(3, 4), randn(4)], 3),
+    Case("relu_", lambda m, a: (a * 2).relu_(), [away(3, 4)]),
+    Case("masked_fill_", lambda m, a, k: (a * 1).masked_fill_(k, -1.5), [randn(3, 4), mask(3, 4)]),
+    Case("addcmul_ addcdiv_", lambda m, a, b, c: (a * 1).addcmul_(b, c, value=0.5).addcdiv_(b, c * c + 1),
+         [randn(2, 3), randn(2, 3), randn(3)], 2),
+    Case("lerp_", lambda m, a, b, c: (a * 1).lerp_(b, c.sigmoid()), [randn(2, 3), randn(2, 3), randn(3)], 2),
+    Case("setitem slice", lambda m, a, b: _assigned(a * 1, (slice(None), 1), b * 2), [randn(3, 4), randn(3)]),
+    Case("setitem mask", lambda m, a, k, b: _assigned(a * 1, k, b.sum()), [randn(3, 4), mask(3, 4), randn(2)], 12),
+    Case("in-place through a view", lambda m, a, b: _through_view(a, b), [randn(3, 4), randn(3)], 2),
     # shape ops
     Case("tril", lambda m, a: a.tril(-1), [randn(2, 3, 4)]),
     Case("triu", lambda m, a: m.triu(a, 1), [randn(3, 4)]),
