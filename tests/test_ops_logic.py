@@ -179,6 +179,18 @@ def test_numbers_mix_as_torch_promotes(expression, dtype, number):
     check_op(lambda a: expression(a, number), lambda a: expression(a, number), t, grad=False)
 
 
+@pytest.mark.parametrize("name", INTEGER_DIVISIONS)
+def test_float16_division_rounds_a_number_or_a_float64_operand_to_float16_first(name):
+    """As torch: half_tensor.fmod(0.3) divides by float16(0.3) = 0.2998..., not by 0.3."""
+    ours, theirs = DIVISIONS[name]
+    x = np.array([5.35, 7.0, -3.3, 100.0], np.float16)
+    for other in (0.3, np.array(0.3), np.array([0.3])):
+        check_op(lambda a: ours(a, other if isinstance(other, float) else Tensor(other)),
+                 lambda a: theirs(a, other if isinstance(other, float) else to_torch(other)), x, grad=False)
+        check_op(lambda a: ours(Tensor(np.array(other)), a), lambda a: theirs(to_torch(np.array(other)), a), x,
+                 grad=False)
+
+
 def test_free_functions_take_a_number_first():
     t = np.array([2, -3, 4])
     check_op(lambda a: tg.remainder(5, a), lambda a: torch.remainder(5, a), t)

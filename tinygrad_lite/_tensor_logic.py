@@ -51,10 +51,12 @@ def _require_tensor(value, op, name="other"):
 
 
 def _float16_in_float32(function, a, b, dtype, **kwargs):
-    """function(a, b) in `dtype`; float16 is computed in float32 and rounded once, as torch's opmath."""
-    compute = dtypes.float32 if dtype == dtypes.float16 else dtype
-    out = function.apply(a.astype(compute), b.astype(compute), **kwargs)
-    return out if compute == dtype else out.astype(dtype)
+    """function(a, b) in `dtype`; float16 is computed in float32 and rounded once, as torch's opmath
+    (the operands are float16 values first: a number or a float64 0-d tensor is rounded to float16, as torch's)."""
+    if dtype != dtypes.float16:
+        return function.apply(a.astype(dtype), b.astype(dtype), **kwargs)
+    a, b = (t.astype(dtype).astype(dtypes.float32) for t in (a, b))
+    return function.apply(a, b, **kwargs).astype(dtype)
 
 
 class TensorLogic:
