@@ -360,3 +360,79 @@ def test_cdist_gradcheck_and_zero_distance():
         tg.cdist(tg.ones(2, 3), tg.ones(2, 3), p=-1)
     with pytest.raises(TypeError, match="cdist"):
         tg.cdist(tg.ones(2, 3), tg.ones(2, 3, dtype=tg.float64))
+
+
+# ---------------------------------------------------------------- inner, vecdot, multi_dot, inv, det, solve
+
+@pytest.mark.parametrize("a_shape, b_shape", [((3,), (3,)), ((2, 3), (4, 3)), ((2, 1, 3), (3,)), ((), (2, 3)),
+                                              ((2, 0), (3, 0)), ((0, 2), (2,))], ids=repr)
+def test_inner(a_shape, b_shape):
+    a, b = normal(a_shape), normal(b_shape, 1)
+    check_op(lambda x, y: tg.inner(x, y), lambda x, y: torch.inner(x, y), a, b)
+    check_op(lambda x, y: x.inner(y), lambda x, y: x.inner(y), a.astype(np.float32), b.astype(np.float32))
+
+
+@pytest.mark.parametrize("a_shape, b_shape, dim", [((3,), (3,), -1), ((2, 3), (3,), -1), ((2, 3), (2, 1), 0),
+                                                   ((4, 1, 3), (2, 3), -1), ((2, 0), (0,), -1)], ids=repr)
+def test_vecdot(a_shape, b_shape, dim):
+    a, b = normal(a_shape), normal(b_shape, 1)
+    check_op(lambda x, y: tg.linalg.vecdot(x, y, dim=dim), lambda x, y: torch.linalg.vecdot(x, y, dim=dim), a, b)
+    check_op(lambda x, y: tg.linalg.vecdot(x, y, axis=dim), lambda x, y: torch.linalg.vecdot(x, y, dim=dim), a, b)
+
+
+@pytest.mark.parametrize("shapes", [[(2, 3), (3, 4)], [(3,), (3, 4), (4, 2), (2,)], [(5, 2), (2, 6), (6, 1), (1, 3)],
+                                    [(2, 3), (3, 4), (4,)]], ids=repr)
+def test_multi_dot_and_linalg_matmul(shapes):
+    xs = [normal(s, i) for i, s in enumerate(shapes)]
+    check_op(lambda *ts: tg.linalg.multi_dot(list(ts)), lambda *ts: torch.linalg.multi_dot(list(ts)), *xs)
+    check_op(lambda x, y: tg.linalg.matmul(x, y), lambda x, y: torch.linalg.matmul(x, y), *xs[:2])
+
+
+def invertible(shape, seed=0):
+    """Well-conditioned square matrices: the identity scaled up plus noise."""
+    return normal(shape, seed) * 0.3 + 2 * np.eye(shape[-1])
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1), (2, 1, 2, 2), (0, 3, 3), (0, 0)], ids=repr)
+def test_inv_and_det(shape):
+    a = invertible(shape)
+    for dtype in (np.float64, np.float32):
+        check_op(lambda x: tg.linalg.inv(x), lambda x: torch.linalg.inv(x), a.astype(dtype), reduce_size=16)
+        check_op(lambda x: tg.linalg.det(x), lambda x: torch.linalg.det(x), a.astype(dtype), reduce_size=16)
+    if 0 not in shape:
+        assert tg.gradcheck(lambda x: tg.linalg.inv(x), tg.Tensor(a, requires_grad=True))
+        assert tg.gradcheck(lambda x: tg.linalg.det(x), tg.Tensor(a, requires_grad=True))
+
+
+def test_det_gradient_of_a_singular_matrix_is_the_cofactor_matrix():
+    # rank 2: det A^-T is 0 * inf, yet the cofactor matrix (torch's answer) is finite and non-zero
+    a = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])
+    out = check_op(lambda x: tg.linalg.det(x), lambda x: torch.linalg.det(x), a)
+    assert abs(out.item()) < 1e-12
+
+
+def test_inv_and_solve_of_a_singular_matrix_raise_naming_the_function():
+    singular = tg.Tensor([[1.0, 2.0], [2.0, 4.0]])
+    with pytest.raises(ValueError, match="inv"):
+        tg.linalg.inv(singular)
+    with pytest.raises(ValueError, match="solve"):
+        tg.linalg.solve(singular, tg.ones(2))
+    with pytest.raises(ValueError, match="inv"):
+        tg.linalg.inv(tg.ones(2, 3))
+    with pytest.raises(TypeError, match="det"):
+        tg.linalg.det(tg.Tensor([[1, 2], [3, 4]]))
+
+
+@pytest.mark.parametrize("a_shape, b_shape", [((3, 3), (3, 2)), ((3, 3), (3,)), ((2, 3, 3), (2, 3)),
+                                              ((2, 1, 3, 3), (4, 3, 1)), ((3, 3), (2, 3, 5)), ((2, 2), (2, 0))],
+                         ids=repr)
+@pytest.mark.parametrize("left", [True, False])
+def test_solve(a_shape, b_shape, left):
+    a, b = invertible(a_shape), normal(b_shape, 1)
+    if not left:
+        if len(b_shape) == len(a_shape) - 1 or len(b_shape) == 1:
+            return  # torch reads a vector B only with left=True
+        b = np.swapaxes(b, -1, -2).copy()
+    check_op(lambda x, y: tg.linalg.solve(x, y, left=left), lambda x, y: torch.linalg.solve(x, y, left=left), a, b)
+    assert tg.gradcheck(lambda x, y: tg.linalg.solve(x, y, left=left), tg.Tensor(a, requires_grad=True),
+                        tg.Tensor(b, requires_grad=True))

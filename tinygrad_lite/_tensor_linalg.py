@@ -1,4 +1,4 @@
-"""Tensor's linear-algebra methods as torch's: mm, bmm, outer/ger, dot, vdot, mv, addmm, addmv, baddbmm,
+"""Tensor's linear-algebra methods as torch's: mm, bmm, outer/ger, dot, vdot, inner, mv, addmm, addmv, baddbmm,
 addbmm, cross, kron.
 
 `TensorLinalg` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
@@ -176,6 +176,18 @@ class TensorLinalg:
         if a.shape[dim] != 3:
             raise ValueError(f"cross: dim {dim} of the broadcast shape {a.shape} must have size 3")
         return linalg._cross(a, b, dim, "cross")
+
+    def inner(self, other):
+        """sum_i x[..., i] y[..., i] for every pair of x's and y's leading indices: out has shape
+        x.shape[:-1] + y.shape[:-1] (a product when either is 0-d), a tensordot over the last axes."""
+        _require("inner", other, "other")
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise ValueError(f"inner: the last dimensions differ: {self.shape} and {other.shape}")
+        from .linalg_functions import tensordot
+        _one_dtype("inner", input=self, other=other)
+        return tensordot(self, other, ([self.ndim - 1], [other.ndim - 1]))
 
     def kron(self, other):
         """The Kronecker product: out[i_0 n_0 + j_0, i_1 n_1 + j_1, ...] = x[i_0, i_1, ...] y[j_0, j_1, ...],

@@ -1,4 +1,5 @@
-"""tg.linalg, as torch.linalg: vector_norm, matrix_norm, norm, cross, svdvals.
+"""tg.linalg, as torch.linalg: vector_norm, matrix_norm, norm, cross, svdvals, vecdot, matmul, multi_dot,
+inv, det, solve.
 
 Vector norms have their own op (ops/reduce_more.VectorNorm); the matrix norms are written
 with it, with sums and amax/amin of |A|, and with the singular values (ops/linalg.SingularValues),
@@ -13,7 +14,8 @@ from . import _tensor as _t, dtypes
 from ._validate import _UNSET, _axis_alias, check_bool
 from .ops import linalg as la, reduce_more as rm
 
-__all__ = ["vector_norm", "matrix_norm", "norm", "cross", "svdvals"]
+__all__ = ["vector_norm", "matrix_norm", "norm", "cross", "svdvals", "vecdot", "matmul", "multi_dot", "inv", "det",
+           "solve"]
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
@@ -231,3 +233,117 @@ def svdvals(A):
     wide = A.astype(dtypes.float32) if A.dtype == dtypes.float16 else A
     out = _singular_values(wide, op)
     return out if out.dtype == A.dtype else out.astype(A.dtype)
+
+
+def vecdot(x, y, *, dim=_UNSET, axis=_UNSET):
+    """sum_i x_i y_i along `dim` (default -1), x and y broadcast together (dtypes promoted as mul's);
+    d x = g y, d y = g x (summed back over broadcast axes)."""
+    op = "vecdot"
+    _tensor(op, x, "x"), _tensor(op, y, "y")
+    if not _t._broadcastable(x.shape, y.shape):
+        raise ValueError(f"{op}: cannot broadcast {x.shape} with {y.shape}")
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    dim = _t._one_axis(_axis_alias(op, dim, axis, -1), shape, op)
+    if np.bool_ in (x.dtype, y.dtype):
+        raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
+    dtype = dtypes.promote(x, y)
+    wide = dtypes.float32 if dtype == dtypes.float16 else dtype
+    out = (x.astype(wide) * y.astype(wide)).sum(dim - len(shape))
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
+def matmul(input, other):
+    """The matrix product with torch.matmul's rules (1-D operands promoted, batch axes broadcast): tg.matmul."""
+    from .functions import matmul as tg_matmul
+    return tg_matmul(input, other)
+
+
+def multi_dot(tensors):
+    """A_1 @ A_2 @ ... @ A_k for a list of matrices (the first and the last may be vectors, as torch), multiplied
+    in the order that needs the fewest multiplications (the classic dynamic programme over the split points);
+    the gradient is matmul's through each product."""
+    op = "multi_dot"
+    if not isinstance(tensors, (list, tuple)) or len(tensors) < 2:
+        raise ValueError(f"{op}: expects a list of at least two tensors, got {tensors!r}")
+    for i, t in enumerate(tensors):
+        _tensor(op, t, f"tensors[{i}]")
+    first, last = tensors[0], tensors[-1]
+    if any(t.dtype != first.dtype for t in tensors):
+        raise TypeError(f"{op}: the tensors must share one dtype (as torch), got {[str(t.dtype) for t in tensors]}")
+    mats = [first.unsqueeze(0) if first.ndim == 1 else first, *tensors[1:-1],
+            last.unsqueeze(-1) if last.ndim == 1 else last]
+    for i, m in enumerate(mats):
+        if m.ndim != 2:
+            raise ValueError(f"{op}: tensors[{i}] must be 2-D (the first and last may be 1-D), got shape "
+                             f"{tensors[i].shape}")
+    for i in range(len(mats) - 1):
+        if mats[i].shape[1] != mats[i + 1].shape[0]:
+            raise ValueError(f"{op}: tensors[{i}] {tensors[i].shape} and tensors[{i + 1}] {tensors[i + 1].shape} "
+                             "cannot be multiplied")
+    dims = [mats[0].shape[0]] + [m.shape[1] for m in mats]
+    n = len(mats)
+    cost, split = {}, {}
+    for i in range(n):
+        cost[i, i] = 0
+    for length in range(2, n + 1):
+        for i in range(n - length + 1):
+            j = i + length - 1
+            cost[i, j], split[i, j] = min((cost[i, k] + cost[k + 1, j] + dims[i] * dims[k + 1] * dims[j + 1], k)
+                                          for k in range(i, j))
+
+    def product(i, j):
+        return mats[i] if i == j else product(i, split[i, j]).matmul(product(split[i, j] + 1, j))
+
+    out = product(0, n - 1)
+    if last.ndim == 1:
+        out = out.squeeze(-1)
+    if first.ndim == 1:
+        out = out.squeeze(0)
+    return out
+
+
+def _square(A, op, name="A"):
+    A = _float(_tensor(op, A, name), None, op)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise ValueError(f"{op}: {name} must be a (batch of) square matrices, got shape {A.shape}")
+    if not bool(A._backend.xp.isfinite(A.array).all()):
+        raise ValueError(f"{op}: {name} holds NaN or inf")
+    return A
+
+
+def _in_float32(function, A, *others):
+    """function(A, *others) for float inputs, float16 in float32 and rounded once."""
+    if A.dtype != dtypes.float16:
+        return function(A, *others)
+    return function(A.astype(dtypes.float32), *(t.astype(dtypes.float32) for t in others)).astype(dtypes.float16)
+
+
+def inv(A):
+    """A^-1 for each square matrix of A (..., n, n); dA = -A^-T g A^-T. A singular matrix is a ValueError
+    (torch: LinAlgError, a RuntimeError)."""
+    return _in_float32(la.Inverse.apply, _square(A, "inv"))
+
+
+def det(A):
+    """det A for each square matrix of A (..., n, n); dA = g C with C the cofactor matrix (det(A) A^-T where
+    A is invertible, and right for singular A too: see ops/linalg.Determinant)."""
+    return _in_float32(la.Determinant.apply, _square(A, "det"))
+
+
+def solve(A, B, *, left=True):
+    """X with A X = B (left=True) or X A = B (left=False), for square A (..., n, n) and B (..., n, k) or a
+    vector B (..., n); batch axes broadcast. dB = A^-T g, dA = -dB X^T (see ops/linalg.Solve)."""
+    op = "solve"
+    A = _square(A, op)
+    _tensor(op, B, "B")
+    left = check_bool(left, "left", op)
+    if B.dtype != A.dtype:
+        raise TypeError(f"{op}: A and B must have the same dtype (as torch), got {A.dtype} and {B.dtype}")
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        return solve(A.transpose(-1, -2), B.transpose(-1, -2)).transpose(-1, -2)
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    B2 = B.unsqueeze(-1) if vector else B
+    if B2.ndim < 2 or B2.shape[-2] != A.shape[-1] or not _t._broadcastable(A.shape[:-2], B2.shape[:-2]):
+        raise ValueError(f"{op}: A of shape {A.shape} and B of shape {B.shape} do not fit A X = B")
+    out = _in_float32(la.Solve.apply, A, B2)
+    return out.squeeze(-1) if vector else out

@@ -14,10 +14,11 @@ from ._validate import _UNSET, check_choice, check_number
 from .functions import _tensor, binary_from_method
 from .ops import linalg as la
 
-__all__ = ["einsum", "outer", "ger", "dot", "vdot", "mv", "addmm", "addmv", "baddbmm", "addbmm", "tensordot",
+__all__ = ["einsum", "outer", "ger", "dot", "vdot", "inner", "mv", "addmm", "addmv", "baddbmm", "addbmm", "tensordot",
            "cross", "kron", "cdist"]
 
 kron = binary_from_method("kron", __name__)
+inner = binary_from_method("inner", __name__)
 
 
 def outer(input, vec2):

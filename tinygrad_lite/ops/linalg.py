@@ -108,3 +108,84 @@ class SingularValues(Function):
     def backward(ctx, grad):
         u, vh = ctx.saved_tensors
         return ctx.backend.matmul(u * grad[..., None, :], vh).astype(grad.dtype, copy=False)
+
+
+def _transposed(a):
+    return a.swapaxes(-1, -2)
+
+
+def _refuse_singular(xp, op, compute):
+    """compute(), with the array module's "singular matrix" error turned into one naming `op`."""
+    try:
+        return compute()
+    except xp.linalg.LinAlgError:
+        raise ValueError(f"{op}: the matrix is singular (not invertible)") from None
+
+
+class Inverse(Function):
+    """out = A^-1 (each matrix of a batch);  dA = -A^-T g A^-T.
+
+    From A A^-1 = I: dA A^-1 + A d(A^-1) = 0, so d(A^-1) = -A^-1 dA A^-1, and the adjoint
+    of dA -> -A^-1 dA A^-1 is g -> -A^-T g A^-T."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = _refuse_singular(ctx.xp, "inv", lambda: ctx.xp.linalg.inv(a)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (inv,) = ctx.saved_tensors
+        mm, inv_t = ctx.backend.matmul, _transposed(inv)
+        return -mm(mm(inv_t, grad), inv_t)
+
+
+class Determinant(Function):
+    """out = det A (each matrix of a batch);  dA = g C, C the cofactor matrix of A (= det(A) A^-T where A is
+    invertible).
+
+    C is computed from the singular value decomposition A = U diag(s) V^T, which also holds for singular A:
+    C = det(U) det(V) U diag(prod_{j != i} s_j) V^T, so the gradient of a singular matrix of rank n - 1
+    (where det(A) A^-T is 0 * inf) comes out right, as torch's."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return ctx.xp.linalg.det(a).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = ctx.xp
+        (a,) = ctx.saved_tensors
+        n = a.shape[-1]
+        if n == 0:
+            return xp.zeros(a.shape, grad.dtype)
+        u, s, vh = xp.linalg.svd(a)
+        others = xp.broadcast_to(s[..., None, :], s.shape + (n,)).copy()
+        others[..., xp.arange(n), xp.arange(n)] = 1  # row i: every singular value but s_i
+        sign = xp.linalg.det(u) * xp.linalg.det(vh)
+        cofactor = ctx.backend.matmul(u * others.prod(-1)[..., None, :], vh) * sign[..., None, None]
+        return (grad[..., None, None] * cofactor).astype(grad.dtype, copy=False)
+
+
+class Solve(Function):
+    """X = A^-1 B, the solution of A X = B (batch axes broadcast);  dB = A^-T g,  dA = -dB X^T.
+
+    From A X = B: dA X + A dX = dB, so dX = A^-1 (dB - dA X); the adjoint gives dB = A^-T g and
+    dA = -(A^-T g) X^T, each summed back over the batch axes it was broadcast along."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x = _refuse_singular(ctx.xp, "solve", lambda: ctx.xp.linalg.solve(a, b)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, x)
+        ctx.shapes = (a.shape, b.shape)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        db = ctx.xp.linalg.solve(_transposed(a), grad).astype(grad.dtype, copy=False)
+        da = -ctx.backend.matmul(db, _transposed(x)) if ctx.needs_input_grad[0] else None
+        return (None if da is None else unbroadcast(da, ctx.shapes[0]),
+                unbroadcast(db, ctx.shapes[1]) if ctx.needs_input_grad[1] else None)
