@@ -4,8 +4,9 @@ Covered: tril triu (and tril_ triu_), roll flip fliplr flipud rot90, repeat tile
 broadcast_to, expand with -1, squeeze with a tuple, movedim moveaxis swapaxes swapdims, diag diagonal
 diag_embed diagflat trace, ravel, unfold, tensor_split hsplit vsplit dsplit, meshgrid,
 broadcast_tensors, atleast_1d/2d/3d, hstack vstack row_stack dstack column_stack, concat
-concatenate, block_diag, cartesian_prod, tril_indices triu_indices, and the free functions
-tg.split chunk unbind narrow unflatten: each as a method and as tg.<name> where torch has both.
+concatenate, block_diag, cartesian_prod, tril_indices triu_indices, select adjoint narrow_copy,
+combinations, vander, and the free functions tg.split chunk unbind narrow unflatten: each as a
+method and as tg.<name> where torch has both.
 
 Shapes reach size-0 and size-1 axes and 0-d tensors; inputs come in every memory layout of
 `views` (permuted, strided, reversed); dtypes are float16, float32, float64, int64 and bool (the
@@ -485,6 +486,48 @@ def test_triangle_indices_match_torch(name, row, col, offset):
     assert small.dtype == tg.int32 and small.shape == ours.shape
 
 
+@given(data=st.data())
+def test_select_adjoint_narrow_copy_match_torch(data):
+    x = _x(data, min_dims=1)
+    dim = _axis(data, x.ndim)
+    n = x.shape[dim]
+    if n:
+        index = data.draw(st.integers(-n, n - 1))
+        check_op(lambda t: t.select(dim, index), lambda t: t.select(dim, index), x)
+        check_op(lambda t: tg.select(t, axis=dim, index=index), lambda t: torch.select(t, dim=dim, index=index), x)
+    start = data.draw(st.integers(0, n))
+    length = data.draw(st.integers(0, n - start))
+    check_op(lambda t: t.narrow_copy(dim, start, length), lambda t: t.narrow_copy(dim, start, length), x)
+    check_op(lambda t: tg.narrow_copy(t, dim, start, length), lambda t: torch.narrow_copy(t, dim, start, length), x)
+    if x.ndim >= 2:
+        check_op(lambda t: t.adjoint(), lambda t: t.adjoint(), x)
+        check_op(lambda t: tg.adjoint(t), lambda t: torch.adjoint(t), x)
+
+
+def test_narrow_copy_is_a_copy_and_select_a_view():
+    x = tg.zeros(2, 3)
+    x.narrow_copy(1, 0, 2).add_(1.0)
+    x.select(1, 2).add_(2.0)
+    np.testing.assert_array_equal(x.numpy(), [[0, 0, 2], [0, 0, 2]])
+
+
+@given(n=st.integers(0, 5), r=st.integers(0, 4), with_replacement=st.booleans(), data=st.data())
+def test_combinations_match_torch(n, r, with_replacement, data):
+    x = data.draw(views((n,), data.draw(st.sampled_from([np.float32, np.float64, np.int64]))))
+    check_op(lambda t: tg.combinations(t, r, with_replacement), lambda t: torch.combinations(t, r, with_replacement), x)
+
+
+@given(data=st.data())
+def test_vander_values_match_torch(data):
+    dtype = data.draw(st.sampled_from([np.float32, np.float64, np.int64, np.bool_]))
+    x = data.draw(views((data.draw(st.integers(0, 5)),), dtype, low=-2, high=2))
+    N = data.draw(st.one_of(st.none(), st.integers(0, 5)))
+    increasing = data.draw(st.booleans())
+    # torch's vander backward fails (an in-place update of a saved tensor): the values are compared
+    # here, the gradient by finite differences below
+    check_op(lambda t: tg.vander(t, N, increasing), lambda t: torch.vander(t, N, increasing), x, grad=False)
+
+
 # ---------------------------------------------------------------- every device, float64 gradients
 
 def _gradcheck_cases():
@@ -518,6 +561,11 @@ def _gradcheck_cases():
         "block_diag after an empty 1-d": (lambda t: tg.block_diag(t[0, :0], t[1, 1], t), (2, 3)),
         "cartesian_prod": (lambda t: tg.cartesian_prod(t, t[1:] * 3), (3,)),
         "tril_": (lambda t: (t * 1).tril_(1), (3, 4)),
+        "select": (lambda t: t.select(1, -1), (2, 3)),
+        "narrow_copy": (lambda t: t.narrow_copy(0, 1, 2), (3, 2)),
+        "combinations": (lambda t: tg.combinations(t, 2, with_replacement=True), (3,)),
+        "vander": (lambda t: tg.vander(t, 4), (3,)),
+        "vander at 0": (lambda t: tg.vander(t * 0, 3, increasing=True), (2,)),
     }
 
 
@@ -609,6 +657,14 @@ BAD = [  # (ours, torch's twin, error)
      ValueError),
     (lambda: tg.concatenate([tg.ones(2, 3)], axis=2), lambda: torch.concatenate([torch.ones(2, 3)], axis=2),
      IndexError),
+    (lambda: tg.tensor(2.0).select(0, 0), lambda: torch.tensor(2.0).select(0, 0), IndexError),
+    (lambda: tg.ones(2, 3).select(1, 3), lambda: torch.ones(2, 3).select(1, 3), IndexError),
+    (lambda: tg.ones(3).adjoint(), lambda: torch.ones(3).adjoint(), ValueError),
+    (lambda: tg.ones(3).narrow_copy(0, 2, 2), lambda: torch.ones(3).narrow_copy(0, 2, 2), ValueError),
+    (lambda: tg.combinations(tg.ones(2, 2)), lambda: torch.combinations(torch.ones(2, 2)), ValueError),
+    (lambda: tg.combinations(tg.ones(3), -1), lambda: torch.combinations(torch.ones(3), -1), ValueError),
+    (lambda: tg.vander(tg.tensor(2.0)), lambda: torch.vander(torch.tensor(2.0)), ValueError),
+    (lambda: tg.vander(tg.ones(3), N=-1), lambda: torch.vander(torch.ones(3), N=-1), ValueError),
 ]
 
 

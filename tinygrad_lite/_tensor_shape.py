@@ -46,6 +46,14 @@ def _two_axes(op, dim0, dim1, axis0, axis1, names=("dim0", "dim1"), defaults=(_U
     return pair
 
 
+def _told_as(op, fn, *args, **kwargs):
+    """fn(*args, **kwargs), its errors (of argument kinds, shapes, indices) told as `op`'s."""
+    try:
+        return fn(*args, **kwargs)
+    except (TypeError, ValueError, IndexError) as error:
+        raise type(error)(f"{op}: {error}") from None
+
+
 class TensorShape:
     """See the module docstring."""
 
@@ -293,7 +301,34 @@ class TensorShape:
         check_alloc((size, size), self.dtype, "diagflat")
         return sh.DiagEmbed.apply(self.reshape(-1), offset=offset)
 
+    def adjoint(self):
+        """The conjugate transpose of the matrices on the last two axes, a view; for real tensors the
+        transpose: out[..., i, j] = x[..., j, i]."""
+        if self.ndim < 2:
+            raise ValueError(f"adjoint: only supported on matrices or batches of matrices, got shape {self.shape}")
+        return self.transpose(-2, -1)
+
     # ---- windows and pieces --------------------------------------------------------------------
+    def select(self, dim=_UNSET, index=None, *, axis=_UNSET):
+        """x[..., index, ...] at position `index` of axis `dim` (negative counts from the end), that axis
+        removed: a view."""
+        op = "select"
+        dim = _axis_alias(op, dim, axis, _UNSET)
+        if dim is _UNSET or index is None:
+            raise TypeError(f"{op}: needs dim and index, as select(dim, index)")
+        if self.ndim == 0:
+            raise IndexError(f"{op}: cannot be applied to a 0-d tensor (shape ())")
+        dim, index = _t._one_axis(dim, self.shape, op), _int(index, "index", op)
+        n = self.shape[dim]
+        if not -n <= index < n:
+            raise IndexError(f"{op}: index {index} is out of range for dimension {dim} of size {n} "
+                             f"(shape {self.shape})")
+        return self[(slice(None),) * dim + (index,)]
+
+    def narrow_copy(self, dim=_UNSET, start=None, length=None, *, axis=_UNSET):
+        """narrow(dim, start, length) in fresh memory: a copy of x[..., start:start + length, ...]."""
+        return _told_as("narrow_copy", self.narrow, dim, start, length, axis=axis).clone()
+
     def ravel(self):
         """x's elements as a 1-d tensor in row-major order (a view when the memory allows, as reshape)."""
         return self.reshape(-1)

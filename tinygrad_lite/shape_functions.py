@@ -5,6 +5,8 @@ Each is the Tensor method of the same name where one exists (see functions.unary
 vstack, dstack, column_stack, broadcast_tensors, atleast_1d/2d/3d) are made of reshape,
 expand and cat, and differentiate through them.
 """
+import itertools
+import math
 import warnings
 
 import numpy as np
@@ -20,6 +22,7 @@ __all__ = [
     "hstack", "vstack", "dstack", "column_stack",
     "tril_indices", "triu_indices", "ravel", "diagflat", "hsplit", "vsplit", "dsplit", "row_stack", "concat",
     "concatenate", "block_diag", "cartesian_prod", "split", "chunk", "unbind", "narrow", "unflatten",
+    "select", "adjoint", "narrow_copy", "combinations", "vander",
 ]
 
 
@@ -387,3 +390,60 @@ def triu_indices(row, col, offset=0, *, dtype=None, device="cpu"):
     """The (2, N) indices (i, j) of the upper triangle of a row x col matrix, j - i >= offset, in
     row-major order (int64 unless dtype says otherwise)."""
     return _triangle_indices("triu_indices", row, col, offset, dtype, device, False)
+
+
+def select(input, dim=_UNSET, index=None, *, axis=_UNSET):
+    """tg.select(input, dim, index) is input.select(dim, index): the slice at `index` of axis dim, a view."""
+    return _tensor("select", input).select(dim, index, axis=axis)
+
+
+adjoint = unary_from_method("adjoint", __name__)
+
+
+def narrow_copy(input, dim=_UNSET, start=None, length=None, *, axis=_UNSET):
+    """tg.narrow_copy(input, dim, start, length) is input.narrow_copy(dim, start, length): a narrowed copy."""
+    return _tensor("narrow_copy", input).narrow_copy(dim, start, length, axis=axis)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """The r-element combinations of the elements of a 1-d tensor, in lexicographic order of positions,
+    as rows of a (C, r) tensor: (x[i_1], ..., x[i_r]) for i_1 < ... < i_r (<= with replacement).
+    r = 0 gives an empty 1-d tensor outside the graph, as torch. The gradient of x[i] sums over the rows that hold it."""
+    op = "combinations"
+    _tensor(op, input)
+    r = check_size(r, "r", op)
+    if not isinstance(with_replacement, (bool, np.bool_)):
+        raise TypeError(f"{op}: with_replacement must be True or False, not {with_replacement!r}")
+    if input.ndim != 1:
+        raise ValueError(f"{op}: expects a 1-d tensor, got shape {input.shape}")
+    if r == 0:  # torch's answer is a new empty tensor, outside the graph
+        return _t.Tensor.zeros(0, dtype=input.dtype, device=input.device)
+    n = input.shape[0]
+    check_alloc((max(n, 1), r), np.int64, op)  # as torch's, whose r-fold grid of positions would not fit
+    count = math.comb(n + r - 1, r) if with_replacement else math.comb(n, r)
+    check_alloc((count, r), input.dtype, op)
+    choose = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    positions = np.fromiter(itertools.chain.from_iterable(choose(range(n), r)), np.int64, count * r)
+    return input[positions.reshape(count, r)]
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of a 1-d tensor: out[i, j] = x[i]^(N - 1 - j), or x[i]^j when increasing;
+    N columns (len(x) by default). Integer and bool inputs give int64, as torch. Built column by column,
+    x^(j+1) = x^j * x, so its gradient is the product rule's: no 0^-1 at x = 0."""
+    op = "vander"
+    _tensor(op, x, "x")
+    if x.ndim != 1:
+        raise ValueError(f"{op}: x must be a one-dimensional tensor, got shape {x.shape}")
+    N = x.shape[0] if N is None else check_size(N, "N", op)
+    if not isinstance(increasing, (bool, np.bool_)):
+        raise TypeError(f"{op}: increasing must be True or False, not {increasing!r}")
+    check_alloc((x.shape[0], N), x.dtype, op)
+    column = x.reshape(-1, 1) if x.dtype.kind == "f" else x.reshape(-1, 1).astype(_t.dtypes.int64)
+    if N == 0:
+        return column[:, :0]
+    powers = [_t.Tensor.ones_like(column)]
+    for _ in range(N - 1):
+        powers.append(powers[-1] * column)
+    out = _t.Tensor.cat(powers, 1)
+    return out if increasing else out.flip(1)
