@@ -210,6 +210,26 @@ for _name, (_ours, _theirs) in _GATHER_ROWS.items():
             [(2, 3, 4)], lambda x, _o=_ours, _n=_name, **kw: _o(_FreeCall(x * 1, _n + "_"), **kw),
             lambda x, k, _t=_theirs, _n=_name: _t(_FreeCall(x * 1, _n + "_"), k), 1, None)
 
+# Further reductions and linear algebra: the methods, then the free functions from them.
+for _name in ["std", "prod", "norm", "any", "all", "count_nonzero", "nansum", "nanmean"]:
+    ROWS[(f"Tensor.{_name}", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _n=_name, **kw: getattr(x, _n)(**kw), lambda x, k, _n=_name: getattr(x, _n)(dim=k),
+        1, None, _name not in ("any", "all", "count_nonzero"))
+    ROWS[(f"tg.{_name}", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _n=_name, **kw: getattr(tg, _n)(x, **kw),
+        lambda x, k, _n=_name: getattr(torch, _n)(x, dim=k), 1, None, _name not in ("any", "all", "count_nonzero"))
+for _name in ["std_mean", "var_mean"]:
+    ROWS[(f"tg.{_name}", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _n=_name, **kw: tg.stack(list(getattr(tg, _n)(x, **kw))),
+        lambda x, k, _n=_name: torch.stack(list(getattr(torch, _n)(x, dim=k))), 1, None)
+for _where, _lib in (("Tensor", None), ("tg", tg)):
+    ROWS[(f"{_where}.aminmax", "dim")] = Row(
+        [(2, 3, 4)], lambda x, _l=_lib, **kw: tg.stack(list(x.aminmax(**kw) if _l is None else tg.aminmax(x, **kw))),
+        lambda x, k: torch.stack(list(torch.aminmax(x, dim=k))), 1, None)
+    ROWS[(f"{_where}.cross", "dim")] = Row(
+        [(2, 3, 4), (2, 3, 4)], lambda a, b, _l=_lib, **kw: a.cross(b, **kw) if _l is None else tg.cross(a, b, **kw),
+        lambda a, b, k: torch.cross(a, b, dim=k), 1, None)
+
 # Cumulative and sorting ops, methods and free functions: name -> (arguments before dim, pick, default, grad).
 _SCAN_ROWS = {
     "cumsum": ((), None, None, True), "cumprod": ((), None, None, True), "logcumsumexp": ((), None, None, True),

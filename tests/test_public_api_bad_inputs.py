@@ -58,6 +58,7 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite.check": "check",
     "tinygrad_lite.cli": "cli",
     "tinygrad_lite.cuda": "cuda",
+    "tinygrad_lite.linalg": "linalg",
 }
 
 INTERNAL = {  # module prefix -> why its names are not called here
@@ -349,6 +350,32 @@ OVERRIDES = {
     "TensorInplace.pow_": {"exponent": lambda c: 2}, "TensorInplace.__ipow__": {"exponent": lambda c: 2},
     "TensorInplace.div_": {"rounding_mode": lambda c: "floor"},
     "Tensor.astype": {"dtype": lambda c: tg.float64},
+    # linear algebra and further reductions: operands of the shapes each product needs
+    **{f"{where}.{name}": {arg: lambda c: f32(4)} for where in ("TensorLinalg", "tg")
+       for name, arg in (("dot", "tensor"), ("vdot", "other"), ("outer", "vec2"), ("ger", "vec2"), ("mv", "vec"))},
+    **{f"tg.{name}": {"input": lambda c: f32(4), arg: lambda c: f32(4)}
+       for name, arg in (("dot", "tensor"), ("vdot", "other"), ("outer", "vec2"), ("ger", "vec2"))},
+    "tg.mv": {"input": lambda c: f32(2, 4), "vec": lambda c: f32(4)},
+    "TensorLinalg.mm": {"mat2": lambda c: f32(4, 3)},
+    "TensorLinalg.bmm": {"mat2": lambda c: f32(2, 4, 5)},
+    **{f"{where}.addmm": {"mat1": lambda c: f32(2, 3), "mat2": lambda c: f32(3, 4)} for where in ("TensorLinalg", "tg")},
+    "TensorLinalg.addmv": {"mat": lambda c: f32(4, 3), "vec": lambda c: f32(3)},
+    **{f"{where}.{name}": {"batch1": lambda c: f32(5, 2, 3), "batch2": lambda c: f32(5, 3, 4)}
+       for where in ("TensorLinalg", "tg") for name in ("baddbmm", "addbmm")},
+    "tg.addmv": {"input": lambda c: f32(4), "mat": lambda c: f32(4, 3), "vec": lambda c: f32(3)},
+    "tg.baddbmm": {"input": lambda c: f32(5, 2, 4), "batch1": lambda c: f32(5, 2, 3), "batch2": lambda c: f32(5, 3, 4)},
+    "TensorLinalg.cross": {"other": lambda c: f32(2, 3)},
+    **{f"{where}.cross": {"input": lambda c: f32(2, 3), "other": lambda c: f32(2, 3)} for where in ("tg", "linalg")},
+    "tg.einsum": {"equation": lambda c: "ij,jk->ik", "operands": lambda c: (f32(2, 3), f32(3, 4))},
+    "tg.cdist": {"x1": lambda c: f32(3, 4), "x2": lambda c: f32(5, 4)},
+    **{f"linalg.{name}": {"A": lambda c: f32(3, 4)} for name in ("matrix_norm", "svdvals")},
+    "linalg.norm": {"A": lambda c: f32(3, 4), "ord": lambda c: "fro"},
+    "linalg.matmul": {"other": lambda c: f32(4, 3)},
+    "linalg.multi_dot": {"tensors": lambda c: [f32(2, 4), f32(4, 3), f32(3)]},
+    **{f"linalg.{name}": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
+       for name in ("inv", "det")},
+    "linalg.solve": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
+                     "B": lambda c: f32(3, 2)},
     # the shape ops (TensorShape's methods and their tg.* functions)
     **{f"{prefix}{name}": {"shifts": lambda c: 1} for prefix in ("TensorShape.", "tg.") for name in ("roll",)},
     **{f"{prefix}{name}": {"source": lambda c: 0, "destination": lambda c: 1}
@@ -469,6 +496,10 @@ METHOD_SELF = {
     "Tensor.expand": lambda c: f32(2, 1),
     "Tensor.__neg__": lambda c: f32(2, 4),
     "Tensor.requires_grad_": lambda c: f32(2, 4),
+    **{f"TensorLinalg.{name}": lambda c: f32(4) for name in ("dot", "vdot", "outer", "ger")},
+    "TensorLinalg.mv": lambda c: f32(2, 4), "TensorLinalg.bmm": lambda c: f32(2, 3, 4),
+    "TensorLinalg.addmv": lambda c: f32(4), "TensorLinalg.baddbmm": lambda c: f32(5, 2, 4),
+    "TensorLinalg.cross": lambda c: f32(2, 3),
     "TensorShape.dsplit": lambda c: f32(2, 2, 4),
     "TensorRandom.multinomial": lambda c: f32(2, 4, fill=0.5),
     "TensorRandom.bernoulli": lambda c: f32(2, 4, fill=0.5),
