@@ -474,3 +474,35 @@ def test_pairwise_distance_edges_and_module():
                         Tensor(a[::-1] * 0.7, requires_grad=True))
     with pytest.raises(ValueError, match="pairwise_distance"):
         F.pairwise_distance(tg.ones(2, 3), tg.ones(2, 4))
+
+
+TOP_LEVEL = {  # torch's top-level names: (our call, torch's call, the inputs)
+    "selu": (lambda t: tg.selu(t), lambda t: torch.selu(t)),
+    "celu": (lambda t: tg.celu(t, 0.5), lambda t: torch.celu(t, 0.5)),
+    "rrelu": (lambda t: tg.rrelu(t, 0.2, 0.4), lambda t: torch.rrelu(t, 0.2, 0.4)),
+    "threshold": (lambda t: tg.threshold(t, 0.1, 2.0), lambda t: torch.threshold(t, 0.1, 2.0)),
+    "hardshrink": (lambda t: tg.hardshrink(t, 0.7), lambda t: torch.hardshrink(t, 0.7)),
+    "prelu": (lambda t: tg.prelu(t, tg.tensor([0.3], dtype=t.dtype)),
+              lambda t: torch.prelu(t, torch.tensor([0.3], dtype=t.dtype))),
+    "cosine_similarity": (lambda t: tg.cosine_similarity(t, t * t, dim=0),
+                          lambda t: torch.cosine_similarity(t, t * t, dim=0)),
+    "pairwise_distance": (lambda t: tg.pairwise_distance(t, t * t), lambda t: torch.pairwise_distance(t, t * t)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOP_LEVEL))
+def test_torchs_top_level_names_match_torch(name):
+    ours, theirs = TOP_LEVEL[name]
+    check_op(ours, theirs, np.linspace(-3, 3, 12).reshape(3, 4) + 0.05)
+    assert name in tg.__all__
+
+
+@pytest.mark.parametrize("name", ["selu_", "celu_", "rrelu_", "threshold_"])
+def test_torchs_top_level_in_place_names_overwrite_their_input(name):
+    args = (0.1, 2.0) if name == "threshold_" else ()
+    x = np.linspace(-3, 3, 7)
+    ours, theirs = Tensor(x), to_torch(x)
+    assert getattr(tg, name)(ours, *args) is ours
+    getattr(torch, name)(theirs, *args)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+

@@ -258,6 +258,8 @@ ROWS.update({
                                 lambda x, k: TF.normalize(x, dim=k), 2, 1),
     ("F.cosine_similarity", "dim"): Row([(2, 3, 4), (2, 3, 4)], lambda a, b, **kw: F.cosine_similarity(a, b, **kw),
                                         lambda a, b, k: TF.cosine_similarity(a, b, dim=k), 2, 1),
+    ("tg.cosine_similarity", "dim"): Row([(2, 3, 4), (2, 3, 4)], lambda a, b, **kw: tg.cosine_similarity(a, b, **kw),
+                                         lambda a, b, k: torch.cosine_similarity(a, b, dim=k), 2, 1),
     ("nn.GLU", "dim"): Row([(2, 4, 6)], lambda x, **kw: nn.GLU(**kw)(x), lambda x, k: torch.nn.GLU(k)(x), 1, -1),
     ("nn.Softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: nn.Softmax(**kw)(x),
                                lambda x, k: torch.nn.Softmax(k)(x), 0, None),

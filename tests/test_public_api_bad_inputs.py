@@ -90,6 +90,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.random_functions": "re-exported by tinygrad_lite and scanned there",
     "tinygrad_lite.reduce_functions": "re-exported by tinygrad_lite and scanned there",
     "tinygrad_lite.linalg_functions": "re-exported by tinygrad_lite and scanned there",
+    "tinygrad_lite.activation_functions": "tg.selu, tg.prelu, ...: re-exported by tinygrad_lite and scanned there",
     "tinygrad_lite._tensor_inplace": "a base class of Tensor, scanned as Tensor's methods",
     "tinygrad_lite._tensor_logic": "a base class of Tensor, scanned as Tensor's methods",
     "tinygrad_lite._tensor_shape": "a base class of Tensor, scanned as Tensor's methods",
@@ -271,6 +272,9 @@ VALID = {
 OVERRIDES = {
     "F.threshold": {"threshold": lambda c: 0.5}, "Threshold": {"threshold": lambda c: 0.5},
     "F.threshold_": {"threshold": lambda c: 0.5},
+    "tg.threshold": {"threshold": lambda c: 0.5}, "tg.threshold_": {"threshold": lambda c: 0.5},
+    **{f"tg.{name}": {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}
+       for name in ("cosine_similarity", "pairwise_distance")},
     "Unflatten": {"dim": lambda c: 1, "unflattened_size": lambda c: (2, 2)},
     "F.one_hot": {"tensor": lambda c: i64(2, 3)},
     **{key: {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}

@@ -45,6 +45,8 @@ from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named t
 # tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
 # both import the modules above, never this package's namespace, so there is no circle.
 from . import nn, optim  # noqa: F401
+from . import activation_functions
+from .activation_functions import *  # noqa: F401, F403  (tg.selu, tg.prelu, tg.cosine_similarity, ...)
 
 # torch's other names for the dtypes (tg.float is float32, as torch.float; they shadow the
 # builtins only as attributes of this package).
@@ -76,7 +78,7 @@ __all__ = [
     "float16", "float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool_",
     "float", "double", "half", "long", "int", "short", "bool", "tensor", "from_numpy", "as_tensor",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
-    "where", "cat", "stack", *functions.__all__, *math_functions.__all__, *logic_functions.__all__, *shape_functions.__all__, *index_functions.__all__, *scan_functions.__all__, *random_functions.__all__, *reduce_functions.__all__, *linalg_functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
+    "where", "cat", "stack", *functions.__all__, *math_functions.__all__, *logic_functions.__all__, *shape_functions.__all__, *index_functions.__all__, *scan_functions.__all__, *random_functions.__all__, *reduce_functions.__all__, *linalg_functions.__all__, *activation_functions.__all__, "save", "load", "viz", "return_types", "nn", "optim",
     "device", "cuda", "inference_mode", "set_grad_enabled", "is_inference_mode_enabled",
     "get_default_dtype", "set_default_dtype", "Size", "Generator", "default_generator", "initial_seed", "seed",
     "get_rng_state", "set_rng_state",
