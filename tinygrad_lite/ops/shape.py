@@ -78,6 +78,22 @@ class Tile(Function):
         return total.reshape(ctx.shape).astype(grad.dtype, copy=False)
 
 
+class RepeatEach(Function):
+    """out = each element of x repeated r times along `axis`: out[..., i * r + c, ...] = x[..., i, ...]
+    for c < r.  dx = g viewed as (..., n, r, ...) and summed over the r copies."""
+
+    @staticmethod
+    def forward(ctx, x, repeats, axis):
+        ctx.shape, ctx.repeats, ctx.axis = x.shape, repeats, axis
+        return ctx.xp.repeat(x, repeats, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        axis = ctx.axis
+        copies = grad.reshape(ctx.shape[:axis + 1] + (ctx.repeats,) + ctx.shape[axis + 1:])
+        return copies.sum(axis=axis + 1, dtype=_accumulator(grad.dtype)).astype(grad.dtype, copy=False)
+
+
 class Take(Function):
     """out = x picked along `axis` at the positions `index` (a 1-d int array, in order, any
     position any number of times): out[..., i, ...] = x[..., index[i], ...].
