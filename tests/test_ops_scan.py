@@ -556,3 +556,21 @@ POSITIONAL = {  # the same positional call for the engine and torch
 def test_positional_arguments_mean_what_torchs_do(name):
     x = np.random.default_rng(6).permutation(12).reshape(3, 4).astype(np.float64)
     check_op(POSITIONAL[name], POSITIONAL[name], x)
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "sort", "median",
+                                  "nanmedian", "mode"])
+def test_infinities_and_nans_are_answers_not_warnings(device, name):
+    """inf - inf and inf * 0 make NaN as in torch, quietly; the values and gradients are torch's."""
+    x = np.array([[np.inf, -np.inf, 1.0, np.nan, 0.0], [0.0, np.inf, 2.0, -1.0, -np.inf], [1, 2, 0, 3, 0]])
+    with np.errstate(all="raise"):
+        t = Tensor(x, requires_grad=True, device=device)
+        out = getattr(t, name)(1)
+        values = out if isinstance(out, Tensor) else out.values
+        values.backward(Tensor(np.ones(values.shape), device=device))
+    u = to_torch(x, requires_grad=True)
+    theirs = getattr(torch, name)(u, 1)
+    theirs = theirs if isinstance(theirs, torch.Tensor) else theirs.values
+    theirs.backward(torch.ones_like(theirs))
+    assert_close(values.numpy(), theirs.detach().numpy(), 1e-12, 1e-12, "values")
+    assert_close(t.grad.numpy(), u.grad.numpy(), 1e-12, 1e-12, "gradient")
