@@ -8,6 +8,7 @@ positions; the positions themselves come from `sort_positions`, which orders as 
 import numpy as np
 
 from ..autograd import Function
+from .math import quiet
 
 
 def _wide(x):
@@ -45,11 +46,13 @@ class CumSum(Function):
     """out_i = sum_{j <= i} x_j along axis;  dx_k = sum_{j >= k} g_j (the reversed cumulative sum of g)."""
 
     @staticmethod
+    @quiet  # inf + -inf is NaN, as in torch, without a warning
     def forward(ctx, x, axis):
         ctx.axis = axis
         return ctx.xp.cumsum(_wide(x), axis=axis).astype(x.dtype, copy=False)
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         return reverse_cumsum(ctx.xp, _wide(grad), ctx.axis).astype(grad.dtype, copy=False)
 
@@ -65,6 +68,7 @@ class CumProd(Function):
     """
 
     @staticmethod
+    @quiet  # inf * 0 is NaN, as in torch, without a warning
     def forward(ctx, x, axis):
         out = ctx.xp.cumprod(_wide(x), axis=axis).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, out)
@@ -108,7 +112,7 @@ class LogCumSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, axis):
-        with np.errstate(invalid="ignore", over="ignore"):
+        with np.errstate(all="ignore"):
             out = _logcumsumexp(ctx.xp, _wide(x), axis).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, out)
         ctx.axis = axis
@@ -120,7 +124,7 @@ class LogCumSumExp(Function):
         x, out = ctx.saved_tensors
         x, out, g = _wide(x), _wide(out), _wide(grad)
         lowest = xp.asarray(np.finfo(g.dtype).min, g.dtype)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with np.errstate(all="ignore"):  # log 0 = -inf and exp underflow to 0 are the answers here
             log_abs = xp.log(xp.abs(g))
             parts = []
             for sign in (g > 0, g < 0):
@@ -157,6 +161,7 @@ class TakeAlong(Function):
         return ctx.xp.take_along_axis(x, indices, axis=axis)
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         return scatter_add_along(ctx.xp, ctx.shape, ctx.axis, ctx.indices, grad)
 
@@ -195,6 +200,7 @@ def sort_positions(xp, x, axis, descending):
     return xp.take_along_axis(by_value, xp.argsort(numbers, axis=axis, kind="stable"), axis=axis)
 
 
+@quiet
 def cumulative_extreme_positions(xp, x, axis, smallest):
     """(values, indices) of cummax (cummin when `smallest`) along axis, as torch's: values_i is the
     largest of x_0..x_i (NaN once a NaN was seen) and indices_i the LAST position j <= i holding it.
