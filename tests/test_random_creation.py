@@ -52,6 +52,9 @@ CREATION = [
     ("zeros_like dtype", lambda m: m.zeros_like(m.ones(2, 3), dtype=m.int64)),
     ("ones_like keeps int", lambda m: m.ones_like(m.zeros(2, dtype=m.int32))),
     ("ones_like float64", lambda m: m.ones_like(m.zeros(3), dtype=m.float64)),
+    ("full_like float into int64", lambda m: m.full_like(m.zeros(2, dtype=m.int64), 1.5)),
+    ("full_like 0-d tensor value", lambda m: m.full_like(m.zeros(2), m.tensor(2.5))),
+    ("full_like dtype and device", lambda m: m.full_like(m.zeros(2), 2, dtype=m.float64, device="cpu")),
     ("empty_like shape and dtype", lambda m: m.empty_like(m.zeros(2, 3, dtype=m.int64)).shape),
     ("empty dtype", lambda m: m.empty(2, 3, dtype=m.float64).dtype),
     ("empty shape", lambda m: m.empty((4, 0)).shape),
@@ -85,6 +88,9 @@ CREATION = [
     ("randint dtype", lambda m: m.randint(0, 5, (2, 3)).dtype),
     ("randint float dtype", lambda m: m.randint(0, 5, (2,), dtype=m.float32).dtype),
     ("randint 0-d shape", lambda m: m.randint(0, 5, ()).shape),
+    ("randint high and size keywords", lambda m: m.randint(high=5, size=(2, 1)).shape),
+    ("randint high, size keyword", lambda m: m.randint(10, size=(3,)).dtype),
+    ("randint_like high keyword", lambda m: m.randint_like(m.zeros(2), high=3).dtype),
     ("randperm dtype", lambda m: m.randperm(4).dtype),
     ("randperm float dtype", lambda m: m.randperm(4, dtype=m.float32).dtype),
     ("randint_like keeps dtype", lambda m: m.randint_like(m.zeros(3, dtype=m.int32), 5).dtype),
@@ -353,6 +359,8 @@ def test_randint_and_random_():
     assert_counts(np.bincount(r - 3, minlength=5), np.ones(5), "randint(3, 8)")
     r = tg.randint(4, (N,)).numpy()
     assert_counts(np.bincount(r, minlength=4), np.ones(4), "randint(4, size)")
+    r = tg.randint(4, size=(N,)).numpy()
+    assert_counts(np.bincount(r, minlength=4), np.ones(4), "randint(4, size=size)")
     r = tg.randint_like(tg.zeros(N, dtype=tg.float64), -2, 2).numpy()
     assert set(np.unique(r)) == {-2.0, -1.0, 0.0, 1.0}
     x = tg.empty(N)

@@ -16,6 +16,7 @@ import numpy as np
 from . import dtypes
 from ._tensor import _UNSET, Tensor, _axis_alias
 from ._validate import check_bool
+from .backend import get_backend
 
 __all__ = [
     "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "softmax", "log_softmax",
@@ -347,12 +348,16 @@ def numel(input):
     return _tensor("numel", input).numel()
 
 
-def full_like(input, fill_value, *, dtype=None, requires_grad=False):
-    """A tensor of input's shape and device filled with `fill_value`, of input's dtype unless `dtype` is given."""
+def full_like(input, fill_value, *, dtype=None, requires_grad=False, device=None):
+    """A tensor of input's shape filled with `fill_value` (a number or a 0-d tensor), of input's dtype and
+    device unless `dtype` or `device` is given."""
     _tensor("full_like", input)
     requires_grad = check_bool(requires_grad, "requires_grad", "full_like")
+    if isinstance(fill_value, Tensor) and fill_value.ndim == 0:  # torch reads a 0-d tensor as its number
+        fill_value = fill_value.item()
+    get_backend(input.device if device is None else device, "full_like")
     if not dtypes.is_python_scalar(fill_value):
         raise TypeError(f"full_like: fill_value must be a real number, not {type(fill_value).__name__}")
     dtype = input.dtype if dtype is None else dtypes.check(dtype, "full_like")
     return Tensor.full(input.shape, dtypes.convert_scalar(fill_value, dtype, "full_like", "fill_value").item(),
-                       dtype=dtype, requires_grad=requires_grad, device=input.device)
+                       dtype=dtype, requires_grad=requires_grad, device=input.device if device is None else device)

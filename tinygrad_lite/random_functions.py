@@ -116,13 +116,15 @@ def _random_integers(op, low, high, shape, generator, dtype, requires_grad, devi
     return _fresh(values.astype(dtype), backend, requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, requires_grad=False, device="cpu"):
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, requires_grad=False, device="cpu"):
     """Integers drawn uniformly from [low, high), each with probability 1/(high - low), in a tensor of shape `size`.
 
     randint(high, size) draws from [0, high). The dtype is int64 unless given (a float dtype holds the
     integers as floats)."""
-    if size is None:
+    if size is None:  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=size)
+        low, high = 0, low
     if size is None or high is None:
         raise TypeError("randint: missing an argument: call randint(high, size) or randint(low, high, size)")
     if not isinstance(size, (tuple, list)):
@@ -134,7 +136,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, requires_g
                             requires_grad, device)
 
 
-def randint_like(input, low, high=None, *, generator=None, dtype=None, requires_grad=False,  # noqa: A002
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, requires_grad=False,  # noqa: A002
                  device=None):
     """Integers drawn uniformly from [low, high) in input's shape, and its dtype and device unless given.
 
