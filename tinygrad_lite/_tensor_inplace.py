@@ -352,15 +352,15 @@ class TensorInplace:
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - torch's names
         """self <- min(max(self, min), max), in place; the bounds are numbers or Tensors (either may be None)."""
-        return self._update("clamp_", lambda old: _clamped(old, min, max))
+        return self._update("clamp_", lambda old: old.clamp(min, max))
 
     def clamp_min_(self, min):  # noqa: A002 - torch's name
         """self <- max(self, min), in place."""
-        return self._update("clamp_min_", lambda old: _clamped(old, min, None))
+        return self._update("clamp_min_", lambda old: old.clamp_min(min))
 
     def clamp_max_(self, max):  # noqa: A002 - torch's name
         """self <- min(self, max), in place."""
-        return self._update("clamp_max_", lambda old: _clamped(old, None, max))
+        return self._update("clamp_max_", lambda old: old.clamp_max(max))
 
     def masked_fill_(self, mask, value):
         """self <- value where mask is True, in place (mask broadcasts to self's shape; value a
@@ -513,11 +513,6 @@ class TensorInplace:
     def retains_grad(self):
         """True for a non-leaf tensor whose gradient backward keeps (see retain_grad)."""
         return self._ctx is not None and self._ctx.retains_grad
-
-
-def _clamped(x, lo, hi):
-    clamp = getattr(x, "clamp", None)
-    return clamp(lo, hi) if clamp is not None else _functions().clamp(x, lo, hi)
 
 
 def _check_tensors(op, **tensors):
