@@ -334,6 +334,42 @@ CASES = [
     Case("argmax", lambda m, a: a.argmax(), [distinct(*S)]),
     Case("argmax axis=1 keepdim", lambda m, a: a.argmax(axis=1, keepdim=True), [distinct(*S)]),
     Case("argmin axis=0", lambda m, a: a.argmin(axis=0), [distinct(*S)]),
+    # further reductions (zeros drawn among prod's inputs: its gradient there is exact) and norms
+    Case("std dim=1", lambda m, a: a.std(dim=1), [randn(*S)], 4),
+    Case("std correction=0 keepdim", lambda m, a: a.std(dim=(0, 2), keepdim=True, correction=0), [randn(*S)], 15),
+    Case("std_mean", lambda m, a: m.stack(list(m.std_mean(a, 2))), [randn(*S)], 5),
+    Case("prod", lambda m, a: a.prod(), [positive(2, 3)], 6),
+    Case("prod dim=1 with zeros", lambda m, a: a.prod(dim=1), [Input(S, lambda rng, s: rng.integers(-2, 3, s) / 2.0)], 4),
+    Case("norm", lambda m, a: a.norm(), [randn(*S)], 60),
+    Case("norm p=3 dim=-1", lambda m, a: a.norm(3, dim=-1), [randn(*S)], 5),
+    Case("vector_norm ord=inf", lambda m, a: m.linalg.vector_norm(a, float("inf"), dim=(0, 1)), [distinct(*S)], 12),
+    Case("vector_norm ord=0.5", lambda m, a: m.linalg.vector_norm(a, 0.5, dim=1), [away(*S)], 4),
+    Case("matrix_norm nuc", lambda m, a: m.linalg.matrix_norm(a, "nuc"), [randn(*S)], 20),
+    Case("matrix_norm ord=2", lambda m, a: m.linalg.matrix_norm(a, 2), [randn(*S)], 20),
+    Case("matrix_norm ord=1", lambda m, a: m.linalg.matrix_norm(a, 1), [distinct(*S)], 20),
+    Case("aminmax min", lambda m, a: m.aminmax(a, dim=1).min, [distinct(*S)]),
+    Case("nansum", lambda m, a: m.nansum(a, 1), [randn(*S)], 4),
+    Case("any dim=1", lambda m, a: a.any(1), [mask(3, 4)]),
+    Case("count_nonzero", lambda m, a: m.count_nonzero(a, dim=0), [mask(3, 4)]),
+    # linear algebra: K counts the products summed into each result
+    Case("einsum bij,bjk->bik", lambda m, a, b: m.einsum("bij,bjk->bik", a, b), [randn(2, 3, 4), randn(2, 4, 5)], 4),
+    Case("einsum trace ii", lambda m, a: m.einsum("ii", a), [randn(4, 4)], 4),
+    Case("einsum ...ij,...jk", lambda m, a, b: m.einsum("...ij,...jk", a, b), [randn(2, 1, 3, 4), randn(5, 4, 2)], 4),
+    Case("outer", lambda m, a, b: m.outer(a, b), [randn(3), randn(4)]),
+    Case("dot", lambda m, a, b: m.dot(a, b), [randn(6), randn(6)], 6),
+    Case("mv", lambda m, a, b: m.mv(a, b), [randn(3, 4), randn(4)], 4),
+    Case("addmm beta alpha", lambda m, i, a, b: m.addmm(i, a, b, beta=0.5, alpha=2.0), [randn(4), randn(3, 5), randn(5, 4)], 5),
+    Case("addmv", lambda m, i, a, b: m.addmv(i, a, b), [randn(3), randn(3, 5), randn(5)], 5),
+    Case("baddbmm", lambda m, i, a, b: m.baddbmm(i, a, b, alpha=0.5), [randn(2, 3, 4), randn(2, 3, 5), randn(2, 5, 4)], 5),
+    Case("addbmm", lambda m, i, a, b: m.addbmm(i, a, b), [randn(3, 4), randn(2, 3, 5), randn(2, 5, 4)], 10),
+    Case("tensordot dims=2", lambda m, a, b: m.tensordot(a, b, 2), [randn(2, 3, 4), randn(3, 4, 5)], 12),
+    Case("cross dim=1", lambda m, a, b: m.linalg.cross(a, b, dim=1), [randn(2, 3, 4), randn(2, 3, 4)]),
+    Case("kron", lambda m, a, b: m.kron(a, b), [randn(2, 3), randn(3, 2)]),
+    Case("cdist", lambda m, a, b: m.cdist(a, b), [distinct(3, 4), randn(5, 4)], 4),
+    Case("linalg.inv", lambda m, a: m.linalg.inv(a), [Input((2, 3, 3), lambda rng, s: rng.standard_normal(s) * 0.3 + 2 * np.eye(3))], 9),
+    Case("linalg.det", lambda m, a: m.linalg.det(a), [Input((2, 3, 3), lambda rng, s: rng.standard_normal(s) * 0.3 + 2 * np.eye(3))], 9),
+    Case("linalg.solve", lambda m, a, b: m.linalg.solve(a, b),
+         [Input((2, 3, 3), lambda rng, s: rng.standard_normal(s) * 0.3 + 2 * np.eye(3)), randn(2, 3, 2)], 9),
     # creation (no inputs, or the dtype of one)
     Case("zeros", lambda m: m.zeros(2, 3), []),
     Case("ones", lambda m: m.ones((2, 3)), []),
@@ -444,6 +480,8 @@ def _namespaces(torch):
     names = ["zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like", "float32", "float64"]
     names += ["triu", "roll", "tile", "movedim", "diag", "meshgrid", "hstack", "vstack"]  # shape functions
     names += ["cumprod", "cummax", "diff", "topk", "median"]  # cumulative and sorting functions
+    names += ["std_mean", "aminmax", "nansum", "count_nonzero", "einsum", "outer", "dot", "mv", "addmm", "addmv",
+              "baddbmm", "addbmm", "tensordot", "kron", "cdist", "linalg"]  # reductions and linear algebra
     perm = np.array([[1, 0, 3, 2], [0, 1, 2, 3], [3, 2, 1, 0]])  # an index with no repeated position per row
     ours = SimpleNamespace(F=F, cat=Tensor.cat, stack=Tensor.stack, where=Tensor.where, PERM=Tensor(perm),
                            **{n: getattr(tg, n) for n in names})
