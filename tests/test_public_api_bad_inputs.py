@@ -100,6 +100,10 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite._tensor_reduce": "a base class of Tensor, scanned as Tensor's methods",
     "tinygrad_lite._tensor_linalg": "a base class of Tensor, scanned as Tensor's methods",
     "tinygrad_lite._size": "tg.Size, re-exported by tinygrad_lite",
+    "tinygrad_lite.nn.conv": "the convolution layers, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.pooling": "the pooling, padding and resizing layers, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.functional_conv": "convolution and pooling functions, re-exported by nn.functional",
+    "tinygrad_lite.nn.functional_resample": "pad and interpolate, re-exported by nn.functional",
     "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",
 }
 
@@ -266,10 +270,45 @@ VALID = {
     "function": lambda c: _op_function(), "state_dict": lambda c: c.self.state_dict(),
     "path": lambda c: str(c.tmp / "out.safetensors"),
     "generator": lambda c: tg.Generator().manual_seed(0),
+    # resizing: examples for the battery (a valid call gives size alone: the two exclude each other)
+    "scale_factor": lambda c: 2.0, "align_corners": lambda c: True, "recompute_scale_factor": lambda c: True,
 }
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    # convolution, pooling, padding and resizing (nn.functional and the layers that call it)
+    **{f"F.conv{n}d": {"input": lambda c, n=n: f32(1, 2, *(5,) * n), "weight": lambda c, n=n: f32(3, 2, *(2,) * n),
+                       "bias": lambda c: f32(3), "stride": lambda c: 1, "padding": lambda c: 1}
+       for n in (1, 2, 3)},
+    **{f"F.conv_transpose{n}d": {"input": lambda c, n=n: f32(1, 2, *(3,) * n),
+                                 "weight": lambda c, n=n: f32(2, 3, *(2,) * n), "bias": lambda c: f32(3),
+                                 "stride": lambda c: 2, "output_padding": lambda c: 1} for n in (1, 2, 3)},
+    **{f"{kind}{n}d": {"input": lambda c, n=n: f32(1, 2, *(4,) * n), "kernel_size": lambda c: 2,
+                       "stride": lambda c: 2, "divisor_override": lambda c: 3}
+       for kind in ("F.max_pool", "F.avg_pool", "MaxPool", "AvgPool") for n in (1, 2, 3)},
+    **{f"{kind}{n}d": {"input": lambda c, n=n: f32(1, 2, *(2,) * n), "indices": lambda c, n=n: i64(1, 2, *(2,) * n),
+                       "kernel_size": lambda c: 2, "stride": lambda c: 2, "output_size": lambda c, n=n: (4,) * n}
+       for kind in ("F.max_unpool", "MaxUnpool") for n in (1, 2, 3)},
+    **{f"{kind}{n}d": {"input": lambda c, n=n: f32(1, 2, *(4,) * n), "output_size": lambda c: 2}
+       for kind in ("F.adaptive_avg_pool", "F.adaptive_max_pool", "AdaptiveAvgPool", "AdaptiveMaxPool")
+       for n in (1, 2, 3)},
+    **{f"{kind}{n}d": {"input": lambda c, n=n: f32(1, 2, *(4,) * n, fill=0.5), "norm_type": lambda c: 2,
+                       "kernel_size": lambda c: 2, "stride": lambda c: 2} for kind in ("F.lp_pool", "LPPool") for n in (1, 2)},
+    **{key: {"input": lambda c: f32(1, 2, 4, 4), "kernel_size": lambda c: 2} for key in ("F.unfold", "Unfold")},
+    **{key: {"input": lambda c: f32(1, 8, 9), "output_size": lambda c: (4, 4), "kernel_size": lambda c: 2}
+       for key in ("F.fold", "Fold")},
+    **{key: {"input": lambda c: f32(1, 4, 2, 2), "upscale_factor": lambda c: 2} for key in ("F.pixel_shuffle", "PixelShuffle")},
+    **{key: {"input": lambda c: f32(1, 1, 4, 4), "downscale_factor": lambda c: 2}
+       for key in ("F.pixel_unshuffle", "PixelUnshuffle")},
+    **{key: {"input": lambda c: f32(1, 2, 4, 4), "pad": lambda c: (1, 1), "value": lambda c: 0.5} for key in ("F.pad",)},
+    **{key: {"input": lambda c: f32(1, 2, 4, 4), "size": lambda c: 3}
+       for key in ("F.interpolate", "F.upsample", "F.upsample_nearest", "F.upsample_bilinear", "Upsample",
+                   "UpsamplingNearest2d", "UpsamplingBilinear2d", "Upsample.forward")},
+    **{f"{kind}{n}d": {"input": lambda c, n=n: f32(1, 2, *(4,) * n), "padding": lambda c: 1, "value": lambda c: 0.5}
+       for kind in ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad") for n in (1, 2, 3)},
+    **{f"{kind}{n}d": {"in_channels": lambda c: 2, "out_channels": lambda c: 4, "kernel_size": lambda c: 2,
+                       "input": lambda c, n=n: f32(1, 2, *(4,) * n), "output_size": lambda c, n=n: (5,) * n}
+       for kind in ("Conv", "ConvTranspose") for n in (1, 2, 3)},
     "F.threshold": {"threshold": lambda c: 0.5}, "Threshold": {"threshold": lambda c: 0.5},
     "F.threshold_": {"threshold": lambda c: 0.5},
     "tg.threshold": {"threshold": lambda c: 0.5}, "tg.threshold_": {"threshold": lambda c: 0.5},
@@ -516,6 +555,7 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    ("Fold", "output_size"): {"5"}, ("F.fold", "output_size"): {"5"},  # an int for both axes, as torch
     **{(f"{prefix}{name}", "value"): {"5"} for prefix in ("TensorIndex.", "tg.")  # an int fills, as in torch
        for name in ("index_fill", "index_fill_")},
     **{(f"{prefix}{name}", "src"): {"5"} for prefix in ("TensorIndex.", "tg.")  # scatter(dim, index, 5): the value form
@@ -662,8 +702,10 @@ def _module_names(module_name):
     module = importlib.import_module(module_name)
     names = getattr(module, "__all__", None)
     if names is None:
+        # a module's own names, and those of the parts it re-exports (nn.functional_conv, ... for F)
         names = [n for n, obj in vars(module).items()
-                 if not n.startswith("_") and getattr(obj, "__module__", None) == module_name]
+                 if not n.startswith("_") and getattr(obj, "__module__", None) is not None
+                 and (obj.__module__ == module_name or obj.__module__.startswith(module_name + "_"))]
     elif module_name == "tinygrad_lite":  # the top level also exposes aliases outside __all__
         names = list(names) + [n for n, obj in vars(module).items()
                                if not n.startswith("_") and n not in names and callable(obj)

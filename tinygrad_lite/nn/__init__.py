@@ -7,10 +7,14 @@ from . import functional, init
 from .activation import *  # noqa: F401,F403 - SiLU, ELU, ..., Softmax, LeakyReLU
 from .activation import __all__ as _activations
 from .attention import MultiHeadAttention
+from .conv import *  # noqa: F401,F403 - Conv1d ... ConvTranspose3d
+from .conv import __all__ as _convolutions
 from .distance import CosineSimilarity, PairwiseDistance
 from .flatten import Flatten, Identity, Unflatten
 from .layers import GELU, Dropout, Embedding, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Tanh
 from .module import Module, Parameter
+from .pooling import *  # noqa: F401,F403 - MaxPool2d, AvgPool2d, ..., Upsample, the padding layers
+from .pooling import __all__ as _pooling
 from .transformer import TransformerBlock, TransformerLM
 
 __all__ = [
@@ -18,4 +22,5 @@ __all__ = [
     "Linear", "Embedding", "LayerNorm", "Dropout", "Sequential", "ReLU", "Sigmoid", "Tanh", "GELU",
     "MultiHeadAttention", "TransformerBlock", "TransformerLM",
     "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
+    *_convolutions, *_pooling,
 ]

@@ -28,6 +28,8 @@ from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Cross
 from ..ops.norm import LayerNorm
 from ..rng import generator
 from .._tensor import _UNSET, Tensor, _axis_alias, _broadcastable, _softmax_dim
+from .functional_resample import *  # noqa: F401,F403 - pad, interpolate, upsample*
+from .functional_conv import *  # noqa: F401,F403 - conv1d ... conv_transpose3d, pools, unfold, fold, pixel_shuffle
 from .functional_activations import *  # noqa: F401,F403 - silu, elu, ..., softshrink
 from .functional_utilities import *  # noqa: F401,F403 - one_hot, normalize, cosine_similarity, pairwise_distance
 
