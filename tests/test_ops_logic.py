@@ -588,13 +588,16 @@ def test_binary_bad_inputs(call, error, match):
 
 GRADCHECKED = {  # name -> (function, inputs drawn away from its kinks and jumps by construction)
     "clamp tensor bounds": (lambda x, lo, hi: x.clamp(lo, hi),
-                            lambda: (np.array([-1.3, -0.2, 0.4, 1.6, 0.9, -0.7]), np.array([-0.5, -0.5, 0.1, 0.3, 1.2, 0.2]),
+                            lambda: (np.array([-1.3, -0.2, 0.4, 1.6, 0.9, -0.7]),
+                                     np.array([-0.5, -0.5, 0.1, 0.3, 1.2, 0.2]),
                                      np.array([1.0, 0.5, 0.8, 1.1, 0.6, 0.9]))),
     "fmax": (lambda a, b: a.fmax(b), lambda: (np.array([[-1.0, 0.5, 2.0]]), np.array([[0.3], [1.1]]))),
     "fmin": (lambda a, b: tg.fmin(a, b), lambda: (np.array([[-1.0, 0.5, 2.0]]), np.array([[0.3], [1.1]]))),
-    "copysign": (lambda a, b: a.copysign(b), lambda: (np.array([-1.5, 0.5, 2.0, -0.3]), np.array([1.0, -2.0, -0.1, 0.7]))),
+    "copysign": (lambda a, b: a.copysign(b),
+                 lambda: (np.array([-1.5, 0.5, 2.0, -0.3]), np.array([1.0, -2.0, -0.1, 0.7]))),
     "nan_to_num": (lambda a: (a * 2).nan_to_num(posinf=1.0), lambda: (np.array([-1.5, 0.5, 2.0]),)),
-    "div floor": (lambda a, b: a.div(b, rounding_mode="floor") * a, lambda: (np.array([1.5, -2.3, 3.7]), np.array([0.7, 0.9, -1.3]))),
+    "div floor": (lambda a, b: a.div(b, rounding_mode="floor") * a,
+                  lambda: (np.array([1.5, -2.3, 3.7]), np.array([0.7, 0.9, -1.3]))),
 }
 
 

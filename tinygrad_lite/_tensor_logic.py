@@ -102,7 +102,7 @@ class TensorLogic:
         return self._divide(other, None, "true_divide")
 
     def _divide(self, other, rounding_mode, op, reverse=False):
-        if rounding_mode is not None and (not isinstance(rounding_mode, str) or rounding_mode not in ("trunc", "floor")):
+        if rounding_mode is not None and not (isinstance(rounding_mode, str) and rounding_mode in ("trunc", "floor")):
             raise ValueError(f"{op}: rounding_mode must be None, 'trunc' or 'floor', not {rounding_mode!r}")
         a, b, dtype = self._operands(other, op, reverse)  # checked here, so that errors name `op`
         if rounding_mode is None:
@@ -492,7 +492,8 @@ def _clamp_tensors(op, x, lo, hi):
     tensors = [t for t in (x, lo, hi) if isinstance(t, _t.Tensor)]
     autograd.check_same_device(tensors, op)
     _broadcast_check(op, *tensors)
-    if lo is not None and hi is not None and dtypes.result_type(*((t.dtype, dtypes.rank(t)) for t in tensors)) == np.bool_:
+    result = dtypes.result_type(*((t.dtype, dtypes.rank(t)) for t in tensors))
+    if lo is not None and hi is not None and result == np.bool_:
         raise TypeError(f"{op}: not supported for bool tensors with both bounds (as in torch); convert first, "
                         "e.g. x.astype(tg.int64)")
     where = _t.Tensor.where

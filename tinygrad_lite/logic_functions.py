@@ -1,4 +1,5 @@
-"""torch's free functions for integer division, bitwise and logical ops and predicates (tg.remainder, tg.bitwise_and, tg.logical_not, tg.isnan, tg.isclose, ...).
+"""torch's free functions for integer division, bitwise and logical ops and predicates
+(tg.remainder, tg.bitwise_and, tg.logical_not, tg.isnan, tg.isclose, ...).
 
 Each is the Tensor method of the same name, whose docstring states the math (see
 functions.unary_from_method); as in `functions`, `input` must be a Tensor, except where torch
