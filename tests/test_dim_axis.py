@@ -198,6 +198,12 @@ _GATHER_ROWS = {  # name -> (engine call with the dim keyword, torch call with k
                    lambda x, k: x.index_copy(k, torch.tensor([2, 0]), to_torch(_SOURCE))),
     "index_fill": (lambda x, **kw: x.index_fill(index=Tensor([1]), value=0.5, **kw),
                    lambda x, k: x.index_fill(k, torch.tensor([1]), 0.5)),
+    "index_reduce": (lambda x, **kw: x.index_reduce(index=Tensor([2, 2]), source=Tensor(_SOURCE), reduce="mean", **kw),
+                     lambda x, k: x.index_reduce(k, torch.tensor([2, 2]), to_torch(_SOURCE), "mean")),
+    "select_scatter": (lambda x, **kw: x.select_scatter(Tensor(_SOURCE[:, 0]), index=-1, **kw),
+                       lambda x, k: x.select_scatter(to_torch(_SOURCE[:, 0]), k, -1)),
+    "slice_scatter": (lambda x, **kw: x.slice_scatter(Tensor(_SOURCE), start=1, **kw),
+                      lambda x, k: x.slice_scatter(to_torch(_SOURCE), k, 1)),
 }
 for _name, (_ours, _theirs) in _GATHER_ROWS.items():
     ROWS[(f"Tensor.{_name}", "dim")] = Row([(2, 3, 4)], _ours, _theirs, 1, None)
@@ -205,10 +211,15 @@ for _name, (_ours, _theirs) in _GATHER_ROWS.items():
     ROWS[(f"tg.{_name}", "dim")] = Row(
         [(2, 3, 4)], lambda x, _o=_ours, _n=_name, **kw: _o(_FreeCall(x, getattr(tg, _n)), **kw),
         lambda x, k, _t=_theirs, _n=_name: _t(_FreeCall(x, getattr(torch, _n)), k), 1, None)
-    if _name not in ("gather", "index_select", "take_along_dim"):  # the in-place form, on a non-leaf as torch needs
+    if _name in ("scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
+                 "index_reduce"):  # the in-place form, on a non-leaf as torch needs
         ROWS[(f"Tensor.{_name}_", "dim")] = Row(
             [(2, 3, 4)], lambda x, _o=_ours, _n=_name, **kw: _o(_FreeCall(x * 1, _n + "_"), **kw),
             lambda x, k, _t=_theirs, _n=_name: _t(_FreeCall(x * 1, _n + "_"), k), 1, None)
+for _where, _call in (("Tensor", lambda x, *a, **kw: x.diagonal_scatter(*a, **kw)), ("tg", tg.diagonal_scatter)):
+    ROWS[(f"{_where}.diagonal_scatter", "dim1")] = Row(
+        [(2, 3, 4)], lambda x, _c=_call, **kw: _c(x, Tensor(_SOURCE.reshape(2, 8)[:, :3]), dim2=2, **kw),
+        lambda x, k: torch.diagonal_scatter(x, to_torch(_SOURCE.reshape(2, 8)[:, :3]), 0, k, 2), 1, 0)
 
 # Further reductions and linear algebra: the methods, then the free functions from them.
 for _name in ["std", "prod", "norm", "any", "all", "count_nonzero", "nansum", "nanmean"]:

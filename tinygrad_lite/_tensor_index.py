@@ -1,16 +1,19 @@
 """Tensor's gather and scatter methods as torch's: gather, scatter, scatter_add, scatter_reduce, index_select,
-index_add, index_copy, index_fill, take, take_along_dim, masked_select, masked_scatter, nonzero, argwhere.
+index_add, index_copy, index_fill, index_reduce, take, take_along_dim, put, masked_select, masked_scatter,
+select_scatter, slice_scatter, diagonal_scatter, nonzero, argwhere.
 
 Each checks its arguments as torch does and then runs one of two Functions (ops/gather.py): Gather,
 which reads x at the positions an index names along one axis, or Scatter, which writes (or reduces)
 values into them. index_select, take and take_along_dim are gathers with a reshaped or broadcast
-index; index_add, index_copy and masked_scatter are scatters. Their gradients are those two ops'.
+index; index_add, index_copy, index_reduce, put, masked_scatter and the *_scatter embeddings are
+scatters (the embeddings scatter into the flattened tensor at the flat positions of the part they
+replace). Their gradients are those two ops'.
 
 Indices are integer tensors (int64 as torch's; other integer dtypes and lists are accepted too); a
 float or bool index is refused with TypeError, and an index out of range with IndexError.
 
 The in-place forms (scatter_, scatter_add_, scatter_reduce_, index_add_, index_copy_, index_fill_,
-masked_scatter_) compute the out-of-place result from the tensor's current value and write it into the
+index_reduce_, put_, masked_scatter_) compute the out-of-place result from the tensor's current value and write it into the
 tensor's memory (`_update`, _tensor_inplace.py), recorded in the graph as torch records them: a leaf
 that requires grad refuses while gradients are recorded.
 
@@ -195,6 +198,71 @@ class TensorIndex:
         """masked_scatter in place (mask broadcasts to self's shape)."""
         return self._update("masked_scatter_", lambda old: old._masked_scatter("masked_scatter_", mask, source))
 
+    def index_reduce(self, dim=_UNSET, index=_UNSET, source=_UNSET, reduce=_UNSET, *, include_self=True,
+                     axis=_UNSET):
+        """out = self, then each slice out[..., index[j], ...] along dim becomes the reduction ("prod",
+        "mean", "amax" or "amin") of the source slices naming it, and of itself when include_self;
+        integer means round down. Backward as scatter_reduce's (each source slice is a scatter along dim)."""
+        return self._index_reduce("index_reduce", dim, axis, index, source, reduce, include_self)
+
+    def index_reduce_(self, dim=_UNSET, index=_UNSET, source=_UNSET, reduce=_UNSET, *, include_self=True,
+                      axis=_UNSET):
+        """index_reduce in place."""
+        return self._update("index_reduce_", lambda old: old._index_reduce("index_reduce_", dim, axis, index, source,
+                                                                          reduce, include_self))
+
+    def put(self, index=_UNSET, source=_UNSET, accumulate=False):
+        """out = self, then out.flatten()[index[i]] = source[i] (index and source read flattened, negative
+        indices counting from the end), or += with accumulate=True (a repeated index adds every source
+        naming it). Backward: dself = g (0 at the written positions unless accumulate); dsource = g at index."""
+        return self._put("put", index, source, accumulate)
+
+    def put_(self, index=_UNSET, source=_UNSET, accumulate=False):
+        """put in place."""
+        return self._update("put_", lambda old: old._put("put_", index, source, accumulate))
+
+    def select_scatter(self, src=_UNSET, dim=_UNSET, index=_UNSET, *, axis=_UNSET):
+        """out = self with out.select(dim, index) replaced by src (self's shape without dim). Backward:
+        dself = g with 0 in that slice; dsrc = g.select(dim, index)."""
+        op = "select_scatter"
+        dim = _dim(op, dim, axis, self.shape)
+        if self.ndim == 0:
+            raise ValueError(f"{op}: a 0-d tensor has no dimension to select from")
+        if index is _UNSET:
+            raise TypeError(f"{op}: missing the argument index")
+        index = _check_int(index, "index", op)
+        n = self.shape[dim]
+        if not -n <= index < n:
+            raise IndexError(f"{op}: index {index} is out of range for dimension {dim} with size {n}")
+        return self._embed(op, src, (slice(None),) * dim + (index % n,))
+
+    def slice_scatter(self, src=_UNSET, dim=_UNSET, start=None, end=None, step=1, *, axis=_UNSET):
+        """out = self with out[..., start:end:step, ...] (along dim, default 0) replaced by src, which has
+        that slice's shape. Backward: dself = g with 0 in the slice; dsrc = g in the slice."""
+        op = "slice_scatter"
+        dim = _axis_alias(op, dim, axis, 0)
+        dim = _t._one_axis(dim, self.shape, op)
+        if self.ndim == 0:
+            raise ValueError(f"{op}: a 0-d tensor has no dimension to slice")
+        bounds = [None if b is None else _check_int(b, name, op) for b, name in ((start, "start"), (end, "end"))]
+        step = _check_int(step, "step", op)
+        if step <= 0:
+            raise ValueError(f"{op}: step must be positive, got {step}")
+        return self._embed(op, src, (slice(None),) * dim + (slice(bounds[0], bounds[1], step),))
+
+    def diagonal_scatter(self, src=_UNSET, offset=0, dim1=_UNSET, dim2=_UNSET, *, axis1=_UNSET, axis2=_UNSET):
+        """out = self with out.diagonal(offset, dim1, dim2) replaced by src (the diagonal's shape: the
+        other axes, then the diagonal). Backward: dself = g with 0 on the diagonal; dsrc = g's diagonal."""
+        op = "diagonal_scatter"
+        offset = _check_int(offset, "offset", op)
+        a = _t._one_axis(_axis_alias(op, dim1, axis1, 0, ("dim1", "axis1")), self.shape, op, name="dim1")
+        b = _t._one_axis(_axis_alias(op, dim2, axis2, 1, ("dim2", "axis2")), self.shape, op, name="dim2")
+        if self.ndim < 2 or a == b:
+            raise ValueError(f"{op}: dim1 and dim2 must be two different axes of a tensor of at least 2 "
+                             f"dimensions, got {a} and {b} for shape {self.shape}")
+        offset = min(max(offset, -self.shape[a]), self.shape[b])  # past the matrix every diagonal is empty
+        return self._embed(op, src, lambda positions: positions.diagonal(offset, a, b))
+
     # ---- the shared checks --------------------------------------------------------------
     def _scatter(self, op, dim, axis, index, src, value, reduce):
         if src is not _UNSET and value is not _UNSET:
@@ -234,7 +302,7 @@ class TensorIndex:
         return _reshaped(ga.Scatter.apply(x, src, idx, axis=dim, reduce=reduce, include_self=include_self),
                          self.shape)
 
-    def _index_scatter(self, op, dim, axis, index, source, reduce, alpha):
+    def _index_scatter(self, op, dim, axis, index, source, reduce, alpha, include_self=True):
         dim = _dim(op, dim, axis, self.shape)
         index = _vector_index(self, index, op, dim)
         if not isinstance(source, _t.Tensor):
@@ -251,8 +319,46 @@ class TensorIndex:
         if alpha != 1:
             src = src * _t.Tensor._wrap(self._backend.asarray(dtypes.convert_scalar(alpha, self.dtype, op, "alpha")),
                                         self._backend)
-        out = ga.Scatter.apply(x, src, _along(src, index, dim), axis=dim, reduce=reduce, include_self=True)
+        out = ga.Scatter.apply(x, src, _along(src, index, dim), axis=dim, reduce=reduce, include_self=include_self)
         return _reshaped(out, self.shape)
+
+    def _index_reduce(self, op, dim, axis, index, source, reduce, include_self):
+        if reduce is _UNSET:
+            raise TypeError(f"{op}: missing the argument reduce (one of prod, mean, amax, amin)")
+        if not isinstance(reduce, str) or reduce not in _REDUCTIONS[1:]:
+            raise ValueError(f"{op}: reduce must be one of prod, mean, amax, amin, not {reduce!r}")
+        include_self = check_bool(include_self, "include_self", op)
+        return self._index_scatter(op, dim, axis, index, source, reduce, 1, include_self)
+
+    def _put(self, op, index, source, accumulate):
+        accumulate = check_bool(accumulate, "accumulate", op)
+        index = _index_array(self, index, op)
+        if not isinstance(source, _t.Tensor):
+            raise TypeError(f"{op}: source must be a Tensor, not {_kind(source)}")
+        source = _source(self, source, op, "source")
+        if source.numel() != index.size:
+            raise ValueError(f"{op}: source ({source.numel()} elements) and index ({index.size}) must have as many "
+                             "elements")
+        n = self.numel()
+        _check_range(op, index, n, None, negative=True)
+        out = ga.Scatter.apply(self.reshape(-1), source.reshape(-1), index.reshape(-1) % max(n, 1), axis=0,
+                               reduce="sum" if accumulate else "none", include_self=True)
+        return out.reshape(self.shape)
+
+    def _embed(self, op, src, view):
+        """self with the elements that `view` (an index, or a function of an array) picks replaced by src:
+        one scatter into the flattened self, at the flat positions of those elements."""
+        if not isinstance(src, _t.Tensor):
+            raise TypeError(f"{op}: src must be a Tensor, not {_kind(src)}")
+        src = _source(self, src, op, "src")
+        positions = self._backend.xp.arange(self.numel(), dtype=np.int64).reshape(self.shape)
+        positions = view(positions) if callable(view) else positions[view]
+        if src.shape != tuple(positions.shape):
+            raise ValueError(f"{op}: src of shape {src.shape} must have the shape {tuple(positions.shape)} of the "
+                             f"part of self (shape {self.shape}) it replaces")
+        out = ga.Scatter.apply(self.reshape(-1), src.reshape(-1), positions.reshape(-1), axis=0, reduce="none",
+                               include_self=True)
+        return out.reshape(self.shape)
 
     def _index_fill(self, op, dim, axis, index, value):
         dim = _dim(op, dim, axis, self.shape)
@@ -292,6 +398,12 @@ class TensorIndex:
 # ---- argument checks ----------------------------------------------------------------------
 def _kind(value):
     return "nothing" if value is _UNSET else type(value).__name__
+
+
+def _check_int(value, name, op):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{op}: {name} must be an int, not {_kind(value)}")
+    return int(value)
 
 
 def _dim(op, dim, axis, shape):

@@ -10,7 +10,8 @@ from .functions import _named, _tensor, unary_from_method
 
 __all__ = [
     "gather", "index_select", "take", "take_along_dim", "masked_select", "nonzero", "argwhere",
-    "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill", "masked_scatter",
+    "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill", "index_reduce", "put",
+    "masked_scatter", "select_scatter", "slice_scatter", "diagonal_scatter",
 ]
 
 argwhere = unary_from_method("argwhere", __name__)
@@ -65,12 +66,34 @@ def index_fill(input, dim=_UNSET, index=_UNSET, value=_UNSET, *, axis=_UNSET):
     return _tensor("index_fill", input).index_fill(dim, index, value, axis=axis)
 
 
+def index_reduce(input, dim=_UNSET, index=_UNSET, source=_UNSET, reduce=_UNSET, *, include_self=True, axis=_UNSET):
+    return _tensor("index_reduce", input).index_reduce(dim, index, source, reduce, include_self=include_self,
+                                                       axis=axis)
+
+
+def put(input, index=_UNSET, source=_UNSET, accumulate=False):
+    return _tensor("put", input).put(index, source, accumulate)
+
+
 def masked_scatter(input, mask=_UNSET, source=_UNSET):
     return _tensor("masked_scatter", input).masked_scatter(mask, source)
 
 
+def select_scatter(input, src=_UNSET, dim=_UNSET, index=_UNSET, *, axis=_UNSET):
+    return _tensor("select_scatter", input).select_scatter(src, dim, index, axis=axis)
+
+
+def slice_scatter(input, src=_UNSET, dim=_UNSET, start=None, end=None, step=1, *, axis=_UNSET):
+    return _tensor("slice_scatter", input).slice_scatter(src, dim, start, end, step, axis=axis)
+
+
+def diagonal_scatter(input, src=_UNSET, offset=0, dim1=_UNSET, dim2=_UNSET, *, axis1=_UNSET, axis2=_UNSET):
+    return _tensor("diagonal_scatter", input).diagonal_scatter(src, offset, dim1, dim2, axis1=axis1, axis2=axis2)
+
+
 for _function in (gather, index_select, take, take_along_dim, masked_select, nonzero, scatter, scatter_add,
-                  scatter_reduce, index_add, index_copy, index_fill, masked_scatter):
+                  scatter_reduce, index_add, index_copy, index_fill, index_reduce, put, masked_scatter, select_scatter,
+                  slice_scatter, diagonal_scatter):
     _named(_function, _function.__name__, __name__, f"tg.{_function.__name__}(input, ...) is "
            f"input.{_function.__name__}(...)")
 
