@@ -24,6 +24,7 @@ PUBLIC_OPS = [
     "cat", "stack", "where",
     "tril", "triu", "roll", "flip", "rot90", "repeat", "tile", "repeat_interleave", "movedim", "swapaxes",
     "diagonal", "diag_embed", "diag", "trace", "unfold", "meshgrid", "hstack", "vstack",
+    "select", "narrow_copy", "ravel", "diagflat", "block_diag", "cartesian_prod", "combinations", "concat",
     "sum", "mean", "max", "min", "amax", "amin", "var", "logsumexp", "argmax", "argmin",
     "zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like",
     "F.relu", "F.sigmoid", "F.tanh", "F.gelu", "F.leaky_relu", "F.softmax", "F.log_softmax", "F.dropout",

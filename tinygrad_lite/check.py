@@ -275,6 +275,14 @@ CASES = [
     Case("meshgrid xy", lambda m, a, b: m.stack(m.meshgrid(a, b, indexing="xy")), [randn(3), randn(4)], 4),
     Case("hstack", lambda m, a, b: m.hstack([a, b]), [randn(2, 3), randn(2, 1)]),
     Case("vstack", lambda m, a, b: m.vstack([a, b]), [randn(3), randn(2, 3)]),
+    Case("select", lambda m, a: a.select(1, -1), [randn(2, 3, 4)]),
+    Case("narrow_copy", lambda m, a: a.narrow_copy(2, 1, 2), [randn(2, 3, 4)]),
+    Case("ravel of transposed", lambda m, a: a.transpose(0, 1).ravel(), [randn(2, 3)]),
+    Case("diagflat", lambda m, a: m.diagflat(a, -1), [randn(2, 2)]),
+    Case("block_diag", lambda m, a, b, c: m.block_diag(a, b, c), [randn(2, 3), randn(), randn(2)]),
+    Case("cartesian_prod", lambda m, a, b: m.cartesian_prod(a, b), [randn(3), randn(2)], 2),
+    Case("combinations", lambda m, a: m.combinations(a, 2), [randn(4)], 3),
+    Case("concat", lambda m, a, b: m.concat([a, b], dim=1), [randn(2, 3), randn(2, 1)]),
     # cumulative and sorting ops (distinct values: the positions a sort picks are unambiguous)
     Case("cumsum", lambda m, a: a.cumsum(1), [randn(2, 4, 3)], 4),
     Case("cumprod", lambda m, a: m.cumprod(a, 0), [away(4, 3)], 4),
@@ -478,7 +486,8 @@ CASES = [
 def _namespaces(torch):
     """What a case's `m` is: the engine's functions, or torch's under the same names."""
     names = ["zeros", "ones", "full", "arange", "eye", "zeros_like", "ones_like", "float32", "float64"]
-    names += ["triu", "roll", "tile", "movedim", "diag", "meshgrid", "hstack", "vstack"]  # shape functions
+    names += ["triu", "roll", "tile", "movedim", "diag", "meshgrid", "hstack", "vstack", "diagflat", "block_diag",
+              "cartesian_prod", "combinations", "concat"]  # shape functions
     names += ["cumprod", "cummax", "diff", "topk", "median"]  # cumulative and sorting functions
     names += ["std_mean", "aminmax", "nansum", "count_nonzero", "einsum", "outer", "dot", "mv", "addmm", "addmv",
               "baddbmm", "addbmm", "tensordot", "kron", "cdist", "linalg"]  # reductions and linear algebra
