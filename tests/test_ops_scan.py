@@ -574,3 +574,28 @@ def test_infinities_and_nans_are_answers_not_warnings(device, name):
     theirs.backward(torch.ones_like(theirs))
     assert_close(values.numpy(), theirs.detach().numpy(), 1e-12, 1e-12, "values")
     assert_close(t.grad.numpy(), u.grad.numpy(), 1e-12, 1e-12, "gradient")
+
+
+def test_every_free_function_is_torchs_and_exported():
+    from tinygrad_lite import scan_functions
+    for name in scan_functions.__all__:
+        assert getattr(tg, name) is getattr(scan_functions, name) and name in tg.__all__, name
+        assert hasattr(torch, name), f"{name} is not one of torch's functions"
+        assert getattr(tg, name).__doc__, f"tg.{name} has no docstring"
+
+
+_FREE_REST = {"cumsum": (1,), "cumprod": (1,), "cummax": (1,), "cummin": (1,), "logcumsumexp": (1,), "topk": (2,),
+              "kthvalue": (2,), "searchsorted": (np.array([0.5, 1.5]),)}
+
+
+@pytest.mark.parametrize("bad", ["list", "ndarray"])
+@pytest.mark.parametrize("name", sorted(_FREE_REST) + ["sort", "argsort", "msort", "diff", "median", "nanmedian", "mode",
+                                                       "unique", "unique_consecutive", "bucketize"])
+def test_free_functions_refuse_a_non_tensor_first_argument(name, bad):
+    value = np.sort(np.random.default_rng(7).standard_normal((3, 4)), axis=-1)
+    value = value.tolist() if bad == "list" else value
+    rest = _FREE_REST.get(name, (np.array([0.0, 1.0]),) if name == "bucketize" else ())
+    with pytest.raises(TypeError):
+        getattr(torch, name)(value, *[to_torch(r) if isinstance(r, np.ndarray) else r for r in rest])
+    with pytest.raises(TypeError, match=rf"^{name}: argument '(input|sorted_sequence)' must be a Tensor"):
+        getattr(tg, name)(value, *[Tensor(r) if isinstance(r, np.ndarray) else r for r in rest])

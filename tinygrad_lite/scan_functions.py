@@ -88,7 +88,7 @@ def _values(op, values, like, name):
     if isinstance(values, _t.Tensor):
         return values
     if isinstance(values, (bool, np.bool_)) or not isinstance(values, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{op}: {name} must be a Tensor or a number, not {type(values).__name__}")
+        raise TypeError(f"{op}: argument '{name}' must be a Tensor or a number, not {type(values).__name__}")
     return _t.Tensor(values, device=like.device)
 
 
