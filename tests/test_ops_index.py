@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from helpers import check_op, to_torch, torch
-from strategies import shapes
+from strategies import maybe_transposed, shapes
 
 import tinygrad_lite as tg
 from tinygrad_lite import Tensor
@@ -37,7 +37,8 @@ CASES = [
     ("gather dim -1 repeats", lambda x, i: x.gather(-1, i), lambda x, i: x.gather(-1, i), [A, REPEAT]),
     ("gather 3-d", lambda x, i: x.gather(2, i), lambda x, i: x.gather(2, i), [B, np.zeros((2, 1, 3), np.int64)]),
     ("gather 0-d", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i), [np.array(2.0), np.array(0)]),
-    ("gather 0-d by 1-d", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i), [np.array(2.0), np.zeros(3, np.int64)]),
+    ("gather 0-d by 1-d", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i),
+     [np.array(2.0), np.zeros(3, np.int64)]),
     ("gather 1-d by 0-d", lambda x, i: x.gather(0, i), lambda x, i: x.gather(0, i), [A[0], np.array(3)]),
     ("gather empty index", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [A, np.zeros((5, 0), np.int64)]),
     ("gather int32 index", lambda x, i: x.gather(1, i), lambda x, i: x.gather(1, i), [A, J.astype(np.int32)]),
@@ -160,7 +161,8 @@ CASES = [
      [A, REPEAT, SRC]),
     ("tg.scatter_reduce", lambda x, i, s: tg.scatter_reduce(x, 1, i, s, "mean"),
      lambda x, i, s: torch.scatter_reduce(x, 1, i, s, "mean"), [A, REPEAT, SRC]),
-    ("tg.index_add", lambda x, i, s: tg.index_add(x, 0, i, s, alpha=2), lambda x, i, s: torch.index_add(x, 0, i, s, alpha=2),
+    ("tg.index_add", lambda x, i, s: tg.index_add(x, 0, i, s, alpha=2),
+     lambda x, i, s: torch.index_add(x, 0, i, s, alpha=2),
      [A, np.array([0, 0]), SRC[:2, :4]]),
     ("tg.index_copy", lambda x, i, s: tg.index_copy(x, 0, i, s), lambda x, i, s: torch.index_copy(x, 0, i, s),
      [A, np.array([2]), SRC[:1, :4]]),
@@ -291,9 +293,10 @@ def along(draw, min_dims=1):
     return x, dim, np.array(index, np.int64).reshape(index_shape)
 
 
-@given(along())
-def test_gather_matches_torch_on_any_shape(case):
+@given(along(), st.data())
+def test_gather_matches_torch_on_any_shape(case, data):
     x, dim, index = case
+    x, index = data.draw(maybe_transposed(x)), data.draw(maybe_transposed(index))  # any memory layout
     check_op(lambda a, i: a.gather(dim, i), lambda a, i: a.gather(dim, i), x, index)
 
 
@@ -320,6 +323,7 @@ def test_scatters_match_torch_on_any_shape(case, kind, include_self, data):
         call = lambda a, i, s: a.scatter_add(dim, i, s)  # noqa: E731
     else:
         call = lambda a, i, s: a.scatter_reduce(dim, i, s, kind, include_self=include_self)  # noqa: E731
+    x, src = data.draw(maybe_transposed(x)), data.draw(maybe_transposed(src))  # any memory layout
     check_op(call, call, x, index, src, grad=extra == "with gradients")
 
 
@@ -497,7 +501,8 @@ def test_bad_arguments_raise_as_torch(name, call, error):
 
 def test_lists_are_accepted_as_indices():
     x = Tensor(A)
-    np.testing.assert_array_equal(x.gather(1, [[0], [3], [1]]).numpy(), x.gather(1, Tensor(np.array([[0], [3], [1]]))).numpy())
+    np.testing.assert_array_equal(x.gather(1, [[0], [3], [1]]).numpy(),
+                                  x.gather(1, Tensor(np.array([[0], [3], [1]]))).numpy())
     np.testing.assert_array_equal(x.index_select(0, [2, 0]).numpy(), A[[2, 0]])
     np.testing.assert_array_equal(x.take([[0, -1]]).numpy(), A.reshape(-1)[[[0, -1]]])
     np.testing.assert_array_equal(x.scatter(1, [[0], [1], [2]], 0.0).numpy(),
@@ -524,6 +529,31 @@ def test_where_with_one_argument_is_nonzero_as_tuple():
     for o, t in zip(ours, theirs):
         np.testing.assert_array_equal(o.numpy(), t.numpy())
         assert o.dtype == np.int64
+
+
+def test_gathers_and_scatters_on_every_device(device):
+    """Results stay on the tensor's device (index lists and tensors go there too), and gradients come back."""
+    def run(x, s, lib):
+        i = lib(REPEAT)
+        parts = [x.gather(1, i), x.index_select(0, lib(np.array([2, 0]))), x.take(lib(np.array([-1, 3]))),
+                 x.masked_select(x > 0), x.scatter_add(1, i, s), x.scatter_reduce(1, i, s, "amax"),
+                 x.index_add(1, lib(np.array([1, 1])), s[:, :2]), x.masked_scatter(x > 0, s),
+                 x.put(i, s * 2, accumulate=True)]
+        return parts, x.nonzero()
+
+    x, s = Tensor(A, requires_grad=True, device=device), Tensor(SRC[:, :4], requires_grad=True, device=device)
+    parts, positions = run(x, s, lambda a: Tensor(a, device=device))
+    assert all(p.device == device for p in parts) and positions.device == device
+    assert x.gather(1, [[0], [1], [2]]).device == device
+    sum(p.sum() for p in parts).backward()
+    tx, ts = to_torch(A, True), to_torch(SRC[:, :4], True)
+    tparts, tpositions = run(tx, ts, to_torch)
+    sum(p.sum() for p in tparts).backward()
+    for ours, theirs in zip(parts + [positions], tparts + [tpositions]):
+        np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy())
+    assert x.grad.device == s.grad.device == device
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+    np.testing.assert_allclose(s.grad.numpy(), ts.grad.numpy())
 
 
 def test_nonzero_is_not_differentiable():

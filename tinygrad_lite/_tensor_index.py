@@ -13,9 +13,9 @@ Indices are integer tensors (int64 as torch's; other integer dtypes and lists ar
 float or bool index is refused with TypeError, and an index out of range with IndexError.
 
 The in-place forms (scatter_, scatter_add_, scatter_reduce_, index_add_, index_copy_, index_fill_,
-index_reduce_, put_, masked_scatter_) compute the out-of-place result from the tensor's current value and write it into the
-tensor's memory (`_update`, _tensor_inplace.py), recorded in the graph as torch records them: a leaf
-that requires grad refuses while gradients are recorded.
+index_reduce_, put_, masked_scatter_) compute the out-of-place result from the tensor's current value
+and write it into the tensor's memory (`_update`, _tensor_inplace.py), recorded in the graph as torch
+records them: a leaf that requires grad refuses while gradients are recorded.
 
 `TensorIndex` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
 """
