@@ -436,3 +436,27 @@ def test_solve(a_shape, b_shape, left):
     check_op(lambda x, y: tg.linalg.solve(x, y, left=left), lambda x, y: torch.linalg.solve(x, y, left=left), a, b)
     assert tg.gradcheck(lambda x, y: tg.linalg.solve(x, y, left=left), tg.Tensor(a, requires_grad=True),
                         tg.Tensor(b, requires_grad=True))
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1), (0, 2, 2)], ids=repr)
+def test_det_inverse_logdet_slogdet_methods_and_functions(shape):
+    a = invertible(shape)
+    a = a @ np.swapaxes(a, -1, -2)  # positive definite: det > 0, so logdet is finite
+    for name in ("det", "inverse", "logdet"):
+        check_op(lambda x: getattr(tg, name)(x), lambda x: getattr(torch, name)(x), a, reduce_size=16)
+        check_op(lambda x: getattr(x, name)(), lambda x: getattr(x, name)(), a.astype(np.float32), reduce_size=16)
+    for part in ("sign", "logabsdet"):  # sign is piecewise constant: no gradient here, a zero one in torch
+        check_op(lambda x: getattr(tg.linalg.slogdet(x), part), lambda x: getattr(torch.linalg.slogdet(x), part), -a,
+                 grad=part == "logabsdet")
+        check_op(lambda x: getattr(x.slogdet(), part), lambda x: getattr(x.slogdet(), part), a, grad=part == "logabsdet")
+    if 0 not in shape:
+        assert tg.gradcheck(lambda x: tg.linalg.slogdet(x).logabsdet, tg.Tensor(-a, requires_grad=True))
+        assert tg.gradcheck(lambda x: x.logdet(), tg.Tensor(a, requires_grad=True))
+
+
+def test_logdet_of_a_negative_determinant_is_nan_and_slogdet_is_a_named_tuple():
+    a = np.array([[0.0, 1.0], [1.0, 0.0]])  # det -1
+    check_op(lambda x: tg.logdet(x), lambda x: torch.logdet(x), a, grad=False)
+    out = tg.slogdet(tg.Tensor(a))
+    assert isinstance(out, tg.return_types.slogdet) and out._fields == ("sign", "logabsdet")
+    assert out.sign.item() == -1 and out.logabsdet.item() == 0

@@ -425,6 +425,9 @@ OVERRIDES = {
        for name in ("inv", "det")},
     "linalg.solve": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
                      "B": lambda c: f32(3, 2)},
+    "linalg.slogdet": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))},
+    **{f"tg.{name}": {"input": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
+       for name in ("det", "inverse", "logdet", "slogdet")},
     # the shape ops (TensorShape's methods and their tg.* functions)
     **{f"{prefix}{name}": {"shifts": lambda c: 1} for prefix in ("TensorShape.", "tg.") for name in ("roll",)},
     **{f"{prefix}{name}": {"source": lambda c: 0, "destination": lambda c: 1}
@@ -549,6 +552,8 @@ METHOD_SELF = {
     "TensorLinalg.mv": lambda c: f32(2, 4), "TensorLinalg.bmm": lambda c: f32(2, 3, 4),
     "TensorLinalg.addmv": lambda c: f32(4), "TensorLinalg.baddbmm": lambda c: f32(5, 2, 4),
     "TensorLinalg.cross": lambda c: f32(2, 3),
+    **{f"TensorLinalg.{name}": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))
+       for name in ("det", "inverse", "logdet", "slogdet")},
     "TensorShape.dsplit": lambda c: f32(2, 2, 4),
     "TensorRandom.multinomial": lambda c: f32(2, 4, fill=0.5),
     "TensorRandom.bernoulli": lambda c: f32(2, 4, fill=0.5),

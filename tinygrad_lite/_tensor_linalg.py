@@ -189,6 +189,26 @@ class TensorLinalg:
         _one_dtype("inner", input=self, other=other)
         return tensordot(self, other, ([self.ndim - 1], [other.ndim - 1]))
 
+    def det(self):
+        """det of each square matrix over the last two axes, as tg.linalg.det; dA = g cofactor(A)."""
+        from . import linalg
+        return linalg._square_op(self, "det", linalg.det)
+
+    def inverse(self):
+        """A^-1 of each square matrix over the last two axes, as tg.linalg.inv; dA = -A^-T g A^-T."""
+        from . import linalg
+        return linalg._inv(self, "inverse")
+
+    def logdet(self):
+        """log det A of each square matrix (NaN where det A < 0, -inf where it is 0, as torch); dA = g A^-T."""
+        from . import linalg
+        return linalg._logdet(self, "logdet")
+
+    def slogdet(self):
+        """(sign, logabsdet) of each square matrix, as tg.linalg.slogdet."""
+        from . import linalg
+        return linalg._square_op(self, "slogdet", linalg.slogdet)
+
     def kron(self, other):
         """The Kronecker product: out[i_0 n_0 + j_0, i_1 n_1 + j_1, ...] = x[i_0, i_1, ...] y[j_0, j_1, ...],
         with n = y's shape (the shorter shape padded with leading 1s). Written as x, y reshaped to

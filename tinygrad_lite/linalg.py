@@ -1,5 +1,5 @@
 """tg.linalg, as torch.linalg: vector_norm, matrix_norm, norm, cross, svdvals, vecdot, matmul, multi_dot,
-inv, det, solve.
+inv, det, slogdet, solve.
 
 Vector norms have their own op (ops/reduce_more.VectorNorm); the matrix norms are written
 with it, with sums and amax/amin of |A|, and with the singular values (ops/linalg.SingularValues),
@@ -10,12 +10,12 @@ import numbers
 
 import numpy as np
 
-from . import _tensor as _t, dtypes
+from . import _tensor as _t, dtypes, return_types
 from ._validate import _UNSET, _axis_alias, check_bool
 from .ops import linalg as la, reduce_more as rm
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "cross", "svdvals", "vecdot", "matmul", "multi_dot", "inv", "det",
-           "solve"]
+           "slogdet", "solve"]
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
@@ -311,6 +311,11 @@ def _square(A, op, name="A"):
     return A
 
 
+def _square_op(A, op, function):
+    """function(A) after checking A as `op`'s square-matrix argument (for the Tensor methods' names)."""
+    return function(_square(A, op))
+
+
 def _in_float32(function, A, *others):
     """function(A, *others) for float inputs, float16 in float32 and rounded once."""
     if A.dtype != dtypes.float16:
@@ -321,13 +326,34 @@ def _in_float32(function, A, *others):
 def inv(A):
     """A^-1 for each square matrix of A (..., n, n); dA = -A^-T g A^-T. A singular matrix is a ValueError
     (torch: LinAlgError, a RuntimeError)."""
-    return _in_float32(la.Inverse.apply, _square(A, "inv"))
+    return _inv(A, "inv")
+
+
+def _inv(A, op):
+    return _in_float32(lambda a: la.Inverse.apply(a, op=op), _square(A, op))
 
 
 def det(A):
     """det A for each square matrix of A (..., n, n); dA = g C with C the cofactor matrix (det(A) A^-T where
     A is invertible, and right for singular A too: see ops/linalg.Determinant)."""
     return _in_float32(la.Determinant.apply, _square(A, "det"))
+
+
+def slogdet(A):
+    """(sign, logabsdet) of each square matrix: det A = sign * exp(logabsdet), the named tuple
+    return_types.slogdet. sign is -1, 0 or 1 (no gradient); d logabsdet / dA = A^-T (NaN for a
+    singular matrix, whose logabsdet is -inf). Computed from the LU factorisation, so a determinant
+    too large or too small for the dtype still has its logarithm."""
+    A = _square(A, "slogdet")
+    logabs = _in_float32(la.LogAbsDeterminant.apply, A)
+    sign = _t.Tensor._wrap(A._backend.xp.linalg.slogdet(A.array)[0].astype(A.dtype), A._backend)
+    return return_types.slogdet(sign, logabs)
+
+
+def _logdet(A, op):
+    """log det A: logabsdet where det > 0, NaN where det < 0 (as torch.logdet), -inf where det = 0."""
+    sign, logabs = slogdet(_square(A, op))
+    return _t.Tensor.where(sign.array >= 0, logabs, math.nan)
 
 
 def solve(A, B, *, left=True):

@@ -11,14 +11,15 @@ import numpy as np
 
 from . import _tensor as _t, dtypes, linalg
 from ._validate import _UNSET, check_choice, check_number
-from .functions import _tensor, binary_from_method
+from .functions import _tensor, binary_from_method, unary_from_method
 from .ops import linalg as la
 
-__all__ = ["einsum", "outer", "ger", "dot", "vdot", "inner", "mv", "addmm", "addmv", "baddbmm", "addbmm", "tensordot",
+__all__ = ["einsum", "outer", "ger", "dot", "vdot", "inner", "mv", "det", "inverse", "logdet", "slogdet", "addmm", "addmv", "baddbmm", "addbmm", "tensordot",
            "cross", "kron", "cdist"]
 
 kron = binary_from_method("kron", __name__)
 inner = binary_from_method("inner", __name__)
+det, inverse, logdet, slogdet = (unary_from_method(name, __name__) for name in ("det", "inverse", "logdet", "slogdet"))
 
 
 def outer(input, vec2):

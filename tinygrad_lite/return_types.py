@@ -21,6 +21,8 @@ min = _result("min", ("values", "indices"),  # noqa: A001  (torch.return_types.m
               "x.min(dim): the smallest values along dim and their positions (int64; the first on ties).")
 aminmax = _result("aminmax", ("min", "max"),
                   "x.aminmax(dim=d): the smallest and the largest values along d (every axis when d is None).")
+slogdet = _result("slogdet", ("sign", "logabsdet"),
+                  "tg.linalg.slogdet(A): det A = sign * exp(logabsdet), for each square matrix of A.")
 
 # The cumulative and sorting ops (tinygrad_lite/_tensor_scan.py): values and their int64 positions.
 _SCAN = {
@@ -37,4 +39,4 @@ for _name, _doc in _SCAN.items():
     globals()[_name] = _result(_name, ("values", "indices"), _doc)
 del _name, _doc
 
-__all__ = ["max", "min", "aminmax", *_SCAN]
+__all__ = ["max", "min", "aminmax", "slogdet", *_SCAN]
