@@ -258,6 +258,9 @@ for _name, (_pre, _field, _default, _grad) in _SCAN_ROWS.items():
     ROWS[(f"tg.{_name}", "dim")] = Row(
         [(2, 3, 4)], lambda x, _n=_name, _a=_pre, _p=_pick, **kw: _p(getattr(tg, _n)(x, *_a, **kw)),
         lambda x, k, _n=_name, _a=_pre, _p=_pick: _p(getattr(torch, _n)(x, *_a, dim=k)), 1, _default, _grad)
+for _name in ("cumsum_", "cumprod_"):  # in place, on a non-leaf as torch needs
+    ROWS[(f"Tensor.{_name}", "dim")] = Row([(2, 3, 4)], lambda x, _n=_name, **kw: getattr(x * 1, _n)(**kw),
+                                           lambda x, k, _n=_name: getattr(x * 1, _n)(k), 1, None)
 
 # The free functions tg.X(input, dim) read their axis as the methods do: one row each, from the method's.
 # activations and distances along an axis: functions, and modules whose constructor takes the axis

@@ -599,3 +599,20 @@ def test_free_functions_refuse_a_non_tensor_first_argument(name, bad):
         getattr(torch, name)(value, *[to_torch(r) if isinstance(r, np.ndarray) else r for r in rest])
     with pytest.raises(TypeError, match=rf"^{name}: argument '(input|sorted_sequence)' must be a Tensor"):
         getattr(tg, name)(value, *[Tensor(r) if isinstance(r, np.ndarray) else r for r in rest])
+
+
+@pytest.mark.parametrize("name", ["cumsum_", "cumprod_"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.uint8])
+def test_in_place_scans_match_torch(device, name, dtype):
+    """x.cumsum_(dim) and x.cumprod_(dim) keep x's dtype and memory; gradients flow through a non-leaf."""
+    x = (np.arange(12).reshape(3, 4) % 5 + 1).astype(dtype)
+    ours, theirs = Tensor(x, device=device), to_torch(x)
+    array = ours.array
+    assert getattr(ours, name)(1) is ours
+    getattr(theirs, name)(1)
+    assert ours.array is array and ours.dtype == dtype
+    assert_close(ours.numpy(), theirs.numpy(), 1e-6, 1e-6, "values")
+    if dtype in (np.float32, np.float64):
+        check_op(lambda t: getattr(t * 1, name)(0), lambda t: getattr(t * 1, name)(0), x, device=device)
+        with pytest.raises(RuntimeError, match=name):
+            getattr(Tensor(x, requires_grad=True, device=device), name)(0)

@@ -76,6 +76,21 @@ class TensorScan:
         with zeros in x (no division by them). Integer and bool inputs give int64, as torch."""
         return self._scan(sc.CumProd, "cumprod", dim, axis, dtype)
 
+    def _scan_(self, op, dim, axis, dtype):
+        """self <- self.<op without _>(dim, dtype=dtype), in place (the tensor keeps its dtype)."""
+        dim = _required_dim(op, dim, axis)
+        _t._one_axis(dim, self.shape, op)  # a bad dim is refused before anything is written
+        method = getattr(type(self), op[:-1])
+        return self._update(op, lambda old: method(old, dim, dtype=dtype))
+
+    def cumsum_(self, dim=_UNSET, *, dtype=None, axis=_UNSET):
+        """self <- cumsum(self, dim), in place: out_i = x_0 + ... + x_i along `dim`; gradients as cumsum's."""
+        return self._scan_("cumsum_", dim, axis, dtype)
+
+    def cumprod_(self, dim=_UNSET, *, dtype=None, axis=_UNSET):
+        """self <- cumprod(self, dim), in place: out_i = x_0 ... x_i along `dim`; gradients as cumprod's."""
+        return self._scan_("cumprod_", dim, axis, dtype)
+
     def logcumsumexp(self, dim=_UNSET, *, axis=_UNSET):
         """out_i = log(exp(x_0) + ... + exp(x_i)) along `dim`, one stable logaddexp at a time;
         dx_k = sum_{j >= k} g_j exp(x_k - out_j). Floating-point input only, as torch's."""
