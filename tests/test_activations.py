@@ -213,7 +213,7 @@ def test_prelu_module_learns_its_slopes():
     theirs(to_torch(x)).sum().backward()
     np.testing.assert_allclose(layer.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-6)
     assert [name for name, _ in layer.named_parameters()] == ["weight"]
-    assert repr(layer) == "PReLU(num_parameters=3)"
+    assert repr(layer) == "PReLU(num_parameters=3)" and layer.init == 0.1
 
 
 def test_rrelu_training_draws_slopes_in_range_and_differentiates_through_them():
@@ -264,7 +264,7 @@ MODULES = [  # (ours, torch's): each module computes its functional form
     (nn.Softshrink(1.0), torch.nn.Softshrink(1.0)), (nn.LeakyReLU(0.3), torch.nn.LeakyReLU(0.3)),
     (nn.ReLU(), torch.nn.ReLU()), (nn.Identity(54, unused="x"), torch.nn.Identity(54, unused="x")),
     (nn.Flatten(), torch.nn.Flatten()), (nn.Flatten(0, 1), torch.nn.Flatten(0, 1)),
-    (nn.Unflatten(1, (2, 3)), torch.nn.Unflatten(1, (2, 3))),
+    (nn.Unflatten(1, (2, 3)), torch.nn.Unflatten(1, (2, 3))), (nn.Softmax2d(), torch.nn.Softmax2d()),
     (nn.Unflatten(axis=-2, unflattened_size=(3, -1)), torch.nn.Unflatten(-2, (3, -1))),
 ]
 
@@ -467,7 +467,7 @@ def test_pairwise_distance_edges_and_module():
     check_op(F.pairwise_distance, TF.pairwise_distance, np.array(1.5), np.array(-2.0))
     check_op(lambda u, v: nn.PairwiseDistance(1.0, 1e-3, True)(u, v),
              lambda u, v: torch.nn.PairwiseDistance(1.0, 1e-3, True)(u, v), a, a[::-1])
-    assert repr(nn.PairwiseDistance()) == "PairwiseDistance(p=2.0, eps=1e-06, keepdim=False)"
+    assert repr(nn.PairwiseDistance()) == repr(torch.nn.PairwiseDistance()) and nn.PairwiseDistance(3).norm == 3.0
     ints = np.array([[1, 2, 3]], np.int64)
     check_op(F.pairwise_distance, TF.pairwise_distance, ints, ints * 2)
     assert tg.gradcheck(lambda u, v: F.pairwise_distance(u, v, p=3.0), Tensor(a, requires_grad=True),
@@ -505,4 +505,33 @@ def test_torchs_top_level_in_place_names_overwrite_their_input(name):
     assert getattr(tg, name)(ours, *args) is ours
     getattr(torch, name)(theirs, *args)
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, 0.5, float("inf"), 0.0])
+@given(data=st.data())
+def test_pdist_matches_torch(p, data):
+    dtype = data.draw(float_dtypes)
+    shape = data.draw(shapes(min_dims=2, max_dims=2))
+    x = data.draw(views(shape, dtype))
+    check_op(lambda t: F.pdist(t, p), lambda t: TF.pdist(t, p), x, reduce_size=shape[1])
+
+
+def test_pdist_edges():
+    x = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [0.0, 1.0, 5.0]])
+    check_op(F.pdist, TF.pdist, x)  # two equal rows: distance 0, gradient 0 there
+    check_op(lambda t: F.pdist(t, float("inf")), lambda t: TF.pdist(t, float("inf")),
+             np.array([[1.0, -1.0, 0.5], [0.0, 0.0, 0.0]]))  # a tie for the max: torch's pdist gradient
+    assert tg.gradcheck(lambda t: F.pdist(t, 3.0), Tensor(x[[0, 2]] * 1.1, requires_grad=True))
+    assert F.pdist(Tensor(x[:1])).shape == (0,) and F.pdist(Tensor(np.ones((3, 0)))).tolist() == [0.0, 0.0, 0.0]
+    for bad, error in [(x[0], ValueError), (x.astype(np.int64), TypeError)]:
+        with pytest.raises(error, match="pdist"):
+            F.pdist(Tensor(bad))
+    with pytest.raises(ValueError, match="pdist"):
+        F.pdist(Tensor(x), -1.0)
+
+
+def test_softmax2d_needs_a_channel_axis():
+    with pytest.raises(ValueError, match=r"Softmax2d.*\(2, 3\)"):
+        nn.Softmax2d()(tg.ones(2, 3))
+    assert repr(nn.CosineSimilarity()) == repr(torch.nn.CosineSimilarity())
 

@@ -310,7 +310,7 @@ OVERRIDES = {
                        "input": lambda c, n=n: f32(1, 2, *(4,) * n), "output_size": lambda c, n=n: (5,) * n}
        for kind in ("Conv", "ConvTranspose") for n in (1, 2, 3)},
     "F.threshold": {"threshold": lambda c: 0.5}, "Threshold": {"threshold": lambda c: 0.5},
-    "F.threshold_": {"threshold": lambda c: 0.5},
+    "F.threshold_": {"threshold": lambda c: 0.5}, "Softmax2d.forward": {"input": lambda c: f32(2, 3, 4)},
     "tg.threshold": {"threshold": lambda c: 0.5}, "tg.threshold_": {"threshold": lambda c: 0.5},
     **{f"tg.{name}": {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}
        for name in ("cosine_similarity", "pairwise_distance")},

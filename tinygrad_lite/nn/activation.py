@@ -16,7 +16,7 @@ from .module import Module, Parameter
 __all__ = [
     "SiLU", "ELU", "SELU", "CELU", "Softplus", "Softsign", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid",
     "Hardswish", "LogSigmoid", "GLU", "PReLU", "RReLU", "Softmin", "Softmax", "LogSoftmax", "Threshold",
-    "Tanhshrink", "Hardshrink", "Softshrink", "LeakyReLU",
+    "Tanhshrink", "Hardshrink", "Softshrink", "LeakyReLU", "Softmax2d",
 ]
 
 
@@ -231,7 +231,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, dtype=None):
         self.num_parameters = check_size(num_parameters, "num_parameters", "PReLU", low=1)
-        init = check_number(init, "init", "PReLU")
+        self.init = init = check_number(init, "init", "PReLU")
         dtype = _check_dtype(dtype, "PReLU")
         _check_parameters([(self.num_parameters,)], dtype, "PReLU")
         self.weight = Parameter(np.full(self.num_parameters, init), dtype=dtype)
@@ -288,3 +288,16 @@ class GLU(_AlongDim):
     """a sigmoid(b), a and b the halves of the input along `dim` (default -1)."""
 
     function = "glu"
+
+
+class Softmax2d(Module):
+    """softmax over the channels at every position: along dim -3 of a (C, H, W) or (N, C, H, W) input."""
+
+    def forward(self, input):
+        x = _input(input, "Softmax2d")
+        if x.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expects a 3-d or 4-d input (channels at dim -3), not {x.shape}")
+        if x.dtype.kind != "f":
+            raise TypeError(f"Softmax2d: needs a floating-point input, not {x.dtype}")
+        return F.softmax(x, dim=-3)
+

@@ -29,12 +29,9 @@ class CosineSimilarity(Module):
             _one_axis(self.dim, np.broadcast_shapes(x1.shape, x2.shape), "CosineSimilarity")
         return F.cosine_similarity(x1, x2, self.dim, self.eps)
 
-    def extra_repr(self):
-        return f"dim={self.dim}, eps={self.eps}"
-
 
 class PairwiseDistance(Module):
-    """||x1 - x2 + eps||_p along the last axis."""
+    """||x1 - x2 + eps||_p along the last axis (p is kept as `norm`, torch's attribute name)."""
 
     def __init__(self, p=2.0, eps=1e-6, keepdim=False):
         self.norm = check_number(p, "p", "PairwiseDistance", finite=False)
@@ -43,6 +40,3 @@ class PairwiseDistance(Module):
 
     def forward(self, x1, x2):
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
-
-    def extra_repr(self):
-        return f"p={self.norm}, eps={self.eps}, keepdim={self.keepdim}"

@@ -11,7 +11,7 @@ from .._validate import check_alloc, check_bool, check_index, check_number
 from ..autograd import check_same_device
 from ..ops.distance import ClampMinForwardOnly, VectorNorm
 
-__all__ = ["one_hot", "normalize", "cosine_similarity", "pairwise_distance"]
+__all__ = ["one_hot", "normalize", "cosine_similarity", "pairwise_distance", "pdist"]
 
 
 def _tensor(value, op, name="input"):
@@ -25,14 +25,14 @@ def _p(p, op):
     return check_number(p, "p", op, finite=False)
 
 
-def _vector_norm(x, p, dim, op):
+def _vector_norm(x, p, dim, op, split_ties=True):
     """(sum_i |x_i|^p)^(1/p) along axis `dim` (an int already in range), keeping it as size 1;
     float16 accumulates in float32 and rounds once."""
     if x.shape[dim] == 0 and abs(p) == np.inf:
         raise ValueError(f"{op}: the {p}-norm of an empty axis is undefined (dim {dim} of {x.shape} has size 0)")
     if x.dtype == dtypes.float16:
-        return VectorNorm.apply(x.astype(dtypes.float32), p=p, axis=dim).astype(dtypes.float16)
-    return VectorNorm.apply(x, p=p, axis=dim)
+        return VectorNorm.apply(x.astype(dtypes.float32), p=p, axis=dim, split_ties=split_ties).astype(dtypes.float16)
+    return VectorNorm.apply(x, p=p, axis=dim, split_ties=split_ties)
 
 
 def one_hot(tensor, num_classes=-1):
@@ -125,3 +125,25 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
         return out.reshape(())
     out = _vector_norm(diff, p, diff.ndim - 1, op)
     return out if keepdim else out.reshape(out.shape[:-1])
+
+
+def pdist(input, p=2):
+    """The p-norm distance ||x_i - x_j||_p between every pair of rows i < j of an (N, M) input:
+    N (N - 1) / 2 numbers, in the order (0, 1), (0, 2), ..., (0, N-1), (1, 2), ... (as torch).
+    The gradient is the p-norm's (0 where two rows are equal); for p = inf, as torch's pdist, each
+    entry that ties for the largest |x_i - x_j| gets the whole gradient (a vector norm shares it)."""
+    x = _tensor(input, "pdist")
+    p = _p(p, "pdist")
+    if p < 0:
+        raise ValueError(f"pdist: p must be >= 0, not {p}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"pdist: needs a floating-point tensor, not {x.dtype}")
+    if x.ndim != 2:
+        raise ValueError(f"pdist: needs a 2-d input (rows of vectors), not of shape {x.shape}")
+    first, second = np.triu_indices(x.shape[0], 1)
+    if first.size == 0:
+        return x.reshape(-1)[:0]
+    if x.shape[1] == 0:  # vectors of no entries are 0 apart
+        return (x[first] - x[second]).sum(1)
+    return _vector_norm(x[first] - x[second], p, 1, "pdist", split_ties=False).reshape(-1)
+

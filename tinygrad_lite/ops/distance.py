@@ -11,14 +11,15 @@ class VectorNorm(Function):
     p = 0 counts the non-zero entries, p = inf is max |x_i|, p = -inf is min |x_i|.
 
     dx, as torch's vector-norm backward: p = 0: 0;  p = 1: g sign(x);  p = 2: g x / out;
-    p = +-inf: g sign(x), shared evenly among the entries where |x| = out;
+    p = +-inf: g sign(x) at the entries where |x| = out, shared evenly among them (torch's vector
+    norm), or given whole to each of them with split_ties=False (torch's pdist);
     other p >= 1: g sign(x) |x|^(p-1) / out^(p-1);  p < 1: g sign(x) |x|^(p-1) out^(1-p), 0 where x = 0.
     Where out = 0 (p >= 1) the gradient is 0, not 0/0."""
 
     @staticmethod
-    def forward(ctx, x, p, axis):
+    def forward(ctx, x, p, axis, split_ties=True):
         xp = ctx.xp
-        ctx.p, ctx.axis = p, axis
+        ctx.p, ctx.axis, ctx.split_ties = p, axis, split_ties
         a = xp.abs(x)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if p == 0:
@@ -50,7 +51,8 @@ class VectorNorm(Function):
                 return sign * grad
             if p in (np.inf, -np.inf):
                 ties = (xp.abs(x) == out).astype(x.dtype)
-                return sign * ties * (grad / ties.sum(axis=ctx.axis, keepdims=True))
+                share = grad / ties.sum(axis=ctx.axis, keepdims=True) if ctx.split_ties else grad
+                return sign * ties * share
             if p == 2:
                 return x * xp.where(out == 0, zero, grad / out)
             if p < 1:
