@@ -279,7 +279,7 @@ class TensorScan:
             # In sorted order equal values form runs; run_pos counts 1, 2, ... inside each run.
             xp = self._backend.xp
             n = sorted_values.shape[ax]
-            pos = sc._positions(xp, n, ax, sorted_values.ndim)
+            pos = sc.positions_along(xp, n, ax, sorted_values.ndim)
             later, earlier = sorted_values[(slice(None),) * ax + (slice(1, None),)], _prefix(sorted_values, ax, n - 1)
             new_run = xp.concatenate([xp.ones_like(_prefix(sorted_values, ax, 1), dtype=bool), later != earlier],
                                      axis=ax)

@@ -37,7 +37,7 @@ def running(xp, op, x, axis):
     return out
 
 
-def _positions(xp, n, axis, ndim):
+def positions_along(xp, n, axis, ndim):
     """0, 1, ..., n-1 laid along `axis` of an array of `ndim` axes, ready to broadcast."""
     return xp.arange(n).reshape(tuple(-1 if i == axis else 1 for i in range(ndim)))
 
@@ -81,7 +81,7 @@ class CumProd(Function):
         x, out = ctx.saved_tensors
         x, out, g = _wide(x), _wide(out), _wide(grad)
         n = x.shape[axis]
-        pos = _positions(xp, n, axis, x.ndim)
+        pos = positions_along(xp, n, axis, x.ndim)
         # the first zero's position = how many positions come before any zero (n when there is none)
         first_zero = (xp.cumsum(x == 0, axis=axis) == 0).sum(axis=axis, keepdims=True)
         before, at = pos < first_zero, pos == first_zero
@@ -211,7 +211,7 @@ def cumulative_extreme_positions(xp, x, axis, smallest):
     holds = x == values
     if x.dtype.kind == "f":
         holds = holds | (xp.isnan(x) & xp.isnan(values))
-    pos = _positions(xp, x.shape[axis], axis, x.ndim)
+    pos = positions_along(xp, x.shape[axis], axis, x.ndim)
     indices = running(xp, xp.maximum, xp.where(holds, pos, -1), axis).astype(np.int64)
     return values, indices
 
