@@ -122,7 +122,9 @@ NOT_CALLED = {
 # Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
 # inherited methods are called on an instance of the stand-in subclass.
 ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.lr_at"}
-STAND_IN = {"Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR", "_Elementwise": "ELU", "_AlongDim": "Softmax"}
+STAND_IN = {"_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
+            "_MaxUnpool": "MaxUnpool2d", "_Pad": "ZeroPad2d",
+            "Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR", "_Elementwise": "ELU", "_AlongDim": "Softmax"}
 
 # Tensor's operators, called as methods; the names their messages may use.
 OPERATORS = {
@@ -277,6 +279,10 @@ VALID = {
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
     # convolution, pooling, padding and resizing (nn.functional and the layers that call it)
+    **{key: {"input": lambda c: f32(1, 2, 4, 4)} for key in ("_Conv.forward", "_Pool.forward", "_Pad.forward")},
+    "_ConvTranspose.forward": {"input": lambda c: f32(1, 2, 4, 4), "output_size": lambda c: (5, 5)},
+    "_MaxUnpool.forward": {"input": lambda c: f32(1, 2, 2, 2), "indices": lambda c: i64(1, 2, 2, 2),
+                           "output_size": lambda c: (4, 4)},
     **{f"F.conv{n}d": {"input": lambda c, n=n: f32(1, 2, *(5,) * n), "weight": lambda c, n=n: f32(3, 2, *(2,) * n),
                        "bias": lambda c: f32(3), "stride": lambda c: 1, "padding": lambda c: 1}
        for n in (1, 2, 3)},

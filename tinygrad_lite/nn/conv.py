@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from .._tensor import Tensor
 from .._validate import check_bool, check_choice
 from . import functional as F, init
 from .functional_conv import _sizes
@@ -134,9 +135,14 @@ class _ConvTranspose(_ConvNd):
 
     def forward(self, input, output_size=None):
         output_padding = self.output_padding
+        name = type(self).__name__
         if output_size is not None:  # torch: choose output_padding so that the output has this size
+            if not isinstance(input, Tensor):
+                raise TypeError(f"{name}: input must be a Tensor, not {type(input).__name__}")
+            if not isinstance(output_size, (tuple, list)):
+                raise TypeError(f"{name}: output_size must be a tuple of lengths, not {output_size!r}")
+            wanted = _sizes(tuple(output_size[-self.nd:]), self.nd, "output_size", name)
             spatial = input.shape[-self.nd:]
-            wanted = tuple(output_size)[-self.nd:]
             smallest = [(s - 1) * st - 2 * p + d * (k - 1) + 1 for s, st, p, d, k in
                         zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size)]
             output_padding = tuple(w - m for w, m in zip(wanted, smallest))

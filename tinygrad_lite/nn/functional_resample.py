@@ -29,32 +29,37 @@ def pad(input, pad, mode="constant", value=None):
     'reflect' mirrors without repeating the edge (x[1], x[0] | x[0] ... x[n-1] | x[n-2]), 'replicate'
     repeats the edge, 'circular' wraps around. The gradient of the filled elements is 0; of a
     mirrored / repeated / wrapped one it adds to the element it copies."""
+    return pad_as("pad", input, pad, mode, value)
+
+
+def pad_as(op, input, pad, mode="constant", value=None):
+    """pad, with its errors naming `op` (the function or layer the user called)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"pad: argument 'input' must be a Tensor, not {type(input).__name__}")
+        raise TypeError(f"{op}: argument 'input' must be a Tensor, not {type(input).__name__}")
     if not isinstance(pad, (tuple, list)) or not all(_is_int(p) for p in pad):
-        raise TypeError(f"pad: pad must be a tuple of ints, got {pad!r}")
+        raise TypeError(f"{op}: pad must be a tuple of ints, got {pad!r}")
     if len(pad) % 2 or len(pad) // 2 > input.ndim:
-        raise ValueError(f"pad: pad {tuple(pad)} must have an even length of at most 2 * {input.ndim} (the input's "
+        raise ValueError(f"{op}: pad {tuple(pad)} must have an even length of at most 2 * {input.ndim} (the input's "
                          "dims)")
     if mode not in _PAD_MODES:
-        raise ValueError(f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
+        raise ValueError(f"{op}: mode must be one of {_PAD_MODES}, got {mode!r}")
     axes = len(pad) // 2
     pairs = [(0, 0)] * (input.ndim - axes) + [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in reversed(range(axes))]
-    check_alloc(tuple(max(n + lo + hi, 0) for n, (lo, hi) in zip(input.shape, pairs)), input.dtype, "pad", copies=2)
+    check_alloc(tuple(max(n + lo + hi, 0) for n, (lo, hi) in zip(input.shape, pairs)), input.dtype, op, copies=2)
     if mode == "constant":
         fill = 0 if value is None else value
         if not dtypes.is_python_scalar(fill):
-            raise TypeError(f"pad: value must be a number, not {type(fill).__name__}")
+            raise TypeError(f"{op}: value must be a number, not {type(fill).__name__}")
         if any(n + lo + hi < 0 for n, (lo, hi) in zip(input.shape, pairs)):
-            raise ValueError(f"pad: pad {tuple(pad)} crops more than the input of shape {input.shape} holds")
+            raise ValueError(f"{op}: pad {tuple(pad)} crops more than the input of shape {input.shape} holds")
         return resample.ConstantPad.apply(input, pads=tuple(pairs), value=fill)
     if value not in (None, 0):
-        raise ValueError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
+        raise ValueError(f"{op}: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
     if not 2 <= input.ndim - axes <= 2 or axes > 3:
-        raise ValueError(f"pad: mode={mode!r} pads the last 1, 2 or 3 axes of a (N, C, ...) or (C, ...) input; "
+        raise ValueError(f"{op}: mode={mode!r} pads the last 1, 2 or 3 axes of a (N, C, ...) or (C, ...) input; "
                          f"got pad {tuple(pad)} for shape {input.shape}")
     if input.dtype.kind != "f":
-        raise TypeError(f"pad: mode={mode!r} needs a floating-point input, not {input.dtype}")
+        raise TypeError(f"{op}: mode={mode!r} needs a floating-point input, not {input.dtype}")
     maps = []
     for axis, (lo, hi) in enumerate(pairs):
         if lo == hi == 0:
@@ -62,7 +67,7 @@ def pad(input, pad, mode="constant", value=None):
         n = input.shape[axis]
         limit = n - 1 if mode == "reflect" else n
         if (mode != "replicate" and max(lo, hi) > limit) or n == 0 or n + lo + hi < 0:
-            raise ValueError(f"pad: with mode={mode!r} the padding ({lo}, {hi}) of dimension {axis} must be at most "
+            raise ValueError(f"{op}: with mode={mode!r} the padding ({lo}, {hi}) of dimension {axis} must be at most "
                              f"{limit}, the input's length {n}" + (" - 1" if mode == "reflect" else ""))
         maps.append((axis, axis_matrices.pad(n, lo, hi, mode)))
     return _mapped(input, maps)

@@ -10,7 +10,7 @@ import inspect
 
 from . import functional as F
 from .functional_conv import _sizes
-from .functional_resample import resize
+from .functional_resample import pad_as, resize
 from .._validate import check_bool, check_choice, check_number
 from .module import Module
 
@@ -172,9 +172,8 @@ class _Pad(Module):
         self.value = check_number(value, "value", name, finite=False)
 
     def forward(self, input):
-        if self.mode == "constant":
-            return F.pad(input, self.padding, "constant", self.value)
-        return F.pad(input, self.padding, self.mode)
+        value = self.value if self.mode == "constant" else None
+        return pad_as(type(self).__name__, input, self.padding, self.mode, value)
 
     def extra_repr(self):
         return f"{self.padding}" + (f", value={self.value}" if self.mode == "constant" else "")
