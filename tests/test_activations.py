@@ -101,6 +101,23 @@ def test_unary_gradcheck_float64(name, data):
     assert tg.gradcheck(ours, Tensor(x, requires_grad=True))
 
 
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_size_zero_input_matches_torch(name):
+    ours, theirs, _ = UNARY[name]
+    check_op(ours, theirs, np.zeros((0, 3)))
+    check_op(ours, theirs, np.zeros((2, 0, 4), np.float32))
+
+
+def test_size_zero_inputs_of_the_other_functions_match_torch():
+    empty = np.zeros((2, 0, 4))
+    check_op(lambda t: F.glu(t, -1), lambda t: TF.glu(t, -1), empty)
+    check_op(lambda t: F.softmin(t, 1), lambda t: TF.softmin(t, 1), empty)
+    check_op(lambda t: F.normalize(t, dim=1), lambda t: TF.normalize(t, dim=1), empty)
+    check_op(lambda a, b: F.cosine_similarity(a, b, dim=2), lambda a, b: TF.cosine_similarity(a, b, dim=2), empty, empty)
+    check_op(F.pairwise_distance, TF.pairwise_distance, empty, empty)
+    check_op(F.prelu, TF.prelu, np.zeros((0, 3)), np.array([0.2, 0.3, 0.4]))
+
+
 def test_nan_propagates_as_in_torch():
     x = np.array([np.nan, -1.0, 2.0])
     for name, (ours, theirs, _) in UNARY.items():

@@ -33,7 +33,7 @@ PUBLIC_OPS = [
     "F.silu", "F.elu", "F.selu", "F.celu", "F.softplus", "F.softsign", "F.mish", "F.hardtanh", "F.relu6",
     "F.hardsigmoid", "F.hardswish", "F.logsigmoid", "F.glu", "F.prelu", "prelu", "F.rrelu", "F.softmin",
     "F.threshold", "F.tanhshrink", "F.hardshrink", "hardshrink", "F.softshrink", "F.normalize",
-    "F.cosine_similarity", "F.pairwise_distance",
+    "F.cosine_similarity", "F.pairwise_distance", "F.pdist",
 ]
 # Options whose cases must be there too (a case name contains the text).
 OPTIONS = ["ignore_index", "label_smoothing", "probabilities", "pos_weight", "causal", "bool mask",

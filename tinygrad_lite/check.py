@@ -420,6 +420,7 @@ CASES = [
     Case("F.normalize", lambda m, a: m.F.normalize(a, dim=1), [randn(3, 4)], 4),
     Case("F.cosine_similarity", lambda m, a, b: m.F.cosine_similarity(a, b), [randn(3, 4), randn(4)], 4),
     Case("F.pairwise_distance", lambda m, a, b: m.F.pairwise_distance(a, b), [randn(3, 4), randn(3, 4)], 4),
+    Case("F.pdist", lambda m, a: m.F.pdist(a), [randn(4, 3)], 3),
     Case("F.softmax", lambda m, a: m.F.softmax(a, 1), [randn(3, 4, 5)], 4),
     Case("F.log_softmax", lambda m, a: m.F.log_softmax(a, -1), [randn(3, 4, 5)], 5),
     Case("F.dropout p=0", lambda m, a: m.F.dropout(a, p=0.0), [randn(4, 5)]),
