@@ -1,7 +1,7 @@
 """Gather, scatter and index ops against torch: gather, index_select, take, take_along_dim, masked_select,
 nonzero, argwhere, tg.where(condition), scatter (src, value, reduce), scatter_add, scatter_reduce, index_add,
-index_copy, index_fill, index_reduce, put, masked_scatter, select_scatter, slice_scatter, diagonal_scatter,
-their in-place forms and free functions; x[index] with sequences in the index.
+index_copy, index_fill, index_reduce, index_put, put, masked_scatter, select_scatter, slice_scatter,
+diagonal_scatter, their in-place forms and free functions; x[index] with sequences in the index.
 
 Values, shapes, dtypes and gradients go through `check_op` (a table of cases, then hypothesis shapes with
 size-0 and size-1 axes); float64 finite differences check each backward; bad indices, dtypes and shapes
@@ -207,6 +207,27 @@ CASES += [
     ("tg.index_reduce", lambda x, i, s: tg.index_reduce(x, 0, i, s, "amax", include_self=False),
      lambda x, i, s: torch.index_reduce(x, 0, i, s, "amax", include_self=False), [A, np.array([2, 0, 2]), SRC[:, :4]]),
 ]
+_IDX0 = np.array([2, 0])
+CASES += [
+    ("index_put", lambda x, i, v: x.index_put((i,), v), lambda x, i, v: x.index_put((i,), v), [A, _IDX0, SRC[:2, :4]]),
+    ("index_put two indices", lambda x, i, j, v: x.index_put((i, j), v), lambda x, i, j, v: x.index_put((i, j), v),
+     [A, _IDX0, np.array([3, 1]), SRC[0, :2]]),
+    ("index_put broadcast values", lambda x, i, v: x.index_put([i], v), lambda x, i, v: x.index_put([i], v),
+     [B, np.array([[1], [0]]), SRC[0, :4]]),
+    ("index_put 0-d values", lambda x, i, v: x.index_put((i,), v), lambda x, i, v: x.index_put((i,), v),
+     [A, np.array([1, 1]), np.array(2.5)]),
+    ("index_put accumulate repeats", lambda x, i, j, v: x.index_put((i, j), v, accumulate=True),
+     lambda x, i, j, v: x.index_put((i, j), v, accumulate=True), [A, np.array([0, 0, 2, 0]), np.array([1, 1, 3, -3]),
+                                                                  SRC[0, :4]]),
+    ("index_put bool mask", lambda x, m, v: x.index_put((m,), v), lambda x, m, v: x.index_put((m,), v),
+     [A, MASK, np.array(-1.0)]),
+    ("index_put int", lambda x, i, v: x.index_put((i,), v, True), lambda x, i, v: x.index_put((i,), v, True),
+     [np.arange(12).reshape(3, 4), np.array([1, 1]), np.arange(4)]),
+    ("index_put empty index", lambda x, i, v: x.index_put((i,), v), lambda x, i, v: x.index_put((i,), v),
+     [A, np.zeros(0, np.int64), SRC[0, :4]]),
+    ("tg.index_put", lambda x, i, v: tg.index_put(x, (i,), v, accumulate=True),
+     lambda x, i, v: torch.index_put(x, (i,), v, accumulate=True), [A, np.array([0, 0]), SRC[:2, :4]]),
+]
 for _reduce in ("prod", "mean", "amax", "amin"):
     for _self in (True, False):
         # ties between a left-out self and the result split the gradient otherwise than torch (see below):
@@ -380,6 +401,8 @@ GRADCHECK = [
     ("slice_scatter", lambda x, s: x.slice_scatter(s, 1, 0, 4, 3), [A, SRC[:, :2]]),
     ("diagonal_scatter", lambda x, s: x.diagonal_scatter(s, -1), [A, SRC[0, :2]]),
     ("index_reduce prod", lambda x, s: x.index_reduce(1, Tensor([1, 1, 3]), s, "prod"), [A, SRC[:, :3]]),
+    ("index_put", lambda x, v: x.index_put((Tensor([2, 0]), Tensor([1, 1])), v), [A, SRC[0, :2]]),
+    ("index_put accumulate", lambda x, v: x.index_put((Tensor([2, 2]),), v, accumulate=True), [A, SRC[0, :4]]),
 ] + [(f"scatter_reduce {r} include_self={inc}",
       lambda x, s, r=r, inc=inc: x.scatter_reduce(1, Tensor(REPEAT), s, r, include_self=inc), [A, SRC])
      for r in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)]
@@ -412,6 +435,8 @@ INPLACE = [
      lambda x: x.index_reduce_(1, to_torch(np.array([0, 0])), to_torch(SRC[:, :2]), "amin")),
     ("put_", lambda x: x.put_(Tensor([1, 1, -1]), Tensor(SRC[0, :3]), accumulate=True),
      lambda x: x.put_(to_torch(np.array([1, 1, -1])), to_torch(SRC[0, :3]), accumulate=True)),
+    ("index_put_", lambda x: x.index_put_((Tensor([1, 1]),), Tensor(SRC[0, :4]), accumulate=True),
+     lambda x: x.index_put_((to_torch(np.array([1, 1])),), to_torch(SRC[0, :4]), accumulate=True)),
 ]
 
 
@@ -486,6 +511,13 @@ ERRORS = [  # (name, call on (x = A as a Tensor), torch's call on A, our error)
     ("slice_scatter step", lambda x, m: x.slice_scatter(m(SRC[:, :0]), 1, 0, 3, 0), ValueError),
     ("diagonal_scatter src shape", lambda x, m: x.diagonal_scatter(m(SRC[0, :2])), ValueError),
     ("diagonal_scatter same dims", lambda x, m: x.diagonal_scatter(m(SRC[0, :3]), 0, 1, 1), ValueError),
+    ("index_put values dtype", lambda x, m: x.index_put((m(np.array([0])),), m(SRC[0, :4].astype(np.float32))),
+     TypeError),
+    ("index_put not a tuple", lambda x, m: x.index_put(m(np.array([0])), m(SRC[0, :4])), TypeError),
+    ("index_put out of range", lambda x, m: x.index_put((m(np.array([5])),), m(SRC[0, :4])), IndexError),
+    ("index_put values shape", lambda x, m: x.index_put((m(np.array([1])),), m(SRC[0, :3])), ValueError),
+    ("index_put float index", lambda x, m: x.index_put((m(np.array([1.0])),), m(SRC[0, :4])), TypeError),
+    ("index_put number values", lambda x, m: x.index_put((m(np.array([1])),), 1.0), TypeError),
 ]
 
 

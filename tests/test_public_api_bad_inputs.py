@@ -387,6 +387,7 @@ OVERRIDES = {
         (("index_reduce", "index_reduce_"), {"dim": lambda c: 1, "index": lambda c: i64(2, high=4),
                                              "source": lambda c: f32(2, 2), "reduce": lambda c: "amax"}),
         (("put", "put_"), {"index": lambda c: i64(3, high=8), "source": lambda c: f32(3)}),
+        (("index_put", "index_put_"), {"indices": lambda c: (i64(3, high=2),), "values": lambda c: f32(4)}),
         (("select_scatter",), {"src": lambda c: f32(4), "dim": lambda c: 0, "index": lambda c: 1}),
         (("slice_scatter",), {"src": lambda c: f32(2, 2), "dim": lambda c: 1, "start": lambda c: 1, "end": lambda c: 3}),
         (("diagonal_scatter",), {"src": lambda c: f32(1), "offset": lambda c: 3}),

@@ -1,19 +1,19 @@
 """Tensor's gather and scatter methods as torch's: gather, scatter, scatter_add, scatter_reduce, index_select,
-index_add, index_copy, index_fill, index_reduce, take, take_along_dim, put, masked_select, masked_scatter,
-select_scatter, slice_scatter, diagonal_scatter, nonzero, argwhere.
+index_add, index_copy, index_fill, index_reduce, index_put, take, take_along_dim, put, masked_select,
+masked_scatter, select_scatter, slice_scatter, diagonal_scatter, nonzero, argwhere.
 
 Each checks its arguments as torch does and then runs one of two Functions (ops/gather.py): Gather,
 which reads x at the positions an index names along one axis, or Scatter, which writes (or reduces)
 values into them. index_select, take and take_along_dim are gathers with a reshaped or broadcast
-index; index_add, index_copy, index_reduce, put, masked_scatter and the *_scatter embeddings are
-scatters (the embeddings scatter into the flattened tensor at the flat positions of the part they
-replace). Their gradients are those two ops'.
+index; index_add, index_copy, index_reduce, index_put, put, masked_scatter and the *_scatter
+embeddings are scatters (index_put and the embeddings scatter into the flattened tensor, at the flat
+positions of the elements they replace). Their gradients are those two ops'.
 
 Indices are integer tensors (int64 as torch's; other integer dtypes and lists are accepted too); a
 float or bool index is refused with TypeError, and an index out of range with IndexError.
 
 The in-place forms (scatter_, scatter_add_, scatter_reduce_, index_add_, index_copy_, index_fill_,
-index_reduce_, put_, masked_scatter_) compute the out-of-place result from the tensor's current value
+index_reduce_, index_put_, put_, masked_scatter_) compute the out-of-place result from the tensor's current value
 and write it into the tensor's memory (`_update`, _tensor_inplace.py), recorded in the graph as torch
 records them: a leaf that requires grad refuses while gradients are recorded.
 
@@ -221,6 +221,17 @@ class TensorIndex:
         """put in place."""
         return self._update("put_", lambda old: old._put("put_", index, source, accumulate))
 
+    def index_put(self, indices=_UNSET, values=_UNSET, accumulate=False):
+        """out = self with out[indices] = values, or out[indices] += values with accumulate=True (an element
+        named twice receives both); `indices` is a tuple of index tensors (integer or bool), read as
+        x[indices] reads them, and values broadcast to x[indices]'s shape. Backward: dself = g (0 at the
+        written elements unless accumulate); dvalues = g[indices] summed to values' shape."""
+        return self._index_put("index_put", indices, values, accumulate)
+
+    def index_put_(self, indices=_UNSET, values=_UNSET, accumulate=False):
+        """index_put in place."""
+        return self._update("index_put_", lambda old: old._index_put("index_put_", indices, values, accumulate))
+
     def select_scatter(self, src=_UNSET, dim=_UNSET, index=_UNSET, *, axis=_UNSET):
         """out = self with out.select(dim, index) replaced by src (self's shape without dim). Backward:
         dself = g with 0 in that slice; dsrc = g.select(dim, index)."""
@@ -345,6 +356,32 @@ class TensorIndex:
                                reduce="sum" if accumulate else "none", include_self=True)
         return out.reshape(self.shape)
 
+    def _index_put(self, op, indices, values, accumulate):
+        accumulate = check_bool(accumulate, "accumulate", op)
+        if not isinstance(indices, (tuple, list)):
+            raise TypeError(f"{op}: indices must be a tuple of index tensors, not {_kind(indices)}")
+        for i in indices:
+            if not isinstance(i, _t.Tensor):
+                raise TypeError(f"{op}: indices must hold index tensors, not {_kind(i)}")
+            autograd.check_same_device([self, i], op)
+            if i.dtype.kind not in "iub":
+                raise TypeError(f"{op}: an index tensor must hold integers or bools, not {i.dtype}")
+        if not isinstance(values, _t.Tensor):
+            raise TypeError(f"{op}: values must be a Tensor, not {_kind(values)}")
+        values = _source(self, values, op, "values")
+        try:
+            basic, advanced = _t._index(tuple(indices), self.shape, self._backend)
+        except (IndexError, ValueError, TypeError) as e:
+            raise type(e)(f"{op}: {e}") from None
+        positions = self._backend.xp.arange(self.numel(), dtype=np.int64).reshape(self.shape)[basic]
+        positions = positions if advanced is None else positions[advanced]
+        shape = tuple(positions.shape)
+        if len(values.shape) > len(shape) or _broadcast(op, shape, values.shape, "values", "x[indices]") != shape:
+            raise ValueError(f"{op}: values of shape {values.shape} do not broadcast to x[indices]'s shape {shape}")
+        out = ga.Scatter.apply(self.reshape(-1), values.expand(shape).reshape(-1), positions.reshape(-1), axis=0,
+                               reduce="sum" if accumulate else "none", include_self=True)
+        return out.reshape(self.shape)
+
     def _embed(self, op, src, view):
         """self with the elements that `view` (an index, or a function of an array) picks replaced by src:
         one scatter into the flattened self, at the flat positions of those elements."""
@@ -465,11 +502,11 @@ def _source(self, source, op, name):
     raise TypeError(f"{op}: {name} must be a Tensor (or value a number), not {_kind(source)}")
 
 
-def _broadcast(op, a, b):
+def _broadcast(op, a, b, b_name="mask", a_name="self"):
     try:
         return np.broadcast_shapes(a, b)
     except ValueError:
-        raise ValueError(f"{op}: mask of shape {b} does not broadcast with self of shape {a}") from None
+        raise ValueError(f"{op}: {b_name} of shape {b} does not broadcast with {a_name} of shape {a}") from None
 
 
 def _same_rank(op, x, other, name):

@@ -10,8 +10,8 @@ from .functions import _named, _tensor, unary_from_method
 
 __all__ = [
     "gather", "index_select", "take", "take_along_dim", "masked_select", "nonzero", "argwhere",
-    "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill", "index_reduce", "put",
-    "masked_scatter", "select_scatter", "slice_scatter", "diagonal_scatter",
+    "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill", "index_reduce",
+    "index_put", "put", "masked_scatter", "select_scatter", "slice_scatter", "diagonal_scatter",
 ]
 
 argwhere = unary_from_method("argwhere", __name__)
@@ -71,6 +71,10 @@ def index_reduce(input, dim=_UNSET, index=_UNSET, source=_UNSET, reduce=_UNSET, 
                                                        axis=axis)
 
 
+def index_put(input, indices=_UNSET, values=_UNSET, accumulate=False):
+    return _tensor("index_put", input).index_put(indices, values, accumulate)
+
+
 def put(input, index=_UNSET, source=_UNSET, accumulate=False):
     return _tensor("put", input).put(index, source, accumulate)
 
@@ -92,8 +96,8 @@ def diagonal_scatter(input, src=_UNSET, offset=0, dim1=_UNSET, dim2=_UNSET, *, a
 
 
 for _function in (gather, index_select, take, take_along_dim, masked_select, nonzero, scatter, scatter_add,
-                  scatter_reduce, index_add, index_copy, index_fill, index_reduce, put, masked_scatter, select_scatter,
-                  slice_scatter, diagonal_scatter):
+                  scatter_reduce, index_add, index_copy, index_fill, index_reduce, index_put, put, masked_scatter,
+                  select_scatter, slice_scatter, diagonal_scatter):
     _named(_function, _function.__name__, __name__, f"tg.{_function.__name__}(input, ...) is "
            f"input.{_function.__name__}(...)")
 
