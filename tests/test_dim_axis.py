@@ -342,6 +342,18 @@ for _where, _call in (("Tensor", lambda x, name, **kw: getattr(x, name)(**kw)),
     ROWS[(f"{_where}.narrow_copy", "dim")] = Row(
         [(2, 3, 4)], lambda x, _c=_call, **kw: _c(x, "narrow_copy", start=1, length=2, **kw),
         lambda x, k: x.narrow(k, 1, 2).clone(), 1, None)  # torch's narrow_copy says RuntimeError for a bad dim
+# The in-place view methods run on a copy outside the graph (they refuse a tensor in it).
+for _name in ("transpose_", "swapaxes_", "swapdims_"):
+    ROWS[(f"Tensor.{_name}", "dim0")] = Row(
+        [(2, 3, 4)], lambda x, _n=_name, **kw: getattr(x.detach().clone(), _n)(dim1=-1, **kw),
+        lambda x, k, _n=_name: getattr(x.detach().clone(), _n)(k, -1), 0, None, grad=False)
+    ROWS[(f"Tensor.{_name}", "dim1")] = Row(
+        [(2, 3, 4)], lambda x, _n=_name, **kw: getattr(x.detach().clone(), _n)(dim0=-2, **kw),
+        lambda x, k, _n=_name: getattr(x.detach().clone(), _n)(-2, k), 0, None, grad=False)
+ROWS[("Tensor.squeeze_", "dim")] = Row([(2, 1, 1)], lambda x, **kw: x.detach().clone().squeeze_(**kw),
+                                       lambda x, k: x.detach().clone().squeeze_(k), 1, None, grad=False)
+ROWS[("Tensor.unsqueeze_", "dim")] = Row([(2, 3)], lambda x, **kw: x.detach().clone().unsqueeze_(**kw),
+                                         lambda x, k: x.detach().clone().unsqueeze_(k), 1, None, grad=False)
 for _name in ("concat", "concatenate"):
     ROWS[(f"tg.{_name}", "dim")] = Row([(2, 3), (2, 3)], lambda a, b, _n=_name, **kw: getattr(tg, _n)([a, b], **kw),
                                        lambda a, b, k: torch.cat([a, b], dim=k), 1, 0)

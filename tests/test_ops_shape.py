@@ -5,8 +5,9 @@ broadcast_to, expand with -1, squeeze with a tuple, movedim moveaxis swapaxes sw
 diag_embed diagflat trace, ravel, unfold, tensor_split hsplit vsplit dsplit, meshgrid,
 broadcast_tensors, atleast_1d/2d/3d, hstack vstack row_stack dstack column_stack, concat
 concatenate, block_diag, cartesian_prod, tril_indices triu_indices, select adjoint narrow_copy,
-combinations, vander, and the free functions tg.split chunk unbind narrow unflatten: each as a
-method and as tg.<name> where torch has both.
+combinations, vander, the in-place view methods t_ transpose_ swapaxes_ swapdims_ squeeze_
+unsqueeze_, and the free functions tg.split chunk unbind narrow unflatten: each as a method and
+as tg.<name> where torch has both.
 
 Shapes reach size-0 and size-1 axes and 0-d tensors; inputs come in every memory layout of
 `views` (permuted, strided, reversed); dtypes are float16, float32, float64, int64 and bool (the
@@ -528,6 +529,52 @@ def test_vander_values_match_torch(data):
     check_op(lambda t: tg.vander(t, N, increasing), lambda t: torch.vander(t, N, increasing), x, grad=False)
 
 
+IN_PLACE_VIEWS = {  # name -> (the in-place call, its out-of-place twin), on tensors of at least 2 axes
+    "t_": (lambda t: t.t_(), lambda t: t.t()),
+    "transpose_": (lambda t: t.transpose_(0, -1), lambda t: t.transpose(0, -1)),
+    "swapaxes_": (lambda t: t.swapaxes_(-2, 0), lambda t: t.swapaxes(-2, 0)),
+    "swapdims_": (lambda t: t.swapdims_(1, 1), lambda t: t.swapdims(1, 1)),
+    "squeeze_": (lambda t: t.squeeze_(), lambda t: t.squeeze()),
+    "squeeze_ dim": (lambda t: t.squeeze_((0, -1)), lambda t: t.squeeze((0, -1))),
+    "unsqueeze_": (lambda t: t.unsqueeze_(-1), lambda t: t.unsqueeze(-1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE_VIEWS))
+@given(data=st.data())
+def test_in_place_view_ops_match_torch(name, data):
+    x = _x(data, min_dims=2, max_dims=2 if name == "t_" else 4)
+    call, twin = IN_PLACE_VIEWS[name]
+    ours, theirs = tg.tensor(x), to_torch(x)
+    base = ours.numpy().copy()
+    assert call(ours) is ours and call(theirs) is theirs
+    assert ours.shape == tuple(theirs.shape) == tuple(twin(to_torch(x)).shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    np.testing.assert_array_equal(base, x)  # the values did not move in memory
+
+
+def test_in_place_view_op_shares_memory_with_other_views():
+    a = tg.zeros(2, 1, 3)
+    a.squeeze_(1)
+    a.t_()
+    a.add_(tg.arange(6.0).reshape(3, 2))
+    np.testing.assert_array_equal(a.numpy(), [[0, 1], [2, 3], [4, 5]])
+    leaf = tg.ones(2, 3, requires_grad=True)
+    with tg.no_grad():
+        leaf.unsqueeze_(0)
+    leaf.sum().backward()
+    assert leaf.grad.shape == (1, 2, 3)
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE_VIEWS))
+def test_in_place_view_ops_refuse_a_tensor_in_the_graph(name):
+    call = IN_PLACE_VIEWS[name][0]
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        call(tg.ones(2, 1, requires_grad=True))
+    with pytest.raises(RuntimeError, match=name.split()[0] + ".*out-of-place"):
+        call(tg.ones(2, 1, requires_grad=True) * 2)
+
+
 # ---------------------------------------------------------------- every device, float64 gradients
 
 def _gradcheck_cases():
@@ -665,6 +712,10 @@ BAD = [  # (ours, torch's twin, error)
     (lambda: tg.combinations(tg.ones(3), -1), lambda: torch.combinations(torch.ones(3), -1), ValueError),
     (lambda: tg.vander(tg.tensor(2.0)), lambda: torch.vander(torch.tensor(2.0)), ValueError),
     (lambda: tg.vander(tg.ones(3), N=-1), lambda: torch.vander(torch.ones(3), N=-1), ValueError),
+    (lambda: tg.ones(2, 2, 2).t_(), lambda: torch.ones(2, 2, 2).t_(), ValueError),
+    (lambda: tg.ones(2, 2).transpose_(0, 2), lambda: torch.ones(2, 2).transpose_(0, 2), IndexError),
+    (lambda: tg.ones(2, 2).unsqueeze_(3), lambda: torch.ones(2, 2).unsqueeze_(3), IndexError),
+    (lambda: tg.ones(2, 2).squeeze_(2), lambda: torch.ones(2, 2).squeeze_(2), IndexError),
 ]
 
 

@@ -465,6 +465,9 @@ OVERRIDES = {
        for prefix in ("TensorShape.", "tg.")},
     "tg.combinations": {"input": lambda c: f32(4)},
     "tg.vander": {"x": lambda c: f32(3), "N": lambda c: 4},
+    **{f"TensorShape.{name}": {"dim0": lambda c: 0, "dim1": lambda c: 1}
+       for name in ("transpose_", "swapaxes_", "swapdims_")},
+    "TensorShape.unsqueeze_": {"dim": lambda c: 0},
     **{f"tg.{name}": {"dim": lambda c: 1} for name in ("softmax", "log_softmax", "logsumexp", "unsqueeze")},
     "tg.transpose": {"dim0": lambda c: 0, "dim1": lambda c: 1},
     "tg.reshape": {"shape": lambda c: (4, 2)},

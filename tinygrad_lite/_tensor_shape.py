@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _tensor as _t
 from ._validate import _UNSET, _axis_alias, check_alloc
+from .autograd import is_grad_enabled, no_grad
 from .ops import shape as sh
 
 
@@ -246,6 +247,63 @@ class TensorShape:
                 or np.broadcast_shapes(self.shape, target) != target:
             raise ValueError(f"broadcast_to: cannot broadcast {self.shape} to {size}")
         return self.expand(target)
+
+    # ---- the same, in place: the tensor itself takes the new shape --------------------------------
+    def _view_in_place(self, op, view):
+        """self <- view(self): the same memory in a new shape (torch's in-place view ops), no value changed.
+
+        Only for a tensor outside the graph: the ops of a graph read their inputs' shapes when the
+        backward runs, so a tensor in one cannot change shape under them (RuntimeError, with the
+        out-of-place form to use instead)."""
+        if self._ctx is not None:
+            raise RuntimeError(f"{op}: changes the shape of a tensor that is part of the autograd graph, which "
+                               f"the engine does not support; use the out-of-place form (x = x.{op[:-1]}(...))")
+        if self._requires_grad and is_grad_enabled():
+            raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an in-place operation "
+                               "(as torch refuses); call it under `with tg.no_grad():`, or use the out-of-place form")
+        with no_grad():
+            self.array = view(self).array
+        return self  # no value changed, so the version count stays: the values ops saved are still right
+
+    def t_(self):
+        """In place: self becomes self.t() (a matrix transposed; 0-d and 1-d as they are); returns self."""
+        if self.ndim > 2:
+            raise ValueError(f"t_: expects a tensor with <= 2 dimensions, got shape {self.shape}")
+        return self._view_in_place("t_", lambda t: t.transpose(0, 1) if t.ndim == 2 else t.reshape(t.shape))
+
+    def transpose_(self, dim0=_UNSET, dim1=_UNSET, *, axis0=_UNSET, axis1=_UNSET):
+        """In place: self becomes self.transpose(dim0, dim1); returns self."""
+        return self._swap_in_place("transpose_", dim0, dim1, axis0, axis1)
+
+    def swapaxes_(self, dim0=_UNSET, dim1=_UNSET, *, axis0=_UNSET, axis1=_UNSET):
+        """In place: self becomes self.swapaxes(dim0, dim1); returns self."""
+        return self._swap_in_place("swapaxes_", dim0, dim1, axis0, axis1)
+
+    def swapdims_(self, dim0=_UNSET, dim1=_UNSET, *, axis0=_UNSET, axis1=_UNSET):
+        """In place: self becomes self.swapdims(dim0, dim1); returns self."""
+        return self._swap_in_place("swapdims_", dim0, dim1, axis0, axis1)
+
+    def _swap_in_place(self, op, dim0, dim1, axis0, axis1):
+        a, b = _two_axes(op, dim0, dim1, axis0, axis1)
+        a, b = _t._one_axis(a, self.shape, op, name="dim0"), _t._one_axis(b, self.shape, op, name="dim1")
+        order = list(range(self.ndim))
+        if self.ndim:
+            order[a], order[b] = b, a
+        return self._view_in_place(op, lambda t: t.permute(order) if t.ndim else t.reshape(()))
+
+    def squeeze_(self, dim=_UNSET, *, axis=_UNSET):
+        """In place: self becomes self.squeeze(dim) (size-1 axes removed: all, or those in dim); returns self."""
+        dim = _axis_alias("squeeze_", dim, axis, None)
+        shape = _told_as("squeeze_", self.squeeze, dim).shape
+        return self._view_in_place("squeeze_", lambda t: t.reshape(shape))
+
+    def unsqueeze_(self, dim=_UNSET, *, axis=_UNSET):
+        """In place: self becomes self.unsqueeze(dim) (a size-1 axis inserted at dim); returns self."""
+        dim = _axis_alias("unsqueeze_", dim, axis, _UNSET)
+        if dim is _UNSET:
+            raise TypeError("unsqueeze_: missing the argument dim (or axis)")
+        shape = _told_as("unsqueeze_", self.unsqueeze, dim).shape
+        return self._view_in_place("unsqueeze_", lambda t: t.reshape(shape))
 
     # ---- diagonals -----------------------------------------------------------------------
     def diagonal(self, offset=0, dim1=_UNSET, dim2=_UNSET, *, axis1=_UNSET, axis2=_UNSET):
