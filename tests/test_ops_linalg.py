@@ -460,3 +460,56 @@ def test_logdet_of_a_negative_determinant_is_nan_and_slogdet_is_a_named_tuple():
     out = tg.slogdet(tg.Tensor(a))
     assert isinstance(out, tg.return_types.slogdet) and out._fields == ("sign", "logabsdet")
     assert out.sign.item() == -1 and out.logabsdet.item() == 0
+
+
+# ---------------------------------------------------------------- cholesky, eigh, eigvalsh, matrix_power
+
+def positive_definite(shape, seed=0):
+    m = normal(shape, seed)
+    return m @ np.swapaxes(m, -1, -2) + np.eye(shape[-1])
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1), (0, 2, 2)], ids=repr)
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky(shape, upper):
+    a = positive_definite(shape)
+    for dtype in (np.float64, np.float32):
+        check_op(lambda x: tg.linalg.cholesky(x, upper=upper), lambda x: torch.linalg.cholesky(x, upper=upper),
+                 a.astype(dtype), reduce_size=16)
+    if 0 not in shape:  # through A = M M^T + I, so that every perturbation keeps A symmetric
+        eye = np.eye(shape[-1])
+        assert tg.gradcheck(lambda m: tg.linalg.cholesky(m @ m.transpose(-1, -2) + tg.Tensor(eye), upper=upper),
+                            tg.Tensor(normal(shape), requires_grad=True))
+    with pytest.raises(ValueError, match="cholesky"):
+        tg.linalg.cholesky(-tg.Tensor(positive_definite((3, 3))))
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1)], ids=repr)
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_and_eigvalsh(shape, uplo):
+    a = normal(shape) + 0.1 * np.arange(shape[-1] ** 2).reshape(shape[-2:])  # not symmetric: one triangle is read
+    for dtype in (np.float64, np.float32):
+        x = a.astype(dtype)
+        check_op(lambda t: tg.linalg.eigvalsh(t, uplo), lambda t: torch.linalg.eigvalsh(t, uplo), x, reduce_size=16)
+        check_op(lambda t: tg.linalg.eigh(t, uplo).eigenvalues, lambda t: torch.linalg.eigh(t, uplo).eigenvalues, x,
+                 reduce_size=16)
+        # an eigenvector's sign is arbitrary: compare what does not depend on it
+        check_op(lambda t: tg.linalg.eigh(t, uplo).eigenvectors ** 2, lambda t: torch.linalg.eigh(t, uplo).eigenvectors ** 2,
+                 x, reduce_size=64, rtol=1e-4 if dtype == np.float32 else None, atol=1e-5 if dtype == np.float32 else None)
+    result = tg.linalg.eigh(tg.Tensor(a), uplo)
+    assert isinstance(result, tg.return_types.linalg_eigh) and result._fields == ("eigenvalues", "eigenvectors")
+    sym = tg.Tensor(a + np.swapaxes(a, -1, -2), requires_grad=True)
+    assert tg.gradcheck(lambda t: tg.linalg.eigvalsh(t + t.transpose(-1, -2)), sym)
+    assert tg.gradcheck(lambda t: tg.linalg.eigh(t + t.transpose(-1, -2)).eigenvectors ** 2, sym)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5, -1, -2])
+def test_matrix_power(n):
+    a = invertible((2, 3, 3))
+    check_op(lambda x: tg.linalg.matrix_power(x, n), lambda x: torch.linalg.matrix_power(x, n), a, grad=n != 0)
+    if n:
+        assert tg.gradcheck(lambda x: tg.linalg.matrix_power(x, n), tg.Tensor(a, requires_grad=True))
+    check_op(lambda x: tg.linalg.matrix_power(x, n), lambda x: torch.linalg.matrix_power(x, n),
+             np.arange(9).reshape(3, 3) % 4 if n >= 0 else a)  # integer matrices keep their dtype
+    with pytest.raises(TypeError, match="matrix_power"):
+        tg.linalg.matrix_power(tg.Tensor(a), 1.5)

@@ -432,7 +432,8 @@ OVERRIDES = {
        for name in ("inv", "det")},
     "linalg.solve": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
                      "B": lambda c: f32(3, 2)},
-    "linalg.slogdet": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))},
+    **{f"linalg.{name}": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
+       for name in ("slogdet", "cholesky", "eigh", "eigvalsh", "matrix_power")},
     **{f"tg.{name}": {"input": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
        for name in ("det", "inverse", "logdet", "slogdet")},
     # the shape ops (TensorShape's methods and their tg.* functions)
@@ -576,6 +577,7 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    ("linalg.matrix_power", "n"): {"-1", "1000000000000"},  # the inverse's power; a huge power is only squarings
     ("Fold", "output_size"): {"5"}, ("F.fold", "output_size"): {"5"},  # an int for both axes, as torch
     **{(f"{prefix}{name}", "value"): {"5"} for prefix in ("TensorIndex.", "tg.")  # an int fills, as in torch
        for name in ("index_fill", "index_fill_")},

@@ -1,5 +1,5 @@
 """tg.linalg, as torch.linalg: vector_norm, matrix_norm, norm, cross, svdvals, vecdot, matmul, multi_dot,
-inv, det, slogdet, solve.
+inv, det, slogdet, solve, cholesky, eigh, eigvalsh, matrix_power.
 
 Vector norms have their own op (ops/reduce_more.VectorNorm); the matrix norms are written
 with it, with sums and amax/amin of |A|, and with the singular values (ops/linalg.SingularValues),
@@ -11,11 +11,11 @@ import numbers
 import numpy as np
 
 from . import _tensor as _t, dtypes, return_types
-from ._validate import _UNSET, _axis_alias, check_bool
+from ._validate import _UNSET, _axis_alias, check_bool, check_choice
 from .ops import linalg as la, reduce_more as rm
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "cross", "svdvals", "vecdot", "matmul", "multi_dot", "inv", "det",
-           "slogdet", "solve"]
+           "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "matrix_power"]
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
@@ -373,3 +373,64 @@ def solve(A, B, *, left=True):
         raise ValueError(f"{op}: A of shape {A.shape} and B of shape {B.shape} do not fit A X = B")
     out = _in_float32(la.Solve.apply, A, B2)
     return out.squeeze(-1) if vector else out
+
+
+def _symmetric(A, op, uplo):
+    """A (square, finite) read from its lower ('L') or upper ('U') triangle, as a symmetric matrix: the
+    triangle the factorisations read, mirrored (so the gradient of the other triangle is 0, as torch's)."""
+    A = _square(A, op)
+    check_choice(uplo, "UPLO", op, ("L", "U"))
+    return A if uplo == "L" else A.transpose(-1, -2)
+
+
+def cholesky(A, *, upper=False):
+    """L lower triangular with A = L L^T, for symmetric positive definite A (its lower triangle is read);
+    upper=True gives U = L^T (A = U^T U). dA = sym(L^-T Phi(L^T g) L^-1) (see ops/linalg.Cholesky).
+    A matrix that is not positive definite is a ValueError (torch: LinAlgError)."""
+    op = "cholesky"
+    upper = check_bool(upper, "upper", op)
+    out = _in_float32(la.Cholesky.apply, _square(A, op))
+    return out.transpose(-1, -2) if upper else out
+
+
+def eigh(A, UPLO="L"):
+    """(eigenvalues, eigenvectors) of each symmetric matrix A = V diag(lambda) V^T, eigenvalues ascending,
+    as the named tuple return_types.linalg_eigh. Only the UPLO triangle of A is read. Gradients as torch's:
+    dA = V (diag(g_lambda) + skew(V^T g_V) / gaps) V^T, infinite where eigenvalues tie."""
+    A = _symmetric(A, "eigh", UPLO)
+    values = _in_float32(la.EigenValues.apply, A)
+    vectors = _in_float32(la.EigenVectors.apply, A)
+    return return_types.linalg_eigh(values, vectors)
+
+
+def eigvalsh(A, UPLO="L"):
+    """The eigenvalues (ascending) of each symmetric matrix A (its UPLO triangle read); dA = V diag(g) V^T."""
+    return _in_float32(la.EigenValues.apply, _symmetric(A, "eigvalsh", UPLO))
+
+
+def matrix_power(A, n):
+    """A^n for each square matrix of A and an integer n: A @ A @ ... (by repeated squaring), the identity
+    for n = 0, (A^-1)^-n for n < 0. Written with matmul (and inv), so its gradient is theirs."""
+    op = "matrix_power"
+    _tensor(op, A, "A")
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{op}: n must be an integer, not {n!r}")
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise ValueError(f"{op}: A must be a (batch of) square matrices, got shape {A.shape}")
+    if A.dtype == np.bool_:
+        raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first")
+    n = int(n)
+    if n == 0:
+        eye = _t.Tensor._wrap(A._backend.xp.broadcast_to(A._backend.xp.eye(A.shape[-1], dtype=A.dtype), A.shape).copy(),
+                              A._backend)
+        return eye
+    if n < 0:
+        A, n = _inv(A, op), -n
+    result, power = None, A
+    while n:
+        if n & 1:
+            result = power if result is None else result.matmul(power)
+        n >>= 1
+        if n:
+            power = power.matmul(power)
+    return result

@@ -23,6 +23,8 @@ aminmax = _result("aminmax", ("min", "max"),
                   "x.aminmax(dim=d): the smallest and the largest values along d (every axis when d is None).")
 slogdet = _result("slogdet", ("sign", "logabsdet"),
                   "tg.linalg.slogdet(A): det A = sign * exp(logabsdet), for each square matrix of A.")
+linalg_eigh = _result("linalg_eigh", ("eigenvalues", "eigenvectors"),
+                      "tg.linalg.eigh(A): the eigenvalues (ascending) and eigenvectors (columns) of symmetric A.")
 
 # The cumulative and sorting ops (tinygrad_lite/_tensor_scan.py): values and their int64 positions.
 _SCAN = {
@@ -39,4 +41,4 @@ for _name, _doc in _SCAN.items():
     globals()[_name] = _result(_name, ("values", "indices"), _doc)
 del _name, _doc
 
-__all__ = ["max", "min", "aminmax", "slogdet", *_SCAN]
+__all__ = ["max", "min", "aminmax", "slogdet", "linalg_eigh", *_SCAN]

@@ -214,3 +214,83 @@ class LogAbsDeterminant(Function):
         inv_t = _transposed(xp.linalg.inv(safe))
         inv_t = xp.where(singular[..., None, None], xp.asarray(np.nan, dtype=a.dtype), inv_t)
         return (grad[..., None, None] * inv_t).astype(grad.dtype, copy=False)
+
+
+class Cholesky(Function):
+    """L = cholesky(A), lower triangular with A = L L^T (A symmetric positive definite; only its lower
+    triangle is read);  dA = sym(L^-T Phi(L^T g) L^-1), with Phi(X) the lower triangle of X with its
+    diagonal halved and sym(X) = (X + X^T) / 2, as torch's.
+
+    From dA = dL L^T + L dL^T: L^-1 dA L^-T = Phi^-1-shaped (L^-1 dL) + its transpose, whose adjoint
+    gives the formula."""
+
+    @staticmethod
+    def forward(ctx, a):
+        xp = ctx.xp
+        try:
+            out = xp.linalg.cholesky(a).astype(a.dtype, copy=False)
+        except xp.linalg.LinAlgError:
+            raise ValueError("cholesky: the matrix is not positive definite") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp, mm = ctx.xp, ctx.backend.matmul
+        (low,) = ctx.saved_tensors
+        phi = xp.tril(mm(_transposed(low), grad))
+        n = low.shape[-1]
+        phi[..., xp.arange(n), xp.arange(n)] *= 0.5
+        inv = xp.linalg.inv(low)
+        ga = mm(mm(_transposed(inv), phi), inv)
+        return ((ga + _transposed(ga)) / 2).astype(grad.dtype, copy=False)
+
+
+def _eigh(xp, a):
+    """Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric matrices a (lower triangle read)."""
+    values, vectors = xp.linalg.eigh(a)
+    return values.astype(a.dtype, copy=False), vectors.astype(a.dtype, copy=False)
+
+
+class EigenValues(Function):
+    """lambda = the eigenvalues of symmetric A = V diag(lambda) V^T (ascending);  dA = V diag(g) V^T.
+
+    From d lambda_i = v_i^T dA v_i (v_i a unit eigenvector)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        values, vectors = _eigh(ctx.xp, a)
+        ctx.save_for_backward(vectors)
+        return values
+
+    @staticmethod
+    def backward(ctx, grad):
+        (v,) = ctx.saved_tensors
+        return ctx.backend.matmul(v * grad[..., None, :], _transposed(v)).astype(grad.dtype, copy=False)
+
+
+class EigenVectors(Function):
+    """V = the eigenvectors of symmetric A (columns, in eigenvalue order);
+    dA = V ((V^T g - g^T V) / 2 / E) V^T with E_ij = lambda_j - lambda_i (diagonal of the quotient 0), as torch's.
+
+    From dV = V (F o (V^T dA V)), F_ij = 1 / (lambda_j - lambda_i) off the diagonal: the eigenvectors turn
+    towards each other at a rate 1 / (gap); tied eigenvalues make it infinite (no unique eigenvectors)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        values, vectors = _eigh(ctx.xp, a)
+        ctx.save_for_backward(values, vectors)
+        return vectors
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp, mm = ctx.xp, ctx.backend.matmul
+        values, v = ctx.saved_tensors
+        vg = mm(_transposed(v), grad)
+        skew = (vg - _transposed(vg)) / 2
+        gaps = values[..., None, :] - values[..., :, None]
+        n = values.shape[-1]
+        gaps[..., xp.arange(n), xp.arange(n)] = 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inner = skew / gaps
+        return mm(mm(v, inner), _transposed(v)).astype(grad.dtype, copy=False)
