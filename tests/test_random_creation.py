@@ -280,6 +280,17 @@ def test_rand_and_randn():
     assert_moments(tg.randn_like(tg.zeros(N)).numpy(), 0, 1, "randn_like")
 
 
+@pytest.mark.parametrize("dtype", [tg.float16, tg.float32])
+def test_rand_never_rounds_up_to_one(dtype):
+    """A float64 draw rounded to float16 would give 1.0 about once in 4096 samples (float32: once in 3e7)."""
+    tg.manual_seed(12)
+    u = tg.rand(100_000, dtype=dtype).numpy()
+    assert u.max() < 1 and u.min() >= 0
+    assert_counts(np.histogram(u, bins=8, range=(0, 1))[0], np.ones(8), f"rand {dtype}")
+    assert tg.rand_like(tg.zeros(100_000, dtype=dtype)).numpy().max() < 1
+    assert tg.empty(100_000, dtype=dtype).uniform_(-2, 3).numpy().max() < 3
+
+
 def test_normal_forms():
     tg.manual_seed(1)
     assert_moments(tg.normal(2.0, 3.0, (N,)).numpy(), 2, 9, "normal(2, 3, size)")
@@ -526,12 +537,16 @@ def test_fills_on_a_leaf_that_requires_grad_only_under_no_grad(name, args):
     assert w.requires_grad and w.is_leaf
 
 
+@pytest.mark.parametrize("shape", [(2, 3), (), (0, 4)])
 @pytest.mark.parametrize("dtype", [tg.float16, tg.float32, tg.float64])
 @pytest.mark.parametrize("name, args", FILLS, ids=[f[0] for f in FILLS])
-def test_fills_keep_shape_and_dtype(name, args, dtype):
-    x = tg.zeros(2, 3, dtype=dtype)
+def test_fills_keep_shape_and_dtype(name, args, dtype, shape):
+    tg.manual_seed(13)
+    x = tg.zeros(shape, dtype=dtype)
     getattr(x, name)(*args)
-    assert x.dtype == dtype and x.shape == (2, 3)
+    assert x.dtype == dtype and x.shape == shape
+    if x.numel() and name not in ("bernoulli_", "random_"):  # draws that are never 0 (but by a fluke)
+        assert (x.numpy() != 0).all()  # the values were written
 
 
 def test_fills_on_views_and_read_only_memory():

@@ -51,6 +51,26 @@ def _like(input, dtype, device, op):
     return (input.dtype if dtype is None else dtype), (input.device if device is None else device)
 
 
+def _unit_uniform(g, shape, dtype):
+    """Uniform samples on [0, 1) in float `dtype`: a float64 draw cut down (not rounded) to the dtype's
+    grid k / 2^(mantissa + 1), so that rounding can never give 1.0 (a float16 draw would, one in 4096)."""
+    u = g.random(shape)
+    if dtype.itemsize < 8:
+        grid = 2.0 ** (np.finfo(dtype).nmant + 1)
+        u = np.floor(u * grid) / grid
+    return u.astype(dtype, copy=False)
+
+
+def _uniform(g, low, high, shape, dtype):
+    """low + (high - low)·u, u uniform on [0, 1), in `dtype`; a value that rounds up to high (float16 near
+    its top, float32 rarely) becomes the largest float below high, keeping the range half-open as torch's."""
+    values = np.asarray(low + (high - low) * g.random(shape)).astype(dtype)
+    top = dtype.type(high)
+    if low < high:
+        values[values >= top] = np.nextafter(top, dtype.type(-np.inf))
+    return values
+
+
 def _integer_range(dtype):
     """The integers [low, high) that `dtype` holds exactly (a float's: its mantissa's integers)."""
     if dtype == dtypes.bool_:
@@ -144,7 +164,7 @@ class TensorRandom:
         dtype, backend = _float_creation("rand", shape, dtype, requires_grad, device)
         draw = _numpy_generator(generator, "rand")
         check_alloc(shape, np.float64, "rand")  # the samples are drawn in float64
-        return _t._fresh(draw.random(shape).astype(dtype, copy=False), backend, requires_grad)
+        return _t._fresh(_unit_uniform(draw, shape, dtype), backend, requires_grad)
 
     @staticmethod
     def arange(start=0, end=None, step=1, dtype=None, requires_grad=False, device="cpu"):
@@ -231,7 +251,7 @@ class TensorRandom:
         high = check_number(to, "to", "uniform_")
         if low > high:
             raise ValueError(f"uniform_: expects a [from, to) range, but got from={low} > to={high}")
-        return self._fill_random("uniform_", lambda g: g.uniform(low, high, self.shape), generator)
+        return self._fill_random("uniform_", lambda g: _uniform(g, low, high, self.shape, self.dtype), generator)
 
     def bernoulli_(self, p=0.5, *, generator=None):
         """self <- samples of Bernoulli(p): 1 with probability p, else 0. p is a float in [0, 1] or a tensor

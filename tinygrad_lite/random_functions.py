@@ -12,7 +12,7 @@ import numpy as np
 
 from . import dtypes
 from ._tensor import Tensor, _creation, _fresh, _new_shape
-from ._tensor_random import _check_bounds, _float_creation, _integer_range, _like, _number
+from ._tensor_random import _check_bounds, _float_creation, _integer_range, _like, _number, _unit_uniform
 from ._validate import check_alloc, check_number
 from .functions import _tensor
 from .rng import _numpy_generator
@@ -90,14 +90,14 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False, d
 # ---- random tensors ----------------------------------------------------------------------
 def rand_like(input, *, generator=None, dtype=None, requires_grad=False, device=None):  # noqa: A002
     """Samples of the uniform distribution on [0, 1) in input's shape, and its (float) dtype and device unless given."""
-    return _sample_like("rand_like", lambda g: g.random(input.shape), input, generator, dtype, requires_grad, device)
+    return _sample_like("rand_like", _unit_uniform, input, generator, dtype, requires_grad, device)
 
 
 def randn_like(input, *, generator=None, dtype=None, requires_grad=False, device=None):  # noqa: A002
     """Samples of N(0, 1), density exp(-x²/2) / √(2π), in input's shape, and its (float) dtype and device
     unless given."""
-    return _sample_like("randn_like", lambda g: g.standard_normal(input.shape), input, generator, dtype,
-                        requires_grad, device)
+    return _sample_like("randn_like", lambda g, shape, dtype: g.standard_normal(shape).astype(dtype), input,
+                        generator, dtype, requires_grad, device)
 
 
 def _sample_like(op, draw, input, generator, dtype, requires_grad, device):  # noqa: A002
@@ -105,7 +105,7 @@ def _sample_like(op, draw, input, generator, dtype, requires_grad, device):  # n
     dtype, backend = _float_creation(op, input.shape, dtype, requires_grad, device)
     source = _numpy_generator(generator, op)
     check_alloc(input.shape, np.float64, op)  # the samples are drawn in float64
-    return _fresh(np.asarray(draw(source)).astype(dtype), backend, requires_grad)
+    return _fresh(np.asarray(draw(source, input.shape, dtype)), backend, requires_grad)
 
 
 def _random_integers(op, low, high, shape, generator, dtype, requires_grad, device):
