@@ -552,3 +552,42 @@ def test_softmax2d_needs_a_channel_axis():
         nn.Softmax2d()(tg.ones(2, 3))
     assert repr(nn.CosineSimilarity()) == repr(torch.nn.CosineSimilarity())
 
+
+def test_gumbel_softmax_hard_samples_follow_the_softmax_of_the_logits():
+    # the Gumbel-max trick: argmax(logits + g) is class i with probability softmax(logits)_i
+    tg.manual_seed(3)
+    logits = np.log(np.array([0.5, 0.3, 0.15, 0.05]))
+    n = 20000
+    samples = F.gumbel_softmax(Tensor(np.tile(logits, (n, 1))), tau=0.3, hard=True).numpy()
+    assert set(np.unique(samples)) <= {0.0, 1.0} and np.all(samples.sum(axis=1) == 1)
+    np.testing.assert_allclose(samples.mean(axis=0), [0.5, 0.3, 0.15, 0.05], atol=0.015)  # 4 sigma at n = 20000
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_gumbel_softmax_soft_sums_to_one_and_hard_passes_the_soft_gradient(dim):
+    x = np.random.default_rng(4).standard_normal((3, 4, 5))
+    upstream = Tensor(np.random.default_rng(5).standard_normal((3, 4, 5)))
+    results = {}
+    for hard in (False, True):
+        tg.manual_seed(7)  # the same noise for both
+        t = Tensor(x, requires_grad=True)
+        y = F.gumbel_softmax(t, tau=0.7, hard=hard, axis=dim)
+        (y * upstream).sum().backward()
+        results[hard] = y.numpy(), t.grad.numpy()
+    soft, hard = results[False][0], results[True][0]
+    np.testing.assert_allclose(soft.sum(axis=dim), 1.0, rtol=1e-12)
+    expected = (soft == soft.max(axis=dim, keepdims=True)).astype(np.float64)
+    np.testing.assert_allclose(hard, expected, atol=1e-15)
+    np.testing.assert_allclose(results[True][1], results[False][1], rtol=1e-12, atol=1e-15)
+
+
+def test_gumbel_softmax_checks_its_arguments():
+    x = tg.randn(2, 3)
+    for kwargs, error in [({"tau": 0.0}, ValueError), ({"tau": "x"}, TypeError), ({"hard": 1}, TypeError),
+                          ({"dim": 2}, IndexError), ({"dim": 1, "axis": 1}, TypeError)]:
+        with pytest.raises(error, match="gumbel_softmax"):
+            F.gumbel_softmax(x, **kwargs)
+    with pytest.raises(TypeError, match="gumbel_softmax"):
+        F.gumbel_softmax(Tensor(np.array([1, 2])))
+    assert F.gumbel_softmax(Tensor(np.ones(3, np.float16)), hard=True).dtype == np.float16
+

@@ -274,6 +274,9 @@ ROWS.update({
                                         lambda a, b, k: TF.cosine_similarity(a, b, dim=k), 2, 1),
     ("tg.cosine_similarity", "dim"): Row([(2, 3, 4), (2, 3, 4)], lambda a, b, **kw: tg.cosine_similarity(a, b, **kw),
                                          lambda a, b, k: torch.cosine_similarity(a, b, dim=k), 2, 1),
+    # logits 1e4 apart: the Gumbel noise cannot change the argmax, so the hard sample is deterministic
+    ("F.gumbel_softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: F.gumbel_softmax(x * 1e4, hard=True, **kw),
+                                     lambda x, k: TF.gumbel_softmax(x * 1e4, hard=True, dim=k), 1, -1),
     ("nn.GLU", "dim"): Row([(2, 4, 6)], lambda x, **kw: nn.GLU(**kw)(x), lambda x, k: torch.nn.GLU(k)(x), 1, -1),
     ("nn.Softmax", "dim"): Row([(2, 3, 4)], lambda x, **kw: nn.Softmax(**kw)(x),
                                lambda x, k: torch.nn.Softmax(k)(x), 0, None),

@@ -23,7 +23,7 @@ from ..rng import generator
 __all__ = [
     "silu", "elu", "selu", "celu", "softplus", "softsign", "mish", "hardtanh", "relu6", "hardsigmoid",
     "hardswish", "logsigmoid", "glu", "prelu", "rrelu", "softmin", "threshold", "tanhshrink",
-    "hardshrink", "softshrink",
+    "hardshrink", "softshrink", "gumbel_softmax",
     "relu_", "elu_", "selu_", "celu_", "hardtanh_", "rrelu_", "threshold_", "leaky_relu_",
 ]
 
@@ -188,6 +188,32 @@ def softmin(input, dim=_UNSET, *, axis=_UNSET):
     dim = _axis_alias("softmin", dim, axis, None)
     x = _float_tensor(input, "softmin")
     return (-x).softmax(_softmax_dim(x.shape, dim, "softmin"))
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=_UNSET, *, axis=_UNSET):
+    """A sample of the Gumbel-softmax (Concrete) distribution: y = softmax((logits + g) / tau) along
+    `dim`, with g_i = -log(E_i), E_i ~ Exponential(1) independent (Gumbel noise, from the seeded
+    generator). As tau -> 0, y approaches the one-hot of argmax(logits + g), which picks class i
+    with probability softmax(logits)_i (the Gumbel-max trick). hard=True returns that one-hot with
+    y's gradient (straight-through: one_hot - y.detach() + y). eps is unused, as in torch."""
+    dim = _axis_alias("gumbel_softmax", dim, axis, -1)
+    x = _float_tensor(logits, "gumbel_softmax", "logits")
+    tau = check_number(tau, "tau", "gumbel_softmax", low=0, low_open=True)
+    hard = check_bool(hard, "hard", "gumbel_softmax")
+    check_number(eps, "eps", "gumbel_softmax")
+    dim = _one_axis(dim, x.shape, "gumbel_softmax")
+    with np.errstate(divide="ignore"):  # an Exponential draw of exactly 0 gives g = inf, as torch's
+        noise = -np.log(generator().exponential(size=x.shape))
+    y = ((x + Tensor(noise.astype(x.dtype), device=x.device)) / tau).softmax(dim)
+    if not hard:
+        return y
+    values = y.numpy()
+    one_hot = np.zeros_like(values)
+    if values.ndim == 0:
+        one_hot[()] = 1
+    elif values.size:
+        np.put_along_axis(one_hot, np.expand_dims(values.argmax(axis=dim), dim), 1, axis=dim)
+    return Tensor(one_hot, device=x.device) - y.detach() + y
 
 
 def threshold(input, threshold, value, inplace=False):
