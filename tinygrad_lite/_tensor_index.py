@@ -2,12 +2,13 @@
 index_add, index_copy, index_fill, index_reduce, index_put, take, take_along_dim, put, masked_select,
 masked_scatter, select_scatter, slice_scatter, diagonal_scatter, nonzero, argwhere.
 
-Each checks its arguments as torch does and then runs one of two Functions (ops/gather.py): Gather,
-which reads x at the positions an index names along one axis, or Scatter, which writes (or reduces)
-values into them. index_select, take and take_along_dim are gathers with a reshaped or broadcast
-index; index_add, index_copy, index_reduce, index_put, put, masked_scatter and the *_scatter
-embeddings are scatters (index_put and the embeddings scatter into the flattened tensor, at the flat
-positions of the elements they replace). Their gradients are those two ops'.
+Each checks its arguments as torch does and then runs a Function of ops/gather.py: Gather, which
+reads x at the positions an index names along one axis (take and take_along_dim are gathers with a
+reshaped or broadcast index), IndexSelect (whole slices along one axis), or Scatter, which writes or
+reduces values into such positions: index_add, index_copy, index_reduce, index_put, put,
+masked_scatter and the *_scatter embeddings are scatters (index_put, put and the embeddings scatter
+into the flattened tensor, at the flat positions of the elements they replace). Their gradients are
+those ops'.
 
 Indices are integer tensors (int64 as torch's; other integer dtypes and lists are accepted too); a
 float or bool index is refused with TypeError, and an index out of range with IndexError.
@@ -59,7 +60,7 @@ class TensorIndex:
         index = _vector_index(self, index, "index_select", dim)
         x = _at_least_1d(self)
         _check_range("index_select", index, x.shape[dim], dim)
-        out = ga.Gather.apply(x, _along(x, index, dim), axis=dim)
+        out = ga.IndexSelect.apply(x, index, axis=dim)
         return _reshaped(out, ()) if self.ndim == 0 else out
 
     def take(self, index=_UNSET):

@@ -1,4 +1,4 @@
-"""Gather and scatter along one axis: torch's gather, scatter and scatter_reduce, as two Functions.
+"""Gather and scatter along one axis: torch's gather, scatter and scatter_reduce (and index_select).
 
 Both address the elements of an array `a` through an integer `index` and an axis `dim`: the
 element of `index` at position (i0, ..., ik, ..., in) names
@@ -6,9 +6,10 @@ element of `index` at position (i0, ..., ik, ..., in) names
     a[i0, ..., index[i0, ..., in], ..., in]          (index[...] replacing the coordinate ik = dim)
 
 so `index` has a's number of axes, and along the other axes it may be shorter than `a`. `gather`
-reads those elements; `scatter` writes (or reduces) one `src` element into each. The Tensor
-methods (_tensor_index.py) check the arguments and build index_select, take, take_along_dim,
-index_add, index_copy, masked_scatter, ... from these two.
+reads those elements (Gather); `scatter` writes (or reduces) one `src` element into each
+(Scatter). IndexSelect is the gather of whole slices, read with one `take`. The Tensor methods
+(_tensor_index.py) check the arguments and build take, take_along_dim, index_add, index_copy,
+index_put, masked_scatter, ... from these.
 
 Repeated positions: a scatter-add must add every one (`a[idx] += v` keeps only one of them).
 numpy's `ufunc.at` does this; cupy has `ufunc.at` for add, maximum and minimum (atomic adds
@@ -37,7 +38,8 @@ def coordinates(xp, index, axis):
 
 def scatter_at(xp, name, out, coords, values):
     """out[coords] = ufunc(out[coords], values) for every pick, repeated targets included (numpy's
-    ufunc.at). `out` must be C-contiguous; `coords` is a tuple of broadcastable int arrays."""
+    ufunc.at). `out` must be C-contiguous; `coords` is a tuple of broadcastable int arrays (full
+    slices may stand for whole axes where the ufunc has `at`: always for "add")."""
     ufunc = getattr(xp, name)
     if hasattr(ufunc, "at") and (xp.__name__ == "numpy" or name != "multiply"):
         ufunc.at(out, coords, values)
@@ -134,6 +136,25 @@ class Gather(Function):
         dx = ctx.xp.zeros(ctx.shape, _wide(grad.dtype))
         if ctx.coords is not None:
             scatter_at(ctx.xp, "add", dx, ctx.coords, grad.astype(dx.dtype, copy=False))
+        return ctx.by_position(dx.astype(grad.dtype, copy=False), None)
+
+
+class IndexSelect(Function):
+    """out = x with axis `axis` replaced by the slices x[..., index[j], ...];  dx = g's slices added back
+    to the slices they came from (a slice selected twice gets both). A gather whose index is the same
+    along every other axis, read with one `take` instead of full coordinates."""
+
+    array_args = (1,)
+
+    @staticmethod
+    def forward(ctx, x, index, axis):
+        ctx.shape, ctx.index, ctx.axis = x.shape, index, axis
+        return ctx.xp.take(x, index, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        dx = ctx.xp.zeros(ctx.shape, _wide(grad.dtype))
+        scatter_at(ctx.xp, "add", dx, (slice(None),) * ctx.axis + (ctx.index,), grad.astype(dx.dtype, copy=False))
         return ctx.by_position(dx.astype(grad.dtype, copy=False), None)
 
 
