@@ -5,7 +5,7 @@ broadcast_to, expand with -1, squeeze with a tuple, movedim moveaxis swapaxes sw
 diag_embed diagflat trace, ravel, unfold, tensor_split hsplit vsplit dsplit, meshgrid,
 broadcast_tensors, atleast_1d/2d/3d, hstack vstack row_stack dstack column_stack, concat
 concatenate, block_diag, cartesian_prod, tril_indices triu_indices, select adjoint narrow_copy,
-combinations, vander, the in-place view methods t_ transpose_ swapaxes_ swapdims_ squeeze_
+combinations, vander, broadcast_shapes, H mH, the in-place view methods t_ transpose_ swapaxes_ swapdims_ squeeze_
 unsqueeze_, and the free functions tg.split chunk unbind narrow unflatten: each as a method and
 as tg.<name> where torch has both.
 
@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, to_torch, torch
-from strategies import shapes, views
+from strategies import broadcast_pair, shapes, views
 
 import tinygrad_lite as tg
 
@@ -575,6 +575,21 @@ def test_in_place_view_ops_refuse_a_tensor_in_the_graph(name):
         call(tg.ones(2, 1, requires_grad=True) * 2)
 
 
+@given(shapes_=broadcast_pair(max_dims=4, min_side=0, max_side=3))
+def test_broadcast_shapes_matches_torch(shapes_):
+    ours = tg.broadcast_shapes(*shapes_)
+    assert isinstance(ours, tg.Size) and ours == tuple(torch.broadcast_shapes(*shapes_))
+    assert tg.broadcast_shapes(3, (2, 1)) == tuple(torch.broadcast_shapes(3, (2, 1)))
+
+
+@given(data=st.data())
+def test_H_and_mH_match_torch(data):
+    x = _x(data, min_dims=2, max_dims=2)
+    check_op(lambda t: t.H, lambda t: t.H, x)
+    y = _x(data, min_dims=2)
+    check_op(lambda t: t.mH, lambda t: t.mH, y)
+
+
 # ---------------------------------------------------------------- every device, float64 gradients
 
 def _gradcheck_cases():
@@ -716,6 +731,11 @@ BAD = [  # (ours, torch's twin, error)
     (lambda: tg.ones(2, 2).transpose_(0, 2), lambda: torch.ones(2, 2).transpose_(0, 2), IndexError),
     (lambda: tg.ones(2, 2).unsqueeze_(3), lambda: torch.ones(2, 2).unsqueeze_(3), IndexError),
     (lambda: tg.ones(2, 2).squeeze_(2), lambda: torch.ones(2, 2).squeeze_(2), IndexError),
+    (lambda: tg.broadcast_shapes((2,), (3,)), lambda: torch.broadcast_shapes((2,), (3,)), ValueError),
+    (lambda: tg.broadcast_shapes((-1,), (3,)), lambda: torch.broadcast_shapes((-1,), (3,)), ValueError),
+    (lambda: tg.ones(3).H, lambda: torch.ones(3).H, ValueError),
+    (lambda: tg.ones(2, 3, 4).H, lambda: torch.ones(2, 3, 4).H, ValueError),
+    (lambda: tg.ones(3).mH, lambda: torch.ones(3).mH, ValueError),
 ]
 
 

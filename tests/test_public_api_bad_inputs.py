@@ -469,6 +469,7 @@ OVERRIDES = {
     **{f"TensorShape.{name}": {"dim0": lambda c: 0, "dim1": lambda c: 1}
        for name in ("transpose_", "swapaxes_", "swapdims_")},
     "TensorShape.unsqueeze_": {"dim": lambda c: 0},
+    "tg.broadcast_shapes": {"shapes": lambda c: ((2, 1), (3,))},
     **{f"tg.{name}": {"dim": lambda c: 1} for name in ("softmax", "log_softmax", "logsumexp", "unsqueeze")},
     "tg.transpose": {"dim0": lambda c: 0, "dim1": lambda c: 1},
     "tg.reshape": {"shape": lambda c: (4, 2)},
@@ -592,6 +593,7 @@ LEGAL = {
     **{(f"tg.atleast_{k}d", "tensors"): {"[]"} for k in (1, 2, 3)},  # no tensors give (), as torch
     **{(f"{prefix}{name}", "indices_or_sections"): {"()"} for prefix in ("TensorShape.", "tg.")
        for name in ("hsplit", "vsplit", "dsplit")},  # no index: one piece, as torch
+    ("tg.broadcast_shapes", "shapes"): {"5"},  # an int is a 1-d shape, as torch reads it
     ("tg.reshape", "shape"): {"-1"},
     ("Tensor.expand", "shape"): {"-1"},
     ("TensorMethods.view", "shape"): {"-1"},

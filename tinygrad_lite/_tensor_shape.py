@@ -368,6 +368,21 @@ class TensorShape:
             raise ValueError(f"adjoint: only supported on matrices or batches of matrices, got shape {self.shape}")
         return self.transpose(-2, -1)
 
+    @property
+    def H(self):
+        """The conjugate transpose of a matrix (for real tensors its transpose), a view; 0-d as it is."""
+        if self.ndim not in (0, 2):
+            raise ValueError(f"H: only supported on matrices (2-d tensors), got shape {self.shape}; "
+                             "for batches of matrices use mH")
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
+    @property
+    def mH(self):
+        """The conjugate transpose of the matrices on the last two axes (for real tensors mT), a view."""
+        if self.ndim < 2:
+            raise ValueError(f"mH: only supported on matrices or batches of matrices, got shape {self.shape}")
+        return self.transpose(-2, -1)
+
     # ---- windows and pieces --------------------------------------------------------------------
     def select(self, dim=_UNSET, index=None, *, axis=_UNSET):
         """x[..., index, ...] at position `index` of axis `dim` (negative counts from the end), that axis

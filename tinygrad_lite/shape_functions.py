@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from . import _tensor as _t
+from ._size import Size
 from ._validate import _UNSET, _axis_alias, check_alloc, check_choice, check_size
 from .functions import _tensor, unary_from_method
 
@@ -22,7 +23,7 @@ __all__ = [
     "hstack", "vstack", "dstack", "column_stack",
     "tril_indices", "triu_indices", "ravel", "diagflat", "hsplit", "vsplit", "dsplit", "row_stack", "concat",
     "concatenate", "block_diag", "cartesian_prod", "split", "chunk", "unbind", "narrow", "unflatten",
-    "select", "adjoint", "narrow_copy", "combinations", "vander",
+    "select", "adjoint", "narrow_copy", "combinations", "vander", "broadcast_shapes",
 ]
 
 
@@ -447,3 +448,22 @@ def vander(x, N=None, increasing=False):
         powers.append(powers[-1] * column)
     out = _t.Tensor.cat(powers, 1)
     return out if increasing else out.flip(1)
+
+
+def broadcast_shapes(*shapes):
+    """The shape that tensors of `shapes` (each a tuple of sizes, or one int) broadcast to, as a tg.Size:
+    aligned from the right, each axis is the one size other than 1 among them (1 when all are 1)."""
+    op = "broadcast_shapes"
+    clean = []
+    for shape in shapes:
+        shape = (shape,) if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool) else shape
+        if not isinstance(shape, (tuple, list)):
+            raise TypeError(f"{op}: each shape must be a tuple of ints or an int, not {shape!r}")
+        shape = _t._shape_arg((tuple(shape),), op)
+        if any(n < 0 for n in shape):
+            raise ValueError(f"{op}: shape {shape} has a negative size")
+        clean.append(shape)
+    try:
+        return Size(np.broadcast_shapes(*clean))
+    except ValueError:
+        raise ValueError(f"{op}: shapes {clean} do not broadcast together") from None
