@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import check_op, torch
+from helpers import check_op, to_torch, torch
 from strategies import distinct_values, float_dtypes, maybe_transposed, views
 
 import tinygrad_lite as tg
@@ -513,3 +513,40 @@ def test_matrix_power(n):
              np.arange(9).reshape(3, 3) % 4 if n >= 0 else a)  # integer matrices keep their dtype
     with pytest.raises(TypeError, match="matrix_power"):
         tg.linalg.matrix_power(tg.Tensor(a), 1.5)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (3, 3), (2, 5, 3), (1, 1), (0, 2, 3)], ids=repr)
+def test_svd(shape):
+    a = normal(shape)
+    for dtype in (np.float64, np.float32):
+        x = a.astype(dtype)
+        tol = {} if dtype == np.float64 else {"rtol": 1e-4, "atol": 1e-5}
+        check_op(lambda t: tg.linalg.svd(t, full_matrices=False).S, lambda t: torch.linalg.svd(t, full_matrices=False).S,
+                 x, **tol)
+        # a singular vector's sign is arbitrary (torch and numpy may choose differently): compare what does not
+        # depend on it, the squared entries and the product U diag(S) Vh
+        for part in ("U", "Vh"):
+            check_op(lambda t: getattr(tg.linalg.svd(t, False), part) ** 2,
+                     lambda t: getattr(torch.linalg.svd(t, False), part) ** 2, x, **tol)
+        check_op(lambda t: _rebuilt(tg.linalg.svd(t, False)), lambda t: _rebuilt(torch.linalg.svd(t, False)), x, **tol)
+    if 0 not in shape:
+        for part in ("U", "Vh"):
+            assert tg.gradcheck(lambda t: getattr(tg.linalg.svd(t, full_matrices=False), part) ** 2,
+                                tg.Tensor(a, requires_grad=True))
+
+
+def _rebuilt(usv):
+    u, s, vh = usv
+    return (u * s.unsqueeze(-2)) @ vh
+
+
+def test_svd_full_matrices():
+    a = normal((4, 2))
+    ours, theirs = tg.linalg.svd(tg.Tensor(a)), torch.linalg.svd(to_torch(a))
+    assert isinstance(ours, tg.return_types.linalg_svd) and ours._fields == ("U", "S", "Vh")
+    for o, t in zip(ours, theirs):
+        assert o.shape == tuple(t.shape)
+    np.testing.assert_allclose(np.abs(ours.U.numpy()[:, :2]), np.abs(theirs.U.numpy()[:, :2]), rtol=1e-10, atol=1e-12)
+    u = tg.linalg.svd(tg.Tensor(a, requires_grad=True)).U  # square U of a tall matrix: no gradient, as torch
+    with pytest.raises(RuntimeError, match="full_matrices=False"):
+        u.sum().backward()

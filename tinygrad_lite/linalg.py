@@ -1,5 +1,5 @@
 """tg.linalg, as torch.linalg: vector_norm, matrix_norm, norm, cross, svdvals, vecdot, matmul, multi_dot,
-inv, det, slogdet, solve, cholesky, eigh, eigvalsh, matrix_power.
+inv, det, slogdet, solve, cholesky, eigh, eigvalsh, matrix_power, svd.
 
 Vector norms have their own op (ops/reduce_more.VectorNorm); the matrix norms are written
 with it, with sums and amax/amin of |A|, and with the singular values (ops/linalg.SingularValues),
@@ -15,7 +15,7 @@ from ._validate import _UNSET, _axis_alias, check_bool, check_choice
 from .ops import linalg as la, reduce_more as rm
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "cross", "svdvals", "vecdot", "matmul", "multi_dot", "inv", "det",
-           "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "matrix_power"]
+           "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "matrix_power", "svd"]
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
@@ -434,3 +434,22 @@ def matrix_power(A, n):
         if n:
             power = power.matmul(power)
     return result
+
+
+def svd(A, full_matrices=True):
+    """(U, S, Vh) with A = U diag(S) Vh for each matrix of A (..., m, n), S descending, as the named tuple
+    return_types.linalg_svd. full_matrices=False gives U (m, k) and Vh (k, n), k = min(m, n); True (the
+    default, as torch) gives square U (m, m) and Vh (n, n), whose gradients, as torch's, exist only when
+    m = n. Gradients are torch's svd_backward, split by output (see ops/linalg.SvdU, SvdVh,
+    SingularValues): exact where the singular values are distinct and non-zero; the singular vectors'
+    signs are those of the array module's SVD (any sign is a valid SVD)."""
+    op = "svd"
+    full_matrices = check_bool(full_matrices, "full_matrices", op)
+    A = _float(_tensor(op, A, "A"), None, op)
+    if A.ndim < 2:
+        raise ValueError(f"{op}: needs a tensor with at least 2 dimensions, got shape {A.shape}")
+    if not bool(A._backend.xp.isfinite(A.array).all()):
+        raise ValueError(f"{op}: the input holds NaN or inf; its singular value decomposition does not exist")
+    u = _in_float32(lambda a: la.SvdU.apply(a, full=full_matrices), A)
+    vh = _in_float32(lambda a: la.SvdVh.apply(a, full=full_matrices), A)
+    return return_types.linalg_svd(u, _in_float32(la.SingularValues.apply, A), vh)

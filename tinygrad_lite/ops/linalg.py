@@ -294,3 +294,79 @@ class EigenVectors(Function):
         with np.errstate(divide="ignore", invalid="ignore"):
             inner = skew / gaps
         return mm(mm(v, inner), _transposed(v)).astype(grad.dtype, copy=False)
+
+
+def _svd_parts(ctx, a, full):
+    """U, s, Vh of a (the reduced ones saved for backward; the full ones returned when `full`)."""
+    xp = ctx.xp
+    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+    u, s, vh = (x.astype(a.dtype, copy=False) for x in (u, s, vh))
+    ctx.save_for_backward(u, s, vh)
+    ctx.full = full and a.shape[-1] != a.shape[-2]
+    if ctx.full:
+        fu, _, fvh = xp.linalg.svd(a, full_matrices=True)
+        return fu.astype(a.dtype, copy=False), s, fvh.astype(a.dtype, copy=False)
+    return u, s, vh
+
+
+def _svd_gaps(xp, s):
+    """E_jk = s_k^2 - s_j^2, with 1 on the diagonal (where the quotients it divides are 0)."""
+    s2 = s * s
+    gaps = s2[..., None, :] - s2[..., :, None]
+    k = s.shape[-1]
+    gaps[..., xp.arange(k), xp.arange(k)] = 1
+    return gaps
+
+
+def _refuse_full(ctx, name):
+    if ctx.full:
+        raise RuntimeError(f"svd: the gradient of {name} is defined only for full_matrices=False (as torch); "
+                           "call svd(A, full_matrices=False)")
+
+
+class SvdU(Function):
+    """U of A = U diag(s) V^T (columns: left singular vectors);
+    dA = [U ((skew(U^T g) / E) diag(s)) + (I - U U^T) g diag(1/s)] V^T, skew(X) = X - X^T,
+    E_jk = s_k^2 - s_j^2: torch's svd_backward with only U's gradient (it is linear in the three)."""
+
+    @staticmethod
+    def forward(ctx, a, full=False):
+        return _svd_parts(ctx, a, full)[0]
+
+    @staticmethod
+    def backward(ctx, grad):
+        _refuse_full(ctx, "U")
+        xp, mm = ctx.xp, ctx.backend.matmul
+        u, s, vh = ctx.saved_tensors
+        utg = mm(_transposed(u), grad)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inner = (utg - _transposed(utg)) / _svd_gaps(xp, s) * s[..., None, :]
+            ga = mm(u, inner)
+            if u.shape[-2] > u.shape[-1]:  # the part of g outside U's span
+                g_sinv = grad / s[..., None, :]
+                ga = ga + g_sinv - mm(u, mm(_transposed(u), g_sinv))
+        return mm(ga, vh).astype(grad.dtype, copy=False)
+
+
+class SvdVh(Function):
+    """V^T of A = U diag(s) V^T (rows: right singular vectors); with gV = g^T,
+    dA = U [(diag(s) (skew(V^T gV) / E)) V^T + diag(1/s) gV^T (I - V V^T)], as torch's svd_backward."""
+
+    @staticmethod
+    def forward(ctx, a, full=False):
+        return _svd_parts(ctx, a, full)[2]
+
+    @staticmethod
+    def backward(ctx, grad):
+        _refuse_full(ctx, "Vh")
+        xp, mm = ctx.xp, ctx.backend.matmul
+        u, s, vh = ctx.saved_tensors
+        v, gv = _transposed(vh), _transposed(grad)
+        vtg = mm(vh, gv)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inner = s[..., :, None] * ((vtg - _transposed(vtg)) / _svd_gaps(xp, s))
+            ga = mm(inner, vh)
+            if vh.shape[-1] > vh.shape[-2]:  # the part of g outside V's span
+                sinv_gvh = grad / s[..., :, None]
+                ga = ga + sinv_gvh - mm(mm(sinv_gvh, v), vh)
+        return mm(u, ga).astype(grad.dtype, copy=False)
