@@ -289,11 +289,19 @@ def test_a_left_out_self_takes_no_share_of_the_gradient(op, reduce):
     np.testing.assert_array_equal(src.grad.numpy(), [1.0, 0.0])
 
 
-def test_scatter_reduce_multiply_matches_torch_forward():
-    # torch has no backward for scatter(..., reduce=): only the values are compared
-    ours = Tensor(GRID).scatter(1, Tensor(REPEAT), Tensor(GSRC), reduce="multiply")
-    theirs = to_torch(GRID).scatter(1, to_torch(REPEAT), to_torch(GSRC), reduce="multiply")
+@pytest.mark.filterwarnings("ignore:The reduce argument")
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.parametrize("src", [GSRC, 2.5], ids=["src", "value"])
+def test_scatter_with_reduce_matches_torch_forward_and_finite_differences(reduce, src):
+    # torch has no backward for scatter(..., reduce=) with a value, nor with "multiply": values are compared
+    # with torch, gradients with finite differences
+    ours = Tensor(GRID).scatter(1, Tensor(REPEAT), Tensor(src) if isinstance(src, np.ndarray) else src, reduce=reduce)
+    theirs = to_torch(GRID).scatter(1, to_torch(REPEAT), to_torch(src) if isinstance(src, np.ndarray) else src,
+                                    reduce=reduce)
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    arrays = [A] + ([SRC[:, :4]] if isinstance(src, np.ndarray) else [])
+    assert tg.gradcheck(lambda x, *s: x.scatter(1, Tensor(REPEAT), s[0] if s else src, reduce=reduce),
+                        *[Tensor(a, requires_grad=True) for a in arrays])
 
 
 # ---- hypothesis: shapes with size-0 and size-1 axes ----------------------------------------
