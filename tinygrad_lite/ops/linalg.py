@@ -118,7 +118,7 @@ def _refuse_singular(xp, op, compute):
     """compute(), with the array module's "singular matrix" error turned into one naming `op`."""
     try:
         return compute()
-    except xp.linalg.LinAlgError:
+    except np.linalg.LinAlgError:  # cupy raises numpy's too
         raise ValueError(f"{op}: the matrix is singular (not invertible)") from None
 
 
@@ -229,7 +229,7 @@ class Cholesky(Function):
         xp = ctx.xp
         try:
             out = xp.linalg.cholesky(a).astype(a.dtype, copy=False)
-        except xp.linalg.LinAlgError:
+        except np.linalg.LinAlgError:  # cupy raises numpy's too
             raise ValueError("cholesky: the matrix is not positive definite") from None
         ctx.save_for_backward(out)
         return out
