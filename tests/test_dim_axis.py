@@ -249,6 +249,7 @@ _SCAN_ROWS = {
     "kthvalue": ((2,), "values", -1, True), "median": ((), "values", None, True),
     "nanmedian": ((), "values", None, True), "mode": ((), "values", -1, True),
     "unique": ((), None, None, False), "unique_consecutive": ((), None, None, False),
+    "quantile": ((0.25,), None, None, True), "nanquantile": ((0.75,), None, None, True),
 }
 for _name, (_pre, _field, _default, _grad) in _SCAN_ROWS.items():
     _pick = (lambda out, _f=_field: getattr(out, _f)) if _field else (lambda out: out)

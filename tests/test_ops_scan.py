@@ -616,3 +616,90 @@ def test_in_place_scans_match_torch(device, name, dtype):
         check_op(lambda t: getattr(t * 1, name)(0), lambda t: getattr(t * 1, name)(0), x, device=device)
         with pytest.raises(RuntimeError, match=name):
             getattr(Tensor(x, requires_grad=True, device=device), name)(0)
+
+
+# ---------------------------------------------------------------- quantile, nanquantile
+
+INTERPOLATIONS = ["linear", "lower", "higher", "midpoint", "nearest"]
+
+
+@pytest.mark.parametrize("name", ["quantile", "nanquantile"])
+@pytest.mark.parametrize("interpolation", INTERPOLATIONS)
+@given(data=st.data())
+def test_quantile_matches_torch(device, name, interpolation, data):
+    shape = data.draw(shapes(min_dims=0, max_dims=3))
+    dtype = data.draw(float_dtypes)
+    dim = data.draw(st.none() | st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))
+    keepdim = data.draw(st.booleans())
+    q = data.draw(st.floats(0, 1) | st.lists(st.floats(0, 1), min_size=0, max_size=4).map(
+        lambda v: np.array(v, dtype)))
+    ours_q = Tensor(q, device=device) if isinstance(q, np.ndarray) else q
+    theirs_q = to_torch(q) if isinstance(q, np.ndarray) else q
+
+    def ours(t):
+        return getattr(t, name)(ours_q, dim, keepdim, interpolation=interpolation)
+
+    def theirs(t):
+        return getattr(torch, name)(t, theirs_q, dim, keepdim, interpolation=interpolation)
+    # ties and NaN: the values
+    x = _with_nans(data, data.draw(grid_values(shape, dtype))) if data.draw(st.booleans()) else \
+        data.draw(grid_values(shape, dtype).flatmap(maybe_transposed))
+    assert_close(ours(Tensor(x, device=device)).numpy(), theirs(to_torch(x)).numpy(), *_quantile_tol(dtype), "values")
+    # distinct values: the gradient reaches the one or two elements each quantile interpolates
+    y = data.draw(distinct_values(shape, dtype).flatmap(maybe_transposed))
+    check_op(ours, theirs, y, device=device, rtol=_quantile_tol(dtype)[0], atol=_quantile_tol(dtype)[1])
+
+
+def _quantile_tol(dtype):
+    """torch interpolates with lerp's two-sided formula, the engine with v_lo + w (v_hi - v_lo): a few ulps apart."""
+    return (1e-5, 1e-6) if dtype == np.float32 else (1e-12, 1e-12)
+
+
+@pytest.mark.parametrize("interpolation", INTERPOLATIONS)
+def test_quantile_gradcheck_float64(interpolation):
+    x = np.random.default_rng(8).permutation(20).reshape(4, 5) / 7.0
+    q = Tensor(np.array([0.1, 0.5, 0.93]))
+    assert tg.gradcheck(lambda t: t.quantile(q, 1, interpolation=interpolation), Tensor(x, requires_grad=True))
+    assert tg.gradcheck(lambda t: tg.nanquantile(t, 0.37, interpolation=interpolation), Tensor(x, requires_grad=True))
+
+
+QUANTILE_ERRORS = [
+    ("q above 1", lambda t: t.quantile(1.5), ValueError),
+    ("q NaN", lambda t: t.quantile(float("nan")), ValueError),
+    ("q of 2 dims", lambda t: t.quantile(Tensor(np.full((2, 2), 0.5))), ValueError),
+    ("q of another dtype", lambda t: t.quantile(Tensor(np.array([0.5], np.float32))), TypeError),
+    ("q a list", lambda t: t.quantile([0.5]), TypeError),
+    ("integer input", lambda t: t.long().quantile(0.5), TypeError),
+    ("float16 input", lambda t: t.half().quantile(0.5), TypeError),
+    ("empty input", lambda t: t[:0].quantile(0.5, dim=1), ValueError),
+    ("unknown interpolation", lambda t: t.quantile(0.5, interpolation="cubic"), ValueError),
+]
+
+
+@pytest.mark.parametrize("name", ["quantile", "nanquantile"])
+@pytest.mark.parametrize("case, call, error", QUANTILE_ERRORS, ids=[e[0] for e in QUANTILE_ERRORS])
+def test_quantile_refuses_what_torch_refuses(name, case, call, error):
+    x = np.arange(8.0).reshape(2, 4)
+    with pytest.raises(Exception):
+        call(_TorchNamed(to_torch(x), name))
+    with pytest.raises(error, match=name):
+        call(_TorchNamed(Tensor(x), name))
+
+
+class _TorchNamed:
+    """t.quantile(...) calls `name` (quantile or nanquantile) on either library's tensor."""
+
+    def __init__(self, t, name):
+        self.t, self.name = t, name
+
+    def quantile(self, *args, **kwargs):
+        return getattr(self.t, self.name)(*args, **kwargs)
+
+    def long(self):
+        return _TorchNamed(self.t.long(), self.name)
+
+    def half(self):
+        return _TorchNamed(self.t.half(), self.name)
+
+    def __getitem__(self, index):
+        return _TorchNamed(self.t[index], self.name)

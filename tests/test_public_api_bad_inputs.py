@@ -328,6 +328,7 @@ OVERRIDES = {
     **{f"{where}.{name}": {"dim": lambda c: 1} for where in ("TensorScan", "tg")
        for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "cumsum_", "cumprod_")},
     **{f"{where}.{name}": {"k": lambda c: 2} for where in ("TensorScan", "tg") for name in ("topk", "kthvalue")},
+    **{f"{where}.{name}": {"q": lambda c: 0.25} for where in ("TensorScan", "tg") for name in ("quantile", "nanquantile")},
     **{f"{where}.diff": {"prepend": lambda c: f32(2, 1), "append": lambda c: f32(2, 2)} for where in ("TensorScan", "tg")},
     "tg.searchsorted": {"sorted_sequence": lambda c: f32(5), "side": lambda c: "left",
                         "sorter": lambda c: Tensor(np.arange(5))},

@@ -1,5 +1,6 @@
-"""Tensor's cumulative and sorting methods as torch's: cumsum, cumprod, cummax, cummin, logcumsumexp, diff,
-sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, unique, unique_consecutive.
+"""Tensor's cumulative and sorting methods as torch's: cumsum, cumprod (and in place), cummax, cummin,
+logcumsumexp, diff, sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile,
+unique, unique_consecutive.
 
 Values that a sort or a selection picks are differentiable: the gradient goes back to the positions
 they were picked from (ops/scan.py). Indices are int64 and never differentiable. A 0-d tensor answers
@@ -9,7 +10,7 @@ to dim 0 and -1 as a one-element tensor does, as in torch.
 import numpy as np
 
 from . import _tensor as _t, dtypes, return_types
-from ._validate import _UNSET, _axis_alias, check_bool, check_index
+from ._validate import _UNSET, _axis_alias, check_bool, check_choice, check_index
 from .ops import scan as sc
 
 
@@ -44,6 +45,24 @@ def _wrap(array, x):
 def _prefix(array, axis, count):
     """array[..., :count, ...] along axis."""
     return array[(slice(None),) * axis + (slice(0, count),)]
+
+
+def _quantile_q(op, q, x):
+    """(q as a 1-d array of x's dtype on x's device, whether q was one number or a 0-d tensor)."""
+    if isinstance(q, _t.Tensor):
+        if q.ndim > 1:
+            raise ValueError(f"{op}: q must be a number or a 0-d or 1-d tensor, got shape {q.shape}")
+        if q.dtype != x.dtype:
+            raise TypeError(f"{op}: q must have the input's dtype {x.dtype}, got {q.dtype}")
+        _t.autograd.check_same_device([x, q], op)
+        values, one = q.array.reshape(-1), q.ndim == 0
+    elif isinstance(q, (int, float, np.integer, np.floating)) and not isinstance(q, (bool, np.bool_)):
+        values, one = x._backend.xp.asarray([q], dtype=x.dtype), True
+    else:
+        raise TypeError(f"{op}: q must be a number or a Tensor, not {type(q).__name__}")
+    if bool(((values < 0) | (values > 1) | (values != values)).any()):
+        raise ValueError(f"{op}: q must be in the range [0, 1], got {q!r}")
+    return values, one
 
 
 def _nonempty(x, axis, op):
@@ -289,6 +308,59 @@ class TensorScan:
             # its original position is the run's last, the sort being stable
             return xp.argmax(run_pos == longest, axis=ax, keepdims=True)
         return self._pick_sorted("mode", return_types.mode, dim, axis, keepdim, rank)
+
+    # ---- quantiles -------------------------------------------------------------------------
+    def quantile(self, q, dim=_UNSET, keepdim=False, *, interpolation="linear", axis=_UNSET):
+        """The q-quantiles along `dim` (of every element when dim is None), as torch's: sort the slice
+        (NaN last), take the rank r = q (n - 1), and interpolate between the sorted values at floor(r)
+        and ceil(r): "linear" v_lo + (r - floor r)(v_hi - v_lo), "midpoint" (v_lo + v_hi) / 2,
+        "lower" v_lo, "higher" v_hi, "nearest" the value at r rounded (half to even). A slice holding
+        NaN gives NaN. q is a number or a 0-d or 1-d tensor in [0, 1] (of the input's dtype); a 1-d q
+        puts its axis first in the result. float32 and float64 only; the gradient goes, through the
+        sort, to the one or two elements each quantile is made of."""
+        return self._quantile("quantile", q, dim, axis, keepdim, interpolation, ignore_nan=False)
+
+    def nanquantile(self, q, dim=_UNSET, keepdim=False, *, interpolation="linear", axis=_UNSET):
+        """quantile of the elements that are not NaN: the rank is q (m - 1) with m the numbers in the
+        slice (NaN only where there are none); otherwise as quantile."""
+        return self._quantile("nanquantile", q, dim, axis, keepdim, interpolation, ignore_nan=True)
+
+    def _quantile(self, op, q, dim, axis, keepdim, interpolation, ignore_nan):
+        dim = _axis_alias(op, dim, axis, None)
+        keepdim = check_bool(keepdim, "keepdim", op)
+        interpolation = check_choice(interpolation, "interpolation", op,
+                                     ("linear", "lower", "higher", "midpoint", "nearest"))
+        if self.dtype not in (np.float32, np.float64):
+            raise TypeError(f"{op}: input tensor must be float32 or float64 (as torch's), not {self.dtype}")
+        qs, one_q = _quantile_q(op, q, self)
+        if self.numel() == 0:
+            raise ValueError(f"{op}: input tensor must be non-empty, got shape {self.shape}")
+        xp = self._backend.xp
+        if dim is None:
+            x, ax = self.reshape(-1), 0
+        else:
+            x, ax = _along(self, dim, op)
+            x = x.permute(*[i for i in range(x.ndim) if i != ax], ax)  # the reduced axis last
+        ordered = x.sort(-1).values  # NaN last
+        n = ordered.shape[-1]
+        nan = xp.isnan(ordered.array)
+        if ignore_nan:  # the rank among the numbers; 0 (a NaN) when there are none
+            ranks = qs * ((~nan).sum(axis=-1, keepdims=True) - 1).astype(self.dtype)
+            ranks = xp.where(ranks < 0, xp.zeros((), self.dtype), ranks)
+        else:  # a slice holding NaN: the last rank, a NaN
+            ranks = xp.where(nan.any(axis=-1, keepdims=True), self.dtype.type(n - 1), qs * self.dtype.type(n - 1))
+        ranks = {"lower": xp.floor, "higher": xp.ceil, "nearest": xp.rint}.get(interpolation, lambda r: r)(ranks)
+        below = xp.floor(ranks).astype(np.int64)
+        out = sc.TakeAlong.apply(ordered, below, axis=-1)
+        if interpolation in ("linear", "midpoint"):
+            above = sc.TakeAlong.apply(ordered, xp.ceil(ranks).astype(np.int64), axis=-1)
+            weights = xp.full(ranks.shape, 0.5, self.dtype) if interpolation == "midpoint" else ranks - below
+            out = out + _wrap(weights.astype(self.dtype), self) * (above - out)
+        out = out.permute(out.ndim - 1, *range(out.ndim - 1))  # q's axis first
+        if keepdim:
+            kept = (1,) * self.ndim if dim is None else tuple(1 if i == ax else s for i, s in enumerate(self.shape))
+            out = out.reshape((out.shape[0],) + kept)
+        return out.reshape(out.shape[1:]) if one_q else out
 
     # ---- unique ----------------------------------------------------------------------------
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=_UNSET, *,  # noqa: A002

@@ -295,6 +295,7 @@ CASES = [
     Case("median", lambda m, a: a.median(), [distinct(3, 5)]),
     Case("median dim", lambda m, a: m.median(a, 0).values, [distinct(3, 5)]),
     Case("mode", lambda m, a: a.mode(1).values, [ties(3, 6)]),
+    Case("quantile", lambda m, a: a.quantile(0.3, dim=1), [distinct(3, 5)]),
     # gathers and scatters (index data drawn in range; repeated positions sum their gradients)
     Case("gather", lambda m, a, i: a.gather(1, i), [randn(3, 4), ints(4, 3, 6)], 6),
     Case("index_select", lambda m, a, i: a.index_select(0, i), [randn(3, 4), ints(3, 5)], 5),

@@ -12,7 +12,8 @@ from .functions import _named, _tensor, unary_from_method
 from .ops import scan as sc
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "sort", "argsort", "msort", "topk",
-           "kthvalue", "median", "nanmedian", "mode", "unique", "unique_consecutive", "searchsorted", "bucketize"]
+           "kthvalue", "median", "nanmedian", "mode", "quantile", "nanquantile", "unique", "unique_consecutive",
+           "searchsorted", "bucketize"]
 
 
 def _scan_from_method(name, with_dtype):
@@ -70,6 +71,16 @@ def nanmedian(input, dim=_UNSET, keepdim=False, *, axis=_UNSET):
 def mode(input, dim=_UNSET, keepdim=False, *, axis=_UNSET):
     """tg.mode(input, dim, keepdim) is input.mode(...): the most frequent value along dim."""
     return _tensor("mode", input).mode(dim, keepdim, axis=axis)
+
+
+def quantile(input, q, dim=_UNSET, keepdim=False, *, interpolation="linear", axis=_UNSET):
+    """tg.quantile(input, q, dim, keepdim, interpolation=...) is input.quantile(...): the q-quantiles."""
+    return _tensor("quantile", input).quantile(q, dim, keepdim, interpolation=interpolation, axis=axis)
+
+
+def nanquantile(input, q, dim=_UNSET, keepdim=False, *, interpolation="linear", axis=_UNSET):
+    """tg.nanquantile(input, q, dim, keepdim, interpolation=...) is input.nanquantile(...): NaN ignored."""
+    return _tensor("nanquantile", input).nanquantile(q, dim, keepdim, interpolation=interpolation, axis=axis)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=_UNSET, *,  # noqa: A002
