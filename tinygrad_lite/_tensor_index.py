@@ -75,7 +75,7 @@ class TensorIndex:
     def take_along_dim(self, indices=_UNSET, dim=_UNSET, *, axis=_UNSET):
         """self.gather(dim, indices) after broadcasting self and indices against each other on every
         axis but dim (negative indices count from the end). With dim None: along the flattened self,
-        out = self.flatten()[indices.flatten()]."""
+        out = self.flatten()[indices.flatten()], indices in [0, numel) as torch's. Backward as gather's."""
         dim = _axis_alias("take_along_dim", dim, axis, None)
         indices = _index_array(self, indices, "take_along_dim", "indices")
         if dim is None:  # as torch: the flattened gather, where negative indices are out of range
@@ -150,7 +150,7 @@ class TensorIndex:
         reduction of the src elements naming it, and of self[c] when include_self:
         "sum", "prod", "mean" (integer means round down), "amax" or "amin". Positions no index names
         keep self. Backward as torch's: sum g; mean g / N; prod g * (product of the other factors);
-        amax/amin g shared evenly by the values equal to the result."""
+        amax/amin g shared evenly by the values equal to the result (a left-out self takes no share)."""
         return self._scatter_reduce("scatter_reduce", dim, axis, index, src, reduce, include_self)
 
     def scatter_reduce_(self, dim=_UNSET, index=_UNSET, src=_UNSET, reduce=_UNSET, *, include_self=True,
