@@ -41,7 +41,24 @@ STAND_IN = {
     "__init__.py": '''
 import numpy as np
 import tinygrad_lite
-from tinygrad_lite import Tensor
+
+
+class _NamesAnything(type):
+    """The suite writes tinygrad's own function next to torch's (helper_test_op(shape, torch.selu,
+    Tensor.selu)); the runner ignores it, but Python still looks it up: any missing name is a stand-in."""
+    def __getattr__(cls, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _ignored
+
+
+def _ignored(*args, **kwargs):
+    raise AssertionError("tinygrad's own function was called; the runner should have ported torch's")
+
+
+class Tensor(tinygrad_lite.Tensor, metaclass=_NamesAnything):
+    """tinygrad_lite.Tensor, as the suite's `Tensor`."""
+    __slots__ = ()
 
 def _realize(self, *others):
     return self
@@ -53,8 +70,8 @@ def _gradient(self, *targets):
     self.backward()
     return [t.grad if t.grad is not None else tinygrad_lite.zeros_like(t) for t in targets]
 
-Tensor.realize = _realize
-Tensor.gradient = _gradient
+tinygrad_lite.Tensor.realize = _realize
+tinygrad_lite.Tensor.gradient = _gradient
 
 class _DTypes:
     """tinygrad's dtypes namespace: each name is the numpy dtype of the same meaning."""
@@ -123,20 +140,31 @@ def _missing(name):
         raise AttributeError(f"tinygrad_lite has no {name!r}")
     return missing
 
+def _names(namespace):
+    """id of each public object of a torch namespace -> the name torch users call it by."""
+    found = {}
+    for name in dir(namespace):
+        if not name.startswith("_"):
+            found.setdefault(id(getattr(namespace, name, None)), name)
+    return found
+
+_NAMES = [(_names(theirs), ours) for theirs, ours in _NAMESPACES]
+
 def _to_engine(value):
-    """A torch tensor as an engine tensor; a torch function as the engine's of the same name."""
+    """A torch tensor as an engine tensor; a torch function as the engine's of the same name (found
+    by identity: torch.nn.functional.logsigmoid is a builtin called log_sigmoid)."""
     if isinstance(value, torch.Tensor):
         return tinygrad_lite.tensor(value.detach().numpy(), requires_grad=value.requires_grad)
-    name = getattr(value, "__name__", None)
-    for theirs, ours in _NAMESPACES:
-        if name and getattr(theirs, name, None) is value:
+    for names, ours in _NAMES:
+        name = names.get(id(value))
+        if name is not None and callable(value):
             return getattr(ours, name) if hasattr(ours, name) else _missing(name)
     return value
 
 def ported(fn):
     """fn with `torch` meaning tinygrad_lite, and the torch tensors it closes over as engine tensors."""
-    if not isinstance(fn, types.FunctionType):
-        return _to_engine(fn)
+    if not isinstance(fn, types.FunctionType) or fn.__module__.split(".")[0] == "torch":
+        return _to_engine(fn)  # torch's own functions are replaced by name, not run on the engine
     cells = tuple(types.CellType(_to_engine(c.cell_contents)) for c in fn.__closure__ or ())
     globals_ = dict(fn.__globals__, torch=tinygrad_lite)
     defaults = tuple(_to_engine(d) for d in fn.__defaults__) if fn.__defaults__ else None
