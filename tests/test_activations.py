@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, to_torch, torch
-from strategies import away_from, broadcast_pair, float_dtypes, shapes, views
+from strategies import arrays, away_from, broadcast_pair, float_dtypes, shapes, views
 
 import tinygrad_lite as tg
 import tinygrad_lite.nn as nn
@@ -82,6 +82,20 @@ def test_extreme_inputs_stay_finite_and_match_torch(name):
         x = np.array([-1e4, -1000.0, -100.0, -50.0, -30.0, 30.0, 50.0, 100.0, 1000.0, 1e4], dtype)
         out = check_op(ours, theirs, x)
         assert np.isfinite(out.numpy()).all()
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@given(data=st.data())
+def test_wide_range_inputs_match_torch(name, data):
+    # magnitudes spread log-uniformly over 1e-3 .. 1e4, both signs: the tails where exp overflows
+    ours, theirs, _ = UNARY[name]
+    dtype = data.draw(float_dtypes)
+    shape = data.draw(shapes(max_dims=2))
+    exponents = data.draw(arrays(shape, np.float64, low=-3, high=4))
+    signs = data.draw(arrays(shape, np.bool_))
+    x = np.asarray(np.where(signs, 1.0, -1.0) * 10.0 ** exponents, dtype=dtype)
+    out = check_op(ours, theirs, x)
+    assert np.isfinite(out.numpy()).all()
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
