@@ -558,6 +558,23 @@ def test_fills_on_views_and_read_only_memory():
         tg.zeros(1, 4).expand(3, 4).uniform_()
 
 
+def test_strided_inputs_and_views():
+    """Samples from transposed, sliced and expanded inputs follow their values; fills into a strided view
+    write only the view's elements of the base."""
+    tg.manual_seed(14)
+    w = tg.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]).T  # rows [1, 0, 1] and [0, 1, 1], not contiguous
+    picks = tg.multinomial(w, 2).numpy()
+    assert sorted(picks[0].tolist()) == [0, 2] and sorted(picks[1].tolist()) == [1, 2]
+    probs = tg.tensor([[0.0, 1.0], [1.0, 0.0]]).T
+    assert tg.bernoulli(probs).tolist() == probs.tolist()
+    assert tg.normal(tg.arange(3.0).reshape(3, 1).expand(3, 4), 0.0).tolist() == [[0.0] * 4, [1.0] * 4, [2.0] * 4]
+    assert (tg.poisson(tg.zeros(4, 6)[:, ::2].T).numpy() == 0).all()
+    base = tg.zeros(3, 4)
+    base.T[1:].uniform_(5, 6)
+    values = base.numpy()
+    assert (values[:, 0] == 0).all() and ((values[:, 1:] >= 5) & (values[:, 1:] < 6)).all()
+
+
 # ---- bad input -------------------------------------------------------------------------------------
 # (label, our call, torch's call or None where torch accepts it (a deliberate difference), exception, words)
 SAMPLING_ERRORS = [
