@@ -550,3 +550,31 @@ def test_svd_full_matrices():
     u = tg.linalg.svd(tg.Tensor(a, requires_grad=True)).U  # square U of a tall matrix: no gradient, as torch
     with pytest.raises(RuntimeError, match="full_matrices=False"):
         u.sum().backward()
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (2, 5, 3), (3, 4), (1, 1), (0, 3, 2)], ids=repr)
+@pytest.mark.parametrize("mode", ["reduced", "complete", "r"])
+def test_qr(shape, mode):
+    a = normal(shape)
+    differentiable = mode == "reduced" or (mode == "complete" and shape[-2] == shape[-1])
+    grad = differentiable and shape[-2] >= shape[-1]  # wide matrices: no gradient here (see differences)
+    for dtype in (np.float64, np.float32):
+        x = a.astype(dtype)
+        check_op(lambda t: tg.linalg.qr(t, mode).R, lambda t: torch.linalg.qr(t, mode).R, x, grad=grad, reduce_size=16)
+        if mode != "r":
+            check_op(lambda t: tg.linalg.qr(t, mode).Q, lambda t: torch.linalg.qr(t, mode).Q, x, grad=grad,
+                     reduce_size=16)
+    if grad and 0 not in shape:
+        for part in ("Q", "R"):
+            assert tg.gradcheck(lambda t: getattr(tg.linalg.qr(t, mode), part), tg.Tensor(a, requires_grad=True))
+
+
+def test_qr_gradients_torch_refuses_are_refused():
+    for mode in ("r", "complete"):
+        with pytest.raises(RuntimeError, match="qr"):
+            tg.linalg.qr(tg.Tensor(normal((4, 3)), requires_grad=True), mode).R.sum().backward()
+    q = tg.linalg.qr(tg.Tensor(normal((3, 4)), requires_grad=True)).Q
+    with pytest.raises(RuntimeError, match="wide"):
+        q.sum().backward()
+    with pytest.raises(ValueError, match="qr"):
+        tg.linalg.qr(tg.ones(2, 2), mode="full")

@@ -425,7 +425,7 @@ OVERRIDES = {
     **{f"{where}.cross": {"input": lambda c: f32(2, 3), "other": lambda c: f32(2, 3)} for where in ("tg", "linalg")},
     "tg.einsum": {"equation": lambda c: "ij,jk->ik", "operands": lambda c: (f32(2, 3), f32(3, 4))},
     "tg.cdist": {"x1": lambda c: f32(3, 4), "x2": lambda c: f32(5, 4)},
-    **{f"linalg.{name}": {"A": lambda c: f32(3, 4)} for name in ("matrix_norm", "svdvals", "svd")},
+    **{f"linalg.{name}": {"A": lambda c: f32(3, 4)} for name in ("matrix_norm", "svdvals", "svd", "qr")},
     "linalg.norm": {"A": lambda c: f32(3, 4), "ord": lambda c: "fro"},
     "linalg.matmul": {"other": lambda c: f32(4, 3)},
     "linalg.multi_dot": {"tensors": lambda c: [f32(2, 4), f32(4, 3), f32(3)]},

@@ -1,5 +1,5 @@
 """tg.linalg, as torch.linalg: vector_norm, matrix_norm, norm, cross, svdvals, vecdot, matmul, multi_dot,
-inv, det, slogdet, solve, cholesky, eigh, eigvalsh, matrix_power, svd.
+inv, det, slogdet, solve, cholesky, eigh, eigvalsh, matrix_power, svd, qr.
 
 Vector norms have their own op (ops/reduce_more.VectorNorm); the matrix norms are written
 with it, with sums and amax/amin of |A|, and with the singular values (ops/linalg.SingularValues),
@@ -15,7 +15,7 @@ from ._validate import _UNSET, _axis_alias, check_bool, check_choice
 from .ops import linalg as la, reduce_more as rm
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "cross", "svdvals", "vecdot", "matmul", "multi_dot", "inv", "det",
-           "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "matrix_power", "svd"]
+           "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "matrix_power", "svd", "qr"]
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
@@ -453,3 +453,23 @@ def svd(A, full_matrices=True):
     u = _in_float32(lambda a: la.SvdU.apply(a, full=full_matrices), A)
     vh = _in_float32(lambda a: la.SvdVh.apply(a, full=full_matrices), A)
     return return_types.linalg_svd(u, _in_float32(la.SingularValues.apply, A), vh)
+
+
+def qr(A, mode="reduced"):
+    """(Q, R) with A = Q R for each matrix of A (..., m, n): Q with orthonormal columns, R upper triangular,
+    as the named tuple return_types.linalg_qr. mode 'reduced': Q (m, k), R (k, n), k = min(m, n);
+    'complete': Q (m, m), R (m, n); 'r': R only (Q empty). Gradient (see ops/linalg._QR): for m >= n,
+    gA = (gQ + Q copyltu(R gR^T - gQ^T Q)) R^-T, as torch's; a wide matrix (m < n) has none here."""
+    op = "qr"
+    check_choice(mode, "mode", op, ("reduced", "complete", "r"))
+    A = _float(_tensor(op, A, "A"), None, op)
+    if A.ndim < 2:
+        raise ValueError(f"{op}: needs a tensor with at least 2 dimensions, got shape {A.shape}")
+    if not bool(A._backend.xp.isfinite(A.array).all()):
+        raise ValueError(f"{op}: the input holds NaN or inf")
+    r = _in_float32(lambda a: la.QrR.apply(a, mode=mode), A)
+    if mode == "r":
+        q = _t.Tensor._wrap(A._backend.xp.zeros((0,), A.dtype), A._backend)
+    else:
+        q = _in_float32(lambda a: la.QrQ.apply(a, mode=mode), A)
+    return return_types.linalg_qr(q, r)

@@ -370,3 +370,69 @@ class SvdVh(Function):
                 sinv_gvh = grad / s[..., :, None]
                 ga = ga + sinv_gvh - mm(mm(sinv_gvh, v), vh)
         return mm(u, ga).astype(grad.dtype, copy=False)
+
+
+def _copy_lower_to_upper(xp, m):
+    """tril(M) + tril(M, -1)^T: the symmetric matrix whose lower triangle is M's."""
+    return xp.tril(m) + _transposed(xp.tril(m, -1))
+
+
+class _QR(Function):
+    """Shared forward of QrQ and QrR: A = Q R (Q orthonormal columns, R upper triangular), numpy's reduced or
+    complete factorisation; the gradient needs the reduced one of a tall or square A (m >= n)."""
+
+    @staticmethod
+    def factor(ctx, a, mode):
+        q, r = ctx.xp.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+        q, r = q.astype(a.dtype, copy=False), r.astype(a.dtype, copy=False)
+        ctx.save_for_backward(q, r)
+        ctx.mode, ctx.wide = mode, a.shape[-2] < a.shape[-1]
+        return q, r
+
+    @staticmethod
+    def gradient(ctx, grad_q, grad_r):
+        """gA = (gQ + Q copyltu(M)) R^-T with M = R gR^T - gQ^T Q (m >= n, reduced: Walter and Lehmann's
+        formula, the one torch uses there)."""
+        if ctx.mode == "r":
+            raise RuntimeError("qr: the gradient of R depends on Q, which mode='r' does not compute (as torch); "
+                               "use mode='reduced'")
+        if ctx.wide:
+            raise RuntimeError("qr: the gradient of the QR factorisation of a wide matrix (m < n) is not implemented")
+        q, r = ctx.saved_tensors
+        if ctx.mode == "complete" and q.shape[-1] != r.shape[-1]:
+            raise RuntimeError("qr: the gradient of mode='complete' exists only for square matrices (as torch); "
+                               "use mode='reduced'")
+        mm = ctx.backend.matmul
+        m = 0
+        if grad_r is not None:
+            m = m + mm(r, _transposed(grad_r))
+        if grad_q is not None:
+            m = m - mm(_transposed(grad_q), q)
+        ga = mm(q, _copy_lower_to_upper(ctx.xp, m))
+        if grad_q is not None:
+            ga = ga + grad_q
+        return mm(ga, _transposed(ctx.xp.linalg.inv(r)))
+
+
+class QrQ(_QR):
+    """Q of A = Q R; its gradient is _QR.gradient with gR = 0."""
+
+    @staticmethod
+    def forward(ctx, a, mode="reduced"):
+        return _QR.factor(ctx, a, mode)[0]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _QR.gradient(ctx, grad, None).astype(grad.dtype, copy=False)
+
+
+class QrR(_QR):
+    """R of A = Q R; its gradient is _QR.gradient with gQ = 0."""
+
+    @staticmethod
+    def forward(ctx, a, mode="reduced"):
+        return _QR.factor(ctx, a, mode)[1]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _QR.gradient(ctx, None, grad).astype(grad.dtype, copy=False)
