@@ -274,6 +274,7 @@ VALID = {
     "generator": lambda c: tg.Generator().manual_seed(0),
     # resizing: examples for the battery (a valid call gives size alone: the two exclude each other)
     "scale_factor": lambda c: 2.0, "align_corners": lambda c: True, "recompute_scale_factor": lambda c: True,
+    "exponent": lambda c: 2.0,
 }
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
@@ -579,6 +580,7 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    **{(f"TensorMath.{name}", "exponent"): {"Tensor float32 (2, 4)"} for name in ("pow", "float_power")},  # tensor powers
     ("linalg.matrix_power", "n"): {"-1", "1000000000000"},  # the inverse's power; a huge power is only squarings
     ("Fold", "output_size"): {"5"}, ("F.fold", "output_size"): {"5"},  # an int for both axes, as torch
     **{(f"{prefix}{name}", "value"): {"5"} for prefix in ("TensorIndex.", "tg.")  # an int fills, as in torch

@@ -196,7 +196,7 @@ def test_view_refuses_what_needs_a_copy():
     ("view wrong size", lambda x: x.view(5, 2), ValueError, "view"),
     ("view two -1", lambda x: x.view(-1, -1), ValueError, "view"),
     ("view float size", lambda x: x.view(2.0, 6), TypeError, "view"),
-    ("view dtype", lambda x: x.view(tg.float32), TypeError, "view"),
+    ("view not a dtype", lambda x: x.view("wide"), TypeError, "view"),
     ("view_as not a tensor", lambda x: x.view_as((3, 4)), TypeError, "view_as"),
     ("reshape_as wrong size", lambda x: x.reshape_as(Tensor(np.zeros(5))), ValueError, "reshape_as"),
     ("expand_as too small", lambda x: x.expand_as(Tensor(np.zeros(4))), ValueError, "expand_as"),
@@ -463,3 +463,25 @@ def test_size_is_a_method_as_torch():
         ours.size(A.ndim)
     with pytest.raises(IndexError, match="size"):
         Tensor(1.0).size(0)
+
+
+@pytest.mark.parametrize("name, args", [("neg", ()), ("negative", ()), ("positive", ()), ("pow", (2.5,)),
+                                         ("pow", (A[0] ** 2,)), ("float_power", (3,))])
+def test_sign_and_power_methods_match_torch(name, args):
+    base = np.abs(A) + 0.5  # pow with a fractional exponent needs a positive base
+    check_op(lambda t: getattr(t, name)(*[Tensor(a) if isinstance(a, np.ndarray) else a for a in args]),
+             lambda t: getattr(t, name)(*[torch.tensor(a) if isinstance(a, np.ndarray) else a for a in args]), base)
+    check_op(lambda t: getattr(tg, name)(t, *args) if args and not isinstance(args[0], np.ndarray) else
+             getattr(tg, name)(t), lambda t: getattr(torch, name)(t, *args) if args and not
+             isinstance(args[0], np.ndarray) else getattr(torch, name)(t), base) if name != "pow" else None
+
+
+@pytest.mark.parametrize("dtype", [tg.int32, tg.float16, tg.int64, tg.uint8, tg.float32])
+def test_view_as_another_dtype_reads_the_same_bytes_as_torch(dtype):
+    ours, theirs = Tensor(A.astype(np.float32)), torch.tensor(A.astype(np.float32))
+    got, expected = ours.view(dtype), theirs.view(getattr(torch, np.dtype(dtype).name))
+    assert got.shape == tuple(expected.shape)
+    np.testing.assert_array_equal(got.numpy(), expected.numpy())
+    assert np.shares_memory(got.array, ours.array)
+    with pytest.raises(RuntimeError, match="view"):
+        ours.T.view(tg.float16)  # the last axis is not contiguous

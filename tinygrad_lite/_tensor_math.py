@@ -14,7 +14,7 @@ dtypes, as torch 2.x:
 import numpy as np
 
 from . import dtypes
-from .ops import binary_math as bm, math as m, rounding as rnd
+from .ops import binary_math as bm, elementwise as ew, math as m, rounding as rnd
 
 
 def _is_int(value):
@@ -152,6 +152,35 @@ class TensorMath:
     def erfc(self):
         """erfc x = 1 - erf x, accurate in the tail (erfc(6) = 2.2e-17); d/dx = -2/sqrt(pi) e^(-x^2)."""
         return self._float_valued(m.Erfc)
+
+    # ---- sign and powers, as methods ------------------------------------------------------------
+    def neg(self):
+        """-x, elementwise (bool tensors are refused, as torch); d/dx = -1."""
+        return -self
+
+    def negative(self):
+        """-x, elementwise: torch's other name for neg; d/dx = -1."""
+        if self.dtype == np.bool_:
+            raise TypeError("negative: not supported for bool tensors (as in torch); to invert a mask use ~mask")
+        return -self
+
+    def positive(self):
+        """x itself (torch's unary plus; bool tensors are refused, as torch)."""
+        if self.dtype == np.bool_:
+            raise TypeError("positive: not supported for bool tensors (as in torch)")
+        return self
+
+    def pow(self, exponent):
+        """x ** exponent, elementwise with broadcasting (exponent a number or a Tensor);
+        d/dx = exponent x^(exponent - 1), d/dexponent = x^exponent ln x."""
+        return self ** exponent
+
+    def float_power(self, exponent):
+        """x ** exponent computed in float64, as torch.float_power."""
+        wide = self.astype(dtypes.float64)
+        if isinstance(exponent, type(self)):
+            exponent = exponent.astype(dtypes.float64)
+        return wide._binary(exponent, ew.Pow, "float_power")
 
     # ---- rounding --------------------------------------------------------------------------
     def sign(self):

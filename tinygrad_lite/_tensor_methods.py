@@ -173,9 +173,24 @@ class TensorMethods:
         """The same memory seen with a new shape (one axis may be -1). As torch, only a shape that the
         strides allow without a copy: otherwise RuntimeError (use reshape, which copies)."""
         if len(shape) == 1 and not isinstance(shape[0], (tuple, list)) and not _is_int(shape[0]):
-            raise TypeError(f"view: sizes must be integers, got {shape[0]!r} "
-                            "(view(dtype), a reinterpretation of the bits, is not supported; use astype)")
+            return self._bit_view(shape[0])
         return self._view(_t._shape_arg(shape, "view"), "view")
+
+    def _bit_view(self, dtype):
+        """x.view(dtype): the same bytes read as another dtype (torch's bitcast); with a wider or
+        narrower dtype the last axis shrinks or grows by the ratio of the sizes. Not differentiable
+        (the result is outside the graph), as a reinterpretation of bits has no derivative."""
+        try:
+            if isinstance(dtype, _t.Tensor):
+                raise TypeError
+            dtype = dtypes.check(dtype)
+        except TypeError:
+            raise TypeError(f"view: sizes must be integers or one dtype, got {dtype!r}") from None
+        old, new = self.dtype.itemsize, dtype.itemsize
+        if old != new and (self.ndim == 0 or self.array.strides[-1] != old or (self.shape[-1] * old) % new):
+            raise RuntimeError(f"view: a {self.dtype} tensor of shape {self.shape} cannot be viewed as {dtype}: the "
+                               "last axis must be contiguous and hold a whole number of the new elements")
+        return type(self)._wrap(self.array.view(dtype), self._backend)
 
     def _view(self, shape, op):
         shape = _infer_shape(shape, self.numel(), self.shape, op)

@@ -9,8 +9,8 @@ from .functions import _tensor, binary_from_method, unary_from_method
 
 UNARY = ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
          "log2", "log10", "log1p", "expm1", "exp2", "rsqrt", "reciprocal", "square", "erf", "erfc",
-         "sign", "sgn", "floor", "ceil", "trunc", "frac"]
-BINARY = ["atan2", "hypot", "logaddexp", "xlogy"]
+         "sign", "sgn", "floor", "ceil", "trunc", "frac", "negative", "positive"]
+BINARY = ["atan2", "hypot", "logaddexp", "xlogy", "float_power"]
 
 __all__ = UNARY + BINARY + ["round"]
 
