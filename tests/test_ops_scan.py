@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import assert_close, check_op, to_torch, torch
-from strategies import distinct_values, float_dtypes, grid_values, maybe_transposed, shapes, views
+from strategies import arrays, distinct_values, float_dtypes, grid_values, maybe_transposed, shapes, views
 
 import tinygrad_lite as tg
 from tinygrad_lite import Tensor
@@ -703,3 +703,63 @@ class _TorchNamed:
 
     def __getitem__(self, index):
         return _TorchNamed(self.t[index], self.name)
+
+
+# ---------------------------------------------------------------- bincount, histc
+
+@given(data=st.data())
+def test_bincount_matches_torch(device, data):
+    n = data.draw(st.integers(0, 12))
+    x = data.draw(arrays((n,), np.int64, low=0, high=6))
+    minlength = data.draw(st.integers(0, 9))
+    kind = data.draw(st.sampled_from([None, np.float32, np.float64, np.int64]))
+    w = None if kind is None else data.draw(arrays((n,), kind, low=-3, high=3))
+    ours = tg.bincount(Tensor(x, device=device), None if w is None else Tensor(w, device=device), minlength)
+    theirs = torch.bincount(to_torch(x), None if w is None else to_torch(w), minlength)
+    assert ours.dtype == theirs.numpy().dtype
+    assert_close(ours.numpy(), theirs.numpy(), 1e-6, 1e-6, "counts")
+    assert_close(Tensor(x, device=device).bincount(minlength=minlength).numpy(),
+                 to_torch(x).bincount(minlength=minlength).numpy(), 0, 0, "method")
+
+
+@given(data=st.data())
+def test_histc_matches_torch(device, data):
+    """Bin edges are computed in the input's dtype as torch's, so values on an edge land in the same bin."""
+    dtype = data.draw(st.sampled_from([np.float16, np.float32, np.float64]))
+    x = data.draw(grid_values((data.draw(st.integers(0, 30)),), dtype, low=-1, high=1, step=0.1))
+    if data.draw(st.booleans()):
+        x = _with_nans(data, x)
+    bins = data.draw(st.integers(1, 12))
+    low, high = (0, 0) if data.draw(st.booleans()) else sorted(data.draw(st.tuples(
+        st.sampled_from([-1.5, -0.5, -0.3, 0.0, 0.2, 1.0]), st.sampled_from([-0.5, 0.0, 0.3, 0.7, 2.0]))))
+    try:
+        theirs = torch.histc(to_torch(x), bins, low, high)
+    except RuntimeError:  # a NaN in the data's range: both refuse
+        with pytest.raises(ValueError, match="histc"):
+            tg.histc(Tensor(x, device=device), bins, low, high)
+        return
+    ours = tg.histc(Tensor(x, device=device), bins, low, high)
+    assert ours.dtype == dtype
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+COUNT_ERRORS = [
+    ("bincount of negatives", lambda t: (t.long() - 5).bincount(), ValueError),
+    ("bincount of 2 dims", lambda t: t.long().reshape(2, 4).bincount(), ValueError),
+    ("bincount of floats", lambda t: t.bincount(), TypeError),
+    ("bincount negative minlength", lambda t: t.long().bincount(minlength=-1), ValueError),
+    ("bincount weights of another length", lambda t: t.long().bincount(t[:3]), ValueError),
+    ("histc of integers", lambda t: t.long().histc(3), TypeError),
+    ("histc bins 0", lambda t: t.histc(0), ValueError),
+    ("histc min above max", lambda t: t.histc(3, 2, 1), ValueError),
+    ("histc infinite range", lambda t: t.histc(3, float("-inf"), 1), ValueError),
+]
+
+
+@pytest.mark.parametrize("case, call, error", COUNT_ERRORS, ids=[e[0] for e in COUNT_ERRORS])
+def test_counting_refuses_what_torch_refuses(case, call, error):
+    x = np.arange(8.0)
+    with pytest.raises(Exception):
+        call(to_torch(x))
+    with pytest.raises(error, match=case.split()[0]):
+        call(Tensor(x))

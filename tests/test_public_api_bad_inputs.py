@@ -330,6 +330,8 @@ OVERRIDES = {
        for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "cumsum_", "cumprod_")},
     **{f"{where}.{name}": {"k": lambda c: 2} for where in ("TensorScan", "tg") for name in ("topk", "kthvalue")},
     **{f"{where}.{name}": {"q": lambda c: 0.25} for where in ("TensorScan", "tg") for name in ("quantile", "nanquantile")},
+    "TensorScan.bincount": {"weights": lambda c: f32(5)},
+    "tg.bincount": {"input": lambda c: i64(5), "weights": lambda c: f32(5)},
     **{f"{where}.diff": {"prepend": lambda c: f32(2, 1), "append": lambda c: f32(2, 2)} for where in ("TensorScan", "tg")},
     "tg.searchsorted": {"sorted_sequence": lambda c: f32(5), "side": lambda c: "left",
                         "sorter": lambda c: Tensor(np.arange(5))},
@@ -548,6 +550,7 @@ SELF = {
 
 # Per method: a different `self` than its class's.
 METHOD_SELF = {
+    "TensorScan.bincount": lambda c: i64(5),
     **{f"TensorLogic.{name}": lambda c: i64(2, 4) for name in (
         "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "__invert__",
         "__and__", "__or__", "__xor__", "__lshift__", "__rshift__", "__rand__", "__ror__", "__rxor__",

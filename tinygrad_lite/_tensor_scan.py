@@ -1,6 +1,6 @@
 """Tensor's cumulative and sorting methods as torch's: cumsum, cumprod (and in place), cummax, cummin,
 logcumsumexp, diff, sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile,
-unique, unique_consecutive.
+unique, unique_consecutive, and the counts bincount and histc.
 
 Values that a sort or a selection picks are differentiable: the gradient goes back to the positions
 they were picked from (ops/scan.py). Indices are int64 and never differentiable. A 0-d tensor answers
@@ -10,7 +10,7 @@ to dim 0 and -1 as a one-element tensor does, as in torch.
 import numpy as np
 
 from . import _tensor as _t, dtypes, return_types
-from ._validate import _UNSET, _axis_alias, check_bool, check_choice, check_index
+from ._validate import _UNSET, _axis_alias, check_alloc, check_bool, check_choice, check_index, check_number
 from .ops import scan as sc
 
 
@@ -361,6 +361,67 @@ class TensorScan:
             kept = (1,) * self.ndim if dim is None else tuple(1 if i == ax else s for i, s in enumerate(self.shape))
             out = out.reshape((out.shape[0],) + kept)
         return out.reshape(out.shape[1:]) if one_q else out
+
+    # ---- counting --------------------------------------------------------------------------
+    def bincount(self, weights=None, minlength=0):
+        """out[v] = the number of times v occurs in the 1-d tensor of non-negative integers (the sum of
+        `weights` at those positions, when given), for v = 0 .. max(max(x) + 1, minlength) - 1.
+        int64 counts; float32 weights give float32 sums, other weights float64, as torch. Not
+        differentiable (as torch's)."""
+        op = "bincount"
+        minlength = check_index(minlength, "minlength", op)
+        if minlength < 0:
+            raise ValueError(f"{op}: minlength must be >= 0, got {minlength}")
+        check_alloc((minlength,), np.float64, op)
+        if self.ndim != 1 or self.dtype.kind not in "iu":
+            raise (TypeError if self.ndim == 1 else ValueError)(
+                f"{op}: supports only 1-d tensors of non-negative integers, got {self.dtype} of shape {self.shape}")
+        xp, values = self._backend.xp, self.array
+        if values.size == 0:  # as torch: int64 zeros, with weights or without
+            return _wrap(xp.zeros(minlength, np.int64), self)
+        if int(values.min()) < 0:
+            raise ValueError(f"{op}: supports only non-negative integers, got {int(values.min())}")
+        if weights is None:
+            return _wrap(xp.bincount(values, minlength=minlength).astype(np.int64), self)
+        if not isinstance(weights, _t.Tensor):
+            raise TypeError(f"{op}: weights must be a Tensor or None, not {type(weights).__name__}")
+        if weights.shape != self.shape:
+            raise ValueError(f"{op}: weights must be 1-d and as long as the input {self.shape}, got {weights.shape}")
+        _t.autograd.check_same_device([self, weights], op)
+        dtype = np.float32 if weights.dtype == np.float32 else np.float64
+        return _wrap(xp.bincount(values, weights=weights.array.astype(np.float64), minlength=minlength).astype(dtype),
+                     self)
+
+    def histc(self, bins=100, min=0, max=0):  # noqa: A002 - torch's names
+        """The histogram of x in `bins` equal bins over [min, max] (the range of x's values when
+        min = max = 0; widened by 1 each way if those are equal too): bin k counts the elements with
+        min + k w <= x < min + (k + 1) w, w = (max - min) / bins, the last bin including max; elements
+        outside [min, max] and NaN are not counted. Counts in x's dtype (float only); not differentiable."""
+        op = "histc"
+        bins = check_index(bins, "bins", op)
+        if bins <= 0:
+            raise ValueError(f"{op}: bins must be > 0, got {bins}")
+        check_alloc((bins,), np.int64, op)
+        low, high = (check_number(v, name, op, finite=False) for v, name in ((min, "min"), (max, "max")))
+        if self.dtype.kind != "f":
+            raise TypeError(f"{op}: needs a floating-point tensor, not {self.dtype}")
+        xp, x = self._backend.xp, self.array.reshape(-1)
+        if low == high and x.size:  # the range of the data
+            low, high = float(x.min()), float(x.max())
+        if low == high:
+            low, high = low - 1, high + 1
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(f"{op}: the range [{low}, {high}] is not finite")
+        if low > high:
+            raise ValueError(f"{op}: max must be larger than min, got [{low}, {high}]")
+        kind = self.dtype.type  # torch bins in the input's dtype, float16 too (each step rounded)
+        lo, hi = kind(low), kind(high)
+        with np.errstate(invalid="ignore"):
+            inside = (x >= lo) & (x <= hi)
+            # torch's bin: (x - min) * bins / (max - min), truncated; max itself falls in the last bin
+            k = ((x[inside].astype(kind) - lo) * kind(bins) / (hi - lo)).astype(np.int64)
+        counts = xp.bincount(xp.minimum(k, bins - 1), minlength=bins)
+        return _wrap(counts.astype(self.dtype), self)
 
     # ---- unique ----------------------------------------------------------------------------
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=_UNSET, *,  # noqa: A002

@@ -13,7 +13,7 @@ from .ops import scan as sc
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "sort", "argsort", "msort", "topk",
            "kthvalue", "median", "nanmedian", "mode", "quantile", "nanquantile", "unique", "unique_consecutive",
-           "searchsorted", "bucketize"]
+           "searchsorted", "bucketize", "bincount", "histc"]
 
 
 def _scan_from_method(name, with_dtype):
@@ -155,3 +155,13 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
         return searchsorted(boundaries, values, out_int32=out_int32, right=right)
     except (TypeError, ValueError, IndexError, RuntimeError) as e:
         raise type(e)(str(e).replace("searchsorted", op)) from None
+
+
+def bincount(input, weights=None, minlength=0):
+    """tg.bincount(input, weights, minlength) is input.bincount(...): how often each value occurs."""
+    return _tensor("bincount", input).bincount(weights, minlength)
+
+
+def histc(input, bins=100, min=0, max=0):  # noqa: A002 - torch's names
+    """tg.histc(input, bins, min, max) is input.histc(...): the histogram in equal bins."""
+    return _tensor("histc", input).histc(bins, min, max)
