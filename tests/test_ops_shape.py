@@ -5,7 +5,7 @@ broadcast_to, expand with -1, squeeze with a tuple, movedim moveaxis swapaxes sw
 diag_embed diagflat trace, ravel, unfold, tensor_split hsplit vsplit dsplit, meshgrid,
 broadcast_tensors, atleast_1d/2d/3d, hstack vstack row_stack dstack column_stack, concat
 concatenate, block_diag, cartesian_prod, tril_indices triu_indices, select adjoint narrow_copy,
-combinations, vander, broadcast_shapes, H mH, the in-place view methods t_ transpose_ swapaxes_ swapdims_ squeeze_
+combinations, vander, broadcast_shapes, H mH, as_strided, the in-place view methods t_ transpose_ swapaxes_ swapdims_ squeeze_
 unsqueeze_, and the free functions tg.split chunk unbind narrow unflatten: each as a method and
 as tg.<name> where torch has both.
 
@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import check_op, to_torch, torch
-from strategies import broadcast_pair, shapes, views
+from strategies import arrays, broadcast_pair, shapes, views
 
 import tinygrad_lite as tg
 
@@ -590,6 +590,41 @@ def test_H_and_mH_match_torch(data):
     check_op(lambda t: t.mH, lambda t: t.mH, y)
 
 
+AS_STRIDED_INPUTS = {  # how the viewed tensor is made from a fresh one: its storage is the fresh one's
+    "itself": lambda t: t, "transposed": lambda t: t.transpose(0, -1), "sliced": lambda t: t[1:],
+}
+
+
+@pytest.mark.parametrize("made", sorted(AS_STRIDED_INPUTS))
+@given(data=st.data())
+def test_as_strided_matches_torch(made, data):
+    # a row-major input: as_strided reads memory, so both libraries must lay the values out alike
+    x = data.draw(arrays(data.draw(shapes(1, 3, min_side=2, max_side=4)), data.draw(DTYPES)))
+    n = x.size  # the storage: the fresh tensor the view is made from
+    own = {"itself": 0, "transposed": 0, "sliced": n // x.shape[0]}[made]  # the view's own offset in it
+    size = tuple(data.draw(st.lists(st.integers(0, 3), max_size=3)))
+    stride = tuple(data.draw(st.lists(st.integers(0, 3), min_size=len(size), max_size=len(size))))
+
+    def reach(size):
+        return 0 if 0 in size else sum((k - 1) * s for k, s in zip(size, stride))
+    if reach(size) > n - 1:  # would read past the storage: make it an empty view instead
+        size = (0,) + size[1:]
+    offset = data.draw(st.one_of(st.none(), st.integers(0, n - 1 - reach(size))))
+    if offset is None and own + reach(size) > n - 1:
+        offset = 0
+    view = AS_STRIDED_INPUTS[made]
+    check_op(lambda t: view(t * 1 if t.dtype.kind == "f" else t).as_strided(size, stride, offset),
+             lambda t: view(t * 1 if t.is_floating_point() else t).as_strided(size, stride, offset), x)
+
+
+def test_as_strided_windows_and_storage_offset_as_torchs():
+    x = np.arange(12.0)
+    check_op(lambda t: tg.as_strided(t * 1, (3, 3), (1, 1)), lambda t: torch.as_strided(t * 1, (3, 3), (1, 1)), x)
+    check_op(lambda t: (t * 1)[2:].as_strided((2, 2), (1, 1), 0), lambda t: (t * 1)[2:].as_strided((2, 2), (1, 1), 0), x)
+    check_op(lambda t: (t * 1).reshape(3, 4).t().as_strided((2, 2), (1, 1), 1),
+             lambda t: (t * 1).reshape(3, 4).t().as_strided((2, 2), (1, 1), 1), x)
+
+
 # ---------------------------------------------------------------- every device, float64 gradients
 
 def _gradcheck_cases():
@@ -628,6 +663,7 @@ def _gradcheck_cases():
         "combinations": (lambda t: tg.combinations(t, 2, with_replacement=True), (3,)),
         "vander": (lambda t: tg.vander(t, 4), (3,)),
         "vander at 0": (lambda t: tg.vander(t * 0, 3, increasing=True), (2,)),
+        "as_strided overlapping": (lambda t: (t * 1).t().as_strided((3, 2), (1, 2), 1), (3, 3)),
     }
 
 
@@ -736,6 +772,10 @@ BAD = [  # (ours, torch's twin, error)
     (lambda: tg.ones(3).H, lambda: torch.ones(3).H, ValueError),
     (lambda: tg.ones(2, 3, 4).H, lambda: torch.ones(2, 3, 4).H, ValueError),
     (lambda: tg.ones(3).mH, lambda: torch.ones(3).mH, ValueError),
+    (lambda: tg.ones(12).as_strided((3, 3), (5, 1)), lambda: torch.ones(12).as_strided((3, 3), (5, 1)), ValueError),
+    (lambda: tg.ones(12).as_strided((3, 3), (-1, 1)), lambda: torch.ones(12).as_strided((3, 3), (-1, 1)), ValueError),
+    (lambda: tg.ones(12).as_strided((3,), (1,), -1), lambda: torch.ones(12).as_strided((3,), (1,), -1), ValueError),
+    (lambda: tg.ones(12).as_strided((3,), (1, 1)), lambda: torch.ones(12).as_strided((3,), (1, 1)), ValueError),
 ]
 
 

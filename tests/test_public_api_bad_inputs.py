@@ -474,6 +474,8 @@ OVERRIDES = {
        for name in ("transpose_", "swapaxes_", "swapdims_")},
     "TensorShape.unsqueeze_": {"dim": lambda c: 0},
     "tg.broadcast_shapes": {"shapes": lambda c: ((2, 1), (3,))},
+    **{f"{prefix}as_strided": {"size": lambda c: (2, 2), "stride": lambda c: (1, 2), "storage_offset": lambda c: 1}
+       for prefix in ("TensorShape.", "tg.")},
     **{f"tg.{name}": {"dim": lambda c: 1} for name in ("softmax", "log_softmax", "logsumexp", "unsqueeze")},
     "tg.transpose": {"dim0": lambda c: 0, "dim1": lambda c: 1},
     "tg.reshape": {"shape": lambda c: (4, 2)},

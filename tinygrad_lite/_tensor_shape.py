@@ -404,6 +404,28 @@ class TensorShape:
         """narrow(dim, start, length) in fresh memory: a copy of x[..., start:start + length, ...]."""
         return _told_as("narrow_copy", self.narrow, dim, start, length, axis=axis).clone()
 
+    def as_strided(self, size, stride, storage_offset=None):
+        """A view of the memory x's array lives in (its storage) with the given `size` and `stride`
+        (in elements): out[i_0, ...] = storage[storage_offset + sum_j i_j * stride[j]]; storage_offset
+        defaults to x's own. The gradient of an element of x sums the gradients of the places out read it."""
+        op = "as_strided"
+        for name, value in (("size", size), ("stride", stride)):
+            if not isinstance(value, (tuple, list)):
+                raise TypeError(f"{op}: {name} must be a tuple of ints, not {value!r}")
+        size, stride = _t._shape_arg((tuple(size),), op), _t._shape_arg((tuple(stride),), op)
+        if len(size) != len(stride):
+            raise ValueError(f"{op}: size {size} and stride {stride} must have the same length")
+        if any(n < 0 for n in size) or any(s < 0 for s in stride):
+            raise ValueError(f"{op}: sizes and strides must be non-negative, got size {size}, stride {stride}")
+        flat, own = sh.storage_of(self._backend.xp, self.array)
+        offset = own if storage_offset is None else _int(storage_offset, "storage_offset", op)
+        if offset < 0:
+            raise ValueError(f"{op}: invalid storage offset {offset}")
+        if 0 not in size and offset + sum((n - 1) * s for n, s in zip(size, stride)) >= flat.size:
+            raise ValueError(f"{op}: size {size}, stride {stride} and storage offset {offset} reach past the "
+                             f"storage of {flat.size} elements")
+        return sh.AsStrided.apply(self, size=size, stride=stride, offset=offset)
+
     def ravel(self):
         """x's elements as a 1-d tensor in row-major order (a view when the memory allows, as reshape)."""
         return self.reshape(-1)

@@ -23,7 +23,7 @@ __all__ = [
     "hstack", "vstack", "dstack", "column_stack",
     "tril_indices", "triu_indices", "ravel", "diagflat", "hsplit", "vsplit", "dsplit", "row_stack", "concat",
     "concatenate", "block_diag", "cartesian_prod", "split", "chunk", "unbind", "narrow", "unflatten",
-    "select", "adjoint", "narrow_copy", "combinations", "vander", "broadcast_shapes",
+    "select", "adjoint", "narrow_copy", "combinations", "vander", "broadcast_shapes", "as_strided",
 ]
 
 
@@ -467,3 +467,9 @@ def broadcast_shapes(*shapes):
         return Size(np.broadcast_shapes(*clean))
     except ValueError:
         raise ValueError(f"{op}: shapes {clean} do not broadcast together") from None
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """tg.as_strided(input, size, stride, storage_offset) is input.as_strided(size, stride, storage_offset):
+    out[i_0, ...] = storage[storage_offset + sum_j i_j * stride[j]], a view of input's memory."""
+    return _tensor("as_strided", input).as_strided(size, stride, storage_offset)

@@ -188,3 +188,55 @@ class Unfold(Function):
         for j in range(ctx.size):  # element j of every window: distinct positions, so += is exact
             dx[lead + (slice(j, j + ctx.step * (count - 1) + 1, ctx.step),)] += grad[..., j]
         return dx.astype(grad.dtype, copy=False)
+
+
+def storage_of(xp, x):
+    """(the array owning x's memory, viewed flat in memory order; x's offset in it, in elements).
+
+    The engine's "storage" of a tensor, as torch's: the block of memory its array is a view of."""
+    owner = x
+    while isinstance(getattr(owner, "base", None), type(x)):
+        owner = owner.base
+    # the owner of memory is dense: its axes put in memory order (largest stride first) make it
+    # row-major, and then a flat view of it walks its memory from the start
+    in_memory_order = sorted(range(owner.ndim), key=lambda axis: -owner.strides[axis])
+    flat = owner.transpose(in_memory_order).reshape(-1)
+    return flat, (_address(x) - _address(flat)) // x.itemsize
+
+
+def _address(array):
+    interface = getattr(array, "__array_interface__", None)
+    return interface["data"][0] if interface is not None else array.data.ptr  # numpy; cupy
+
+
+def storage_positions(xp, shape, strides, offset):
+    """The storage position offset + sum_k i_k * strides[k] of each element (i_0, ...) of a view of `shape`."""
+    positions = xp.full(shape, offset, dtype=xp.int64)
+    for axis, (n, stride) in enumerate(zip(shape, strides)):
+        positions = positions + (xp.arange(n, dtype=xp.int64) * stride).reshape((n,) + (1,) * (len(shape) - axis - 1))
+    return positions
+
+
+class AsStrided(Function):
+    """out[i_0, ..., i_k] = storage[offset + sum_j i_j * stride_j]: a view of the memory x's array lives in
+    (see storage_of), with strides counted in elements, as torch's as_strided.
+    dstorage = zeros with g added at each position out read (a position read twice gets both);
+    dx = dstorage at the positions of x's own elements."""
+
+    returns_view = True
+
+    @staticmethod
+    def forward(ctx, x, size, stride, offset):
+        xp = ctx.xp
+        flat, own = storage_of(xp, x)
+        ctx.size, ctx.stride, ctx.offset, ctx.storage = size, stride, offset, flat.size
+        ctx.positions_of_x = storage_positions(xp, x.shape, tuple(s // x.itemsize for s in x.strides), own)
+        start = flat[offset:] if offset < flat.size else flat[flat.size:]
+        return xp.lib.stride_tricks.as_strided(start, size, tuple(s * x.itemsize for s in stride))
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = ctx.xp
+        dstorage = xp.zeros(ctx.storage, _accumulator(grad.dtype))
+        xp.add.at(dstorage, storage_positions(xp, ctx.size, ctx.stride, ctx.offset).reshape(-1), grad.reshape(-1))
+        return dstorage[ctx.positions_of_x].astype(grad.dtype, copy=False)
