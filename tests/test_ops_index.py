@@ -1,7 +1,8 @@
 """Gather, scatter and index ops against torch: gather, index_select, take, take_along_dim, masked_select,
-nonzero, argwhere, tg.where(condition), scatter (src, value, reduce), scatter_add, scatter_reduce, index_add,
-index_copy, index_fill, index_reduce, index_put, put, masked_scatter, select_scatter, slice_scatter,
-diagonal_scatter, their in-place forms and free functions; x[index] with sequences in the index.
+nonzero, nonzero_static, argwhere, tg.where(condition), scatter (src, value, reduce), scatter_add,
+scatter_reduce, index_add, index_copy, index_fill, index_reduce, index_put, put, masked_scatter,
+select_scatter, slice_scatter, diagonal_scatter, their in-place forms and free functions; x[index]
+with sequences in the index.
 
 Values, shapes, dtypes and gradients go through `check_op` (a table of cases, then hypothesis shapes with
 size-0 and size-1 axes); float64 finite differences check each backward; bad indices, dtypes and shapes
@@ -89,6 +90,12 @@ CASES = [
     ("nonzero as_tuple 0-d", lambda x: x.nonzero(as_tuple=True)[0], lambda x: x.nonzero(as_tuple=True)[0],
      [np.array(5)]),
     ("argwhere", lambda x: x.argwhere(), lambda x: x.argwhere(), [GRID]),
+    ("nonzero_static padded", lambda x: x.nonzero_static(size=12), lambda x: x.nonzero_static(size=12), [GRID]),
+    ("nonzero_static cut", lambda x: x.nonzero_static(size=2, fill_value=7),
+     lambda x: x.nonzero_static(size=2, fill_value=7), [GRID]),
+    ("nonzero_static 0-d", lambda x: x.nonzero_static(size=2), lambda x: x.nonzero_static(size=2), [np.array(5.0)]),
+    ("tg.nonzero_static empty", lambda x: tg.nonzero_static(x, size=0), lambda x: torch.nonzero_static(x, size=0),
+     [B > 0]),
     ("tg.argwhere", lambda x: tg.argwhere(x), lambda x: torch.argwhere(x), [B > 0]),
     ("tg.nonzero", lambda x: tg.nonzero(x), lambda x: torch.nonzero(x), [GRID]),
     ("tg.where(condition)", lambda x: tg.stack(list(tg.where(x > 0))), lambda x: torch.stack(list(torch.where(x > 0))),
@@ -526,6 +533,7 @@ ERRORS = [  # (name, call on (x = A as a Tensor), torch's call on A, our error)
     ("index_put values shape", lambda x, m: x.index_put((m(np.array([1])),), m(SRC[0, :3])), ValueError),
     ("index_put float index", lambda x, m: x.index_put((m(np.array([1.0])),), m(SRC[0, :4])), TypeError),
     ("index_put number values", lambda x, m: x.index_put((m(np.array([1])),), 1.0), TypeError),
+    ("nonzero_static negative size", lambda x, m: x.nonzero_static(size=-1), ValueError),
 ]
 
 

@@ -392,6 +392,7 @@ OVERRIDES = {
                                              "source": lambda c: f32(2, 2), "reduce": lambda c: "amax"}),
         (("put", "put_"), {"index": lambda c: i64(3, high=8), "source": lambda c: f32(3)}),
         (("index_put", "index_put_"), {"indices": lambda c: (i64(3, high=2),), "values": lambda c: f32(4)}),
+        (("nonzero_static",), {"size": lambda c: 3}),
         (("select_scatter",), {"src": lambda c: f32(4), "dim": lambda c: 0, "index": lambda c: 1}),
         (("slice_scatter",), {"src": lambda c: f32(2, 2), "dim": lambda c: 1, "start": lambda c: 1, "end": lambda c: 3}),
         (("diagonal_scatter",), {"src": lambda c: f32(1), "offset": lambda c: 3}),
@@ -592,6 +593,7 @@ LEGAL = {
        for name in ("index_fill", "index_fill_")},
     **{(f"{prefix}{name}", "src"): {"5"} for prefix in ("TensorIndex.", "tg.")  # scatter(dim, index, 5): the value form
        for name in ("scatter", "scatter_")},
+    **{(f"{prefix}nonzero_static", "size"): {"5"} for prefix in ("TensorIndex.", "tg.")},  # any row count, as torch
     **{(f"{where}.diff", "n"): {"1000000000000"} for where in ("TensorScan", "tg")},  # an empty result, as torch's
     **{(f"TensorInplace.{name}", param): {"Tensor float32 (2, 4)"} for name, param in (  # Tensor bounds, as torch
         ("clamp_", "min"), ("clamp_", "max"), ("clamp_min_", "min"), ("clamp_max_", "max"),

@@ -1,6 +1,6 @@
 """Tensor's gather and scatter methods as torch's: gather, scatter, scatter_add, scatter_reduce, index_select,
 index_add, index_copy, index_fill, index_reduce, index_put, take, take_along_dim, put, masked_select,
-masked_scatter, select_scatter, slice_scatter, diagonal_scatter, nonzero, argwhere.
+masked_scatter, select_scatter, slice_scatter, diagonal_scatter, nonzero, nonzero_static, argwhere.
 
 Each checks its arguments as torch does and then runs a Function of ops/gather.py: Gather, which
 reads x at the positions an index names along one axis (take and take_along_dim are gathers with a
@@ -23,7 +23,7 @@ records them: a leaf that requires grad refuses while gradients are recorded.
 import numpy as np
 
 from . import _tensor as _t, autograd, dtypes
-from ._validate import _UNSET, _axis_alias, check_bool
+from ._validate import _UNSET, _axis_alias, check_alloc, check_bool
 from .ops import gather as ga
 
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
@@ -114,6 +114,22 @@ class TensorIndex:
             array = self.array.reshape(1) if self.ndim == 0 else self.array
             return tuple(_t.Tensor._wrap(p.astype(np.int64, copy=False), self._backend) for p in xp.nonzero(array))
         return _t.Tensor._wrap(xp.argwhere(self.array).astype(np.int64, copy=False), self._backend)
+
+    def nonzero_static(self, *, size=_UNSET, fill_value=-1):
+        """nonzero() with exactly `size` rows: the first `size` positions, or all of them followed by
+        rows of `fill_value`. An int64 tensor of shape (size, ndim); not differentiable."""
+        op = "nonzero_static"
+        if size is _UNSET:
+            raise TypeError(f"{op}: missing the keyword argument size")
+        size, fill_value = _check_int(size, "size", op), _check_int(fill_value, "fill_value", op)
+        if size < 0:
+            raise ValueError(f"{op}: size must be a non-negative integer, got {size}")
+        check_alloc((size, self.ndim), np.int64, op)
+        positions = self.nonzero().array[:size]
+        xp = self._backend.xp
+        padding = xp.full((size - positions.shape[0], self.ndim), dtypes.convert_scalar(fill_value, np.dtype(np.int64), op,
+                                                                                         "fill_value"), np.int64)
+        return _t.Tensor._wrap(xp.concatenate([positions, padding]), self._backend)
 
     def argwhere(self):
         """x.nonzero(): the (n, ndim) int64 positions of the nonzero elements, in row-major order."""

@@ -9,7 +9,7 @@ from ._validate import _UNSET
 from .functions import _named, _tensor, unary_from_method
 
 __all__ = [
-    "gather", "index_select", "take", "take_along_dim", "masked_select", "nonzero", "argwhere",
+    "gather", "index_select", "take", "take_along_dim", "masked_select", "nonzero", "nonzero_static", "argwhere",
     "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill", "index_reduce",
     "index_put", "put", "masked_scatter", "select_scatter", "slice_scatter", "diagonal_scatter",
 ]
@@ -39,6 +39,10 @@ def masked_select(input, mask=_UNSET):
 
 def nonzero(input, *, as_tuple=False):
     return _tensor("nonzero", input).nonzero(as_tuple=as_tuple)
+
+
+def nonzero_static(input, *, size=_UNSET, fill_value=-1):
+    return _tensor("nonzero_static", input).nonzero_static(size=size, fill_value=fill_value)
 
 
 def scatter(input, dim=_UNSET, index=_UNSET, src=_UNSET, value=_UNSET, *, reduce=None, axis=_UNSET):
@@ -95,7 +99,8 @@ def diagonal_scatter(input, src=_UNSET, offset=0, dim1=_UNSET, dim2=_UNSET, *, a
     return _tensor("diagonal_scatter", input).diagonal_scatter(src, offset, dim1, dim2, axis1=axis1, axis2=axis2)
 
 
-for _function in (gather, index_select, take, take_along_dim, masked_select, nonzero, scatter, scatter_add,
+for _function in (gather, index_select, take, take_along_dim, masked_select, nonzero, nonzero_static, scatter,
+                  scatter_add,
                   scatter_reduce, index_add, index_copy, index_fill, index_reduce, index_put, put, masked_scatter,
                   select_scatter, slice_scatter, diagonal_scatter):
     _named(_function, _function.__name__, __name__, f"tg.{_function.__name__}(input, ...) is "
