@@ -394,3 +394,45 @@ def test_float16_products_and_cross_are_computed_in_float32():
     x1, x2 = np.array([[1000.0, 0.5]], np.float16), np.array([[999.0, 0.25], [0.0, 0.0]], np.float16)
     exact = torch.cdist(torch.from_numpy(x1).double(), torch.from_numpy(x2).double()).half().numpy()
     np.testing.assert_array_equal(tg.cdist(tg.Tensor(x1), tg.Tensor(x2)).numpy(), exact)
+
+
+# ---------------------------------------------------------------- cov, corrcoef, dist
+
+COV_WEIGHTS = [
+    {}, {"correction": 0}, {"correction": 2},
+    {"fweights": np.array([1, 2, 0, 3, 1])}, {"aweights": np.array([0.5, 1.0, 2.0, 0.1, 1.0])},
+    {"fweights": np.array([1, 2, 1, 3, 1]), "aweights": np.array([0.5, 1.0, 2.0, 0.1, 1.0]), "correction": 0},
+]
+
+
+@pytest.mark.parametrize("index", range(len(COV_WEIGHTS)))
+@pytest.mark.parametrize("shape", [(3, 5), (5,), (1, 5)], ids=repr)
+def test_cov_matches_torch(index, shape):
+    kwargs = COV_WEIGHTS[index]
+    ours_kw = {k: tg.Tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    theirs_kw = {k: to_torch(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    x = np.random.default_rng(index).standard_normal(shape)
+    check_op(lambda t: tg.cov(t, **ours_kw), lambda t: torch.cov(t, **theirs_kw), x)
+    check_op(lambda t: t.cov(**ours_kw), lambda t: t.cov(**theirs_kw), x.astype(np.float32), reduce_size=5)
+    assert tg.gradcheck(lambda t: tg.cov(t, **ours_kw), tg.Tensor(x, requires_grad=True))
+
+
+def test_cov_of_integers_is_float_and_corrcoef_matches_torch():
+    check_op(lambda t: tg.cov(t), lambda t: torch.cov(t), np.array([[1, 2, 4], [3, 1, 0]]))
+    x = np.random.default_rng(5).standard_normal((4, 6))
+    check_op(lambda t: tg.corrcoef(t), lambda t: torch.corrcoef(t), x)
+    check_op(lambda t: t.corrcoef(), lambda t: t.corrcoef(), x[0])
+    assert tg.gradcheck(lambda t: tg.corrcoef(t), tg.Tensor(x, requires_grad=True))
+    with pytest.raises(ValueError, match="cov"):
+        tg.cov(tg.ones(2, 3, 4))
+    with pytest.raises(TypeError, match="cov"):
+        tg.cov(tg.ones(2, 3), fweights=tg.ones(3))  # frequencies are integers
+
+
+@pytest.mark.parametrize("p", [2, 1, 3, 0.5, 0, math.inf, -math.inf])
+def test_dist(p):
+    a, b = np.random.default_rng(0).standard_normal((2, 3)), np.random.default_rng(1).standard_normal((3,))
+    grad = p != 0  # torch's backward of p = 0 fails (an undefined tensor); the count's gradient is 0 here
+    check_op(lambda x, y: tg.dist(x, y, p), lambda x, y: torch.dist(x, y, p), a, b, grad=grad)
+    check_op(lambda x, y: x.dist(y, p), lambda x, y: x.dist(y, p), a.astype(np.float32), b.astype(np.float32),
+             reduce_size=6, grad=grad)

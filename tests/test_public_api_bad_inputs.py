@@ -430,6 +430,8 @@ OVERRIDES = {
     "tg.einsum": {"equation": lambda c: "ij,jk->ik", "operands": lambda c: (f32(2, 3), f32(3, 4))},
     "tg.cdist": {"x1": lambda c: f32(3, 4), "x2": lambda c: f32(5, 4)},
     **{f"linalg.{name}": {"A": lambda c: f32(3, 4)} for name in ("matrix_norm", "svdvals", "svd", "qr")},
+    **{f"{where}.cov": {"fweights": lambda c: i64(4, high=3), "aweights": lambda c: f32(4, fill=0.5)}
+       for where in ("TensorReduce", "tg")},
     "linalg.norm": {"A": lambda c: f32(3, 4), "ord": lambda c: "fro"},
     "linalg.matmul": {"other": lambda c: f32(4, 3)},
     "linalg.multi_dot": {"tensors": lambda c: [f32(2, 4), f32(4, 3), f32(3)]},

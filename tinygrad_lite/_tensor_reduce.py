@@ -1,4 +1,5 @@
-"""Tensor's further reductions as torch's: std, prod, norm, aminmax, any, all, count_nonzero, nansum, nanmean.
+"""Tensor's further reductions as torch's: std, prod, norm, aminmax, any, all, count_nonzero, nansum, nanmean,
+cov, corrcoef, dist.
 
 `TensorReduce` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
 std shares var's op (ops/reduce.py Var), prod and the norms have their own (ops/reduce_more.py);
@@ -125,6 +126,59 @@ class TensorReduce:
         out = self._backend.xp.asarray((self.array != 0).sum(axis=axes)).astype(np.int64)
         return _t.Tensor._wrap(out, self._backend)
 
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        """The covariance matrix of the variables (rows; a 1-D input is one variable) over the observations
+        (columns), with weights w = fweights * aweights (1 when absent):
+
+            mean_i = sum_k w_k x_ik / sum_k w_k,
+            cov_ij = sum_k w_k (x_ik - mean_i)(x_jk - mean_j) / (sum w - correction * sum(w aweights) / sum w)
+
+        (the divisor is sum w - correction without aweights). One variable gives a 0-d variance. Written with
+        sums and a matmul, so the gradient is theirs."""
+        op = "cov"
+        x = _observations(self, op)
+        correction = check_number(correction, "correction", op, integer=True, allow_bool=True)
+        fw = _weights(x, fweights, "fweights", op, integer=True)
+        aw = _weights(x, aweights, "aweights", op, integer=False)
+        if aw is not None:  # float weights promote as torch's (float32 data, float64 weights: float64)
+            x = x.astype(dtypes.promote_dtypes(x.dtype, aw.dtype))
+            aw = aw.astype(x.dtype)
+        fw = None if fw is None else fw.astype(x.dtype)
+        w = fw if aw is None else aw if fw is None else fw * aw
+        if w is None:
+            n = x.shape[1]
+            centered = x - x.mean(1, keepdim=True) if n else x
+            divisor = n - correction
+            out = centered.matmul(centered.transpose(0, 1)) / max(divisor, 0)
+        else:
+            total = w.sum()
+            centered = x - (x * w).sum(1, keepdim=True) / total
+            divisor = total - correction * ((w * aw).sum() / total if aw is not None else 1)
+            out = (centered * w).matmul(centered.transpose(0, 1)) / divisor.clip(0.0)
+        return out.reshape(()) if x.shape[0] == 1 else out  # one variable: its variance, 0-d (as torch)
+
+    def corrcoef(self):
+        """The Pearson correlation coefficients of the variables (rows) over the observations (columns):
+        cov_ij / sqrt(cov_ii cov_jj), clipped to [-1, 1] as torch does."""
+        _observations(self, "corrcoef")  # the checks, naming corrcoef
+        c = self.cov()
+        if c.ndim == 0:
+            return c / c
+        scale = c.diagonal().sqrt()
+        return (c / scale.unsqueeze(1) / scale.unsqueeze(0)).clip(-1.0, 1.0)
+
+    def dist(self, other, p=2):
+        """||self - other||_p over every element (broadcast together): the vector p-norm of the difference
+        (p = inf, -inf, 0 and fractional p as tg.linalg.vector_norm)."""
+        from . import linalg
+        if not isinstance(other, _t.Tensor):
+            raise TypeError(f"dist: other must be a Tensor, not {type(other).__name__}")
+        if not _t._broadcastable(self.shape, other.shape):
+            raise ValueError(f"dist: cannot broadcast {self.shape} with {other.shape}")
+        if self.dtype.kind != "f" or other.dtype.kind != "f":
+            raise TypeError(f"dist: expected floating-point tensors, got {self.dtype} and {other.dtype}")
+        return linalg._vector_norm("dist", self - other, p, None, False, None)
+
     def nansum(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
         """sum over `dim` (every axis when None) with NaN counted as 0; integer and bool sums are int64.
 
@@ -149,6 +203,33 @@ class TensorReduce:
         with np.errstate(divide="ignore", invalid="ignore"):
             out = _without_nan(wide).sum(dim, keepdim) / present.sum(dim, keepdim).astype(wide.dtype)
         return _rounded(out, x.dtype)
+
+
+def _observations(x, op):
+    """x as a float matrix (variables, observations): a 1-D x is one variable; integers in the default float dtype."""
+    if x.ndim > 2:
+        raise ValueError(f"{op}: expected a 1-D or 2-D input (variables, observations), got shape {x.shape}")
+    if x.dtype == np.bool_:
+        raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first")
+    x = x if x.dtype.kind == "f" else x.astype(dtypes.get_default_dtype())
+    return x.reshape(1, -1) if x.ndim < 2 else x
+
+
+def _weights(x, weights, name, op, integer):
+    if weights is None:
+        return None
+    if not isinstance(weights, _t.Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor or None, not {type(weights).__name__}")
+    if weights.ndim > 1 or weights.numel() != x.shape[1]:
+        raise ValueError(f"{op}: {name} must be 1-D with one weight per observation ({x.shape[1]}), got shape "
+                         f"{weights.shape}")
+    if integer and weights.dtype.kind not in "iu":
+        raise TypeError(f"{op}: {name} must hold integers (frequencies), not {weights.dtype}")
+    if not integer and weights.dtype.kind != "f":
+        raise TypeError(f"{op}: {name} must be a floating-point tensor, not {weights.dtype}")
+    if bool((weights.array < 0).any()):
+        raise ValueError(f"{op}: {name} cannot be negative")
+    return weights.reshape(-1)
 
 
 def _without_nan(x):

@@ -11,7 +11,7 @@ from .functions import _tensor
 from .ops import reduce as rd, reduce_more as rm
 
 __all__ = ["std", "std_mean", "var_mean", "prod", "norm", "aminmax", "any", "all", "count_nonzero", "nansum",
-           "nanmean"]
+           "nanmean", "cov", "corrcoef", "dist"]
 
 
 def std(input, dim=_UNSET, unbiased=None, keepdim=False, *, correction=None, axis=_UNSET):
@@ -77,3 +77,18 @@ def nansum(input, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
 def nanmean(input, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
     """The mean of the non-NaN elements over `dim` (see Tensor.nanmean)."""
     return _tensor("nanmean", input).nanmean(dim, keepdim, dtype=dtype, axis=axis)
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the rows of input over its columns (see Tensor.cov)."""
+    return _tensor("cov", input).cov(correction=correction, fweights=fweights, aweights=aweights)
+
+
+def corrcoef(input):
+    """The Pearson correlation coefficients of the rows of input (see Tensor.corrcoef)."""
+    return _tensor("corrcoef", input).corrcoef()
+
+
+def dist(input, other, p=2):
+    """||input - other||_p over every element (see Tensor.dist)."""
+    return _tensor("dist", input).dist(other, p)
