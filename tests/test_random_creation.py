@@ -9,6 +9,7 @@ only make a run repeatable.
 """
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -384,6 +385,40 @@ def test_randint_and_random_():
     assert floats.max() > 2 ** 23  # the range reaches torch's 2^24 for float32
     flags = tg.empty(N, dtype=tg.bool).random_().numpy()
     assert_counts([flags.sum(), N - flags.sum()], [1, 1], "bool random_()")
+
+
+_EDGES = [0, 1, 2, 127, 128, -128, 255, 256, 2049, 32767, 32768, -32769, 65504, 65520, 2 ** 24, 2 ** 31,
+          -2 ** 31, 2 ** 53, 2 ** 62, -2 ** 62]
+_INT_DTYPES = ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "bool"]
+
+
+@needs_torch
+@given(low=st.sampled_from(_EDGES), high=st.sampled_from(_EDGES), nudge=st.tuples(*[st.integers(-2, 2)] * 2),
+       dtype=st.sampled_from(_INT_DTYPES), method=st.booleans())
+def test_integer_ranges_are_refused_where_torch_refuses_them(low, high, nudge, dtype, method):
+    """randint and random_ accept exactly the (from, to, dtype) that torch accepts: from < to, both held by
+    the dtype, and for a float dtype, still from < to once moved to integers the dtype holds."""
+    low, high = low + nudge[0], high + nudge[1]
+
+    def draw(m):
+        if method:
+            return m.zeros(50, dtype=getattr(m, dtype)).random_(low, high)
+        return m.randint(low, high, (50,), dtype=getattr(m, dtype))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns past a float's exact integers
+            theirs = draw(torch)
+    except RuntimeError:
+        with pytest.raises(ValueError, match="random_" if method else "randint"):
+            draw(tg)
+        return
+    ours = draw(tg)
+    assert str(ours.dtype) == _dtype_name(theirs.dtype)
+    values = ours.numpy()
+    if values.dtype.kind in "iu":
+        assert (values >= low).all() and (values < high).all()
+    else:
+        assert np.isfinite(values).all() and (values == np.round(values)).all()
 
 
 def test_randperm():

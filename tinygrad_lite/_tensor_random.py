@@ -83,17 +83,48 @@ def _integer_range(dtype):
 
 
 def _check_bounds(low, high, dtype, op):
-    """Refuse an integer range [low, high) that is empty or that `dtype` cannot hold (as torch's random_)."""
+    """The integer range [low, high) to draw from for `dtype`, checked as torch's random_ checks it.
+
+    An empty range, or one whose from or to - 1 the dtype cannot hold, is refused. For a float dtype,
+    bounds past its exact integers are first moved inward to integers it holds (torch's update_from /
+    update_to), and refused when that empties the range."""
     if low >= high:
         raise ValueError(f"{op}: expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    if dtype.kind == "f":  # torch only warns past a float's exact integers; the draw is made in int64
-        lowest, highest = -2 ** 63, 2 ** 63
+    if dtype.kind == "f":
+        low, high = _float_bounds(low, high, dtype)
+        if low >= high:
+            raise ValueError(f"{op}: expects 'from' cast to {dtype} to be less than 'to' cast to {dtype}, "
+                             f"but got from={low} >= to={high}")
+        largest = int(np.finfo(dtype).max)  # past the exact integers torch only warns; past this it refuses
+        lowest, highest = max(-2 ** 63, -largest), min(2 ** 63, largest + 1)  # the draw is made in int64
     else:
         lowest, highest = _integer_range(dtype)
     if low < lowest:
         raise ValueError(f"{op}: from={low} is out of bounds for {dtype}")
     if high > highest:
         raise ValueError(f"{op}: to - 1 = {high - 1} is out of bounds for {dtype}")
+    return low, high
+
+
+def _float_bounds(low, high, dtype):
+    """torch's update_from / update_to: where low + 1 (or high - 1) rounds past low (or high) in `dtype`,
+    step the bound inward by the dtype's spacing there, so that every drawn integer rounds into [low, high)."""
+    digits = np.finfo(dtype).nmant + 1
+    rounded = _rounded(low + 1, dtype)
+    if rounded is not None and rounded < low:
+        low = rounded + (1 << (abs(low + 1).bit_length() - 1 - digits + 1))
+    rounded = _rounded(high - 1, dtype)
+    if rounded is not None and rounded >= high:
+        high = rounded - (1 << (abs(high - 1).bit_length() - 1 - digits + 1))
+    return low, high
+
+
+def _rounded(value, dtype):
+    """The integer `value` rounded to float `dtype` and back, or None past the dtype's range (the range
+    check refuses those bounds)."""
+    with np.errstate(over="ignore"):
+        held = dtype.type(value)
+    return int(held) if np.isfinite(held) else None
 
 
 def _probabilities(p, op, shape=None):
@@ -295,7 +326,7 @@ class TensorRandom:
             low, high = 0, low  # random_(to)
         if high is None:
             high = _integer_range(self.dtype)[1]
-        _check_bounds(low, high, self.dtype, "random_")
+        low, high = _check_bounds(low, high, self.dtype, "random_")
         return self._fill_random("random_", lambda g: _integers(g, low, high, self.shape), generator, kinds="fiub")
 
     # ---- samples made from a tensor ----------------------------------------------------

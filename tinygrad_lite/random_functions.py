@@ -110,7 +110,7 @@ def _sample_like(op, draw, input, generator, dtype, requires_grad, device):  # n
 
 def _random_integers(op, low, high, shape, generator, dtype, requires_grad, device):
     dtype, backend = _creation(op, shape, dtype, requires_grad, device)
-    _check_bounds(low, high, dtype, op)
+    low, high = _check_bounds(low, high, dtype, op)
     check_alloc(shape, np.int64, op)
     values = _numpy_generator(generator, op).integers(low, high, shape, dtype=np.int64)
     return _fresh(values.astype(dtype), backend, requires_grad)
