@@ -251,6 +251,9 @@ _SCAN_ROWS = {
     "unique": ((), None, None, False), "unique_consecutive": ((), None, None, False),
     "quantile": ((0.25,), None, None, True), "nanquantile": ((0.75,), None, None, True),
 }
+for _name in ("trapezoid", "trapz", "cumulative_trapezoid"):  # free functions only, as torch's
+    ROWS[(f"tg.{_name}", "dim")] = Row([(2, 3, 4)], lambda x, _n=_name, **kw: getattr(tg, _n)(x, **kw),
+                                       lambda x, k, _n=_name: getattr(torch, _n)(x, dim=k), 1, -1)
 for _name, (_pre, _field, _default, _grad) in _SCAN_ROWS.items():
     _pick = (lambda out, _f=_field: getattr(out, _f)) if _field else (lambda out: out)
     ROWS[(f"Tensor.{_name}", "dim")] = Row(

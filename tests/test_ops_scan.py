@@ -763,3 +763,49 @@ def test_counting_refuses_what_torch_refuses(case, call, error):
         call(to_torch(x))
     with pytest.raises(error, match=case.split()[0]):
         call(Tensor(x))
+
+
+# ---------------------------------------------------------------- trapezoid, cumulative_trapezoid
+
+@pytest.mark.parametrize("name", ["trapezoid", "trapz", "cumulative_trapezoid"])
+@given(data=st.data())
+def test_trapezoid_matches_torch(device, name, data):
+    """Spacing 1, a spacing dx, sample points x (1-d, or of y's shape): values and gradients of y and x."""
+    shape = data.draw(shapes(min_dims=1, min_side=0))
+    dtype = data.draw(float_dtypes)
+    y = data.draw(views(shape, dtype))
+    dim = _axis_of(data, shape)
+    n = shape[dim]
+    how = data.draw(st.sampled_from(["default", "dx", "x 1-d", "x full"]))
+    if how.startswith("x"):
+        x = data.draw(views((n,) if how == "x 1-d" else shape, dtype))
+        check_op(lambda a, b: getattr(tg, name)(a, b, dim=dim), lambda a, b: getattr(torch, name)(a, b, dim=dim),
+                 y, x, device=device, reduce_size=max(n, 1))
+    else:
+        kwargs = {"dx": 0.75} if how == "dx" else {}
+        check_op(lambda a: getattr(tg, name)(a, dim=dim, **kwargs), lambda a: getattr(torch, name)(a, dim=dim, **kwargs),
+                 y, device=device, reduce_size=max(n, 1))
+
+
+def test_trapezoid_of_integers_and_gradcheck(device):
+    y = np.array([[1, 2, 4], [0, 3, 9]])
+    for name in ("trapezoid", "cumulative_trapezoid"):
+        check_op(lambda t: getattr(tg, name)(t, dx=2), lambda t: getattr(torch, name)(t, dx=2), y, device=device)
+    x = np.array([0.0, 0.5, 1.7, 2.0])
+    assert tg.gradcheck(lambda a, b: tg.cumulative_trapezoid(a, b, dim=0), Tensor(np.sin(np.arange(8.0)).reshape(4, 2),
+                        requires_grad=True), Tensor(x, requires_grad=True))
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda m, y: m.trapezoid(y, m.ones(2)), ValueError),       # one x per sample
+    (lambda m, y: m.trapezoid(y[0, 0]), IndexError),            # 0-d y
+    (lambda m, y: m.trapezoid(y > 0), TypeError),               # bool y
+], ids=["x too short", "0-d", "bool"])
+def test_trapezoid_refuses_what_torch_refuses(call, error):
+    y = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(Exception):
+        call(torch, to_torch(y))
+    with pytest.raises(error, match="trapezoid"):
+        call(tg, Tensor(y))
+    with pytest.raises(TypeError, match="trapezoid"):
+        tg.trapezoid(Tensor(y), Tensor(np.arange(3.0)), dx=1.0)

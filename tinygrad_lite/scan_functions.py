@@ -7,13 +7,13 @@ written here.
 import numpy as np
 
 from . import _tensor as _t
-from ._validate import _UNSET, check_bool, check_choice
+from ._validate import _UNSET, _axis_alias, check_bool, check_choice, check_number
 from .functions import _named, _tensor, unary_from_method
 from .ops import scan as sc
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "sort", "argsort", "msort", "topk",
            "kthvalue", "median", "nanmedian", "mode", "quantile", "nanquantile", "unique", "unique_consecutive",
-           "searchsorted", "bucketize", "bincount", "histc"]
+           "searchsorted", "bucketize", "bincount", "histc", "trapezoid", "trapz", "cumulative_trapezoid"]
 
 
 def _scan_from_method(name, with_dtype):
@@ -165,3 +165,55 @@ def bincount(input, weights=None, minlength=0):
 def histc(input, bins=100, min=0, max=0):  # noqa: A002 - torch's names
     """tg.histc(input, bins, min, max) is input.histc(...): the histogram in equal bins."""
     return _tensor("histc", input).histc(bins, min, max)
+
+
+def trapezoid(y, x=None, *, dx=None, dim=_UNSET, axis=_UNSET):
+    """The integral of y along `dim` (default -1) by the trapezoid rule:
+    sum_i (x_{i+1} - x_i) (y_i + y_{i+1}) / 2, with the sample points x (1-d of y's length along dim,
+    or of y's shape) or an even spacing dx (default 1). Fewer than two samples give 0. Integer y
+    gives a float result; differentiable in y and x."""
+    return _trapezoid("trapezoid", y, x, dx, dim, axis, cumulative=False)
+
+
+def trapz(y, x=None, *, dx=None, dim=_UNSET, axis=_UNSET):
+    """torch's older name of trapezoid: the integral of y along dim by the trapezoid rule."""
+    return _trapezoid("trapz", y, x, dx, dim, axis, cumulative=False)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=_UNSET, axis=_UNSET):
+    """The running trapezoid integral of y along `dim`: out_k = sum_{i <= k} (x_{i+1} - x_i)(y_i + y_{i+1}) / 2,
+    one element shorter than y along dim (x and dx as trapezoid's)."""
+    return _trapezoid("cumulative_trapezoid", y, x, dx, dim, axis, cumulative=True)
+
+
+def _trapezoid(op, y, x, dx, dim, axis, cumulative):
+    y = _tensor(op, y, "y")
+    dim = _axis_alias(op, dim, axis, -1)
+    if y.ndim == 0:
+        raise IndexError(f"{op}: dim {dim} is out of range for a 0-d tensor (shape ())")
+    ax = _t._one_axis(dim, y.shape, op)
+    if x is not None and dx is not None:
+        raise TypeError(f"{op}: give the sample points x or the spacing dx, not both")
+    if y.dtype.kind not in "iuf":
+        raise TypeError(f"{op}: y must be a real, non-bool tensor (as torch's), not {y.dtype}")
+    n = y.shape[ax]
+    if x is not None:
+        x = _tensor(op, x, "x")
+        if x.dtype.kind not in "iuf":
+            raise TypeError(f"{op}: x must be a real tensor, not {x.dtype}")
+        if x.ndim == 0 or (x.ndim == 1 and x.shape[0] != n) or (x.ndim > 1 and x.shape[ax - y.ndim] != n):
+            raise ValueError(f"{op}: x of shape {x.shape} needs one value for each of the {n} samples of y "
+                             f"(shape {y.shape}) along dim {ax}")
+    spacing = 1 if dx is None else check_number(dx, "dx", op)
+    if n == 0 and not cumulative:  # no sample: 0, outside the graph, as torch's
+        return y.detach()._slice(ax, 0, 0).sum(ax) * 1.0
+    # (with one sample or none the intervals are empty: a sum of 0, or an empty running sum)
+    mean_heights = (y._slice(ax, min(1, n), n) + y._slice(ax, 0, max(n - 1, 0))) / 2
+    if x is None:
+        areas = mean_heights * spacing
+    else:
+        widths = x.diff(dim=-1 if x.ndim == 1 else ax - y.ndim)
+        if x.ndim == 1:  # along dim, broadcast over the other axes
+            widths = widths.reshape(tuple(max(n - 1, 0) if i == ax else 1 for i in range(y.ndim)))
+        areas = mean_heights * widths
+    return areas.cumsum(ax) if cumulative else areas.sum(ax)
