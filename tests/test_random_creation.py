@@ -584,6 +584,24 @@ def test_fills_keep_shape_and_dtype(name, args, dtype, shape):
         assert (x.numpy() != 0).all()  # the values were written
 
 
+@needs_torch
+@pytest.mark.parametrize("name, args", FILLS, ids=[f[0] for f in FILLS])
+def test_fills_in_the_graph_give_zero_gradients_as_torch(name, args):
+    """A fill of a non-leaf (or of a view of one) keeps it in the graph; the overwritten values' inputs
+    get zero gradients, the untouched ones theirs."""
+    grads = []
+    for m in (tg, torch):
+        w = m.ones(2, 3, requires_grad=True)
+        y = w * 2
+        getattr(y[0], name)(*args)
+        z = w * 1
+        getattr(z, name)(*args)
+        assert y.requires_grad and z.requires_grad and not z.is_leaf
+        ((y * 3).sum() + z.sum()).backward()
+        grads.append(w.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
 def test_fills_on_views_and_read_only_memory():
     base = tg.zeros(4, 4)
     base[1].normal_()

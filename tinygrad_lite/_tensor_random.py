@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _tensor as _t, dtypes
 from ._validate import check_alloc, check_bool, check_number
+from .autograd import is_grad_enabled
 from .rng import _numpy_generator
 
 
@@ -253,18 +254,25 @@ class TensorRandom:
 
     # ---- in-place random fills ----------------------------------------------------------
     def _fill_random(self, op, draw, generator, kinds="f"):
-        """self <- draw(numpy generator), converted to self's dtype, in place (through `_update`, which
-        refuses a tensor that requires grad while the graph is recorded). `kinds`: the dtype kinds allowed."""
+        """self <- draw(numpy generator), converted to self's dtype, in place, through `_update` (which
+        refuses a leaf that requires grad while the graph is recorded). `kinds`: the dtype kinds allowed.
+
+        As torch, a non-leaf in the graph stays in it, and its old value gets a zero gradient: the new
+        value is where(False, old, draw), whose backward sends nothing but zeros to `old`."""
         if self.dtype.kind not in kinds:
             what = "floating point" if kinds == "f" else "floating point or integer"
             raise TypeError(f"{op}: draws need a {what} tensor, not {self.dtype}")
         source = _numpy_generator(generator, op)
         check_alloc(self.shape, np.float64, op)
 
-        def compute(old=None):  # the new value does not depend on the old one
+        def compute(old=None):
             with np.errstate(over="ignore", invalid="ignore"):
                 values = np.asarray(draw(source)).astype(self.dtype)
-            return _t.Tensor._wrap(self._backend.asarray(values), self._backend)
+            fresh = _t.Tensor._wrap(self._backend.asarray(values), self._backend)
+            if old is None or not (old.requires_grad and is_grad_enabled()):
+                return fresh
+            never = _t.Tensor._wrap(self._backend.asarray(np.zeros(self.shape, bool)), self._backend)
+            return _t.Tensor.where(never, old, fresh)
         return self._update(op, compute, cast="any")
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
