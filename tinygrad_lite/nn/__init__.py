@@ -7,11 +7,12 @@ from . import functional, init
 from .activation import *  # noqa: F401,F403 - SiLU, ELU, ..., Softmax, LeakyReLU
 from .activation import __all__ as _activations
 from .attention import MultiHeadAttention
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import *  # noqa: F401,F403 - Conv1d ... ConvTranspose3d
 from .conv import __all__ as _convolutions
 from .distance import CosineSimilarity, PairwiseDistance
 from .flatten import Flatten, Identity, Unflatten
-from .layers import GELU, Dropout, Embedding, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .layers import GELU, Dropout, Embedding, LayerNorm, Linear, ReLU, Sigmoid, Tanh
 from .module import Module, Parameter
 from .pooling import *  # noqa: F401,F403 - MaxPool2d, AvgPool2d, ..., Upsample, the padding layers
 from .pooling import __all__ as _pooling
@@ -19,7 +20,8 @@ from .transformer import TransformerBlock, TransformerLM
 
 __all__ = [
     "functional", "init", "Module", "Parameter",
-    "Linear", "Embedding", "LayerNorm", "Dropout", "Sequential", "ReLU", "Sigmoid", "Tanh", "GELU",
+    "Linear", "Embedding", "LayerNorm", "Dropout", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
+    "ParameterDict", "ReLU", "Sigmoid", "Tanh", "GELU",
     "MultiHeadAttention", "TransformerBlock", "TransformerLM",
     "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
     *_convolutions, *_pooling,

@@ -11,6 +11,7 @@ import numpy as np
 from .. import dtypes
 from .._validate import check_alloc, check_bool, check_choice, check_number, check_size
 from . import functional as F, init
+from .containers import Sequential  # noqa: F401  (its home is containers.py; imported here too)
 from .module import Module, Parameter
 
 
@@ -130,47 +131,6 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}"
-
-
-class Sequential(Module):
-    """Modules applied one after the other: Sequential(a, b, c)(x) = c(b(a(x))).
-
-    The modules are named "0", "1", ... as in torch ("0.weight"); a Sequential can be
-    indexed (an int gives a module, a slice a Sequential), iterated and measured with len().
-    """
-
-    def __init__(self, *modules):
-        for i, module in enumerate(modules):
-            if not isinstance(module, Module):
-                raise TypeError(f"Sequential: argument {i} is a {type(module).__name__}, not a Module")
-        self._layers = list(modules)
-
-    def _members(self):
-        for i, module in enumerate(self._layers):
-            yield str(i), module
-
-    def forward(self, x):
-        for module in self._layers:
-            x = module(x)
-        return x
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return Sequential(*self._layers[index])
-        return self._layers[index]
-
-    def __len__(self):
-        return len(self._layers)
-
-    def __iter__(self):
-        return iter(self._layers)
-
-    def append(self, module):
-        """Add `module` at the end; returns self."""
-        if not isinstance(module, Module):
-            raise TypeError(f"Sequential.append: a {type(module).__name__} is not a Module")
-        self._layers.append(module)
-        return self
 
 
 class ReLU(Module):

@@ -9,12 +9,16 @@ attribute path with dots, as torch's do:
     self.heads = {"lm": Linear(4, 2)}   ->  "heads.lm.weight", "heads.lm.bias"
 
 There is nothing to register: assigning is enough. Other attributes (numbers, plain
-Tensors, arrays) are not part of the model's state: they are neither saved nor moved.
+Tensors, arrays) are not part of the model's state: they are neither saved nor moved,
+unless a Tensor is registered as a buffer (`register_buffer`): state that is not learned
+(batch norm's running statistics, a causal mask), which moves with the model and, when
+persistent, is saved in its state_dict next to the parameters, as in torch.
 A parameter reached along two paths (shared, or tied weights) is one parameter:
 `parameters()` yields it once, under the first name, while `state_dict()` lists it
 under every name, as torch does. Torch lists a module's own parameters before its
 children's; here the order is that of the attributes (the names are the same).
 """
+import itertools
 from collections import namedtuple
 from collections.abc import Mapping
 
@@ -60,6 +64,46 @@ def _join(prefix, name):
     return f"{prefix}.{name}" if prefix else name
 
 
+def _check_flag(value, name, op):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be True or False, not {value!r}")
+    return bool(value)
+
+
+def _check_name(module, name, op):
+    """A new member's name: a non-empty str without dots that is not a method of the module."""
+    if not isinstance(name, str):
+        raise TypeError(f"{op}: the name must be a str, not {type(name).__name__}")
+    if not name or "." in name:
+        raise KeyError(f"{op}: the name must be non-empty and hold no '.', got {name!r}")
+    if hasattr(type(module), name) and name not in module.__dict__:
+        raise KeyError(f"{op}: attribute {name!r} already exists")
+
+
+class NoSuchMember(AttributeError, ValueError):
+    """A dotted name that names no submodule, parameter or buffer: an AttributeError, as torch raises,
+    and a ValueError (a value the call cannot take)."""
+
+
+_hook_ids = itertools.count()
+
+
+class RemovableHandle:
+    """What register_*_hook returns: remove() takes the hook away (again: nothing happens)."""
+
+    def __init__(self, hooks, key):
+        self._hooks, self._key = hooks, key
+
+    def remove(self):
+        self._hooks.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
 def _members_of(name, value):
     """(path, value) for every Parameter or Module in `value`, looking into lists, tuples and dicts."""
     if isinstance(value, (Parameter, Module)):
@@ -93,7 +137,108 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward(...) to be called")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_hooks")
+        if not hooks:
+            return self.forward(*args, **kwargs)
+        for hook in list(hooks["forward_pre"].values()):
+            changed = hook(self, args)
+            if changed is not None:
+                args = changed if isinstance(changed, tuple) else (changed,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(hooks["forward"].values()):
+            changed = hook(self, args, output)
+            if changed is not None:
+                output = changed
+        return output
+
+    # ---- hooks ----------------------------------------------------------------------------
+    def _add_hook(self, kind, hook, op):
+        if not callable(hook):
+            raise TypeError(f"{op}: hook must be callable, not {type(hook).__name__}")
+        hooks = self.__dict__.setdefault("_hooks", {"forward_pre": {}, "forward": {}})
+        key = next(_hook_ids)
+        hooks[kind][key] = hook
+        return RemovableHandle(hooks[kind], key)
+
+    def register_forward_pre_hook(self, hook):
+        """Call hook(module, args) before each forward; a non-None result replaces the positional
+        arguments (a tuple, or one value). Returns a handle whose remove() takes the hook away."""
+        return self._add_hook("forward_pre", hook, "register_forward_pre_hook")
+
+    def register_forward_hook(self, hook):
+        """Call hook(module, args, output) after each forward; a non-None result replaces the output.
+        Returns a handle whose remove() takes the hook away."""
+        return self._add_hook("forward", hook, "register_forward_hook")
+
+    # ---- registering what torch registers -------------------------------------------------
+    def register_buffer(self, name, tensor, persistent=True):
+        """Hold `tensor` (or None) as the buffer `name`: state that moves with the model and, when
+        `persistent`, is saved in state_dict, but is not a parameter (an optimizer never sees it).
+        Assigning another Tensor to the name later replaces the buffer, as in torch."""
+        _check_name(self, name, "register_buffer")
+        if tensor is not None and (not isinstance(tensor, Tensor) or isinstance(tensor, Parameter)):
+            raise TypeError(f"register_buffer: buffer {name!r} must be a Tensor (not a Parameter) or None, "
+                            f"not {type(tensor).__name__}")
+        if not isinstance(persistent, (bool, np.bool_)):
+            raise TypeError(f"register_buffer: persistent must be True or False, not {persistent!r}")
+        self.__dict__.setdefault("_buffers", {})[name] = bool(persistent)
+        object.__setattr__(self, name, tensor)
+
+    def register_parameter(self, name, param):
+        """Hold `param` (a Parameter, or None for an absent one) under `name`: the same as assigning it."""
+        _check_name(self, name, "register_parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be a Parameter or None, not {type(param).__name__}")
+        object.__setattr__(self, name, param)
+
+    def add_module(self, name, module):
+        """Hold `module` (or None) as the child `name`: the same as assigning it."""
+        _check_name(self, name, "add_module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module or None, not {type(module).__name__}")
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The module at dotted path `target` ("" is this module): "encoder.layers.0"."""
+        return self._lookup(target, "get_submodule", Module)
+
+    def get_parameter(self, target):
+        """The parameter at dotted path `target`: "encoder.layers.0.weight"."""
+        return self._lookup(target, "get_parameter", Parameter)
+
+    def get_buffer(self, target):
+        """The buffer at dotted path `target`: "norm.running_mean"."""
+        if not isinstance(target, str):
+            raise TypeError(f"get_buffer: target must be a dotted name (str), not {type(target).__name__}")
+        module_path, _, name = target.rpartition(".")
+        module = self._lookup(module_path, "get_buffer", Module)
+        if name not in module.__dict__.get("_buffers", {}):
+            raise NoSuchMember(f"get_buffer: {type(module).__name__} has no buffer {name!r}")
+        return getattr(module, name)
+
+    def _lookup(self, target, op, kind):
+        if not isinstance(target, str):
+            raise TypeError(f"{op}: target must be a dotted name (str), not {type(target).__name__}")
+        if target == "":
+            if kind is Module:
+                return self
+            raise NoSuchMember(f"{op}: an empty name is not a parameter")
+        members = dict(self.named_modules()) if kind is Module else dict(self._all_named_parameters())
+        if target not in members:
+            raise NoSuchMember(f"{op}: {type(self).__name__} has no {kind.__name__.lower()} {target!r}")
+        return members[target]
+
+    def apply(self, fn):
+        """Call fn(module) on every child (recursively, children first) and then on this module, as
+        torch does (used to initialise weights: model.apply(init_weights)); returns self."""
+        if not callable(fn):
+            raise TypeError(f"apply: fn must be callable, not {type(fn).__name__}")
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
 
     # ---- what the module holds ---------------------------------------------------------
     def _members(self):
@@ -144,27 +289,74 @@ class Module:
             elif id(value) not in path:
                 yield from value._all_named_parameters(full, path)
 
-    def named_parameters(self, prefix=""):
-        """(name, parameter) for every parameter, in definition order, a shared one once (first name)."""
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """(name, parameter) for every parameter, in definition order, a shared one once (first name);
+        recurse=False: only this module's own; remove_duplicate=False: a shared one under every name."""
         _check_prefix(prefix, "named_parameters")
+        recurse = _check_flag(recurse, "recurse", "named_parameters")
+        remove_duplicate = _check_flag(remove_duplicate, "remove_duplicate", "named_parameters")
+        found = self._all_named_parameters(prefix) if recurse else (
+            (_join(prefix, name), value) for name, value in self._members() if isinstance(value, Parameter))
         seen = set()
-        for name, p in self._all_named_parameters(prefix):
-            if id(p) not in seen:
+        for name, p in found:
+            if not remove_duplicate or id(p) not in seen:
                 seen.add(id(p))
                 yield name, p
 
-    def parameters(self):
-        """Every parameter, each once: what an optimizer should update."""
-        return (p for _, p in self.named_parameters())
+    def parameters(self, recurse=True):
+        """Every parameter, each once: what an optimizer should update (recurse=False: this module's own)."""
+        return (p for _, p in self.named_parameters(recurse=recurse))
+
+    def _own_buffers(self):
+        """(name, buffer) registered on this module itself (None ones skipped), with their persistence."""
+        for name, persistent in self.__dict__.get("_buffers", {}).items():
+            value = self.__dict__.get(name)
+            if isinstance(value, Tensor):
+                yield name, value, persistent
+
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(name, buffer) for every registered buffer, this module's first, then its children's."""
+        _check_prefix(prefix, "named_buffers")
+        recurse = _check_flag(recurse, "recurse", "named_buffers")
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        seen = set()
+        for path, module in modules:
+            for name, value, _ in module._own_buffers():
+                if not remove_duplicate or id(value) not in seen:
+                    seen.add(id(value))
+                    yield _join(path, name), value
+
+    def buffers(self, recurse=True):
+        """Every registered buffer (running statistics, masks), each once."""
+        return (b for _, b in self.named_buffers(recurse=recurse))
+
+    def _state(self):
+        """(name, tensor) of everything state_dict holds: parameters (tied ones under each name), then
+        the persistent buffers."""
+        yield from self._all_named_parameters()
+        for path, module in self.named_modules():
+            for name, value, persistent in module._own_buffers():
+                if persistent:
+                    yield _join(path, name), value
+
+    def requires_grad_(self, requires_grad=True):
+        """Make every parameter require grad (or not: freezing a model); returns self."""
+        flag = _check_flag(requires_grad, "requires_grad", "requires_grad_")
+        for p in self.parameters():
+            p.requires_grad_(flag)
+        return self
 
     # ---- saving and loading -----------------------------------------------------------
-    def state_dict(self):
-        """{name: tensor} for every parameter name (tied weights under each of their names).
+    def state_dict(self, *, prefix="", keep_vars=False):
+        """{name: tensor} for every parameter name (tied weights under each of their names) and every
+        persistent buffer, each name preceded by `prefix`.
 
-        The tensors are detached views of the parameters: they share their memory and
-        carry no graph, ready for `tg.save`.
+        The tensors are detached views of the parameters and buffers: they share their memory
+        and carry no graph, ready for `tg.save` (keep_vars=True gives the tensors themselves).
         """
-        return {name: p.detach() for name, p in self._all_named_parameters()}
+        _check_prefix(prefix, "state_dict")
+        keep_vars = _check_flag(keep_vars, "keep_vars", "state_dict")
+        return {prefix + name: t if keep_vars else t.detach() for name, t in self._state()}
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy the values of `state_dict` ({name: Tensor or array}) into the parameters, in place.
@@ -182,12 +374,13 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: state_dict must be a mapping of name -> Tensor, "
                             f"got {type(state_dict).__name__}")
-        own = dict(self._all_named_parameters())
+        strict = _check_flag(strict, "strict", "load_state_dict")
+        own = dict(self._state())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
         problems = []
         if strict:
-            problems += [f"missing key {name!r} (parameter of shape {own[name].shape})" for name in missing]
+            problems += [f"missing key {name!r} (of shape {own[name].shape})" for name in missing]
             problems += [f"unexpected key {name!r}" for name in unexpected]
         values = {}
         for name, p in own.items():
@@ -224,10 +417,15 @@ class Module:
         """Evaluation mode: dropout becomes the identity. Same as train(False)."""
         return self.train(False)
 
-    def zero_grad(self):
-        """Forget every parameter's gradient (set it to None), before the next backward."""
+    def zero_grad(self, set_to_none=True):
+        """Forget every parameter's gradient before the next backward: set it to None (torch's
+        default), or with set_to_none=False fill it with zeros in place."""
+        set_to_none = _check_flag(set_to_none, "set_to_none", "zero_grad")
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad.array[...] = 0
 
     def to(self, device):
         """Move every parameter (and its gradient) to `device`, in place; returns self.
@@ -260,9 +458,39 @@ class Module:
             return value
 
         for module in self.modules():
+            buffers = module.__dict__.get("_buffers", {})
             for name, value in list(vars(module).items()):
-                setattr(module, name, move(value))
+                if name in buffers and isinstance(value, Tensor):
+                    object.__setattr__(module, name, value.to(device))
+                else:
+                    setattr(module, name, move(value))
         return self
+
+    def _cast(self, dtype, op):
+        """Every floating-point parameter and buffer (and gradient) converted to `dtype`, in place."""
+        for module in self.modules():
+            buffers = module.__dict__.get("_buffers", {})
+            for name, value in vars(module).items():
+                tensors = [value] if isinstance(value, Tensor) and (isinstance(value, Parameter) or name in buffers) \
+                    else [v for _, v in _members_of(name, value) if isinstance(v, Parameter)]
+                for t in tensors:
+                    if t.dtype.kind == "f" and t.dtype != dtype:
+                        t.array = t.array.astype(dtype)
+                        if t._grad is not None:
+                            t._grad = t._grad.astype(dtype)
+        return self
+
+    def float(self):
+        """Floating-point parameters and buffers as float32, in place; returns self."""
+        return self._cast(np.dtype(np.float32), "float")
+
+    def double(self):
+        """Floating-point parameters and buffers as float64, in place; returns self."""
+        return self._cast(np.dtype(np.float64), "double")
+
+    def half(self):
+        """Floating-point parameters and buffers as float16, in place; returns self."""
+        return self._cast(np.dtype(np.float16), "half")
 
     # ---- printing -----------------------------------------------------------------------
     def extra_repr(self):
