@@ -578,3 +578,64 @@ def test_qr_gradients_torch_refuses_are_refused():
         q.sum().backward()
     with pytest.raises(ValueError, match="qr"):
         tg.linalg.qr(tg.ones(2, 2), mode="full")
+
+
+# ---------------------------------------------------------------- addr, pinv, matrix_rank, lstsq
+
+@pytest.mark.parametrize("beta, alpha", SCALES)
+@given(n=sizes, m=sizes, data=st.data())
+def test_addr(beta, alpha, n, m, data):
+    dtype = data.draw(float_dtypes)
+    shape = data.draw(st.sampled_from([(n, m), (m,), (1, m), (n, 1), ()]))
+    x, u, v = data.draw(views(shape, dtype)), data.draw(views((n,), dtype)), data.draw(views((m,), dtype))
+    check_op(lambda i, p, q: tg.addr(i, p, q, beta=beta, alpha=alpha),
+             lambda i, p, q: torch.addr(i, p, q, beta=beta, alpha=alpha), x, u, v)
+    check_op(lambda i, p, q: i.addr(p, q, beta=beta, alpha=alpha), lambda i, p, q: i.addr(p, q, beta=beta, alpha=alpha),
+             x, u, v)
+
+
+def low_rank(shape, rank, seed=0):
+    return normal(shape[:-1] + (rank,), seed) @ normal(shape[:-2] + (rank, shape[-1]), seed + 1)
+
+
+@pytest.mark.parametrize("a", [normal((4, 3)), normal((3, 4)), normal((2, 3, 3)), low_rank((4, 3), 2), low_rank((2, 3, 5), 1),
+                               np.zeros((2, 3))], ids=["tall", "wide", "batch", "rank 2", "rank 1", "zero"])
+def test_pinv_and_matrix_rank(a):
+    check_op(lambda x: tg.linalg.pinv(x), lambda x: torch.linalg.pinv(x), a, rtol=1e-8, atol=1e-9)
+    check_op(lambda x: tg.linalg.pinv(x, rtol=1e-3), lambda x: torch.linalg.pinv(x, rtol=1e-3), a.astype(np.float32),
+             rtol=1e-4, atol=1e-5)
+    check_op(lambda x: tg.linalg.matrix_rank(x), lambda x: torch.linalg.matrix_rank(x), a)
+    check_op(lambda x: tg.linalg.matrix_rank(x, atol=1.0), lambda x: torch.linalg.matrix_rank(x, atol=1.0), a)
+    if np.linalg.matrix_rank(a).min() == min(a.shape[-2:]):  # the gradient exists where the rank is locally constant
+        assert tg.gradcheck(lambda x: tg.linalg.pinv(x), tg.Tensor(a, requires_grad=True))
+
+
+LSTSQ_FIELDS = ("solution", "residuals", "rank", "singular_values")
+
+
+@pytest.mark.parametrize("a_shape, b_shape", [((5, 3), (5, 2)), ((3, 5), (3, 2)), ((2, 5, 3), (2, 5, 2)), ((5, 3), (5,)),
+                                              ((2, 5, 3), (1, 5, 2)), ((2, 5, 3), (2, 5))], ids=repr)
+@pytest.mark.parametrize("driver", [None, "gels", "gelsy", "gelsd", "gelss"])
+def test_lstsq(a_shape, b_shape, driver):
+    if driver == "gels" and a_shape[-2] < a_shape[-1]:
+        return  # gels assumes a full-rank tall or square A
+    a, b = normal(a_shape), normal(b_shape, 1)
+    ours, theirs = tg.linalg.lstsq(tg.Tensor(a), tg.Tensor(b), driver=driver), torch.linalg.lstsq(
+        to_torch(a), to_torch(b), driver=driver)
+    assert isinstance(ours, tg.return_types.linalg_lstsq) and ours._fields == LSTSQ_FIELDS
+    for name, o, t in zip(LSTSQ_FIELDS, ours, theirs):
+        assert o.shape == tuple(t.shape) and o.dtype == t.numpy().dtype, name
+        np.testing.assert_allclose(o.numpy(), t.numpy(), rtol=1e-9, atol=1e-10, err_msg=name)
+    check_op(lambda x, y: tg.linalg.lstsq(x, y, driver=driver).solution,
+             lambda x, y: torch.linalg.lstsq(x, y, driver=driver).solution, a, b, rtol=1e-8, atol=1e-9)
+    assert tg.gradcheck(lambda x, y: tg.linalg.lstsq(x, y, driver=driver).solution, tg.Tensor(a, requires_grad=True),
+                        tg.Tensor(b, requires_grad=True))
+
+
+def test_lstsq_refuses_what_torch_refuses():
+    with pytest.raises(ValueError, match="lstsq"):
+        tg.linalg.lstsq(tg.ones(5, 3), tg.ones(2, 5, 1))
+    with pytest.raises(ValueError, match="lstsq"):
+        tg.linalg.lstsq(tg.ones(5, 3), tg.ones(4, 1))
+    with pytest.raises(ValueError, match="lstsq"):
+        tg.linalg.lstsq(tg.ones(5, 3), tg.ones(5, 1), driver="magic")

@@ -431,6 +431,11 @@ OVERRIDES = {
     "tg.einsum": {"equation": lambda c: "ij,jk->ik", "operands": lambda c: (f32(2, 3), f32(3, 4))},
     "tg.cdist": {"x1": lambda c: f32(3, 4), "x2": lambda c: f32(5, 4)},
     **{f"linalg.{name}": {"A": lambda c: f32(3, 4)} for name in ("matrix_norm", "svdvals", "svd", "qr")},
+    **{f"linalg.{name}": {"A": lambda c: f32(3, 4), "atol": lambda c: 1e-6, "rtol": lambda c: 1e-5}
+       for name in ("pinv", "matrix_rank")},
+    "linalg.lstsq": {"A": lambda c: f32(4, 3), "B": lambda c: f32(4, 2), "rcond": lambda c: 1e-5,
+                     "driver": lambda c: "gelsd"},
+    **{f"{where}.addr": {"vec1": lambda c: f32(2), "vec2": lambda c: f32(4)} for where in ("TensorLinalg", "tg")},
     **{f"{where}.cov": {"fweights": lambda c: i64(4, high=3), "aweights": lambda c: f32(4, fill=0.5)}
        for where in ("TensorReduce", "tg")},
     "linalg.norm": {"A": lambda c: f32(3, 4), "ord": lambda c: "fro"},

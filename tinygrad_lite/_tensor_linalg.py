@@ -1,5 +1,5 @@
-"""Tensor's linear-algebra methods as torch's: mm, bmm, outer/ger, dot, vdot, inner, mv, addmm, addmv, baddbmm,
-addbmm, cross, kron.
+"""Tensor's linear-algebra methods as torch's: mm, bmm, outer/ger, dot, vdot, inner, mv, addmm, addmv, addr,
+baddbmm, addbmm, cross, kron, det, inverse, logdet, slogdet.
 
 `TensorLinalg` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
 The products go through matmul (ops/matmul.MatMul, the fast path) or, for the add-a-product
@@ -49,9 +49,10 @@ def _scale(op, name, value, dtype):
     return value
 
 
-def add_product(op, input, a, b, beta, alpha):
-    """beta input + alpha (a @ b) with the checks of torch's addmm family (a, b: 2-D or 3-D, already checked)."""
-    dtype = _one_dtype(op, input=input, **{"mat1": a, "mat2": b})
+def add_product(op, input, a, b, beta, alpha, names=("mat1", "mat2")):
+    """beta input + alpha (a @ b) with the checks of torch's addmm family (a, b: 2-D or 3-D, already checked;
+    `names` are theirs in `op`'s signature, for the messages)."""
+    dtype = _one_dtype(op, input=input, **{names[0]: a, names[1]: b})
     beta, alpha = _scale(op, "beta", beta, dtype), _scale(op, "alpha", alpha, dtype)
     if a.shape[-1] != b.shape[-2]:
         raise ValueError(f"{op}: {a.shape} @ {b.shape}: inner dimensions {a.shape[-1]} and {b.shape[-2]} differ")
@@ -156,6 +157,13 @@ class TensorLinalg:
                              f"{mat.shape[:1]}")
         column = self.unsqueeze(-1) if self.ndim == 1 else self
         return add_product("addmv", column, mat, vec.unsqueeze(-1), beta, alpha).squeeze(-1)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        """beta self + alpha outer(vec1, vec2); self broadcasts to (n, m). d self = beta g (summed back),
+        d vec1 = alpha g vec2, d vec2 = alpha g^T vec1: addmm's rules with vec1 a column and vec2 a row."""
+        _require("addr", vec1, "vec1"), _require("addr", vec2, "vec2")
+        _ndim("addr", "vec1", vec1, 1), _ndim("addr", "vec2", vec2, 1)
+        return add_product("addr", self, vec1.unsqueeze(1), vec2.unsqueeze(0), beta, alpha, names=("vec1", "vec2"))
 
     def cross(self, other, dim=_UNSET, *, axis=_UNSET):
         """The cross product of 3-vectors along `dim`, self and other broadcast together:

@@ -1,5 +1,5 @@
 """tg.linalg, as torch.linalg: vector_norm, matrix_norm, norm, cross, svdvals, vecdot, matmul, multi_dot,
-inv, det, slogdet, solve, cholesky, eigh, eigvalsh, matrix_power, svd, qr.
+inv, det, slogdet, solve, cholesky, eigh, eigvalsh, matrix_power, svd, qr, pinv, matrix_rank, lstsq.
 
 Vector norms have their own op (ops/reduce_more.VectorNorm); the matrix norms are written
 with it, with sums and amax/amin of |A|, and with the singular values (ops/linalg.SingularValues),
@@ -11,11 +11,12 @@ import numbers
 import numpy as np
 
 from . import _tensor as _t, dtypes, return_types
-from ._validate import _UNSET, _axis_alias, check_bool, check_choice
+from ._validate import _UNSET, _axis_alias, check_bool, check_choice, check_number
 from .ops import linalg as la, reduce_more as rm
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "cross", "svdvals", "vecdot", "matmul", "multi_dot", "inv", "det",
-           "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "matrix_power", "svd", "qr"]
+           "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "matrix_power", "svd", "qr", "pinv", "matrix_rank",
+           "lstsq"]
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
@@ -473,3 +474,87 @@ def qr(A, mode="reduced"):
     else:
         q = _in_float32(lambda a: la.QrQ.apply(a, mode=mode), A)
     return return_types.linalg_qr(q, r)
+
+
+def _tolerances(A, atol, rtol, op):
+    """torch's cutoff for "zero" singular values: max(atol, rtol * max s), with rtol = eps * max(m, n) when
+    neither is given and 0 when only atol is."""
+    atol = 0.0 if atol is None else check_number(atol, "atol", op, low=0)
+    if rtol is None:
+        rtol = 0.0 if atol > 0 else float(np.finfo(A.dtype).eps) * max(A.shape[-2:])
+    else:
+        rtol = check_number(rtol, "rtol", op, low=0)
+    return atol, rtol
+
+
+def _matrices(A, op):
+    A = _float(_tensor(op, A, "A"), None, op)
+    if A.ndim < 2:
+        raise ValueError(f"{op}: needs a tensor with at least 2 dimensions, got shape {A.shape}")
+    if not bool(A._backend.xp.isfinite(A.array).all()):
+        raise ValueError(f"{op}: the input holds NaN or inf")
+    return A
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    """The Moore-Penrose pseudo-inverse A^+ = V diag(1/s) U^T of each matrix (singular values at or below
+    max(atol, rtol * max s) count as 0; rtol defaults to eps * max(m, n)). hermitian is accepted (the same
+    answer for a symmetric A). Gradient as torch's (see ops/linalg.PseudoInverse)."""
+    op = "pinv"
+    check_bool(hermitian, "hermitian", op)
+    A = _matrices(A, op)
+    atol, rtol = _tolerances(A, atol, rtol, op)
+    return _in_float32(lambda a: la.PseudoInverse.apply(a, cutoff_rtol=rtol, cutoff_atol=atol), A)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+    """The number of singular values of each matrix above max(atol, rtol * max s) (int64; rtol defaults to
+    eps * max(m, n)). No gradient."""
+    op = "matrix_rank"
+    check_bool(hermitian, "hermitian", op)
+    A = _matrices(A, op)
+    atol, rtol = _tolerances(A, atol, rtol, op)
+    xp = A._backend.xp
+    s = xp.linalg.svd(A.array, compute_uv=False)
+    cutoff = xp.maximum(atol, rtol * s.max(axis=-1, keepdims=True, initial=0))
+    return _t.Tensor._wrap(xp.asarray((s > cutoff).sum(axis=-1)).astype(np.int64), A._backend)
+
+
+_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """The least-squares solution X of A X = B (minimising ||A X - B|| and then ||X||): X = A^+ B, for
+    A (..., m, n) and B (..., m, k) or (..., m); batch axes broadcast. The named tuple
+    return_types.linalg_lstsq (solution, residuals, rank, singular_values) is filled as torch's CPU drivers
+    fill it: residuals (squared norms of the columns of A X - B) for a tall full-rank A except with gelsy,
+    the rank except with gels, the singular values with gelsd and gelss; the others are empty. rcond is the
+    relative cutoff of the singular values (eps * max(m, n) by default). X's gradient is pinv's and matmul's."""
+    op = "lstsq"
+    A = _matrices(A, op)
+    _tensor(op, B, "B")
+    driver = "gelsy" if driver is None else check_choice(driver, "driver", op, _DRIVERS)
+    if B.dtype != A.dtype:
+        raise TypeError(f"{op}: A and B must have the same dtype (as torch), got {A.dtype} and {B.dtype}")
+    if not 0 <= A.ndim - B.ndim <= 1:
+        raise ValueError(f"{op}: B must have as many dimensions as A or one fewer (as torch), got shapes "
+                         f"{A.shape} and {B.shape}")
+    vector = B.ndim == A.ndim - 1
+    B2 = B.unsqueeze(-1) if vector else B
+    if B2.shape[-2] != A.shape[-2] or not _t._broadcastable(A.shape[:-2], B2.shape[:-2]):
+        raise ValueError(f"{op}: A of shape {A.shape} and B of shape {B.shape} do not fit A X = B")
+    _, rtol = _tolerances(A, None, rcond, op)
+    solution = pinv(A, rtol=rtol).matmul(B2)
+    xp, backend = A._backend.xp, A._backend
+    m, n = A.shape[-2:]
+    batch = np.broadcast_shapes(A.shape[:-2], B2.shape[:-2])
+    empty = _t.Tensor._wrap(xp.zeros((0,), A.dtype), backend)
+    rank = matrix_rank(A, rtol=rtol)
+    full_rank = bool((rank.array == n).all())
+    residuals = empty
+    if driver != "gelsy" and m > n and full_rank:
+        residuals = ((A.matmul(solution) - B2) ** 2).sum(-2)  # a vector B keeps its one column here, as torch
+    values = svdvals(A) if driver in ("gelsd", "gelss") else empty
+    rank = _t.Tensor._wrap(xp.zeros((0,), np.int64), backend) if driver == "gels" else \
+        _t.Tensor._wrap(xp.broadcast_to(rank.array, batch).copy(), backend)
+    return return_types.linalg_lstsq(solution.squeeze(-1) if vector else solution, residuals, rank, values)

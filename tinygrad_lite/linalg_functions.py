@@ -14,8 +14,8 @@ from ._validate import _UNSET, check_choice, check_number
 from .functions import _tensor, binary_from_method, unary_from_method
 from .ops import linalg as la
 
-__all__ = ["einsum", "outer", "ger", "dot", "vdot", "inner", "mv", "det", "inverse", "logdet", "slogdet", "addmm", "addmv", "baddbmm", "addbmm", "tensordot",
-           "cross", "kron", "cdist"]
+__all__ = ["einsum", "outer", "ger", "dot", "vdot", "inner", "mv", "det", "inverse", "logdet", "slogdet", "addmm",
+           "addmv", "addr", "baddbmm", "addbmm", "tensordot", "cross", "kron", "cdist"]
 
 kron = binary_from_method("kron", __name__)
 inner = binary_from_method("inner", __name__)
@@ -55,6 +55,11 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """beta input + alpha (mat @ vec), input broadcast to (n,): see Tensor.addmv."""
     return _tensor("addmv", input).addmv(mat, vec, beta=beta, alpha=alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """beta input + alpha outer(vec1, vec2), input broadcast to (n, m): see Tensor.addr."""
+    return _tensor("addr", input).addr(vec1, vec2, beta=beta, alpha=alpha)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):

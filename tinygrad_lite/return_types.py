@@ -28,6 +28,8 @@ linalg_eigh = _result("linalg_eigh", ("eigenvalues", "eigenvectors"),
 linalg_svd = _result("linalg_svd", ("U", "S", "Vh"),
                      "tg.linalg.svd(A): A = U diag(S) Vh, the singular values S descending.")
 linalg_qr = _result("linalg_qr", ("Q", "R"), "tg.linalg.qr(A): A = Q R, Q with orthonormal columns, R upper triangular.")
+linalg_lstsq = _result("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"),
+                       "tg.linalg.lstsq(A, B): the least-squares solution of A X = B and what the driver reports.")
 
 # The cumulative and sorting ops (tinygrad_lite/_tensor_scan.py): values and their int64 positions.
 _SCAN = {
@@ -44,4 +46,4 @@ for _name, _doc in _SCAN.items():
     globals()[_name] = _result(_name, ("values", "indices"), _doc)
 del _name, _doc
 
-__all__ = ["max", "min", "aminmax", "slogdet", "linalg_eigh", "linalg_svd", "linalg_qr", *_SCAN]
+__all__ = ["max", "min", "aminmax", "slogdet", "linalg_eigh", "linalg_svd", "linalg_qr", "linalg_lstsq", *_SCAN]

@@ -436,3 +436,39 @@ class QrR(_QR):
     @staticmethod
     def backward(ctx, grad):
         return _QR.gradient(ctx, None, grad).astype(grad.dtype, copy=False)
+
+
+class PseudoInverse(Function):
+    """out = A^+, the Moore-Penrose pseudo-inverse: V diag(1/s) U^T over the singular values s above
+    max(cutoff_atol, cutoff_rtol * max s) (the others count as 0). Gradient, as torch's pinv_backward (valid
+    where the rank does not change), for A of shape (m, n) with P = A^+ and m <= n:
+        K = g^T P;  dA = -(P K)^T + K P^T - A P K P^T + P^T P (g^T - K A),
+    and the same arrangement transposed for m > n: K = P g^T; dA = -(K P)^T + (g^T - A K) P P^T + P^T K - P^T K P A.
+    It is the derivative of P = A^+ through dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P."""
+
+    @staticmethod
+    def forward(ctx, a, cutoff_rtol, cutoff_atol):
+        xp = ctx.xp
+        u, s, vh = xp.linalg.svd(a, full_matrices=False)
+        biggest = s.max(axis=-1, keepdims=True, initial=0)
+        keep = s > xp.maximum(cutoff_atol, cutoff_rtol * biggest)
+        with np.errstate(divide="ignore"):
+            s_inv = xp.where(keep, 1 / xp.where(keep, s, 1), 0)
+        out = ctx.backend.matmul(_transposed(vh) * s_inv[..., None, :], _transposed(u)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        mm = ctx.backend.matmul
+        a, p = ctx.saved_tensors
+        pt, gt = _transposed(p), _transposed(grad)
+        if a.shape[-2] <= a.shape[-1]:
+            k = mm(gt, p)
+            kpt = mm(k, pt)
+            ga = -_transposed(mm(p, k)) + kpt - mm(mm(a, p), kpt) + mm(mm(pt, p), gt - mm(k, a))
+        else:
+            k = mm(p, gt)
+            ptk = mm(pt, k)
+            ga = -_transposed(mm(k, p)) + mm(mm(gt - mm(a, k), p), pt) + ptk - mm(mm(ptk, p), a)
+        return ga.astype(grad.dtype, copy=False)
