@@ -485,3 +485,10 @@ def test_view_as_another_dtype_reads_the_same_bytes_as_torch(dtype):
     assert np.shares_memory(got.array, ours.array)
     with pytest.raises(RuntimeError, match="view"):
         ours.T.view(tg.float16)  # the last axis is not contiguous
+
+
+def test_where_as_a_method_takes_the_tensor_as_the_true_branch_as_torch():
+    cond = A > 0
+    check_op(lambda t, o: t.where(Tensor(cond), o), lambda t, o: t.where(torch.tensor(cond), o), A, A.T.copy().T * 2)
+    check_op(lambda t: t.where(Tensor(cond), 0.5), lambda t: t.where(torch.tensor(cond), 0.5), A)
+    check_op(lambda t: Tensor.where(Tensor(cond), t, -t), lambda t: torch.where(torch.tensor(cond), t, -t), A)

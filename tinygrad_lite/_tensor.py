@@ -106,6 +106,26 @@ def _reduce_axes(axis):
     return None if isinstance(axis, (tuple, list)) and len(axis) == 0 else axis
 
 
+class _static_or_bound:
+    """A function of (first, ...) that a class calls as it is and an instance calls with itself in the
+    second place: Tensor.where(cond, a, b), and x.where(cond, b) = Tensor.where(cond, x, b), as torch."""
+
+    def __init__(self, function):
+        self.function = function
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self.function
+        function = self.function
+
+        def bound(first, *rest, **kwargs):
+            return function(first, instance, *rest, **kwargs)
+        bound.__name__ = bound.__qualname__ = function.__name__
+        bound.__doc__ = function.__doc__
+        return bound
+
+
 class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape, TensorIndex, TensorScan,
              TensorRandom, TensorReduce, TensorLinalg, TensorActivations):
     """An n-dimensional array that can record the operations applied to it.
@@ -453,9 +473,12 @@ class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape,
             return sm.LogSoftmax.apply(self.reshape(1), axis=0).reshape(())
         return sm.LogSoftmax.apply(self, axis=dim)
 
-    @staticmethod
+    @_static_or_bound
     def where(cond, a, b):
-        """Elementwise `a` where `cond` is true, else `b` (a and b: tensors or numbers)."""
+        """Elementwise `a` where `cond` is true, else `b` (a and b: tensors or numbers).
+
+        Tensor.where(cond, a, b) is torch.where's three-argument form; on a tensor,
+        x.where(cond, y) is torch's method form: x where cond is true, else y."""
         ref = next((t for t in (a, b, cond) if isinstance(t, Tensor)), None)
         ref = ref if ref is not None else Tensor(a)
         autograd.check_same_device([t for t in (cond, a, b) if isinstance(t, Tensor)], "where")
