@@ -809,3 +809,34 @@ def test_trapezoid_refuses_what_torch_refuses(call, error):
         call(tg, Tensor(y))
     with pytest.raises(TypeError, match="trapezoid"):
         tg.trapezoid(Tensor(y), Tensor(np.arange(3.0)), dx=1.0)
+
+
+# ---------------------------------------------------------------- isin
+
+@pytest.mark.parametrize("invert", [False, True])
+@given(data=st.data())
+def test_isin_matches_torch(device, invert, data):
+    dtype_e, dtype_t = (data.draw(st.sampled_from([np.float32, np.float64, np.int64, np.int32])) for _ in range(2))
+    e = data.draw(grid_values(data.draw(shapes(min_side=0)), np.float64)).astype(dtype_e)
+    t = data.draw(grid_values(data.draw(shapes(max_dims=2, min_side=0)), np.float64)).astype(dtype_t)
+    if dtype_e == np.float64:
+        e = _with_nans(data, e)
+    if dtype_t == np.float64:
+        t = _with_nans(data, t)
+    ours = tg.isin(Tensor(e, device=device), Tensor(t, device=device), invert=invert)
+    theirs = torch.isin(to_torch(e), to_torch(t), invert=invert)
+    assert ours.dtype == np.bool_
+    assert_close(ours.numpy(), theirs.numpy(), 0, 0, "isin")
+
+
+def test_isin_with_a_number_and_its_refusals(device):
+    x = np.array([1, 2, 3])
+    np.testing.assert_array_equal(tg.isin(Tensor(x, device=device), 2).numpy(), torch.isin(to_torch(x), 2).numpy())
+    assert tg.isin(2, Tensor(x, device=device)).item() is True and tg.isin(2, Tensor(x)).shape == ()
+    np.testing.assert_array_equal(tg.isin(Tensor(np.array([0.0, -0.0, np.nan])), Tensor(np.array([-0.0, np.nan])))
+                                  .numpy(), [True, True, False])
+    for call in (lambda m: m.isin(2, 3), lambda m: m.isin(m.tensor([True]), m.tensor([True]))):
+        with pytest.raises(Exception):
+            call(torch)
+        with pytest.raises(TypeError, match="isin"):
+            call(tg)

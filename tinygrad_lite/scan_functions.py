@@ -13,7 +13,7 @@ from .ops import scan as sc
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "sort", "argsort", "msort", "topk",
            "kthvalue", "median", "nanmedian", "mode", "quantile", "nanquantile", "unique", "unique_consecutive",
-           "searchsorted", "bucketize", "bincount", "histc", "trapezoid", "trapz", "cumulative_trapezoid"]
+           "searchsorted", "bucketize", "isin", "bincount", "histc", "trapezoid", "trapz", "cumulative_trapezoid"]
 
 
 def _scan_from_method(name, with_dtype):
@@ -155,6 +155,28 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
         return searchsorted(boundaries, values, out_int32=out_int32, right=right)
     except (TypeError, ValueError, IndexError, RuntimeError) as e:
         raise type(e)(str(e).replace("searchsorted", op)) from None
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """out = [e is equal to some t of test_elements] for each element e of `elements` (not, with
+    `invert`), compared after type promotion as torch's ==: -0.0 equals 0.0, NaN equals nothing.
+    Either argument may be a number (not both); a bool tensor of elements' shape; not differentiable.
+    `assume_unique` is accepted for torch's signature and changes nothing."""
+    op = "isin"
+    check_bool(assume_unique, "assume_unique", op)
+    invert = check_bool(invert, "invert", op)
+    if not isinstance(elements, _t.Tensor) and not isinstance(test_elements, _t.Tensor):
+        raise TypeError(f"{op}: elements and test_elements cannot both be numbers; one must be a Tensor")
+    like = elements if isinstance(elements, _t.Tensor) else test_elements
+    elements = _values(op, elements, like, "elements")
+    test_elements = _values(op, test_elements, like, "test_elements")
+    _t.autograd.check_same_device([elements, test_elements], op)
+    for name, t in (("elements", elements), ("test_elements", test_elements)):
+        if t.dtype.kind not in "iuf":
+            raise TypeError(f"{op}: {name} of dtype {t.dtype} is not supported (as torch's: numbers only)")
+    xp = elements._backend.xp
+    found = xp.isin(elements.array, test_elements.array.reshape(-1), invert=invert)
+    return _t.Tensor._wrap(xp.asarray(found, dtype=np.bool_).reshape(elements.shape), elements._backend)
 
 
 def bincount(input, weights=None, minlength=0):
