@@ -602,6 +602,31 @@ def test_fills_in_the_graph_give_zero_gradients_as_torch(name, args):
     np.testing.assert_array_equal(grads[0], grads[1])
 
 
+@needs_torch
+def test_samples_from_tensors_that_require_grad_have_zero_gradients_as_torch():
+    samplers = [
+        lambda m, a, b: m.normal(a, b),
+        lambda m, a, b: m.normal(a),
+        lambda m, a, b: m.normal(0.0, b),
+        lambda m, a, b: m.bernoulli(a.sigmoid()),
+        # (x.bernoulli(0.5) is left out: torch's result requires grad but its backward raises "not implemented")
+        lambda m, a, b: m.poisson(b),
+    ]
+    for i, sample in enumerate(samplers):
+        results = []
+        for m in (tg, torch):
+            a = m.zeros(2, 1, requires_grad=True)
+            b = m.ones(3, dtype=m.float64, requires_grad=True)
+            out = sample(m, a, b)
+            assert out.requires_grad, i
+            (out.sum() if out.dtype == m.float64 else out.double().sum()).backward()
+            results.append((_dtype_name(out.dtype), tuple(out.shape), a.grad is None or a.grad.numpy().tolist(),
+                            b.grad is None or b.grad.numpy().tolist()))
+        assert results[0] == results[1], i
+    with tg.no_grad():
+        assert not tg.normal(tg.zeros(2, requires_grad=True)).requires_grad
+
+
 def test_fills_on_views_and_read_only_memory():
     base = tg.zeros(4, 4)
     base[1].normal_()

@@ -72,6 +72,18 @@ def _uniform(g, low, high, shape, dtype):
     return values
 
 
+def _in_graph_of(samples, *inputs):
+    """`samples` joined to the graph of the `inputs` that require grad, with zero gradients, as torch's
+    samplers are (normal, bernoulli, poisson): where(False, input, samples) for each such input."""
+    if not is_grad_enabled():
+        return samples
+    for x in inputs:
+        if isinstance(x, _t.Tensor) and x.requires_grad:
+            never = _t.Tensor._wrap(samples._backend.asarray(np.zeros(samples.shape, bool)), samples._backend)
+            samples = _t.Tensor.where(never, x.astype(samples.dtype), samples)
+    return samples
+
+
 def _integer_range(dtype):
     """The integers [low, high) that `dtype` holds exactly (a float's: its mantissa's integers)."""
     if dtype == dtypes.bool_:
@@ -342,7 +354,8 @@ class TensorRandom:
         """A new tensor of self's shape and dtype with 1 where a Bernoulli draw succeeds, else 0.
 
         bernoulli() reads self as the probabilities (a float tensor of values in [0, 1]); bernoulli(p)
-        draws every element with the float probability p. The result is not differentiable."""
+        draws every element with the float probability p. As torch, the result is in self's graph with
+        a zero gradient (the draws do not vary smoothly with p)."""
         if p is None:
             if self.dtype.kind != "f":
                 raise TypeError(f"bernoulli: the probabilities must be a floating-point tensor, not {self.dtype}")
@@ -352,7 +365,7 @@ class TensorRandom:
         source = _numpy_generator(generator, "bernoulli")
         check_alloc(self.shape, np.float64, "bernoulli")
         values = (source.random(self.shape) < p).astype(self.dtype)
-        return _t._fresh(values, self._backend, False)
+        return _in_graph_of(_t._fresh(values, self._backend, False), self)
 
     def multinomial(self, num_samples, replacement=False, *, generator=None):
         """Indices of categories drawn from each row of self, whose (unnormalised, non-negative, finite)

@@ -12,7 +12,8 @@ import numpy as np
 
 from . import dtypes
 from ._tensor import Tensor, _creation, _fresh, _new_shape
-from ._tensor_random import _check_bounds, _float_creation, _integer_range, _like, _number, _unit_uniform
+from ._tensor_random import (_check_bounds, _float_creation, _in_graph_of, _integer_range, _like, _number,
+                             _unit_uniform)
 from ._validate import check_alloc, check_number
 from .functions import _tensor
 from .rng import _numpy_generator
@@ -185,8 +186,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, requires_gra
     normal(mean, std) with a tensor mean and/or std: one sample per element of their broadcast shape,
     of mean's dtype (std's when mean is a number), on their device. normal(mean, std, size) with
     numbers: a tensor of shape `size` (dtype, device and requires_grad apply to this form only).
-    std must be >= 0.
-    The samples are not differentiable."""
+    std must be >= 0. As torch, a result drawn from tensors that require grad is in their graph with
+    zero gradients (the samples are not reparameterised)."""
     mean, std = _normal_operand(mean, "mean"), _normal_operand(std, "std")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     if not tensors:
@@ -215,7 +216,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, requires_gra
     result_dtype = tensors[0].dtype  # mean's when it is a tensor, else std's (as torch)
     check_alloc(shape, np.float64, "normal", copies=2)
     values = arrays[0] + arrays[1] * _numpy_generator(generator, "normal").standard_normal(shape)
-    return _fresh(values.astype(result_dtype), tensors[0]._backend, False)
+    return _in_graph_of(_fresh(values.astype(result_dtype), tensors[0]._backend, False), *tensors)
 
 
 def _scaled_normal(shape, mean, std, generator, dtype, requires_grad, device):
@@ -233,7 +234,8 @@ _POISSON_MAX_RATE = 9.2e18
 def poisson(input, generator=None):  # noqa: A002
     """Samples of the Poisson distribution with rate `input` (elementwise): P(X = k) = rate^k·e^(-rate) / k!.
 
-    `input` is a float tensor of rates >= 0; the result has its shape, dtype and device."""
+    `input` is a float tensor of rates >= 0; the result has its shape, dtype and device (and, as torch,
+    a zero gradient to input)."""
     _tensor("poisson", input)
     if input.dtype.kind != "f":
         raise TypeError(f"poisson: the rates must be a floating-point tensor, not {input.dtype}")
@@ -242,4 +244,4 @@ def poisson(input, generator=None):  # noqa: A002
     if not ((rates >= 0) & (rates <= _POISSON_MAX_RATE)).all():
         raise ValueError(f"poisson: invalid rate: every rate must be >= 0 and at most {_POISSON_MAX_RATE:g} "
                          "(NaN and inf are not rates)")
-    return _fresh(source.poisson(rates).astype(input.dtype), input._backend, False)
+    return _in_graph_of(_fresh(source.poisson(rates).astype(input.dtype), input._backend, False), input)
