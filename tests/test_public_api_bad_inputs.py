@@ -104,6 +104,9 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.nn.pooling": "the pooling, padding and resizing layers, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.functional_conv": "convolution and pooling functions, re-exported by nn.functional",
     "tinygrad_lite.nn.functional_resample": "pad and interpolate, re-exported by nn.functional",
+    **{f"tinygrad_lite.optim.{m}": "an optimizer, schedule or clip_grad_norm_, re-exported by tinygrad_lite.optim"
+       for m in ("optimizer", "sgd", "adam", "adamax", "nadam", "radam", "rmsprop", "adagrad", "adadelta", "clip",
+                 "lr_scheduler")},
     "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",
 }
 
@@ -121,7 +124,7 @@ NOT_CALLED = {
 
 # Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
 # inherited methods are called on an instance of the stand-in subclass.
-ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.lr_at"}
+ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.get_lr"}
 STAND_IN = {"_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
             "_MaxUnpool": "MaxUnpool2d", "_Pad": "ZeroPad2d",
             "Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR", "_Elementwise": "ELU", "_AlongDim": "Softmax"}
@@ -201,6 +204,16 @@ def sgd():
     return tg.optim.SGD([param_with_grad(2, 4)], lr=0.1)
 
 
+_SHARED = []
+
+
+def shared_sgd():
+    """One optimizer for the schedulers that SequentialLR and ChainedScheduler combine (they must share it)."""
+    if not _SHARED:
+        _SHARED.append(sgd())
+    return _SHARED[0]
+
+
 def saved_file(ctx):
     path = ctx.tmp / "tensors.safetensors"
     tg.save({"w": f32(2, 4)}, path)
@@ -275,6 +288,11 @@ VALID = {
     # resizing: examples for the battery (a valid call gives size alone: the two exclude each other)
     "scale_factor": lambda c: 2.0, "align_corners": lambda c: True, "recompute_scale_factor": lambda c: True,
     "exponent": lambda c: 2.0,
+    # optimizers and schedules
+    "defaults": lambda c: {"lr": 0.1}, "param_group": lambda c: {"params": [param_with_grad(2, 4)]},
+    "closure": lambda c: (lambda: None), "foreach": lambda c: False, "fused": lambda c: False,
+    "epoch": lambda c: 1, "lr_lambda": lambda c: (lambda t: 0.5), "milestones": lambda c: [2, 4],
+    "gamma": lambda c: 0.5, "T_0": lambda c: 5, "metrics": lambda c: 1.0,
 }
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
@@ -534,8 +552,15 @@ OVERRIDES = {
     "viz.render": {"tensor": lambda c: graph_tensor(), "path": lambda c: str(c.tmp / "graph.svg")},
     "viz.norm": {"array": lambda c: np.ones(3)},
     "Step.line": {"number": lambda c: 1},
-    "LRScheduler.lr_at": {"t": lambda c: 3}, "StepLR.lr_at": {"t": lambda c: 3},
-    "CosineAnnealingLR.lr_at": {"t": lambda c: 3}, "LinearWarmup.lr_at": {"t": lambda c: 3},
+    "SequentialLR": {"optimizer": lambda c: shared_sgd(), "milestones": lambda c: [2],
+                     "schedulers": lambda c: [tg.optim.StepLR(shared_sgd(), 2), tg.optim.StepLR(shared_sgd(), 3)]},
+    "ChainedScheduler": {"schedulers": lambda c: [tg.optim.StepLR(shared_sgd(), 2),
+                                                  tg.optim.ExponentialLR(shared_sgd(), 0.9)]},
+    "OneCycleLR": {"max_lr": lambda c: 0.1, "total_steps": lambda c: 10, "epochs": lambda c: 2,
+                   "steps_per_epoch": lambda c: 5},
+    "CyclicLR": {"base_lr": lambda c: 0.01, "max_lr": lambda c: 0.1, "step_size_down": lambda c: 3,
+                 "scale_fn": lambda c: (lambda x: 1.0)},
+    "CyclicLR.scale_fn": {"x": lambda c: 1},
     "data.train_test_split": {"arrays": lambda c: (np.arange(12.0).reshape(6, 2), np.arange(6))},
     "data.batches": {"arrays": lambda c: (np.arange(12.0).reshape(6, 2), np.arange(6)), "batch_size": lambda c: 2},
     "data.char_text": {"path": text_file},

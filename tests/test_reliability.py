@@ -228,31 +228,31 @@ def _adam_after_a_step(seed):
 
 
 @pytest.mark.parametrize("spoil, error", [
-    (lambda s: s.update({"state.3.exp_avg_sq": np.zeros((9,), np.float32)}), ValueError),  # a middle buffer
-    (lambda s: s.pop("state.2.exp_avg"), ValueError),
-    (lambda s: s.update({"state.4.step": "three"}), TypeError),
-    (lambda s: s.update({"state.1.exp_avg": np.array(["a"] * 4)}), ValueError),
-    (lambda s: s.update({"lr": "fast"}), TypeError),
-    (lambda s: s.update({"state.9.exp_avg": np.zeros(2)}), ValueError),                     # unexpected key
-    (lambda s: s.update({"state.4.step": 2.7}), ValueError),             # int(2.7) would silently be 2
-    (lambda s: s.update({"state.4.step": np.array(2.5)}), ValueError),   # as read from a safetensors file
-    (lambda s: s.update({"state.4.step": -1}), ValueError),
-    (lambda s: s.update({"state.4.step": True}), TypeError),
-    (lambda s: s.update({"num_params": 6.5}), ValueError),
-    (lambda s: s.update({"num_params": "6"}), TypeError),
-    (lambda s: s.update({"lr": "0.01"}), TypeError),                     # float("0.01") would accept a string
-    (lambda s: s.update({"eps": float("nan")}), ValueError),
+    (lambda s: s["state"][3].update({"exp_avg_sq": np.zeros((9,), np.float32)}), ValueError),  # a middle buffer
+    (lambda s: s["state"][2].pop("exp_avg"), ValueError),
+    (lambda s: s["state"][4].update({"step": "three"}), TypeError),
+    (lambda s: s["state"][1].update({"exp_avg": np.array(["a"] * 4)}), ValueError),
+    (lambda s: s["param_groups"][0].update({"lr": "fast"}), TypeError),
+    (lambda s: s["state"].update({9: {"step": 1}}), ValueError),                 # state of no parameter
+    (lambda s: s["state"][4].update({"step": 2.7}), ValueError),             # int(2.7) would silently be 2
+    (lambda s: s["state"][4].update({"step": np.array(2.5)}), ValueError),   # as read from a safetensors file
+    (lambda s: s["state"][4].update({"step": -1}), ValueError),
+    (lambda s: s["state"][4].update({"step": True}), TypeError),
+    (lambda s: s["param_groups"][0].update({"params": [0, 1]}), ValueError),  # a group of another size
+    (lambda s: s.update({"param_groups": 6}), TypeError),
+    (lambda s: s["param_groups"][0].update({"lr": "0.01"}), TypeError),  # float("0.01") would accept a string
+    (lambda s: s["param_groups"][0].update({"eps": float("nan")}), ValueError),
 ], ids=["buffer_shape", "buffer_missing", "step_not_a_number", "buffer_of_strings", "lr_not_a_number",
-        "unexpected_key", "step_not_whole", "step_0d_array_not_whole", "step_negative", "step_bool",
-        "num_params_not_whole", "num_params_str", "lr_str", "eps_nan"])
+        "unexpected_state", "step_not_whole", "step_0d_array_not_whole", "step_negative", "step_bool",
+        "group_size", "groups_not_a_list", "lr_str", "eps_nan"])
 def test_optimizer_load_state_dict_with_a_mismatch_in_the_middle_changes_nothing(spoil, error):
     source = _adam_after_a_step(0).state_dict()
     spoil(source)
     opt = _adam_after_a_step(1)
-    before = _bytes_of(opt.state_dict())
+    before = _bytes_of(opt._flat_state_dict())
     with pytest.raises(error, match="Adam.load_state_dict"):
         opt.load_state_dict(source)
-    assert _bytes_of(opt.state_dict()) == before
+    assert _bytes_of(opt._flat_state_dict()) == before
 
 
 @pytest.mark.parametrize("make, flag", [
@@ -267,13 +267,15 @@ def test_optimizer_load_state_dict_takes_only_bools_for_flags(make, flag, value)
     opt = make(params)
     params[0].grad = Tensor(np.full(3, 0.5))
     opt.step()
-    source = {**opt.state_dict(), flag: value}
-    before = _bytes_of(opt.state_dict())
-    with pytest.raises(TypeError, match=f"{type(opt).__name__}.load_state_dict: '{flag}'"):
+    saved = opt.state_dict()
+    source = {**saved, "param_groups": [{**saved["param_groups"][0], flag: value}]}
+    before = _bytes_of(opt._flat_state_dict())
+    with pytest.raises(TypeError, match=f"{type(opt).__name__}.load_state_dict: .*'{flag}'"):
         opt.load_state_dict(source)
-    assert _bytes_of(opt.state_dict()) == before
-    opt.load_state_dict({**source, flag: np.array(True)})  # a 0-d bool array, as from a safetensors file
-    assert getattr(opt, flag) is True
+    assert _bytes_of(opt._flat_state_dict()) == before
+    # a 0-d bool array, as from a safetensors file
+    opt.load_state_dict({**saved, "param_groups": [{**saved["param_groups"][0], flag: np.array(True)}]})
+    assert opt.param_groups[0][flag] is True
 
 
 def test_optimizer_load_state_dict_takes_whole_floats_for_counts():
@@ -282,14 +284,15 @@ def test_optimizer_load_state_dict_takes_whole_floats_for_counts():
     opt = optim.Adam(params)
     params[0].grad = Tensor(np.full(3, 0.5))
     opt.step()
-    opt.load_state_dict({**opt.state_dict(), "num_params": 1.0, "state.0.step": np.array(4.0)})
-    assert opt.state[0]["step"] == 4 and type(opt.state[0]["step"]) is int
+    saved = opt.state_dict()
+    opt.load_state_dict({**saved, "state": {0: {**saved["state"][0], "step": np.array(4.0)}}})
+    assert opt.state[params[0]]["step"] == 4 and type(opt.state[params[0]]["step"]) is int
 
 
 @pytest.mark.parametrize("entry, value, error", [
-    ("last_epoch", 7.5, ValueError), ("last_epoch", -1, ValueError), ("last_epoch", True, TypeError),
+    ("last_epoch", 7.5, ValueError), ("last_epoch", -2, ValueError), ("last_epoch", True, TypeError),
     ("last_epoch", "7", TypeError), ("step_size", 2.5, ValueError), ("step_size", 0, ValueError),
-    ("base_lr", "0.5", TypeError), ("gamma", float("nan"), ValueError),
+    ("gamma", "0.5", TypeError), ("gamma", float("nan"), ValueError),
 ])
 def test_schedule_load_state_dict_refuses_what_int_or_float_would_change(entry, value, error):
     opt = optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.5)
@@ -298,7 +301,7 @@ def test_schedule_load_state_dict_refuses_what_int_or_float_would_change(entry, 
     before = dict(sched.state_dict())
     with pytest.raises(error, match=f"StepLR.load_state_dict: '{entry}'"):
         sched.load_state_dict({**before, entry: value})
-    assert sched.state_dict() == before and opt.lr == before["last_lr"]
+    assert sched.state_dict() == before and [opt.param_groups[0]["lr"]] == before["_last_lr"]
 
 
 def test_schedule_load_state_dict_with_a_bad_value_changes_nothing():

@@ -229,17 +229,17 @@ def test_resuming_from_a_checkpoint_is_bit_identical_to_not_stopping(tmp_path):
     _train(resumed, opt2, sched2, 3, seed=2)
     for name, value in resumed.state_dict().items():
         assert_bit_identical(value.numpy(), uninterrupted[name])
-    assert opt2.lr == opt.lr and sched2.last_epoch == sched.last_epoch == 7
+    assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"] and sched2.last_epoch == sched.last_epoch == 7
 
 
 def test_checkpoint_numbers_come_back_exactly_with_their_types(tmp_path):
     model, opt, sched = _fresh(0)
-    opt.lr = 0.1 + 0.2  # not a short decimal
-    opt.eps = 5e-324
+    opt.param_groups[0]["lr"] = 0.1 + 0.2  # not a short decimal
+    opt.param_groups[0]["eps"] = 5e-324
     _train(model, opt, sched, 1, seed=0)
     save_checkpoint(tmp_path / "c.safetensors", model, opt, sched)
     state = load_checkpoint(tmp_path / "c.safetensors", restore_rng=False)["optimizer"]
-    for name, value in opt.state_dict().items():
+    for name, value in opt._flat_state_dict().items():  # the form a checkpoint holds
         if isinstance(value, np.ndarray):
             assert_bit_identical(state[name], value)
         else:
@@ -276,7 +276,7 @@ def _snapshot(model, opt, sched):
     def plain(state):
         return {name: (v.dtype.str, v.shape, v.tobytes()) if isinstance(v, np.ndarray) else (type(v), v)
                 for name, v in state.items()}
-    return (plain({n: t.numpy() for n, t in model.state_dict().items()}), plain(opt.state_dict()),
+    return (plain({n: t.numpy() for n, t in model.state_dict().items()}), plain(opt._flat_state_dict()),
             plain(sched.state_dict()), repr(tg.rng.generator().bit_generator.state))
 
 
@@ -307,7 +307,10 @@ def _garbled_rng(header):
 
 
 def _lr_not_a_number(header):
-    header["optimizer_numbers"]["lr"] = "fast"
+    import json
+    groups = json.loads(header["optimizer_numbers"]["param_groups"])
+    groups[0]["lr"] = "fast"
+    header["optimizer_numbers"]["param_groups"] = json.dumps(groups)
 
 
 def _no_rng(header):
@@ -345,8 +348,8 @@ MISFITS = {
     "optimizer_with_fewer_params": (_fewer_params, {}, ValueError, ["AdamW.load_state_dict", "2"]),
     "schedule_of_another_kind": (_other_schedule, {}, ValueError, ["StepLR.load_state_dict", "step_size"]),
     "optimizer_buffer_of_another_shape": (_fresh, dict(edit_arrays=_wrong_buffer_shape), ValueError,
-                                          ["state.2.exp_avg", "(5, 5)"]),
-    "optimizer_number_not_a_number": (_fresh, dict(edit_header=_lr_not_a_number), TypeError, ["'lr'", "fast"]),
+                                          ["state 2 exp_avg", "(5, 5)"]),
+    "optimizer_number_not_a_number": (_fresh, dict(edit_header=_lr_not_a_number), TypeError, ["learning rate", "fast"]),
     "rng_state_of_another_generator": (_fresh, dict(edit_header=_foreign_rng), ValueError,
                                        ["load_checkpoint", "random state"]),
     "rng_state_garbled": (_fresh, dict(edit_header=_garbled_rng), ValueError, ["load_checkpoint", "random state"]),

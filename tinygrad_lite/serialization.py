@@ -145,9 +145,9 @@ def _header_metadata(payload):
 def save_checkpoint(path, model, optimizer=None, scheduler=None, step=0, extra=None):
     """Write a training checkpoint to `path` (one safetensors file, atomically).
 
-    It holds `model.state_dict()` (arrays named "model.<name>"), `optimizer.state_dict()`
-    (a flat dict of numbers and arrays: arrays named "optimizer.<name>", numbers kept
-    exactly in the JSON header), `scheduler.state_dict()` (numbers), `step`, the
+    It holds `model.state_dict()` (arrays named "model.<name>"), the optimizer's state
+    (flattened: its buffers as arrays named "optimizer.state.<i>.<name>", its param groups
+    and step counts kept exactly in the JSON header), `scheduler.state_dict()` (numbers), `step`, the
     engine's random state (the stream `tg.manual_seed` restarts, which dropout and
     init draw from), and `extra`: a dict of anything JSON can hold, e.g. the run's settings.
     """
@@ -166,7 +166,7 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, step=0, extra=N
     optimizer_numbers = None
     if optimizer is not None:
         optimizer_numbers = {}
-        for name, value in optimizer.state_dict().items():
+        for name, value in optimizer._flat_state_dict().items():  # the groups as JSON text, the buffers as arrays
             if isinstance(value, (np.ndarray, np.generic, Tensor)):
                 arrays[f"optimizer.{name}"] = value
             elif value is None or isinstance(value, (bool, int, float, str)):
