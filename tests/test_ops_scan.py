@@ -840,3 +840,56 @@ def test_isin_with_a_number_and_its_refusals(device):
             call(torch)
         with pytest.raises(TypeError, match="isin"):
             call(tg)
+
+
+# ---------------------------------------------------------------- histogram
+
+@given(data=st.data())
+def test_histogram_matches_torch(device, data):
+    """Equal bins (edges bit for bit torch's linspace, so values on an edge land in torch's bin) or given
+    edges; range, weight and density."""
+    dtype = data.draw(float_dtypes)
+    shape = data.draw(shapes(max_dims=2, min_side=0))
+    x = data.draw(grid_values(shape, dtype, low=-2, high=2, step=0.25))
+    kwargs, ours_kwargs = {}, {}
+    if data.draw(st.booleans()):
+        w = data.draw(arrays(shape, dtype, low=0, high=2))
+        kwargs["weight"], ours_kwargs["weight"] = to_torch(w), Tensor(w, device=device)
+    if data.draw(st.booleans()):
+        kwargs["density"] = ours_kwargs["density"] = True
+    if data.draw(st.booleans()):
+        edges = np.sort(data.draw(grid_values((data.draw(st.integers(2, 7)),), dtype, low=-2.5, high=2.5, step=0.5)))
+        theirs = torch.histogram(to_torch(x), to_torch(edges), **kwargs)
+        ours = tg.histogram(Tensor(x, device=device), Tensor(edges, device=device), **ours_kwargs)
+    else:
+        bins = data.draw(st.integers(1, 13))
+        if data.draw(st.booleans()):
+            low = data.draw(st.sampled_from([-2.0, -1.3, 0.0, 0.7]))
+            kwargs["range"] = ours_kwargs["range"] = (low, low + data.draw(st.sampled_from([0.0, 0.9, 2.6, 3.0])))
+        elif np.isnan(x).any():
+            return
+        theirs = torch.histogram(to_torch(x), bins, **kwargs)
+        ours = Tensor(x, device=device).histogram(bins, **ours_kwargs)
+    assert type(ours).__name__ == "histogram" and ours.hist.dtype == ours.bin_edges.dtype == dtype
+    np.testing.assert_array_equal(ours.bin_edges.numpy(), theirs.bin_edges.numpy())
+    assert_close(ours.hist.numpy(), theirs.hist.numpy(), 1e-6, 1e-6, "hist")
+
+
+HISTOGRAM_ERRORS = [
+    ("histogram of integers", lambda t: t.long().histogram(3), TypeError),
+    ("histogram bins 0", lambda t: t.histogram(0), ValueError),
+    ("histogram range reversed", lambda t: t.histogram(3, range=(2.0, 1.0)), ValueError),
+    ("histogram of NaN without a range", lambda t: (t * float("nan")).histogram(3), ValueError),
+    ("histogram edges of another dtype", lambda t: t.histogram(t.float()), TypeError),
+    ("histogram one edge", lambda t: t.histogram(t[:1]), ValueError),
+    ("histogram edges with a range", lambda t: t.histogram(t, range=(0.0, 1.0)), TypeError),
+]
+
+
+@pytest.mark.parametrize("case, call, error", HISTOGRAM_ERRORS, ids=[e[0] for e in HISTOGRAM_ERRORS])
+def test_histogram_refuses_what_torch_refuses(case, call, error):
+    x = np.arange(8.0)
+    with pytest.raises(Exception):
+        call(to_torch(x))
+    with pytest.raises(error, match="histogram"):
+        call(Tensor(x))

@@ -351,6 +351,8 @@ OVERRIDES = {
     "TensorScan.bincount": {"weights": lambda c: f32(5)},
     "tg.bincount": {"input": lambda c: i64(5), "weights": lambda c: f32(5)},
     "tg.isin": {"elements": lambda c: f32(2, 4), "test_elements": lambda c: f32(3)},
+    **{f"{where}.histogram": {"bins": lambda c: 4, "range": lambda c: (-1.0, 1.0), "weight": lambda c: f32(2, 4)}
+       for where in ("TensorScan", "tg")},
     **{f"tg.{name}": {"dx": lambda c: 0.5} for name in ("trapezoid", "trapz", "cumulative_trapezoid")},
     **{f"{where}.diff": {"prepend": lambda c: f32(2, 1), "append": lambda c: f32(2, 2)} for where in ("TensorScan", "tg")},
     "tg.searchsorted": {"sorted_sequence": lambda c: f32(5), "side": lambda c: "left",

@@ -1,12 +1,14 @@
 """Tensor's cumulative and sorting methods as torch's: cumsum, cumprod (and in place), cummax, cummin,
 logcumsumexp, diff, sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile,
-unique, unique_consecutive, and the counts bincount and histc.
+unique, unique_consecutive, and the counts bincount, histc and histogram.
 
 Values that a sort or a selection picks are differentiable: the gradient goes back to the positions
 they were picked from (ops/scan.py). Indices are int64 and never differentiable. A 0-d tensor answers
 to dim 0 and -1 as a one-element tensor does, as in torch.
 `TensorScan` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
 """
+from fractions import Fraction
+
 import numpy as np
 
 from . import _tensor as _t, dtypes, return_types
@@ -63,6 +65,44 @@ def _quantile_q(op, q, x):
     if bool(((values < 0) | (values > 1) | (values != values)).any()):
         raise ValueError(f"{op}: q must be in the range [0, 1], got {q!r}")
     return values, one
+
+
+def _histogram_range(op, given, x):
+    """[low, high] of torch.histogram: `given`, or the data's range (0.5 wider each way if a point)."""
+    if given is None:
+        if x.size == 0:
+            return 0.0, 1.0
+        low, high = float(x.min()), float(x.max())
+    else:
+        if not isinstance(given, (tuple, list)) or len(given) != 2:
+            raise TypeError(f"{op}: range must be a pair (min, max) of numbers, not {given!r}")
+        low, high = (check_number(v, "range", op, finite=False) for v in given)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"{op}: the range [{low}, {high}] is not finite")
+    if low > high:
+        raise ValueError(f"{op}: min should not exceed max, got [{low}, {high}]")
+    return (low - 0.5, high + 0.5) if low == high else (low, high)
+
+
+def _linspace(xp, low, high, steps, kind):
+    """torch.linspace's points in `kind`, bit for bit (values on a bin edge must land in torch's bin):
+    start + step i for the first half, end - step (steps - 1 - i) for the rest, each a fused
+    multiply-add rounded once (as torch's compiled kernel computes it), here in exact fractions."""
+    start, end = kind(low), kind(high)
+    step = kind((end - start) / kind(steps - 1))
+    exact_step, half = Fraction(float(step)), steps // 2
+    points = [_round_to(Fraction(float(start)) + exact_step * i if i < half else
+                        Fraction(float(end)) - exact_step * (steps - 1 - i), kind) for i in range(steps)]
+    return xp.asarray(np.array(points, dtype=kind))
+
+
+def _round_to(value, kind):
+    """The Fraction `value` rounded once to the nearest `kind` (ties to even), without a double rounding."""
+    nearest = kind(float(value))
+    if kind is np.float64:
+        return nearest
+    below, above = np.nextafter(nearest, kind(-np.inf)), np.nextafter(nearest, kind(np.inf))
+    return min((nearest, below, above), key=lambda c: (abs(Fraction(float(c)) - value), int(c.view(np.int32)) & 1))
 
 
 def _nonempty(x, axis, op):
@@ -422,6 +462,49 @@ class TensorScan:
             k = ((x[inside].astype(kind) - lo) * kind(bins) / (hi - lo)).astype(np.int64)
         counts = xp.bincount(xp.minimum(k, bins - 1), minlength=bins)
         return _wrap(counts.astype(self.dtype), self)
+
+    def histogram(self, bins, *, range=None, weight=None, density=False):  # noqa: A002 - torch's names
+        """(hist, bin_edges), as torch.histogram: `bins` equal bins over `range` (the data's [min, max]
+        when None, widened by 0.5 each way if they are equal; [0, 1] for an empty tensor), or the
+        edges given as a 1-d tensor. hist[k] counts (or sums `weight` over) the elements with
+        edges[k] <= x < edges[k + 1], the last bin including its right edge; NaN and elements outside
+        are not counted. With `density`, hist / (sum(hist) * bin width). float32/float64 only; not
+        differentiable."""
+        op = "histogram"
+        density = check_bool(density, "density", op)
+        if self.dtype not in (np.float32, np.float64):
+            raise TypeError(f"{op}: input must be float32 or float64 (as torch's), not {self.dtype}")
+        xp, x, kind = self._backend.xp, self.array.reshape(-1), self.dtype.type
+        if isinstance(bins, _t.Tensor):
+            if range is not None:
+                raise TypeError(f"{op}: range goes with a number of bins, not with the edges (as torch)")
+            if bins.dtype != self.dtype:
+                raise TypeError(f"{op}: the edges must have the input's dtype {self.dtype}, got {bins.dtype}")
+            if bins.ndim != 1 or bins.shape[0] < 2:
+                raise ValueError(f"{op}: the edges must be a 1-d tensor of at least 2 values, got shape {bins.shape}")
+            _t.autograd.check_same_device([self, bins], op)
+            edges = bins.array
+        else:
+            count = check_index(bins, "bins", op)
+            if count <= 0:
+                raise ValueError(f"{op}: bins must be > 0, got {count}")
+            check_alloc((count + 1,), np.float64, op)
+            edges = _linspace(xp, *_histogram_range(op, range, x), count + 1, kind)
+        if weight is not None:
+            if not isinstance(weight, _t.Tensor) or weight.shape != self.shape or weight.dtype != self.dtype:
+                raise ValueError(f"{op}: weight must be a tensor of the input's shape {self.shape} and dtype "
+                                 f"{self.dtype}")
+            _t.autograd.check_same_device([self, weight], op)
+        n = edges.shape[0] - 1
+        with np.errstate(invalid="ignore"):
+            inside = (x >= edges[0]) & (x <= edges[-1])
+        position = xp.minimum(xp.searchsorted(edges, x[inside], side="right") - 1, n - 1)
+        weights = None if weight is None else weight.array.reshape(-1)[inside].astype(np.float64)
+        hist = xp.bincount(position, weights=weights, minlength=n).astype(self.dtype)
+        if density:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                hist = (hist / (hist.sum() * xp.diff(edges))).astype(self.dtype)
+        return return_types.histogram(_wrap(hist, self), _wrap(xp.array(edges, copy=True), self))
 
     # ---- unique ----------------------------------------------------------------------------
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=_UNSET, *,  # noqa: A002

@@ -45,5 +45,7 @@ _SCAN = {
 for _name, _doc in _SCAN.items():
     globals()[_name] = _result(_name, ("values", "indices"), _doc)
 del _name, _doc
+histogram = _result("histogram", ("hist", "bin_edges"),
+                    "x.histogram(bins): the count (or weight) in each bin and the bins' edges.")
 
-__all__ = ["max", "min", "aminmax", "slogdet", "linalg_eigh", "linalg_svd", "linalg_qr", "linalg_lstsq", *_SCAN]
+__all__ = ["max", "min", "aminmax", "slogdet", "linalg_eigh", "linalg_svd", "linalg_qr", "linalg_lstsq", *_SCAN, "histogram"]

@@ -13,7 +13,7 @@ from .ops import scan as sc
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "sort", "argsort", "msort", "topk",
            "kthvalue", "median", "nanmedian", "mode", "quantile", "nanquantile", "unique", "unique_consecutive",
-           "searchsorted", "bucketize", "isin", "bincount", "histc", "trapezoid", "trapz", "cumulative_trapezoid"]
+           "searchsorted", "bucketize", "isin", "bincount", "histc", "histogram", "trapezoid", "trapz", "cumulative_trapezoid"]
 
 
 def _scan_from_method(name, with_dtype):
@@ -182,6 +182,11 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 def bincount(input, weights=None, minlength=0):
     """tg.bincount(input, weights, minlength) is input.bincount(...): how often each value occurs."""
     return _tensor("bincount", input).bincount(weights, minlength)
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: A002 - torch's names
+    """tg.histogram(input, bins, range=, weight=, density=) is input.histogram(...): (hist, bin_edges)."""
+    return _tensor("histogram", input).histogram(bins, range=range, weight=weight, density=density)
 
 
 def histc(input, bins=100, min=0, max=0):  # noqa: A002 - torch's names
