@@ -257,8 +257,8 @@ class TensorScan:
         return return_types.topk(_like_input(values, self), _like_input(_wrap(positions, x), self))
 
     def _pick_sorted(self, op, result, dim, axis, keepdim, rank):
-        """(values, indices) of the element at sorted position rank(sorted values, positions, axis)
-        along dim: an array of x's shape with dim of size 1."""
+        """(values, indices) of the element at the sorted position `rank(sorted values, axis)` gives along
+        dim (an int64 array of x's shape with dim of size 1), as the named tuple `result`."""
         keepdim = check_bool(keepdim, "keepdim", op)
         x, ax, positions = self._sorted(op, dim, axis, descending=False)
         _nonempty(x, ax, op)
