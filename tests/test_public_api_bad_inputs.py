@@ -107,6 +107,9 @@ INTERNAL = {  # module prefix -> why its names are not called here
     **{f"tinygrad_lite.optim.{m}": "an optimizer, schedule or clip_grad_norm_, re-exported by tinygrad_lite.optim"
        for m in ("optimizer", "sgd", "adam", "adamax", "nadam", "radam", "rmsprop", "adagrad", "adadelta", "clip",
                  "lr_scheduler")},
+    "tinygrad_lite.nn.containers": "Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, re-exported by nn",
+    "tinygrad_lite.nn.multihead_attention": "MultiheadAttention, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.encoder_decoder": "Transformer and its encoder and decoder layers, re-exported by nn",
     "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",
 }
 
@@ -125,7 +128,7 @@ NOT_CALLED = {
 # Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
 # inherited methods are called on an instance of the stand-in subclass.
 ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.get_lr"}
-STAND_IN = {"_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
+STAND_IN = {"_ListOf": "ModuleList", "_DictOf": "ModuleDict", "_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
             "_MaxUnpool": "MaxUnpool2d", "_Pad": "ZeroPad2d",
             "Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR", "_Elementwise": "ELU", "_AlongDim": "Softmax"}
 
@@ -238,6 +241,13 @@ class _Function:
     """A stand-in op for viz.rule: a class with a docstring, as every Function is."""
 
 
+def _with_buffer():
+    """A Linear holding a buffer named "mask", for Module.get_buffer."""
+    layer = tg.nn.Linear(4, 3)
+    layer.register_buffer("mask", f32(3))
+    return layer
+
+
 def _op_function():
     from tinygrad_lite.ops import elementwise
     return elementwise.Mul
@@ -297,6 +307,55 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    # MultiheadAttention and the Transformer stack (d_model 8, 2 heads; sequences (length, batch, 8))
+    "MultiheadAttention": {"embed_dim": lambda c: 8, "num_heads": lambda c: 2, "kdim": lambda c: 8, "vdim": lambda c: 8},
+    "MultiheadAttention.forward": {"query": lambda c: f32(3, 2, 8), "key": lambda c: f32(4, 2, 8),
+                                   "value": lambda c: f32(4, 2, 8), "key_padding_mask": lambda c: f32(2, 4) > 0,
+                                   "attn_mask": lambda c: f32(3, 4) > 0},
+    **{key: {"d_model": lambda c: 8, "nhead": lambda c: 2, "dim_feedforward": lambda c: 16}
+       for key in ("TransformerEncoderLayer", "TransformerDecoderLayer")},
+    "Transformer": {"d_model": lambda c: 8, "nhead": lambda c: 2, "num_encoder_layers": lambda c: 1,
+                    "num_decoder_layers": lambda c: 1, "dim_feedforward": lambda c: 16,
+                    "custom_encoder": lambda c: tg.nn.TransformerEncoder(tg.nn.TransformerEncoderLayer(8, 2, 16), 1),
+                    "custom_decoder": lambda c: tg.nn.TransformerDecoder(tg.nn.TransformerDecoderLayer(8, 2, 16), 1)},
+    "TransformerEncoder": {"encoder_layer": lambda c: tg.nn.TransformerEncoderLayer(8, 2, 16),
+                           "num_layers": lambda c: 1},
+    "TransformerDecoder": {"decoder_layer": lambda c: tg.nn.TransformerDecoderLayer(8, 2, 16),
+                           "num_layers": lambda c: 1},
+    **{f"{key}.forward": {"src": lambda c: f32(3, 2, 8), "tgt": lambda c: f32(4, 2, 8), "memory": lambda c: f32(3, 2, 8),
+                          "src_mask": lambda c: f32(3, 3), "tgt_mask": lambda c: f32(4, 4), "mask": lambda c: f32(3, 3)}
+       for key in ("TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder", "TransformerDecoder",
+                   "Transformer")},
+    "Transformer.generate_square_subsequent_mask": {"sz": lambda c: 4},
+    "TransformerEncoder": {"encoder_layer": lambda c: tg.nn.TransformerEncoderLayer(8, 2, 16),
+                           "num_layers": lambda c: 1, "norm": lambda c: tg.nn.LayerNorm(8)},
+    "TransformerDecoder": {"decoder_layer": lambda c: tg.nn.TransformerDecoderLayer(8, 2, 16),
+                           "num_layers": lambda c: 1, "norm": lambda c: tg.nn.LayerNorm(8)},
+    **{f"{key}.forward": {"src": lambda c: f32(3, 2, 8), "tgt": lambda c: f32(4, 2, 8), "memory": lambda c: f32(3, 2, 8),
+                          "src_mask": lambda c: f32(3, 3), "tgt_mask": lambda c: f32(4, 4), "mask": lambda c: f32(3, 3),
+                          "memory_mask": lambda c: f32(4, 3), "src_key_padding_mask": lambda c: f32(2, 3) > 0.5,
+                          "tgt_key_padding_mask": lambda c: f32(2, 4) > 0.5,
+                          "memory_key_padding_mask": lambda c: f32(2, 3) > 0.5, "is_causal": lambda c: False,
+                          "src_is_causal": lambda c: False, "tgt_is_causal": lambda c: False,
+                          "memory_is_causal": lambda c: False}
+       for key in ("TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder", "TransformerDecoder",
+                   "Transformer")},
+    # Module's registration, lookup, traversal and hooks; the containers
+    "Module.add_module": {"name": lambda c: "extra", "module": lambda c: tg.nn.ReLU()},
+    "Module.register_buffer": {"name": lambda c: "extra", "tensor": lambda c: f32(2)},
+    "Module.register_parameter": {"name": lambda c: "extra", "param": lambda c: param_with_grad(2)},
+    "Module.get_submodule": {"target": lambda c: ""},
+    "Module.get_parameter": {"target": lambda c: "weight"},
+    "Module.get_buffer": {"target": lambda c: "mask"},
+    "Module.apply": {"fn": lambda c: (lambda module: None)},
+    **{f"Module.{name}": {"hook": lambda c: (lambda *args: None)}
+       for name in ("register_forward_hook", "register_forward_pre_hook")},
+    "ModuleList": {"members": lambda c: [tg.nn.ReLU()]}, "ParameterList": {"members": lambda c: [param_with_grad(2)]},
+    "ModuleDict": {"members": lambda c: {"a": tg.nn.ReLU()}},
+    "ParameterDict": {"members": lambda c: {"a": param_with_grad(2)}},
+    "_ListOf.append": {"member": lambda c: tg.nn.ReLU()}, "_ListOf.extend": {"members": lambda c: [tg.nn.ReLU()]},
+    "_ListOf.insert": {"index": lambda c: 0, "member": lambda c: tg.nn.ReLU()}, "_ListOf.pop": {"index": lambda c: 0},
+    "_DictOf.pop": {"key": lambda c: "a"}, "_DictOf.update": {"members": lambda c: {"b": tg.nn.ReLU()}},
     # convolution, pooling, padding and resizing (nn.functional and the layers that call it)
     **{key: {"input": lambda c: f32(1, 2, 4, 4)} for key in ("_Conv.forward", "_Pool.forward", "_Pad.forward")},
     "_ConvTranspose.forward": {"input": lambda c: f32(1, 2, 4, 4), "output_size": lambda c: (5, 5)},
@@ -589,6 +648,7 @@ SELF = {
 
 # Per method: a different `self` than its class's.
 METHOD_SELF = {
+    "Module.get_buffer": lambda c: _with_buffer(),
     "TensorScan.bincount": lambda c: i64(5),
     **{f"TensorLogic.{name}": lambda c: i64(2, 4) for name in (
         "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "__invert__",
@@ -622,6 +682,9 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    ("ParameterList", "members"): {"[]"},  # an empty list, as torch allows
+    **{(key, param): {"None"} for key, param in (  # None: an absent member, as torch allows
+        ("Module.register_buffer", "tensor"), ("Module.register_parameter", "param"), ("Module.add_module", "module"))},
     **{(f"TensorMath.{name}", "exponent"): {"Tensor float32 (2, 4)"} for name in ("pow", "float_power")},  # tensor powers
     ("linalg.matrix_power", "n"): {"-1", "1000000000000"},  # the inverse's power; a huge power is only squarings
     ("Fold", "output_size"): {"5"}, ("F.fold", "output_size"): {"5"},  # an int for both axes, as torch

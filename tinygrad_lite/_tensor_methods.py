@@ -159,6 +159,18 @@ class TensorMethods:
                             f"{value.dtype}")
         self.array = value.array
 
+    def __deepcopy__(self, memo):
+        """copy.deepcopy: a new leaf with a copy of the values (and of the gradient), on the same device
+        and with the same requires_grad; as torch, only a leaf can be deep-copied."""
+        if self._ctx is not None:
+            raise RuntimeError("deepcopy: only tensors created by the user (graph leaves) support deepcopy, as in "
+                               "torch; deep-copy x.detach() instead")
+        copied = type(self)._wrap(self.array.copy(), self._backend, self._requires_grad)
+        if self._grad is not None:
+            copied._grad = type(self._grad)._wrap(self._grad.array.copy(), self._backend)
+        memo[id(self)] = copied
+        return copied
+
     def is_contiguous(self):
         """Whether the elements lie in memory in row-major order with no gaps (size-1 axes ignored)."""
         return bool(self.array.flags.c_contiguous)

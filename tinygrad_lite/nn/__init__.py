@@ -13,7 +13,10 @@ from .conv import __all__ as _convolutions
 from .distance import CosineSimilarity, PairwiseDistance
 from .flatten import Flatten, Identity, Unflatten
 from .layers import GELU, Dropout, Embedding, LayerNorm, Linear, ReLU, Sigmoid, Tanh
+from .encoder_decoder import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+                              TransformerEncoderLayer)
 from .module import Module, Parameter
+from .multihead_attention import MultiheadAttention
 from .pooling import *  # noqa: F401,F403 - MaxPool2d, AvgPool2d, ..., Upsample, the padding layers
 from .pooling import __all__ as _pooling
 from .transformer import TransformerBlock, TransformerLM
@@ -22,7 +25,8 @@ __all__ = [
     "functional", "init", "Module", "Parameter",
     "Linear", "Embedding", "LayerNorm", "Dropout", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
     "ParameterDict", "ReLU", "Sigmoid", "Tanh", "GELU",
-    "MultiHeadAttention", "TransformerBlock", "TransformerLM",
+    "MultiHeadAttention", "TransformerBlock", "TransformerLM", "MultiheadAttention", "Transformer", "TransformerEncoder",
+    "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer",
     "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
     *_convolutions, *_pooling,
 ]

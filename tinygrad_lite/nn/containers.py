@@ -179,7 +179,6 @@ class _DictOf(Module):
     kind = Module
 
     def __init__(self, members=None):
-        name = type(self).__name__
         self._dict = {}
         if members is not None:
             self.update(members)
