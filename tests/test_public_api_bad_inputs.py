@@ -59,6 +59,7 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite.cli": "cli",
     "tinygrad_lite.cuda": "cuda",
     "tinygrad_lite.linalg": "linalg",
+    "tinygrad_lite.utils.data": "utils.data",
 }
 
 INTERNAL = {  # module prefix -> why its names are not called here
@@ -110,6 +111,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.nn.containers": "Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, re-exported by nn",
     "tinygrad_lite.nn.multihead_attention": "MultiheadAttention, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.encoder_decoder": "Transformer and its encoder and decoder layers, re-exported by nn",
+    "tinygrad_lite.utils": "the package that holds tg.utils.data (scanned)",
     "tinygrad_lite.return_types": "the named tuples that max, min and friends return (records, as torch.return_types)",
 }
 
@@ -303,6 +305,14 @@ VALID = {
     "closure": lambda c: (lambda: None), "foreach": lambda c: False, "fused": lambda c: False,
     "epoch": lambda c: 1, "lr_lambda": lambda c: (lambda t: 0.5), "milestones": lambda c: [2, 4],
     "gamma": lambda c: 0.5, "T_0": lambda c: 5, "metrics": lambda c: 1.0,
+    # tg.utils.data
+    "dataset": lambda c: tg.utils.data.TensorDataset(f32(6, 2), i64(6, high=3)), "data_source": lambda c: range(6),
+    "datasets": lambda c: [tg.utils.data.TensorDataset(f32(3, 2)), tg.utils.data.TensorDataset(f32(2, 2))],
+    "lengths": lambda c: [4, 2], "sampler": lambda c: range(6), "drop_last": lambda c: False,
+    "weights": lambda c: [1.0, 2.0, 3.0], "num_samples": lambda c: 4, "batch": lambda c: [f32(2, 4), f32(2, 4)],
+    "shuffle": lambda c: False, "batch_sampler": lambda c: [[0, 1], [2]],
+    "collate_fn": lambda c: tg.utils.data.default_collate, "worker_init_fn": lambda c: (lambda worker_id: None),
+    "multiprocessing_context": lambda c: "spawn", "prefetch_factor": lambda c: 2,
 }
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
@@ -622,6 +632,8 @@ OVERRIDES = {
     "CyclicLR": {"base_lr": lambda c: 0.01, "max_lr": lambda c: 0.1, "step_size_down": lambda c: 3,
                  "scale_fn": lambda c: (lambda x: 1.0)},
     "CyclicLR.scale_fn": {"x": lambda c: 1},
+    "TensorDataset": {"tensors": lambda c: (f32(6, 2), i64(6, high=3))},
+    "Subset": {"indices": lambda c: [0, 2]}, "SubsetRandomSampler": {"indices": lambda c: [0, 2]},
     "data.train_test_split": {"arrays": lambda c: (np.arange(12.0).reshape(6, 2), np.arange(6))},
     "data.batches": {"arrays": lambda c: (np.arange(12.0).reshape(6, 2), np.arange(6)), "batch_size": lambda c: 2},
     "data.char_text": {"path": text_file},
@@ -682,6 +694,14 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    ("utils.data.default_convert", "data"): {"None", "(1+2j)", "{}"},  # anything else passes through, as torch's
+    ("SubsetRandomSampler", "indices"): {"()"}, ("SequentialSampler", "data_source"): {"()"},  # empty, as torch
+    # a Tensor (or a dict keyed by index) is a dataset and a sampler in torch too; a list of str collates to itself
+    **{(name, arg): {"a Tensor", "{}"} for name, arg in (("Subset", "dataset"), ("SequentialSampler", "data_source"),
+                                                         ("RandomSampler", "data_source"), ("DataLoader", "dataset"))},
+    ("BatchSampler", "sampler"): {"a Tensor"}, ("DataLoader", "sampler"): {"a Tensor"},
+    ("DataLoader", "batch_size"): {"None"},  # no batching, as torch's
+    ("utils.data.default_collate", "batch"): {"['x']"},
     ("ParameterList", "members"): {"[]"},  # an empty list, as torch allows
     **{(key, param): {"None"} for key, param in (  # None: an absent member, as torch allows
         ("Module.register_buffer", "tensor"), ("Module.register_parameter", "param"), ("Module.add_module", "module"))},

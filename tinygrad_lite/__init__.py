@@ -45,6 +45,7 @@ from . import return_types  # noqa: F401  (tg.return_types.max, ...: the named t
 # tg.nn (with tg.nn.functional) and tg.optim without another import, as torch.nn and torch.optim;
 # both import the modules above, never this package's namespace, so there is no circle.
 from . import nn, optim  # noqa: F401
+from . import utils  # noqa: F401  (tg.utils.data: Dataset, DataLoader, samplers, as torch.utils.data)
 from . import activation_functions
 from .activation_functions import *  # noqa: F401, F403  (tg.selu, tg.prelu, tg.cosine_similarity, ...)
 

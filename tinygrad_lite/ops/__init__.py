@@ -1,9 +1,6 @@
 """The differentiable ops: one `Function` per op, grouped by kind.
 
 elementwise  arithmetic, math functions, activations, casts, where
-activations  silu, elu/selu/celu, softplus, softsign, mish, hardtanh, hardsigmoid, hardswish, logsigmoid, glu,
-             prelu, threshold, tanhshrink, hardshrink, softshrink
-distance     the vector p-norm along an axis (normalize, cosine_similarity, pairwise_distance, pdist)
 math         sin ... atanh, log2 ... exp2, rsqrt, reciprocal, square, erf, erfc
 rounding     sign, floor, ceil, round, trunc, frac (piecewise constant)
 binary_math  atan2, hypot, logaddexp, xlogy

@@ -19,17 +19,18 @@ def _softplus(xp, z):
 
 
 class SiLU(Function):
-    """out = x s, s = sigmoid(x);  dx = g s (1 + x (1 - s)). A hot path: the backend computes both
-    (a Triton kernel on the GPU), the backward from x alone."""
+    """out = x s, s = sigmoid(x);  dx = g s (1 + x (1 - s))."""
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.backend.silu(x)
+        s = ctx.backend.sigmoid(x)
+        ctx.save_for_backward(x, s)
+        return x * s
 
     @staticmethod
     def backward(ctx, grad):
-        return ctx.backend.silu_backward(ctx.saved_tensors[0], grad)
+        x, s = ctx.saved_tensors
+        return grad * (s * (1 + x * (1 - s)))
 
 
 class ELU(Function):
@@ -83,8 +84,7 @@ class Softsign(Function):
     def forward(ctx, x):
         d = 1 + ctx.xp.abs(x)
         ctx.save_for_backward(d)
-        with np.errstate(invalid="ignore"):  # inf / inf = NaN, as torch, quietly
-            return x / d
+        return x / d
 
     @staticmethod
     def backward(ctx, grad):
@@ -99,14 +99,12 @@ class Mish(Function):
     def forward(ctx, x):
         t = ctx.xp.tanh(_softplus(ctx.xp, x))
         ctx.save_for_backward(x, t)
-        with np.errstate(invalid="ignore"):  # -inf * 0 = NaN, as torch, quietly
-            return x * t
+        return x * t
 
     @staticmethod
     def backward(ctx, grad):
         x, t = ctx.saved_tensors
-        with np.errstate(invalid="ignore"):
-            return grad * (t + x * ctx.backend.sigmoid(x) * (1 - t * t))
+        return grad * (t + x * ctx.backend.sigmoid(x) * (1 - t * t))
 
 
 class Hardtanh(Function):
@@ -147,15 +145,13 @@ class Hardswish(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(invalid="ignore"):  # -inf * 0 = NaN, as torch, quietly
-            return x * ctx.xp.clip(x + 3, 0, 6) / 6
+        return x * ctx.xp.clip(x + 3, 0, 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
         xp = ctx.xp
         (x,) = ctx.saved_tensors
-        with np.errstate(invalid="ignore", over="ignore"):
-            middle = grad * (x / 3 + 0.5)
+        middle = grad * (x / 3 + 0.5)
         return xp.where(x <= -3, grad.dtype.type(0), xp.where(x < 3, middle, grad))
 
 
@@ -272,8 +268,7 @@ class Softshrink(Function):
         xp = ctx.xp
         ctx.save_for_backward(x)
         ctx.lambd = lambd
-        with np.errstate(invalid="ignore"):  # x * 0: NaN stays NaN (inf * 0 too, never selected)
-            return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, x * 0))
+        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, x * 0))  # x * 0: NaN stays NaN
 
     @staticmethod
     def backward(ctx, grad):
