@@ -182,3 +182,28 @@ BAD = [
 def test_bad_arguments_raise_naming_the_schedule(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def test_a_torch_style_custom_scheduler_ports_by_changing_imports():
+    """A subclass written for torch (its own get_lr over base_lrs and last_epoch) gives torch's lrs, and resumes."""
+    def make(module, opt):
+        class Warmup(module.optim.lr_scheduler._LRScheduler):
+            def __init__(self, optimizer, warmup, last_epoch=-1):
+                self.warmup = warmup
+                super().__init__(optimizer, last_epoch)
+
+            def get_lr(self):
+                return [base_lr * min(1.0, (self.last_epoch + 1) / self.warmup) for base_lr in self.base_lrs]
+        return Warmup(opt, 4)
+
+    ours, theirs = _optimizers("SGD")
+    mine, yours = make(tg, ours), make(torch, theirs)
+    for _ in range(8):
+        assert _close(mine.get_last_lr(), yours.get_last_lr())
+        ours.step()
+        theirs.step()
+        mine.step()
+        yours.step()
+    again = make(tg, _optimizers("SGD")[0])
+    again.load_state_dict(mine.state_dict())
+    assert again.last_epoch == mine.last_epoch == 8 and again.warmup == 4

@@ -255,3 +255,33 @@ BAD = [
 def test_bad_groups_and_options_raise_naming_the_optimizer(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def test_a_torch_style_custom_optimizer_ports_by_changing_imports():
+    """A subclass written for torch (defaults dict, its own step over param_groups and self.state) runs as is."""
+    def make(module, tensor):
+        class SignSGD(module.optim.Optimizer):
+            def __init__(self, params, lr=0.1):
+                super().__init__(params, dict(lr=lr))
+
+            def step(self):
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        if p.grad is None:
+                            continue
+                        state = self.state[p]
+                        state["calls"] = state.get("calls", 0) + 1
+                        with module.no_grad():
+                            p.sub_(p.grad.sign() * group["lr"])
+        p = tensor(np.array([1.0, -2.0, 3.0]))
+        p.requires_grad_(True)
+        opt = SignSGD([p], lr=0.5)
+        for _ in range(3):
+            opt.zero_grad()
+            (p * p).sum().backward()
+            opt.step()
+        return p.detach().numpy(), opt.state_dict()["state"][0]["calls"], opt.state_dict()["param_groups"]
+
+    ours, theirs = make(tg, tg.tensor), make(torch, torch.tensor)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
+    assert ours[1:] == theirs[1:]

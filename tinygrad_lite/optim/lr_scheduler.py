@@ -156,6 +156,9 @@ class LRScheduler:
         return lambda: self.__dict__.update(values)
 
 
+_LRScheduler = LRScheduler  # torch's older name, still used by custom schedulers written for torch
+
+
 def _like(current, value, name, op):
     """`value` as the same kind of thing as `current` (a state-dict entry), or a TypeError/ValueError.
     Nothing is changed on the way: int(2.7) would be 2 and bool("False") True, so an int takes
