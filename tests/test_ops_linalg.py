@@ -639,3 +639,47 @@ def test_lstsq_refuses_what_torch_refuses():
         tg.linalg.lstsq(tg.ones(5, 3), tg.ones(4, 1))
     with pytest.raises(ValueError, match="lstsq"):
         tg.linalg.lstsq(tg.ones(5, 3), tg.ones(5, 1), driver="magic")
+
+
+# ---------------------------------------------------------------- solve_triangular, matrix_exp, cond
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("unitriangular", [False, True])
+def test_solve_triangular(upper, left, unitriangular):
+    a, b = invertible((2, 3, 3)), normal((2, 3, 2) if left else (2, 2, 3), 1)
+    call = dict(upper=upper, left=left, unitriangular=unitriangular)
+    check_op(lambda x, y: tg.linalg.solve_triangular(x, y, **call), lambda x, y: torch.linalg.solve_triangular(x, y, **call),
+             a, b)
+    assert tg.gradcheck(lambda x, y: tg.linalg.solve_triangular(x, y, **call), tg.Tensor(a, requires_grad=True),
+                        tg.Tensor(b, requires_grad=True))
+
+
+@pytest.mark.parametrize("shape, scale", [((3, 3), 0.5), ((2, 4, 4), 3.0), ((1, 1), 1.0), ((0, 2, 2), 1.0)], ids=repr)
+def test_matrix_exp(shape, scale):
+    a = normal(shape) * scale
+    check_op(lambda x: tg.linalg.matrix_exp(x), lambda x: torch.linalg.matrix_exp(x), a, rtol=1e-9, atol=1e-9)
+    check_op(lambda x: tg.linalg.matrix_exp(x), lambda x: torch.linalg.matrix_exp(x), a.astype(np.float32),
+             rtol=1e-4, atol=1e-4)
+    if 0 not in shape:
+        assert tg.gradcheck(lambda x: tg.linalg.matrix_exp(x), tg.Tensor(a, requires_grad=True))
+
+
+def test_matrix_exp_of_a_rotation_generator_is_a_rotation():
+    theta = 0.7
+    out = tg.linalg.matrix_exp(tg.Tensor([[0.0, -theta], [theta, 0.0]], dtype=tg.float64)).numpy()
+    np.testing.assert_allclose(out, [[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]],
+                               rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, math.inf, -math.inf], ids=repr)
+def test_cond(p):
+    a = invertible((2, 3, 3))
+    torch_backward_works = p in (None, 2, -2, "nuc")  # torch's fails for the others (an in-place update of inv's output)
+    check_op(lambda x: tg.linalg.cond(x, p), lambda x: torch.linalg.cond(x, p), a, rtol=1e-9, atol=1e-9,
+             grad=torch_backward_works)
+    if p not in (1, -1, math.inf, -math.inf):  # sums of |A| have kinks at 0 and ties in max: no smooth gradient
+        assert tg.gradcheck(lambda x: tg.linalg.cond(x, p), tg.Tensor(a, requires_grad=True))
+    if p in (None, 2, -2):
+        wide = normal((3, 5))
+        check_op(lambda x: tg.linalg.cond(x, p), lambda x: torch.linalg.cond(x, p), wide, rtol=1e-9, atol=1e-9)

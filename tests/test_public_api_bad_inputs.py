@@ -536,7 +536,11 @@ OVERRIDES = {
     "linalg.solve": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
                      "B": lambda c: f32(3, 2)},
     **{f"linalg.{name}": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
-       for name in ("slogdet", "cholesky", "eigh", "eigvalsh", "matrix_power")},
+       for name in ("slogdet", "cholesky", "eigh", "eigvalsh", "matrix_power", "matrix_exp")},
+    "linalg.solve_triangular": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
+                                "B": lambda c: f32(3, 2), "upper": lambda c: True},
+    "linalg.cond": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
+                    "p": lambda c: "fro"},
     **{f"tg.{name}": {"input": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
        for name in ("det", "inverse", "logdet", "slogdet")},
     # the shape ops (TensorShape's methods and their tg.* functions)

@@ -6,12 +6,15 @@ rounding     sign, floor, ceil, round, trunc, frac (piecewise constant)
 binary_math  atan2, hypot, logaddexp, xlogy
 integer      div(rounding_mode=), fmod, remainder, fmax, fmin, copysign, nan_to_num; the shifts' array code
 reduce       sum, mean, max/min, var, logsumexp
+reduce_more  prod, std, the vector p-norms
 movement     reshape, permute, expand, indexing, cat, stack
 gather       gather and scatter along an axis (scatter_add, scatter_reduce; index_select, index_add, ... use them)
 inplace      the nodes of in-place updates (InPlace) and of item assignment x[index] = value (IndexPut)
 shape        tril/triu, roll, flip, tile, take (repeat_interleave), diagonal, diag_embed, unfold
 scan         cumsum, cumprod, logcumsumexp; the picks of sort, topk, cummax, median (values at chosen positions)
 matmul       matrix products
+linalg       einsum, addmm's family, singular values, inverse, determinant, solve
+decompositions  cholesky, eigh, the SVD's vectors, QR, pseudo-inverse
 softmax      softmax and log-softmax
 losses       mse, cross-entropy, binary cross-entropy (plain and with logits)
 attention    scaled dot-product attention
