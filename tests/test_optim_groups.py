@@ -285,3 +285,21 @@ def test_a_torch_style_custom_optimizer_ports_by_changing_imports():
     ours, theirs = make(tg, tg.tensor), make(torch, torch.tensor)
     np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
     assert ours[1:] == theirs[1:]
+
+
+def test_named_parameters_as_torch():
+    """optim.X(model.named_parameters()) keeps the names as "param_names", in the groups and the state dict."""
+    ours = tg.nn.Linear(3, 2)
+    theirs = torch.nn.Linear(3, 2)
+    a = optim.SGD(ours.named_parameters(), lr=0.1, momentum=0.9)
+    b = torch.optim.SGD(theirs.named_parameters(), lr=0.1, momentum=0.9)
+    a.add_param_group({"params": [("extra", tg.Tensor(np.ones(2), requires_grad=True))], "lr": 0.5})
+    b.add_param_group({"params": [("extra", torch.ones(2, requires_grad=True))], "lr": 0.5})
+    assert a.state_dict()["param_groups"] == b.state_dict()["param_groups"]
+    assert [list(g) for g in a.param_groups] == [list(g) for g in b.param_groups]
+    with pytest.raises(ValueError, match="SGD.add_param_group.*with/without names"):
+        a.add_param_group({"params": [tg.Tensor(np.ones(2), requires_grad=True)]})
+    fresh = optim.SGD(tg.nn.Linear(3, 2).named_parameters(), lr=0.3)
+    fresh.add_param_group({"params": [("extra", tg.Tensor(np.ones(2), requires_grad=True))]})
+    fresh.load_state_dict(a.state_dict())
+    assert fresh.state_dict()["param_groups"] == a.state_dict()["param_groups"]

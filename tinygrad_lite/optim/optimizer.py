@@ -166,18 +166,33 @@ class Optimizer:
         return options
 
     def add_param_group(self, param_group):
-        """Add a group: a dict with "params" (a Tensor or an iterable of them) and options that
-        override the defaults. Its parameters must be floating-point leaves not in another group."""
+        """Add a group: a dict with "params" (a Tensor, an iterable of them, or of (name, Tensor) pairs as
+        model.named_parameters() gives, kept as "param_names") and options that override the defaults.
+        Its parameters must be floating-point leaves not in another group."""
         op = f"{type(self).__name__}.add_param_group"
         if not isinstance(param_group, Mapping):
             raise TypeError(f"{op}: a parameter group must be a dict with a 'params' entry, "
                             f"not {type(param_group).__name__}")
         if "params" not in param_group:
             raise ValueError(f"{op}: the parameter group has no 'params' entry")
-        group = dict(param_group)
-        params = group["params"]
+        params = param_group["params"]
         _refuse_set(params, op)
-        group["params"] = [params] if isinstance(params, Tensor) else _tensor_list(params, op)
+        if not isinstance(params, Tensor):
+            try:
+                params = list(params)
+            except TypeError:
+                raise TypeError(f"{op}: params must be an iterable of Tensors (e.g. model.parameters()), "
+                                f"not {type(params).__name__}") from None
+        named = {}
+        if isinstance(params, list) and params and all(
+                isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str) for x in params):
+            named = {"param_names": [name for name, _ in params]}
+            params = [p for _, p in params]
+        if self.param_groups and bool(named) != ("param_names" in self.param_groups[0]):
+            raise ValueError(f"{op}: all optimizer param groups should be with/without names "
+                             "(pass model.named_parameters() to every group, or to none)")
+        group = {"params": [params] if isinstance(params, Tensor) else _tensor_list(params, op),
+                 **{k: v for k, v in param_group.items() if k not in ("params", "param_names")}, **named}
         for i, p in enumerate(group["params"]):
             if p.dtype.kind != "f":
                 raise TypeError(f"{op}: parameter {i} has dtype {p.dtype}; only floating-point tensors "
@@ -307,13 +322,14 @@ class Optimizer:
             if lacking:
                 raise ValueError(f"{op}: missing keys {lacking} in a parameter group "
                                  "(was this state saved by a different kind of optimizer?)")
-            options = {k: v for k, v in saved.items() if k != "params"}
+            options = {k: v for k, v in saved.items() if k not in ("params", "param_names")}
             try:
                 options.update(self._check_options({k: v for k, v in options.items() if k in self.defaults}))
             except (TypeError, ValueError) as e:
                 raise type(e)(f"{op}: {e}") from None
             new = {**{k: v for k, v in self.defaults.items() if k not in options}, **options}
-            new_groups.append({**new, "params": group["params"]})
+            names = {"param_names": group["param_names"]} if "param_names" in group else {}
+            new_groups.append({"params": group["params"], **names, **new})
         group_of = {id(p): new for new in new_groups for p in new["params"]}
         state, problems = {}, []
         for key, entries in saved_state.items():
