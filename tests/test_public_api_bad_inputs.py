@@ -59,6 +59,8 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite.cli": "cli",
     "tinygrad_lite.cuda": "cuda",
     "tinygrad_lite.linalg": "linalg",
+    "tinygrad_lite.nn.utils": "nn.utils",
+    "tinygrad_lite.nn.utils.rnn": "nn.utils.rnn",
     "tinygrad_lite.utils.data": "utils.data",
 }
 
@@ -103,6 +105,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite._size": "tg.Size, re-exported by tinygrad_lite",
     "tinygrad_lite.nn.conv": "the convolution layers, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.pooling": "the pooling, padding and resizing layers, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.rnn": "RNN, LSTM, GRU and their cells, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.functional_conv": "convolution and pooling functions, re-exported by nn.functional",
     "tinygrad_lite.nn.functional_resample": "pad and interpolate, re-exported by nn.functional",
     **{f"tinygrad_lite.optim.{m}": "an optimizer, schedule or clip_grad_norm_, re-exported by tinygrad_lite.optim"
@@ -117,7 +120,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
 
 # Classes whose instances the library makes for the user (records, exceptions): their
 # constructors are not called here; their methods are.
-RECORDS = {"Step", "Input", "Case", "IncompatibleKeys"}
+RECORDS = {"Step", "Input", "Case", "IncompatibleKeys", "PackedSequence"}
 
 # Public names that take no input from a user, with the reason.
 NOT_CALLED = {
@@ -317,6 +320,24 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    # recurrent layers (4 input features, hidden 3; unbatched sequences (2, 4)) and nn.utils
+    **{key: {"input_size": lambda c: 4, "hidden_size": lambda c: 3} for key in (
+        "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell")},
+    "RNNBase": {"mode": lambda c: "LSTM", "input_size": lambda c: 4, "hidden_size": lambda c: 3},
+    "RNNCellBase": {"mode": lambda c: "GRU", "input_size": lambda c: 4, "hidden_size": lambda c: 3},
+    "RNN.forward": {"hx": lambda c: f32(1, 3)}, "GRU.forward": {"hx": lambda c: f32(1, 3)},
+    "LSTM.forward": {"hx": lambda c: (f32(1, 3), f32(1, 3))},
+    "RNNCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: f32(2, 3)},
+    "GRUCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: f32(2, 3)},
+    "LSTMCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: (f32(2, 3), f32(2, 3))},
+    "nn.utils.clip_grad_value_": {"parameters": lambda c: [param_with_grad(2, 4)], "clip_value": lambda c: 0.5},
+    "nn.utils.parameters_to_vector": {"parameters": lambda c: [param_with_grad(2, 4)]},
+    "nn.utils.vector_to_parameters": {"vec": lambda c: f32(8), "parameters": lambda c: [param_with_grad(2, 4)]},
+    "nn.utils.rnn.pad_sequence": {"sequences": lambda c: [f32(3, 2), f32(1, 2)]},
+    "nn.utils.rnn.pack_sequence": {"sequences": lambda c: [f32(3, 2), f32(1, 2)]},
+    "nn.utils.rnn.pack_padded_sequence": {"input": lambda c: f32(3, 2, 2), "lengths": lambda c: [3, 1]},
+    "nn.utils.rnn.pad_packed_sequence": {
+        "sequence": lambda c: tg.nn.utils.rnn.pack_sequence([f32(3, 2), f32(1, 2)]), "total_length": lambda c: 4},
     # MultiheadAttention and the Transformer stack (d_model 8, 2 heads; sequences (length, batch, 8))
     "MultiheadAttention": {"embed_dim": lambda c: 8, "num_heads": lambda c: 2, "kdim": lambda c: 8, "vdim": lambda c: 8},
     "MultiheadAttention.forward": {"query": lambda c: f32(3, 2, 8), "key": lambda c: f32(4, 2, 8),
@@ -740,6 +761,7 @@ LEGAL = {
     **{(f"TensorMethods.new_{kind}", "size"): {"()"} for kind in ("zeros", "ones", "empty")},  # a 0-d tensor
     ("TensorMethods.__contains__", "element"): {"Tensor float32 (2, 4)"},  # any equal element, as torch
     ("optim.clip_grad_norm_", "params"): {"[]", "{}"},  # nothing to clip, as in torch
+    ("nn.utils.clip_grad_value_", "parameters"): {"[]", "{}"},  # nothing to clip, as in torch
     ("CharText.decode", "ids"): {"5"},  # one id
     **{(f"tg.{name}", "start"): {"1000000000000"} for name in ("linspace", "logspace")},  # a value, not a size
     # numpy's conversion protocol: np.asarray(t, dtype) may ask for any dtype numpy knows
