@@ -121,16 +121,17 @@ class LayerNorm(Module):
 
 class Dropout(Module):
     """In training, zero each element with probability p and scale the rest by 1/(1 - p);
-    in evaluation (after `eval()`), the identity."""
+    in evaluation (after `eval()`), the identity. inplace=True overwrites the input."""
 
-    def __init__(self, p=0.5):
+    def __init__(self, p=0.5, inplace=False):
         self.p = F._probability(p, "p", "Dropout")
+        self.inplace = check_bool(inplace, "inplace", "Dropout")
 
     def forward(self, x):
-        return F.dropout(x, self.p, self.training)
+        return F.dropout(x, self.p, self.training, self.inplace)
 
     def extra_repr(self):
-        return f"p={self.p}"
+        return f"p={self.p}, inplace=True" if self.inplace else f"p={self.p}"
 
 
 class ReLU(Module):

@@ -159,3 +159,107 @@ class BinaryCrossEntropyWithLogits(Function):
         if ctx.needs_grad(1):
             dy = (g * (w * softplus_neg_z - softplus_z)).astype(ctx.dtypes[1])
         return ctx.by_position(dz, dy)
+
+
+class NLLLoss(Function):
+    """Negative log-likelihood over rows of log-probabilities x (M, C) and class indices t (M,).
+
+    l_i = -w[t_i] x[i, t_i] for a target not equal to ignore_index (0 for an ignored one);
+    "mean" divides the sum by sum_i w[t_i] over the counted targets (torch's weighted mean),
+    so a mean over nothing is nan. dx[i, t_i] = -w[t_i] g_i, every other entry 0.
+    `weight` is a (C,) array or None (all ones); it is never differentiated, as in torch.
+    """
+
+    array_args = (1, 2)  # class indices, class weights
+
+    @staticmethod
+    def forward(ctx, x, target, weight, *, reduction, ignore_index):
+        xp = ctx.xp
+        counted = target != ignore_index
+        safe = xp.where(counted, target, 0)
+        wide_x = wide(x)
+        w_rows = counted.astype(wide_x.dtype)
+        if weight is not None:
+            w_rows = w_rows * wide(weight).astype(wide_x.dtype)[safe]
+        rows = xp.arange(len(target))
+        losses = -w_rows * wide_x[rows, safe]
+        count = w_rows.sum()
+        ctx.save_for_backward(safe, w_rows)
+        ctx.reduction, ctx.count, ctx.shape, ctx.dtype = reduction, count, x.shape, x.dtype
+        return reduce_loss(losses, reduction, x.dtype, count)
+
+    @staticmethod
+    def backward(ctx, grad):
+        safe, w_rows = ctx.saved_tensors
+        g = per_term_grad(grad, w_rows.shape, ctx.reduction, ctx.count)
+        dx = ctx.xp.zeros(ctx.shape, w_rows.dtype)
+        with np.errstate(invalid="ignore"):  # a mean over no weight has g = inf or nan: ignored rows still get 0
+            dx[ctx.xp.arange(len(safe)), safe] = ctx.xp.where(w_rows != 0, -w_rows * g, 0)
+        return ctx.by_position(dx.astype(ctx.dtype, copy=False), None, None)
+
+
+def _l1(d, xp, _):
+    return xp.abs(d), xp.sign(d)
+
+
+def _smooth_l1(d, xp, beta):
+    small = xp.abs(d) < beta
+    loss = xp.where(small, 0.5 * d * d / (beta if beta else 1), xp.abs(d) - 0.5 * beta)
+    return loss, xp.where(small, d / (beta if beta else 1), xp.sign(d))
+
+
+def _huber(d, xp, delta):
+    small = xp.abs(d) < delta
+    return (xp.where(small, 0.5 * d * d, delta * (xp.abs(d) - 0.5 * delta)),
+            xp.where(small, d, delta * xp.sign(d)))
+
+
+class DifferenceLoss(Function):
+    """A loss of the difference d = x - y per element, reduced:
+
+      "l1":        l = |d|,                                          dl/dd = sign(d)
+      "smooth_l1": l = d^2 / (2 beta) if |d| < beta else |d| - beta/2,   dl/dd = d / beta or sign(d)
+      "huber":     l = d^2 / 2 if |d| < delta else delta (|d| - delta/2),  dl/dd = d or delta sign(d)
+
+    dx = g_term dl/dd and dy = -dx. `param` is beta or delta.
+    """
+
+    _forms = {"l1": _l1, "smooth_l1": _smooth_l1, "huber": _huber}
+
+    @staticmethod
+    def forward(ctx, x, y, *, kind, param, reduction):
+        d = wide(x) - wide(y)
+        loss, slope = DifferenceLoss._forms[kind](d, ctx.xp, param)
+        ctx.save_for_backward(slope)
+        ctx.reduction, ctx.dtypes = reduction, (x.dtype, y.dtype)
+        return reduce_loss(loss, reduction, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (slope,) = ctx.saved_tensors
+        dx = slope * per_term_grad(grad, slope.shape, ctx.reduction)
+        return ctx.by_position(dx.astype(ctx.dtypes[0], copy=False) if ctx.needs_grad(0) else None,
+                               (-dx).astype(ctx.dtypes[1], copy=False) if ctx.needs_grad(1) else None)
+
+
+class SoftMarginLoss(Function):
+    """l = log(1 + exp(-y x)) = softplus(-y x) per element, in the form that never overflows;
+    dx = -y sigmoid(-y x) g_term. The target y (data, +-1) is not differentiated, as in torch."""
+
+    array_args = (1,)
+
+    @staticmethod
+    def forward(ctx, x, y, *, reduction):
+        xp = ctx.xp
+        m = -wide(y).astype(wide(x).dtype) * wide(x)
+        loss = xp.maximum(m, 0) + xp.log1p(xp.exp(-xp.abs(m)))
+        ctx.save_for_backward(m, wide(y))
+        ctx.reduction, ctx.dtype = reduction, x.dtype
+        return reduce_loss(loss, reduction, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        m, y = ctx.saved_tensors
+        dx = -y * ctx.backend.sigmoid(m) * per_term_grad(grad, m.shape, ctx.reduction)
+        return ctx.by_position(dx.astype(ctx.dtype), None)
+
