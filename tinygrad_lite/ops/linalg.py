@@ -31,8 +31,7 @@ class Einsum(Function):
     def forward(ctx, *operands, inputs, output):
         ctx.save_for_backward(*operands)
         ctx.inputs, ctx.output = inputs, output
-        # optimize: numpy contracts through BLAS (tensordot) where it can, instead of its own loops
-        return ctx.xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 1)
+        return ctx.xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 2)
 
     @staticmethod
     def backward(ctx, grad):
@@ -50,7 +49,7 @@ def _operand_grad(ctx, grad, operands, k):
     elsewhere = set(ctx.output).union(*(ctx.inputs[j] for j in others))
     kept = "".join(label for label in unique if label in elsewhere)
     subscripts = ",".join([ctx.output] + [ctx.inputs[j] for j in others]) + "->" + kept
-    g = xp.einsum(subscripts, grad, *(operands[j] for j in others), optimize=len(others) > 0)
+    g = xp.einsum(subscripts, grad, *(operands[j] for j in others), optimize=len(others) > 1)
     # `kept` is in `unique`'s order: size-1 axes for the labels summed only here, then broadcast
     g = xp.broadcast_to(g.reshape(tuple(sizes[label] if label in kept else 1 for label in unique)),
                         tuple(sizes[label] for label in unique))
