@@ -59,14 +59,10 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite.cli": "cli",
     "tinygrad_lite.cuda": "cuda",
     "tinygrad_lite.linalg": "linalg",
-    "tinygrad_lite.nn.utils": "nn.utils",
-    "tinygrad_lite.nn.utils.rnn": "nn.utils.rnn",
     "tinygrad_lite.utils.data": "utils.data",
 }
 
 INTERNAL = {  # module prefix -> why its names are not called here
-    "tinygrad_lite.nn.functional_norm": "batch_norm, group_norm, ...: re-exported by nn.functional (scanned there)",
-    "tinygrad_lite.nn.normalization": "the normalization layers, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.autograd": "the graph machinery; its public names (no_grad, ...) are re-exported by tinygrad_lite",
     "tinygrad_lite._tensor": "Tensor, re-exported by tinygrad_lite and scanned as a class",
     "tinygrad_lite.dtypes": "the dtype constants, re-exported by tinygrad_lite; the rest serves Tensor",
@@ -111,7 +107,6 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.nn.functional_losses": "the loss functions, re-exported by nn.functional (scanned there)",
     "tinygrad_lite.nn.functional_dropout": "the dropout variants, re-exported by nn.functional (scanned there)",
     "tinygrad_lite.nn.pooling": "the pooling, padding and resizing layers, re-exported by tinygrad_lite.nn",
-    "tinygrad_lite.nn.rnn": "RNN, LSTM, GRU and their cells, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.functional_conv": "convolution and pooling functions, re-exported by nn.functional",
     "tinygrad_lite.nn.functional_resample": "pad and interpolate, re-exported by nn.functional",
     **{f"tinygrad_lite.optim.{m}": "an optimizer, schedule or clip_grad_norm_, re-exported by tinygrad_lite.optim"
@@ -126,7 +121,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
 
 # Classes whose instances the library makes for the user (records, exceptions): their
 # constructors are not called here; their methods are.
-RECORDS = {"Step", "Input", "Case", "IncompatibleKeys", "PackedSequence"}
+RECORDS = {"Step", "Input", "Case", "IncompatibleKeys"}
 
 # Public names that take no input from a user, with the reason.
 NOT_CALLED = {
@@ -139,8 +134,7 @@ NOT_CALLED = {
 # Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
 # inherited methods are called on an instance of the stand-in subclass.
 ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.get_lr"}
-STAND_IN = {"_NormBase": "BatchNorm2d", "_BatchNorm": "BatchNorm2d", "_InstanceNorm": "InstanceNorm2d",
-            "_ListOf": "ModuleList", "_DictOf": "ModuleDict", "_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
+STAND_IN = {"_ListOf": "ModuleList", "_DictOf": "ModuleDict", "_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
             "_MaxUnpool": "MaxUnpool2d", "_Pad": "ZeroPad2d",
             "Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR", "_Elementwise": "ELU", "_AlongDim": "Softmax",
             "_Loss": "L1Loss", "_WeightedLoss": "NLLLoss", "_DropoutNd": "Dropout1d"}
@@ -328,36 +322,6 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
-    # normalization (F.*_norm and the layers of nn/normalization.py)
-    **{f"{kind}{n}d": {"num_features": lambda c: 2} for kind in ("BatchNorm", "InstanceNorm") for n in (1, 2, 3)},
-    **{f"{kind}.forward": {"input": lambda c: f32(2, 2, 3, 3)} for kind in ("_BatchNorm", "_InstanceNorm")},
-    "GroupNorm": {"num_groups": lambda c: 2, "num_channels": lambda c: 4},
-    "GroupNorm.forward": {"input": lambda c: f32(2, 4, 3)}, "LocalResponseNorm": {"size": lambda c: 2},
-    "LocalResponseNorm.forward": {"input": lambda c: f32(2, 4, 3)},
-    "RMSNorm": {"eps": lambda c: 1e-5}, "F.rms_norm": {"eps": lambda c: 1e-5},
-    "F.batch_norm": {"running_mean": lambda c: f32(4, fill=0.0), "running_var": lambda c: f32(4, fill=0.5)},
-    "F.instance_norm": {"input": lambda c: f32(2, 4, 3), "running_mean": lambda c: f32(4, fill=0.0),
-                        "running_var": lambda c: f32(4, fill=0.5)},
-    "F.group_norm": {"num_groups": lambda c: 2},
-    "F.local_response_norm": {"input": lambda c: f32(2, 4, 3), "size": lambda c: 2},
-    # recurrent layers (4 input features, hidden 3; unbatched sequences (2, 4)) and nn.utils
-    **{key: {"input_size": lambda c: 4, "hidden_size": lambda c: 3} for key in (
-        "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell")},
-    "RNNBase": {"mode": lambda c: "LSTM", "input_size": lambda c: 4, "hidden_size": lambda c: 3},
-    "RNNCellBase": {"mode": lambda c: "GRU", "input_size": lambda c: 4, "hidden_size": lambda c: 3},
-    "RNN.forward": {"hx": lambda c: f32(1, 3)}, "GRU.forward": {"hx": lambda c: f32(1, 3)},
-    "LSTM.forward": {"hx": lambda c: (f32(1, 3), f32(1, 3))},
-    "RNNCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: f32(2, 3)},
-    "GRUCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: f32(2, 3)},
-    "LSTMCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: (f32(2, 3), f32(2, 3))},
-    "nn.utils.clip_grad_value_": {"parameters": lambda c: [param_with_grad(2, 4)], "clip_value": lambda c: 0.5},
-    "nn.utils.parameters_to_vector": {"parameters": lambda c: [param_with_grad(2, 4)]},
-    "nn.utils.vector_to_parameters": {"vec": lambda c: f32(8), "parameters": lambda c: [param_with_grad(2, 4)]},
-    "nn.utils.rnn.pad_sequence": {"sequences": lambda c: [f32(3, 2), f32(1, 2)]},
-    "nn.utils.rnn.pack_sequence": {"sequences": lambda c: [f32(3, 2), f32(1, 2)]},
-    "nn.utils.rnn.pack_padded_sequence": {"input": lambda c: f32(3, 2, 2), "lengths": lambda c: [3, 1]},
-    "nn.utils.rnn.pad_packed_sequence": {
-        "sequence": lambda c: tg.nn.utils.rnn.pack_sequence([f32(3, 2), f32(1, 2)]), "total_length": lambda c: 4},
     # losses (F.* and the nn.*Loss modules: constructor keys are the class, forward keys Class.forward)
     **{key: {"size_average": lambda c: True, "reduce": lambda c: True} for key in (
         "F.l1_loss", "F.mse_loss", "F.smooth_l1_loss", "F.kl_div", "F.poisson_nll_loss", "F.hinge_embedding_loss",
@@ -665,6 +629,7 @@ OVERRIDES = {
     "tg.pow": {"exponent": lambda c: f32(2, 4)},
     "tg.full_like": {"fill_value": lambda c: 1.5},
     "TensorMethods.__contains__": {"element": lambda c: 0.5},
+    "TensorMethods.register_hook": {"hook": lambda c: (lambda grad: None)},
     "TensorMethods.chunk": {"chunks": lambda c: 2},
     "TensorMethods.split": {"split_size_or_sections": lambda c: 2},
     "TensorMethods.narrow": {"dim": lambda c: 1, "start": lambda c: 1, "length": lambda c: 2},
@@ -698,13 +663,6 @@ OVERRIDES = {
     "init.kaiming_uniform_": {"tensor": lambda c: f32(3, 4)},
     "init.xavier_uniform_": {"tensor": lambda c: f32(3, 4)},
     "init.calculate_gain": {"nonlinearity": lambda c: "leaky_relu"},
-    "init.constant_": {"val": lambda c: 0.5},
-    "init.dirac_": {"tensor": lambda c: f32(4, 2, 3, 3)},
-    "init.sparse_": {"tensor": lambda c: f32(6, 4), "sparsity": lambda c: 0.5},
-    "init.kaiming_normal_": {"tensor": lambda c: f32(3, 4)},
-    "init.xavier_normal_": {"tensor": lambda c: f32(3, 4)},
-    "init.orthogonal_": {"tensor": lambda c: f32(3, 4)},
-    "init.eye_": {"tensor": lambda c: f32(3, 4)},
     "viz.to_dot": {"tensor": lambda c: graph_tensor()},
     "viz.render": {"tensor": lambda c: graph_tensor(), "path": lambda c: str(c.tmp / "graph.svg")},
     "viz.norm": {"array": lambda c: np.ones(3)},
@@ -754,6 +712,7 @@ METHOD_SELF = {
         "__rlshift__", "__rrshift__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")},
     "Tensor.item": lambda c: f32(1),
     "TensorInplace.retain_grad": lambda c: graph_tensor(),
+    "TensorMethods.register_hook": lambda c: graph_tensor(),
     "Tensor.__bool__": lambda c: f32(1),
     "Tensor.__float__": lambda c: f32(1),
     "Tensor.__int__": lambda c: f32(1),
@@ -780,8 +739,6 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
-    **{(f"{kind}{n}d", "momentum"): {"None"}  # None: the cumulative average, as torch
-       for kind in ("BatchNorm", "InstanceNorm") for n in (1, 2, 3)},
     ("utils.data.default_convert", "data"): {"None", "(1+2j)", "{}"},  # anything else passes through, as torch's
     ("SubsetRandomSampler", "indices"): {"()"}, ("SequentialSampler", "data_source"): {"()"},  # empty, as torch
     # a Tensor (or a dict keyed by index) is a dataset and a sampler in torch too; a list of str collates to itself
@@ -817,7 +774,6 @@ LEGAL = {
     **{(f"TensorMethods.new_{kind}", "size"): {"()"} for kind in ("zeros", "ones", "empty")},  # a 0-d tensor
     ("TensorMethods.__contains__", "element"): {"Tensor float32 (2, 4)"},  # any equal element, as torch
     ("optim.clip_grad_norm_", "params"): {"[]", "{}"},  # nothing to clip, as in torch
-    ("nn.utils.clip_grad_value_", "parameters"): {"[]", "{}"},  # nothing to clip, as in torch
     ("CharText.decode", "ids"): {"5"},  # one id
     **{(f"tg.{name}", "start"): {"1000000000000"} for name in ("linspace", "logspace")},  # a value, not a size
     # numpy's conversion protocol: np.asarray(t, dtype) may ask for any dtype numpy knows

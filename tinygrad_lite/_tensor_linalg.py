@@ -223,8 +223,8 @@ class TensorLinalg:
         interleaved axes and multiplied, so d x and d y are those of mul (dtypes promoted as mul's)."""
         _require("kron", other, "other")
         if np.bool_ in (self.dtype, other.dtype) and self.dtype != other.dtype:
-            other_dtype = other.dtype if self.dtype == np.bool_ else self.dtype
-            raise TypeError(f"kron: not supported for a bool and a {other_dtype} tensor; convert first")
+            raise TypeError(f"kron: not supported for a bool and a {other.dtype if self.dtype == np.bool_ else self.dtype} "
+                            "tensor; convert first")
         ndim = max(self.ndim, other.ndim)
         if ndim == 0:
             return self * other

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _tensor as _t, dtypes
 from ._size import Size
+from .autograd import register_hook as _register_hook
 from ._validate import _UNSET, _axis_alias, check_bool
 from .backend import get_backend
 from .ops import elementwise as ew, movement as mv
@@ -179,6 +180,11 @@ class TensorMethods:
     def grad_fn(self):
         """The op that made this tensor (a GradFn naming it), or None for a leaf or a tensor outside the graph."""
         return GradFn(self._ctx) if self._ctx is not None else None
+
+    def register_hook(self, hook):
+        """Call hook(grad) whenever backward computes this tensor's gradient (leaf or not); a returned
+        tensor replaces the gradient that flows on. Returns a handle whose remove() drops the hook."""
+        return _register_hook(self, hook)
 
     # ---- views and copies -------------------------------------------------------------
     def view(self, *shape):

@@ -18,6 +18,7 @@ import heapq
 import itertools
 import sys
 import threading
+import weakref
 
 import numpy as np
 
@@ -353,6 +354,8 @@ def backward(root, grad, retain_graph=False, observer=None):
     while pending:
         node = heapq.heappop(pending)[2]
         g = grads.pop(id(node))
+        if _tensor_hooks and id(node) in _tensor_hooks:  # one dict test per node when no hook exists
+            g = _run_tensor_hooks(node, g)
         ctx = node._ctx
         if ctx is None:  # a leaf: keep the gradient
             _accumulate_leaf_grad(node, g)
@@ -403,6 +406,61 @@ def backward(root, grad, retain_graph=False, observer=None):
         input_grads = pg = None  # so that the arrays' reference counts show only the graph's own
         if not retain_graph:
             ctx.free()
+
+
+_tensor_hooks = {}  # id(tensor) -> {handle id: hook}, for the tensors given a hook by register_hook
+
+
+class RemovableHandle:
+    """What register_hook returns: remove() takes the hook off again (a second remove() does nothing)."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks_dict):
+        self.hooks_dict_ref, self.id = hooks_dict, next(RemovableHandle._ids)
+
+    def remove(self):
+        self.hooks_dict_ref.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_hook(tensor, hook):
+    """Call hook(grad) each time backward computes the gradient of `tensor` (a leaf or not); a hook
+    that returns a tensor replaces the gradient that flows on (and that a leaf accumulates). Hooks run
+    in the order they were registered, each given the previous one's result. Returns a handle whose
+    remove() takes the hook off. The hooks live as long as the tensor does."""
+    if not callable(hook):
+        raise TypeError(f"register_hook: hook must be callable, not {type(hook).__name__}")
+    if not tensor._requires_grad:
+        raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require gradient")
+    key = id(tensor)
+    hooks = _tensor_hooks.get(key)
+    if hooks is None:
+        hooks = _tensor_hooks[key] = {}
+        weakref.finalize(tensor, _tensor_hooks.pop, key, None)  # ids are reused once a tensor is gone
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def _run_tensor_hooks(tensor, g):
+    """g after the tensor's hooks: each gets the gradient as a Tensor and may return a replacement."""
+    for hook in list(_tensor_hooks[id(tensor)].values()):
+        result = hook(_Tensor._wrap(g, tensor._backend))
+        if result is None:
+            continue
+        if not isinstance(result, _Tensor):
+            raise TypeError(f"register_hook: a hook must return a Tensor or None, not {type(result).__name__}")
+        if result.shape != tuple(g.shape):
+            raise RuntimeError(f"register_hook: hook {getattr(hook, '__name__', hook)!r} has changed the size of "
+                               f"value: the gradient is {tuple(g.shape)}, the hook returned {result.shape}")
+        g = result.array if result.dtype == g.dtype else result.array.astype(g.dtype)
+    return g
 
 
 def _as_seen_by(tensor, ctx):

@@ -3,7 +3,7 @@
 `tinygrad_lite.nn.functional` holds the functional forms and `tinygrad_lite.nn.init`
 the weight initialisers.
 """
-from . import functional, init, utils
+from . import functional, init
 from .activation import *  # noqa: F401,F403 - SiLU, ELU, ..., Softmax, LeakyReLU
 from .activation import __all__ as _activations
 from .attention import MultiHeadAttention
@@ -20,13 +20,9 @@ from .loss import __all__ as _losses
 from .encoder_decoder import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
                               TransformerEncoderLayer)
 from .module import Module, Parameter
-from .normalization import *  # noqa: F401,F403 - BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, GroupNorm, ...
-from .normalization import __all__ as _normalization
 from .multihead_attention import MultiheadAttention
 from .pooling import *  # noqa: F401,F403 - MaxPool2d, AvgPool2d, ..., Upsample, the padding layers
 from .pooling import __all__ as _pooling
-from .rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells
-from .rnn import __all__ as _recurrent
 from .transformer import TransformerBlock, TransformerLM
 
 __all__ = [
@@ -36,7 +32,5 @@ __all__ = [
     "MultiHeadAttention", "TransformerBlock", "TransformerLM", "MultiheadAttention", "Transformer", "TransformerEncoder",
     "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer",
     "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
-    *_convolutions, *_pooling, *_recurrent, "utils",
-    *_normalization,
-    *_losses, *_dropouts,
+    *_convolutions, *_pooling, *_losses, *_dropouts,
 ]

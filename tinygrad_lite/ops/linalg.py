@@ -31,7 +31,8 @@ class Einsum(Function):
     def forward(ctx, *operands, inputs, output):
         ctx.save_for_backward(*operands)
         ctx.inputs, ctx.output = inputs, output
-        return ctx.xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 2)
+        # optimize: numpy contracts through BLAS (tensordot) where it can, instead of its own loops
+        return ctx.xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 1)
 
     @staticmethod
     def backward(ctx, grad):
@@ -49,7 +50,7 @@ def _operand_grad(ctx, grad, operands, k):
     elsewhere = set(ctx.output).union(*(ctx.inputs[j] for j in others))
     kept = "".join(label for label in unique if label in elsewhere)
     subscripts = ",".join([ctx.output] + [ctx.inputs[j] for j in others]) + "->" + kept
-    g = xp.einsum(subscripts, grad, *(operands[j] for j in others), optimize=len(others) > 1)
+    g = xp.einsum(subscripts, grad, *(operands[j] for j in others), optimize=len(others) > 0)
     # `kept` is in `unique`'s order: size-1 axes for the labels summed only here, then broadcast
     g = xp.broadcast_to(g.reshape(tuple(sizes[label] if label in kept else 1 for label in unique)),
                         tuple(sizes[label] for label in unique))
