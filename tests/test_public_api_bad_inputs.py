@@ -59,6 +59,8 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite.cli": "cli",
     "tinygrad_lite.cuda": "cuda",
     "tinygrad_lite.linalg": "linalg",
+    "tinygrad_lite.nn.utils": "nn.utils",
+    "tinygrad_lite.nn.utils.rnn": "nn.utils.rnn",
     "tinygrad_lite.utils.data": "utils.data",
 }
 
@@ -107,6 +109,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
     "tinygrad_lite.nn.functional_losses": "the loss functions, re-exported by nn.functional (scanned there)",
     "tinygrad_lite.nn.functional_dropout": "the dropout variants, re-exported by nn.functional (scanned there)",
     "tinygrad_lite.nn.pooling": "the pooling, padding and resizing layers, re-exported by tinygrad_lite.nn",
+    "tinygrad_lite.nn.rnn": "RNN, LSTM, GRU and their cells, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.nn.functional_conv": "convolution and pooling functions, re-exported by nn.functional",
     "tinygrad_lite.nn.functional_resample": "pad and interpolate, re-exported by nn.functional",
     **{f"tinygrad_lite.optim.{m}": "an optimizer, schedule or clip_grad_norm_, re-exported by tinygrad_lite.optim"
@@ -121,7 +124,7 @@ INTERNAL = {  # module prefix -> why its names are not called here
 
 # Classes whose instances the library makes for the user (records, exceptions): their
 # constructors are not called here; their methods are.
-RECORDS = {"Step", "Input", "Case", "IncompatibleKeys"}
+RECORDS = {"Step", "Input", "Case", "IncompatibleKeys", "PackedSequence"}
 
 # Public names that take no input from a user, with the reason.
 NOT_CALLED = {
@@ -322,6 +325,24 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    # recurrent layers (4 input features, hidden 3; unbatched sequences (2, 4)) and nn.utils
+    **{key: {"input_size": lambda c: 4, "hidden_size": lambda c: 3} for key in (
+        "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell")},
+    "RNNBase": {"mode": lambda c: "LSTM", "input_size": lambda c: 4, "hidden_size": lambda c: 3},
+    "RNNCellBase": {"mode": lambda c: "GRU", "input_size": lambda c: 4, "hidden_size": lambda c: 3},
+    "RNN.forward": {"hx": lambda c: f32(1, 3)}, "GRU.forward": {"hx": lambda c: f32(1, 3)},
+    "LSTM.forward": {"hx": lambda c: (f32(1, 3), f32(1, 3))},
+    "RNNCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: f32(2, 3)},
+    "GRUCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: f32(2, 3)},
+    "LSTMCell.forward": {"input": lambda c: f32(2, 4), "hx": lambda c: (f32(2, 3), f32(2, 3))},
+    "nn.utils.clip_grad_value_": {"parameters": lambda c: [param_with_grad(2, 4)], "clip_value": lambda c: 0.5},
+    "nn.utils.parameters_to_vector": {"parameters": lambda c: [param_with_grad(2, 4)]},
+    "nn.utils.vector_to_parameters": {"vec": lambda c: f32(8), "parameters": lambda c: [param_with_grad(2, 4)]},
+    "nn.utils.rnn.pad_sequence": {"sequences": lambda c: [f32(3, 2), f32(1, 2)]},
+    "nn.utils.rnn.pack_sequence": {"sequences": lambda c: [f32(3, 2), f32(1, 2)]},
+    "nn.utils.rnn.pack_padded_sequence": {"input": lambda c: f32(3, 2, 2), "lengths": lambda c: [3, 1]},
+    "nn.utils.rnn.pad_packed_sequence": {
+        "sequence": lambda c: tg.nn.utils.rnn.pack_sequence([f32(3, 2), f32(1, 2)]), "total_length": lambda c: 4},
     # losses (F.* and the nn.*Loss modules: constructor keys are the class, forward keys Class.forward)
     **{key: {"size_average": lambda c: True, "reduce": lambda c: True} for key in (
         "F.l1_loss", "F.mse_loss", "F.smooth_l1_loss", "F.kl_div", "F.poisson_nll_loss", "F.hinge_embedding_loss",
@@ -774,6 +795,7 @@ LEGAL = {
     **{(f"TensorMethods.new_{kind}", "size"): {"()"} for kind in ("zeros", "ones", "empty")},  # a 0-d tensor
     ("TensorMethods.__contains__", "element"): {"Tensor float32 (2, 4)"},  # any equal element, as torch
     ("optim.clip_grad_norm_", "params"): {"[]", "{}"},  # nothing to clip, as in torch
+    ("nn.utils.clip_grad_value_", "parameters"): {"[]", "{}"},  # nothing to clip, as in torch
     ("CharText.decode", "ids"): {"5"},  # one id
     **{(f"tg.{name}", "start"): {"1000000000000"} for name in ("linspace", "logspace")},  # a value, not a size
     # numpy's conversion protocol: np.asarray(t, dtype) may ask for any dtype numpy knows

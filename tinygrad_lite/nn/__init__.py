@@ -3,7 +3,7 @@
 `tinygrad_lite.nn.functional` holds the functional forms and `tinygrad_lite.nn.init`
 the weight initialisers.
 """
-from . import functional, init
+from . import functional, init, utils
 from .activation import *  # noqa: F401,F403 - SiLU, ELU, ..., Softmax, LeakyReLU
 from .activation import __all__ as _activations
 from .attention import MultiHeadAttention
@@ -23,6 +23,8 @@ from .module import Module, Parameter
 from .multihead_attention import MultiheadAttention
 from .pooling import *  # noqa: F401,F403 - MaxPool2d, AvgPool2d, ..., Upsample, the padding layers
 from .pooling import __all__ as _pooling
+from .rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells
+from .rnn import __all__ as _recurrent
 from .transformer import TransformerBlock, TransformerLM
 
 __all__ = [
@@ -32,5 +34,5 @@ __all__ = [
     "MultiHeadAttention", "TransformerBlock", "TransformerLM", "MultiheadAttention", "Transformer", "TransformerEncoder",
     "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer",
     "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
-    *_convolutions, *_pooling, *_losses, *_dropouts,
+    *_convolutions, *_pooling, *_recurrent, "utils", *_losses, *_dropouts,
 ]
