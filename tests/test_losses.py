@@ -372,6 +372,7 @@ BAD = [
     ("dropout2d p", lambda: F.dropout2d(Tensor(np.ones((2, 3, 4, 5))), p=1.5), ValueError, "dropout2d"),
     ("feature_alpha_dropout rank", lambda: F.feature_alpha_dropout(Tensor(np.ones(3)), training=True), ValueError,
      "feature_alpha_dropout"),
+    ("dropout2d rank", lambda: F.dropout2d(Tensor(np.ones(3))), ValueError, "dropout2d"),
 ]
 
 
@@ -430,6 +431,12 @@ def test_loss_modules_keep_torchs_arguments_and_legacy_reduction():
     loss = nn.CrossEntropyLoss(weight=Tensor([1.0, 2.0]), ignore_index=3, label_smoothing=0.2)
     assert (loss.ignore_index, loss.label_smoothing, loss.reduction) == (3, 0.2, "mean")
     np.testing.assert_array_equal(loss.weight.numpy(), [1.0, 2.0])
+    theirs = TNN.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0]))
+    assert list(loss.state_dict()) == list(theirs.state_dict()) == ["weight"]  # a buffer, not a parameter
+    assert list(nn.NLLLoss().state_dict()) == list(TNN.NLLLoss().state_dict()) == []
+    both = nn.BCEWithLogitsLoss(weight=Tensor([1.0]), pos_weight=Tensor([2.0]))
+    assert sorted(both.state_dict()) == sorted(TNN.BCEWithLogitsLoss(weight=torch.ones(1),
+                                                                     pos_weight=torch.ones(1)).state_dict())
     for size_average, reduce, expected in ((None, False, "none"), (False, None, "sum"), (True, True, "mean")):
         with pytest.warns(UserWarning, match="deprecated"):
             ours = nn.MSELoss(size_average=size_average, reduce=reduce)

@@ -139,4 +139,6 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     see `_alpha` for the formula. training defaults to False, as in torch."""
     op = "feature_alpha_dropout"
     p, training, inplace = _arguments(input, p, training, inplace, op)
+    if not training or p == 0.0 or input.numel() == 0:  # as torch: the identity before any shape check
+        return input
     return _alpha(input, p, training, inplace, _feature_units(input, op))

@@ -1,7 +1,7 @@
 """The loss modules, as torch.nn names them: each stores its constructor's arguments and calls the
 nn.functional loss of the same name in forward(input, target); the math is in that function's
-docstring. A class weight (weight=) is kept as a plain Tensor attribute, as torch keeps it as a
-buffer: it is not a parameter, and no gradient reaches it. The deprecated size_average and reduce
+docstring. A class weight (weight=, and BCEWithLogitsLoss's pos_weight) is a buffer, as in torch: saved in
+state_dict and moved with the module, never a parameter, and no gradient reaches it. The deprecated size_average and reduce
 arguments set `reduction` as torch's legacy rule does (with its warning).
 """
 from .._tensor import Tensor
@@ -47,7 +47,7 @@ class _WeightedLoss(_Loss):
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
-        self.weight = _optional_tensor(weight, "weight", type(self).__name__)
+        self.register_buffer("weight", _optional_tensor(weight, "weight", type(self).__name__))
 
 
 class L1Loss(_Loss):
@@ -102,8 +102,8 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
         super().__init__(size_average, reduce, reduction)
-        self.weight = _optional_tensor(weight, "weight", "BCEWithLogitsLoss")
-        self.pos_weight = _optional_tensor(pos_weight, "pos_weight", "BCEWithLogitsLoss")
+        self.register_buffer("weight", _optional_tensor(weight, "weight", "BCEWithLogitsLoss"))
+        self.register_buffer("pos_weight", _optional_tensor(pos_weight, "pos_weight", "BCEWithLogitsLoss"))
 
     def forward(self, input, target):
         return self._call(F.binary_cross_entropy_with_logits, input, target, self.weight,
