@@ -65,6 +65,8 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
 }
 
 INTERNAL = {  # module prefix -> why its names are not called here
+    "tinygrad_lite.nn.functional_norm": "batch_norm, group_norm, ...: re-exported by nn.functional (scanned there)",
+    "tinygrad_lite.nn.normalization": "the normalization layers, re-exported by tinygrad_lite.nn",
     "tinygrad_lite.autograd": "the graph machinery; its public names (no_grad, ...) are re-exported by tinygrad_lite",
     "tinygrad_lite._tensor": "Tensor, re-exported by tinygrad_lite and scanned as a class",
     "tinygrad_lite.dtypes": "the dtype constants, re-exported by tinygrad_lite; the rest serves Tensor",
@@ -137,7 +139,8 @@ NOT_CALLED = {
 # Abstract pieces: calling them raises NotImplementedError by design (checked below), and their
 # inherited methods are called on an instance of the stand-in subclass.
 ABSTRACT = {"Module.forward", "LRScheduler", "LRScheduler.get_lr"}
-STAND_IN = {"_ListOf": "ModuleList", "_DictOf": "ModuleDict", "_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
+STAND_IN = {"_NormBase": "BatchNorm2d", "_BatchNorm": "BatchNorm2d", "_InstanceNorm": "InstanceNorm2d",
+            "_ListOf": "ModuleList", "_DictOf": "ModuleDict", "_ConvNd": "Conv2d", "_Conv": "Conv2d", "_ConvTranspose": "ConvTranspose2d", "_Pool": "MaxPool2d",
             "_MaxUnpool": "MaxUnpool2d", "_Pad": "ZeroPad2d",
             "Module": "Linear", "Optimizer": "SGD", "LRScheduler": "StepLR", "_Elementwise": "ELU", "_AlongDim": "Softmax",
             "_Loss": "L1Loss", "_WeightedLoss": "NLLLoss", "_DropoutNd": "Dropout1d"}
@@ -325,6 +328,18 @@ VALID = {
 
 # Per function: entries that replace or add to VALID (passed even for optional parameters).
 OVERRIDES = {
+    # normalization (F.*_norm and the layers of nn/normalization.py)
+    **{f"{kind}{n}d": {"num_features": lambda c: 2} for kind in ("BatchNorm", "InstanceNorm") for n in (1, 2, 3)},
+    **{f"{kind}.forward": {"input": lambda c: f32(2, 2, 3, 3)} for kind in ("_BatchNorm", "_InstanceNorm")},
+    "GroupNorm": {"num_groups": lambda c: 2, "num_channels": lambda c: 4},
+    "GroupNorm.forward": {"input": lambda c: f32(2, 4, 3)}, "LocalResponseNorm": {"size": lambda c: 2},
+    "LocalResponseNorm.forward": {"input": lambda c: f32(2, 4, 3)},
+    "RMSNorm": {"eps": lambda c: 1e-5}, "F.rms_norm": {"eps": lambda c: 1e-5},
+    "F.batch_norm": {"running_mean": lambda c: f32(4, fill=0.0), "running_var": lambda c: f32(4, fill=0.5)},
+    "F.instance_norm": {"input": lambda c: f32(2, 4, 3), "running_mean": lambda c: f32(4, fill=0.0),
+                        "running_var": lambda c: f32(4, fill=0.5)},
+    "F.group_norm": {"num_groups": lambda c: 2},
+    "F.local_response_norm": {"input": lambda c: f32(2, 4, 3), "size": lambda c: 2},
     # recurrent layers (4 input features, hidden 3; unbatched sequences (2, 4)) and nn.utils
     **{key: {"input_size": lambda c: 4, "hidden_size": lambda c: 3} for key in (
         "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell")},
@@ -760,6 +775,8 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    **{(f"{kind}{n}d", "momentum"): {"None"}  # None: the cumulative average, as torch
+       for kind in ("BatchNorm", "InstanceNorm") for n in (1, 2, 3)},
     ("utils.data.default_convert", "data"): {"None", "(1+2j)", "{}"},  # anything else passes through, as torch's
     ("SubsetRandomSampler", "indices"): {"()"}, ("SequentialSampler", "data_source"): {"()"},  # empty, as torch
     # a Tensor (or a dict keyed by index) is a dataset and a sampler in torch too; a list of str collates to itself

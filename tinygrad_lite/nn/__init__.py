@@ -20,6 +20,8 @@ from .loss import __all__ as _losses
 from .encoder_decoder import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
                               TransformerEncoderLayer)
 from .module import Module, Parameter
+from .normalization import *  # noqa: F401,F403 - BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, GroupNorm, ...
+from .normalization import __all__ as _normalization
 from .multihead_attention import MultiheadAttention
 from .pooling import *  # noqa: F401,F403 - MaxPool2d, AvgPool2d, ..., Upsample, the padding layers
 from .pooling import __all__ as _pooling
@@ -35,4 +37,5 @@ __all__ = [
     "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer",
     "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
     *_convolutions, *_pooling, *_recurrent, "utils", *_losses, *_dropouts,
+    *_normalization,
 ]

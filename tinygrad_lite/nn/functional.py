@@ -34,6 +34,7 @@ from .functional_activations import *  # noqa: F401,F403 - silu, elu, ..., softs
 from .functional_utilities import *  # noqa: F401,F403 - one_hot, normalize, cosine_similarity, pairwise_distance
 from .functional_losses import *  # noqa: F401,F403 - nll_loss, l1_loss, kl_div, ..., triplet_margin_loss
 from .functional_dropout import *  # noqa: F401,F403 - dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout
+from .functional_norm import *  # noqa: F401,F403 - batch_norm, instance_norm, group_norm, rms_norm, ...
 
 _REDUCTIONS = ("mean", "sum", "none")
 
