@@ -683,3 +683,39 @@ def test_cond(p):
     if p in (None, 2, -2):
         wide = normal((3, 5))
         check_op(lambda x: tg.linalg.cond(x, p), lambda x: torch.linalg.cond(x, p), wide, rtol=1e-9, atol=1e-9)
+
+
+# ---------------------------------------------------------------- torch's older and method spellings
+
+def test_matrix_power_matrix_exp_pinverse_as_methods_and_functions():
+    a = invertible((2, 3, 3))
+    for name, args in (("matrix_power", (3,)), ("matrix_power", (-2,)), ("matrix_exp", ()), ("pinverse", ())):
+        check_op(lambda x: getattr(tg, name)(x, *args), lambda x: getattr(torch, name)(x, *args), a, rtol=1e-9, atol=1e-9)
+        check_op(lambda x: getattr(x, name)(*args), lambda x: getattr(x, name)(*args), a, rtol=1e-9, atol=1e-9)
+    check_op(lambda x: x.pinverse(1e-3), lambda x: x.pinverse(1e-3), low_rank((4, 3), 2), rtol=1e-8, atol=1e-9)
+
+
+@pytest.mark.parametrize("some", [True, False])
+@pytest.mark.parametrize("compute_uv", [True, False])
+def test_legacy_svd(some, compute_uv):
+    a = normal((4, 3))
+    ours, theirs = tg.svd(tg.Tensor(a), some, compute_uv), torch.svd(to_torch(a), some, compute_uv)
+    assert isinstance(ours, tg.return_types.svd) and ours._fields == ("U", "S", "V")
+    for o, t in zip(ours, theirs):
+        assert o.shape == tuple(t.shape)
+    check_op(lambda x: x.svd(some, compute_uv).S, lambda x: x.svd(some, compute_uv).S, a)
+    if compute_uv:  # signs are free: compare |V| and the rebuilt matrix
+        np.testing.assert_allclose(np.abs(ours.V.numpy()), np.abs(theirs.V.numpy()), rtol=1e-10, atol=1e-12)
+        k = 3
+        np.testing.assert_allclose((ours.U.numpy()[:, :k] * ours.S.numpy()) @ ours.V.numpy().T, a, rtol=1e-10,
+                                   atol=1e-12)
+    else:
+        assert not ours.U.numpy().any() and not ours.V.numpy().any()
+
+
+def test_chain_matmul():
+    xs = [normal(s, i) for i, s in enumerate([(2, 3), (3, 4), (4, 2)])]
+    with pytest.warns(UserWarning):  # torch's deprecation warning
+        check_op(lambda *ts: tg.chain_matmul(*ts), lambda *ts: torch.chain_matmul(*ts), *xs)
+    with pytest.raises(ValueError, match="chain_matmul"):
+        tg.chain_matmul(tg.ones(3))

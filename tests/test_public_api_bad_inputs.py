@@ -598,6 +598,7 @@ OVERRIDES = {
     **{f"linalg.{name}": {"A": lambda c: f32(3, 4)} for name in ("matrix_norm", "svdvals", "svd", "qr")},
     **{f"linalg.{name}": {"A": lambda c: f32(3, 4), "atol": lambda c: 1e-6, "rtol": lambda c: 1e-5}
        for name in ("pinv", "matrix_rank")},
+    "tg.chain_matmul": {"matrices": lambda c: (f32(2, 4), f32(4, 3), f32(3, 2))},
     "linalg.lstsq": {"A": lambda c: f32(4, 3), "B": lambda c: f32(4, 2), "rcond": lambda c: 1e-5,
                      "driver": lambda c: "gelsd"},
     **{f"{where}.addr": {"vec1": lambda c: f32(2), "vec2": lambda c: f32(4)} for where in ("TensorLinalg", "tg")},
@@ -612,6 +613,8 @@ OVERRIDES = {
                      "B": lambda c: f32(3, 2)},
     **{f"linalg.{name}": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
        for name in ("slogdet", "cholesky", "eigh", "eigvalsh", "matrix_power", "matrix_exp")},
+    **{f"tg.{name}": {"input": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))}
+       for name in ("matrix_power", "matrix_exp")},
     "linalg.solve_triangular": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
                                 "B": lambda c: f32(3, 2), "upper": lambda c: True},
     "linalg.cond": {"A": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32)),
@@ -762,7 +765,7 @@ METHOD_SELF = {
     "TensorLinalg.addmv": lambda c: f32(4), "TensorLinalg.baddbmm": lambda c: f32(5, 2, 4),
     "TensorLinalg.cross": lambda c: f32(2, 3),
     **{f"TensorLinalg.{name}": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))
-       for name in ("det", "inverse", "logdet", "slogdet")},
+       for name in ("det", "inverse", "logdet", "slogdet", "matrix_power", "matrix_exp")},
     "TensorShape.dsplit": lambda c: f32(2, 2, 4),
     "TensorRandom.multinomial": lambda c: f32(2, 4, fill=0.5),
     "TensorRandom.bernoulli": lambda c: f32(2, 4, fill=0.5),
@@ -789,7 +792,8 @@ LEGAL = {
     **{(key, param): {"None"} for key, param in (  # None: an absent member, as torch allows
         ("Module.register_buffer", "tensor"), ("Module.register_parameter", "param"), ("Module.add_module", "module"))},
     **{(f"TensorMath.{name}", "exponent"): {"Tensor float32 (2, 4)"} for name in ("pow", "float_power")},  # tensor powers
-    ("linalg.matrix_power", "n"): {"-1", "1000000000000"},  # the inverse's power; a huge power is only squarings
+    **{(name, "n"): {"-1", "1000000000000"}  # the inverse's power; a huge power is only squarings
+       for name in ("linalg.matrix_power", "TensorLinalg.matrix_power", "tg.matrix_power")},
     ("Fold", "output_size"): {"5"}, ("F.fold", "output_size"): {"5"},  # an int for both axes, as torch
     **{(f"{prefix}{name}", "value"): {"5"} for prefix in ("TensorIndex.", "tg.")  # an int fills, as in torch
        for name in ("index_fill", "index_fill_")},

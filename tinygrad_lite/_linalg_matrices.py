@@ -255,7 +255,10 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse A^+ = V diag(1/s) U^T of each matrix (singular values at or below
     max(atol, rtol * max s) count as 0; rtol defaults to eps * max(m, n)). hermitian is accepted (the same
     answer for a symmetric A). Gradient as torch's (see ops/decompositions.PseudoInverse)."""
-    op = "pinv"
+    return _pinv(A, atol, rtol, hermitian, "pinv")
+
+
+def _pinv(A, atol, rtol, hermitian, op):
     check_bool(hermitian, "hermitian", op)
     A = _matrices(A, op)
     atol, rtol = _tolerances(A, atol, rtol, op)

@@ -1,5 +1,5 @@
 """Tensor's linear-algebra methods as torch's: mm, bmm, outer/ger, dot, vdot, inner, mv, addmm, addmv, addr,
-baddbmm, addbmm, cross, kron, det, inverse, logdet, slogdet.
+baddbmm, addbmm, cross, kron, det, inverse, logdet, slogdet, matrix_power, matrix_exp, pinverse, svd.
 
 `TensorLinalg` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
 The products go through matmul (ops/matmul.MatMul, the fast path) or, for the add-a-product
@@ -217,14 +217,46 @@ class TensorLinalg:
         from . import linalg
         return linalg._square_op(self, "slogdet", linalg.slogdet)
 
+    def matrix_power(self, n):
+        """A^n of each square matrix over the last two axes, as tg.linalg.matrix_power."""
+        from . import linalg
+        return linalg.matrix_power(self, n)
+
+    def matrix_exp(self):
+        """exp(A) of each square matrix over the last two axes, as tg.linalg.matrix_exp."""
+        from . import linalg
+        return linalg._square_op(self, "matrix_exp", linalg.matrix_exp)
+
+    def pinverse(self, rcond=1e-15):
+        """The pseudo-inverse with singular values at or below rcond * max s counted as 0 (tg.linalg.pinv's rtol)."""
+        from . import linalg
+        from ._validate import check_number
+        return linalg._pinv(self, None, check_number(rcond, "rcond", "pinverse", low=0), False, "pinverse")
+
+    def svd(self, some=True, compute_uv=True):
+        """torch.svd's older form: (U, S, V) with A = U diag(S) V^T (V, not V^T), the named tuple
+        return_types.svd; some=True gives the reduced factors. With compute_uv=False, U and V are square
+        zero matrices (as torch's) and only S is computed (and differentiable)."""
+        from . import linalg, return_types
+        from ._validate import check_bool
+        some, compute_uv = check_bool(some, "some", "svd"), check_bool(compute_uv, "compute_uv", "svd")
+        if not compute_uv:  # as torch: square zero matrices in place of U and V, whatever `some` is
+            s = linalg.svdvals(self)
+            m, n = self.shape[-2:]
+            zeros = self._backend.xp.zeros
+            return return_types.svd(_t.Tensor._wrap(zeros(self.shape[:-2] + (m, m), s.dtype), self._backend), s,
+                                    _t.Tensor._wrap(zeros(self.shape[:-2] + (n, n), s.dtype), self._backend))
+        u, s, vh = linalg.svd(self, full_matrices=not some)
+        return return_types.svd(u, s, vh.transpose(-1, -2))
+
     def kron(self, other):
         """The Kronecker product: out[i_0 n_0 + j_0, i_1 n_1 + j_1, ...] = x[i_0, i_1, ...] y[j_0, j_1, ...],
         with n = y's shape (the shorter shape padded with leading 1s). Written as x, y reshaped to
         interleaved axes and multiplied, so d x and d y are those of mul (dtypes promoted as mul's)."""
         _require("kron", other, "other")
         if np.bool_ in (self.dtype, other.dtype) and self.dtype != other.dtype:
-            raise TypeError(f"kron: not supported for a bool and a {other.dtype if self.dtype == np.bool_ else self.dtype} "
-                            "tensor; convert first")
+            other_dtype = other.dtype if self.dtype == np.bool_ else self.dtype
+            raise TypeError(f"kron: not supported for a bool and a {other_dtype} tensor; convert first")
         ndim = max(self.ndim, other.ndim)
         if ndim == 0:
             return self * other

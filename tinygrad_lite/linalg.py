@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _tensor as _t, dtypes
 from ._linalg_matrices import (  # noqa: F401  (tg.linalg's names; the private helpers serve Tensor's methods)
-    _float, _inv, _logdet, _singular_values, _square_op, _tensor, cholesky, cond, det, eigh, eigvalsh, inv, lstsq,
+    _float, _inv, _logdet, _pinv, _singular_values, _square_op, _tensor, cholesky, cond, det, eigh, eigvalsh, inv, lstsq,
     matrix_exp, matrix_power, matrix_rank, pinv, qr, slogdet, solve, solve_triangular, svd, svdvals)
 from ._validate import _UNSET, _axis_alias, check_bool
 from .ops import reduce_more as rm

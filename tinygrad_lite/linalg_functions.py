@@ -15,11 +15,42 @@ from .functions import _tensor, binary_from_method, unary_from_method
 from .ops import linalg as la
 
 __all__ = ["einsum", "outer", "ger", "dot", "vdot", "inner", "mv", "det", "inverse", "logdet", "slogdet", "addmm",
-           "addmv", "addr", "baddbmm", "addbmm", "tensordot", "cross", "kron", "cdist"]
+           "addmv", "addr", "baddbmm", "addbmm", "tensordot", "cross", "kron", "cdist", "matrix_power", "matrix_exp",
+           "pinverse", "svd", "chain_matmul"]
 
 kron = binary_from_method("kron", __name__)
 inner = binary_from_method("inner", __name__)
-det, inverse, logdet, slogdet = (unary_from_method(name, __name__) for name in ("det", "inverse", "logdet", "slogdet"))
+det, inverse, logdet, slogdet, matrix_exp = (unary_from_method(name, __name__)
+                                             for name in ("det", "inverse", "logdet", "slogdet", "matrix_exp"))
+
+
+def matrix_power(input, n):
+    """A^n of each square matrix (see tg.linalg.matrix_power)."""
+    return _tensor("matrix_power", input).matrix_power(n)
+
+
+def pinverse(input, rcond=1e-15):
+    """The pseudo-inverse with singular values at or below rcond * max s counted as 0 (see tg.linalg.pinv)."""
+    return _tensor("pinverse", input).pinverse(rcond)
+
+
+def svd(input, some=True, compute_uv=True):
+    """torch.svd's older form: (U, S, V) with A = U diag(S) V^T (see Tensor.svd)."""
+    return _tensor("svd", input).svd(some, compute_uv)
+
+
+def chain_matmul(*matrices):
+    """matrices[0] @ matrices[1] @ ... in the cheapest order: torch's older name of tg.linalg.multi_dot
+    (which also takes a vector at either end)."""
+    for i, m in enumerate(matrices):
+        _tensor("chain_matmul", m, f"matrices[{i}]")
+        if m.ndim != 2:
+            raise ValueError(f"chain_matmul: matrices[{i}] must be 2-D, got shape {m.shape}")
+    if len(matrices) == 1:
+        return matrices[0]
+    if not matrices:
+        raise ValueError("chain_matmul: expects at least one matrix")
+    return linalg.multi_dot(list(matrices))
 
 
 def outer(input, vec2):

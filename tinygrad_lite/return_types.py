@@ -30,6 +30,7 @@ linalg_svd = _result("linalg_svd", ("U", "S", "Vh"),
 linalg_qr = _result("linalg_qr", ("Q", "R"), "tg.linalg.qr(A): A = Q R, Q with orthonormal columns, R upper triangular.")
 linalg_lstsq = _result("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"),
                        "tg.linalg.lstsq(A, B): the least-squares solution of A X = B and what the driver reports.")
+svd = _result("svd", ("U", "S", "V"), "tg.svd(A) (torch's older form): A = U diag(S) V^T.")
 
 # The cumulative and sorting ops (tinygrad_lite/_tensor_scan.py): values and their int64 positions.
 _SCAN = {
@@ -48,4 +49,5 @@ del _name, _doc
 histogram = _result("histogram", ("hist", "bin_edges"),
                     "x.histogram(bins): the count (or weight) in each bin and the bins' edges.")
 
-__all__ = ["max", "min", "aminmax", "slogdet", "linalg_eigh", "linalg_svd", "linalg_qr", "linalg_lstsq", *_SCAN, "histogram"]
+__all__ = ["max", "min", "aminmax", "slogdet", "linalg_eigh", "linalg_svd", "linalg_qr", "linalg_lstsq", "svd", *_SCAN,
+           "histogram"]
