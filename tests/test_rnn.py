@@ -93,6 +93,25 @@ def test_layer_matches_torch(kind, kwargs, with_hx):
 
 
 @needs_torch
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_default_float32_layer_matches_torch(kind):
+    """The default dtype: float32 parameters, and float32 outputs and gradients within float32's tolerance."""
+    torch_layer = getattr(torch.nn, kind)(4, 3, num_layers=2, bidirectional=True)
+    layer = getattr(nn, kind)(4, 3, num_layers=2, bidirectional=True)
+    _twin(torch_layer, layer)
+    x = np.random.default_rng(12).standard_normal((6, 2, 4)).astype(np.float32)
+    t_out, _ = torch_layer(torch.tensor(x))
+    g_out, _ = layer(Tensor(x))
+    assert g_out.dtype == np.float32 and all(p.dtype == np.float32 for p in layer.parameters())
+    np.testing.assert_allclose(g_out.numpy(), t_out.detach().numpy(), rtol=1e-5, atol=1e-6)
+    t_out.square().sum().backward()
+    (g_out * g_out).sum().backward()
+    for name, p in layer.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), torch_layer.get_parameter(name).grad.numpy(), rtol=1e-4, atol=1e-5,
+                                   err_msg=name)
+
+
+@needs_torch
 @pytest.mark.parametrize("kind,kwargs", [("RNN", {}), ("LSTM", dict(proj_size=2)), ("GRU", {})])
 def test_unbatched_input_matches_torch(kind, kwargs):
     torch_layer = getattr(torch.nn, kind)(3, 4, num_layers=2, bidirectional=True, **kwargs).double()
