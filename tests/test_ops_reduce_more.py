@@ -436,3 +436,29 @@ def test_dist(p):
     check_op(lambda x, y: tg.dist(x, y, p), lambda x, y: torch.dist(x, y, p), a, b, grad=grad)
     check_op(lambda x, y: x.dist(y, p), lambda x, y: x.dist(y, p), a.astype(np.float32), b.astype(np.float32),
              reduce_size=6, grad=grad)
+
+
+# ---------------------------------------------------------------- tg.linalg's dim= and axis=
+# (test_dim_axis.py discovers the tg.* and Tensor names; tg.linalg's are checked here the same way)
+
+LINALG_AXIS = {  # name -> (ours(x, **{dim or axis: k}), torch's(x, k), k)
+    "vector_norm": (lambda x, **kw: tg.linalg.vector_norm(x, 3, **kw), lambda x, k: torch.linalg.vector_norm(x, 3, k), 1),
+    "matrix_norm": (lambda x, **kw: tg.linalg.matrix_norm(x, "fro", **kw),
+                    lambda x, k: torch.linalg.matrix_norm(x, "fro", k), (0, 2)),
+    "norm": (lambda x, **kw: tg.linalg.norm(x, None, **kw), lambda x, k: torch.linalg.norm(x, None, k), (2, 0)),
+    "cross": (lambda x, **kw: tg.linalg.cross(x, x.flip(0), **kw), lambda x, k: torch.linalg.cross(x, x.flip(0), dim=k), 1),
+    "vecdot": (lambda x, **kw: tg.linalg.vecdot(x, x, **kw), lambda x, k: torch.linalg.vecdot(x, x, dim=k), 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINALG_AXIS))
+def test_linalg_functions_take_dim_and_axis(name):
+    ours, theirs, k = LINALG_AXIS[name]
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    for spelling in ("dim", "axis"):
+        check_op(lambda t: ours(t, **{spelling: k}), lambda t: theirs(t, k), x)
+    with pytest.raises(TypeError, match=name):
+        ours(tg.Tensor(x), dim=k, axis=k)
+    bad = 5 if isinstance(k, int) else (0, 5)
+    with pytest.raises(IndexError, match=r"(?s)(?=.*(norm|cross|vecdot))(?=.*\(2, 3, 4\))"):
+        ours(tg.Tensor(x), dim=bad)

@@ -44,7 +44,8 @@ def prod(input, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
 
 
 def norm(input, p="fro", dim=_UNSET, keepdim=False, dtype=None, *, axis=_UNSET):
-    """torch.norm: 'fro' the 2-norm over `dim`, 'nuc' the nuclear norm, a number p the vector p-norm (see Tensor.norm)."""
+    """torch.norm: 'fro' the 2-norm over `dim`, 'nuc' the nuclear norm, a number p the vector p-norm
+    (see Tensor.norm)."""
     _tensor("norm", input)
     return linalg._torch_norm(input, p, _axis_alias("norm", dim, axis, None), keepdim, dtype)
 
