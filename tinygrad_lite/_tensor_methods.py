@@ -441,6 +441,10 @@ class TensorMethods:
             out = out.astype(dtypes.check(dtype, "Tensor.to"))
         return out.clone() if copy and out is self else out
 
+    def cpu(self):
+        """This tensor on the CPU: self if it is there already, else to("cpu") (differentiable)."""
+        return self.to("cpu")
+
     def type(self, dtype=None):
         """With no argument, torch's name of this tensor's type ('torch.FloatTensor'); with a dtype
         (or such a name), this tensor converted to it."""

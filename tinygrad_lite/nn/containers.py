@@ -191,6 +191,14 @@ class _DictOf(Module):
             raise NoSuchKey(f"{type(self).__name__}: no member named {key!r}")
         return self._dict[key]
 
+    def __getattr__(self, name):
+        # as torch: members are attributes too (model.transformer.wte is model.transformer["wte"]);
+        # called only when normal lookup fails, so methods and instance attributes come first
+        members = self.__dict__.get("_dict", {})
+        if name in members:
+            return members[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
+
     def __setitem__(self, key, member):
         op = type(self).__name__
         self._dict[_key(key, op)] = _check(member, self.kind, op)
