@@ -130,6 +130,8 @@ CE_TARGETS = np.array([1, -100, 4, 0, -100, 2])  # -100: ignore_index's default
 S = (3, 4, 5)  # the shape reductions run on
 PRED_TARGET = [randn(4, 5), randn(4, 5, grad=False)]
 LOGITS_CLASSES = [randn(6, 5), ints(5, 6)]
+LOSS_W = np.array([0.5, 1.0, 1.5, 2.0, 0.25])  # class weights of the weighted losses
+LOSS_SIGNS = np.array([[1.0, -1.0, -1.0, 1.0, 1.0], [-1.0, 1.0, 1.0, 1.0, -1.0]] * 2)  # +-1 labels
 QKV = [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 4)]  # L = 3 queries, S = 5 keys
 
 CASES = [
@@ -433,6 +435,17 @@ CASES = [
     Case("F.layer_norm no affine", lambda m, x: m.F.layer_norm(x, (5,)), [randn(3, 4, 5)], 5),
     Case("F.layer_norm 2-D shape eps", lambda m, x, w: m.F.layer_norm(x, (4, 5), w, None, 1e-3),
          [randn(3, 4, 5), randn(4, 5)], 20),
+    # batch, instance and group norm: K counts the values behind each channel's (or group's) statistics
+    Case("F.batch_norm training", lambda m, x, w, b: m.F.batch_norm(x, None, None, w, b, training=True),
+         [randn(4, 3, 5), randn(3), randn(3)], 20),
+    Case("F.batch_norm eval", lambda m, x, mu, var, w, b: m.F.batch_norm(x, mu, var, w, b, eps=1e-3),
+         [randn(1, 3, 4), randn(3, grad=False), Input((3,), lambda rng, s: rng.uniform(0.5, 2.0, s), False),
+          randn(3), randn(3)]),
+    Case("F.instance_norm", lambda m, x, w, b: m.F.instance_norm(x, weight=w, bias=b), [randn(2, 3, 6), randn(3),
+                                                                                           randn(3)], 6),
+    Case("F.group_norm", lambda m, x, w, b: m.F.group_norm(x, 2, w, b), [randn(2, 4, 3), randn(4), randn(4)], 6),
+    Case("F.rms_norm", lambda m, x, w: m.F.rms_norm(x, (5,), w), [randn(3, 4, 5), randn(5)], 5),
+    Case("F.local_response_norm", lambda m, x: m.F.local_response_norm(x, 3, alpha=0.5), [randn(2, 5, 4)], 3),
     Case("F.embedding", lambda m, i, w: m.F.embedding(i, w), [ints(6, 2, 5), randn(6, 3)], 10),
     Case("F.mse_loss", lambda m, p, y: m.F.mse_loss(p, y), PRED_TARGET, 20),
     Case("F.mse_loss sum", lambda m, p, y: m.F.mse_loss(p, y, reduction="sum"), PRED_TARGET, 20),
@@ -465,11 +478,39 @@ CASES = [
     Case("F.binary_cross_entropy_with_logits pos_weight",
          lambda m, z, y, w: m.F.binary_cross_entropy_with_logits(z, y, reduction="sum", pos_weight=w),
          [randn(4, 3), binary(4, 3), randn(3, grad=False)], 12),
+    # the other losses, with class weights, margins and reductions as torch's
+    Case("F.nll_loss weighted", lambda m, x, t, w: m.F.nll_loss(x, t, w), [randn(6, 5), ints(5, 6), const(LOSS_W)], 30),
+    Case("F.cross_entropy weighted (N, C, d) smoothed",
+         lambda m, z, t, w: m.F.cross_entropy(z, t, w, label_smoothing=0.1), [randn(2, 5, 3), ints(5, 2, 3),
+                                                                               const(LOSS_W)], 30),
+    Case("F.l1_loss", lambda m, p, y: m.F.l1_loss(p, y), PRED_TARGET, 20),
+    Case("F.smooth_l1_loss", lambda m, p, y: m.F.smooth_l1_loss(p, y, beta=0.5), PRED_TARGET, 20),
+    Case("F.huber_loss sum", lambda m, p, y: m.F.huber_loss(p, y, reduction="sum", delta=0.5), PRED_TARGET, 20),
+    Case("F.kl_div batchmean", lambda m, x, q: m.F.kl_div(x, q, reduction="batchmean"), [randn(4, 5), simplex(4, 5)],
+         20),
+    Case("F.poisson_nll_loss", lambda m, x, t: m.F.poisson_nll_loss(x, t), [randn(4, 5), positive(4, 5)], 20),
+    Case("F.gaussian_nll_loss", lambda m, x, y, v: m.F.gaussian_nll_loss(x, y, v),
+         [randn(4, 5), randn(4, 5), positive(4, 5)], 20),
+    Case("F.margin_ranking_loss", lambda m, a, b, y: m.F.margin_ranking_loss(a, b, y, margin=0.1),
+         [randn(4, 5), randn(4, 5), const(LOSS_SIGNS)], 20),
+    Case("F.hinge_embedding_loss", lambda m, x, y: m.F.hinge_embedding_loss(x, y), [randn(4, 5), const(LOSS_SIGNS)],
+         20),
+    Case("F.soft_margin_loss", lambda m, x, y: m.F.soft_margin_loss(x, y), [randn(4, 5), const(LOSS_SIGNS)], 20),
+    Case("F.multilabel_soft_margin_loss", lambda m, x, y: m.F.multilabel_soft_margin_loss(x, y),
+         [randn(4, 5), binary(4, 5)], 20),
+    Case("F.cosine_embedding_loss", lambda m, a, b, y: m.F.cosine_embedding_loss(a, b, y, margin=0.2),
+         [randn(4, 5), randn(4, 5), const(LOSS_SIGNS[:, 0])], 20),
+    Case("F.triplet_margin_loss swap", lambda m, a, p, n: m.F.triplet_margin_loss(a, p, n, swap=True),
+         [randn(4, 5), randn(4, 5), randn(4, 5)], 20),
+    Case("F.multi_margin_loss", lambda m, x, t: m.F.multi_margin_loss(x, t), [randn(6, 5), ints(5, 6)], 30),
     # attention: K counts the S * E products in a score and the S values in an output
     Case("F.scaled_dot_product_attention", lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v),
          [randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 6)], 20),
     Case("F.scaled_dot_product_attention heads broadcast", lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v),
          [randn(2, 1, 3, 4), randn(1, 2, 5, 4), randn(2, 2, 5, 4)], 20),
+    Case("F.scaled_dot_product_attention enable_gqa",
+         lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, enable_gqa=True),
+         [randn(2, 4, 3, 4), randn(2, 2, 5, 4), randn(2, 2, 5, 6)], 20),
     Case("F.scaled_dot_product_attention causal",
          lambda m, q, k, v: m.F.scaled_dot_product_attention(q, k, v, is_causal=True),
          [randn(2, 4, 3), randn(2, 4, 3), randn(2, 4, 3)], 12),
