@@ -185,3 +185,12 @@ def test_state_dict_order_is_torchs():
     ref, eng = _load("gpt", "torch"), _load("gpt", "tinygrad_lite")
     ref_model, eng_model = ref["build"]()[0], eng["build"]()[0]
     assert list(eng_model.state_dict()) == list(ref_model.state_dict())
+
+
+def test_makemore_style_hand_written_batchnorm_layers():
+    ref_losses, eng_losses, (ref, _), (eng, _) = _run_both("makemore_batchnorm")
+    _assert_losses_agree(ref_losses, eng_losses)
+    # activation gradients (retain_grad), saturation, running statistics, log10 update ratios
+    want, got = np.asarray(ref["stats"]), np.asarray(eng["stats"])
+    assert want.shape == got.shape and want.size > 0
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=RTOL * np.abs(want).max())
