@@ -66,6 +66,17 @@ def test_nll_loss_of_one_unbatched_row_and_of_only_ignored_targets_match_torch()
     assert np.isnan(ours.item()) and np.isnan(TF.nll_loss(to_torch(rows), torch.tensor([-100, -100])).item())
 
 
+def test_a_mean_over_only_ignored_targets_is_nan_with_zero_gradients_and_no_numpy_warning():
+    x = np.random.default_rng(14).standard_normal((2, 4))
+    w = np.array([0.5, 1.0, 2.0, 1.0])
+    for smoothing in (0.0, 0.2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            check_op(lambda x, t: F.cross_entropy(x, t, Tensor(w), label_smoothing=smoothing),
+                     lambda x, t: TF.cross_entropy(x, t, to_torch(w), label_smoothing=smoothing),
+                     x, np.array([-100, -100]))
+
+
 @given(data=st.data(), dtype=float_dtypes, reduction=st.sampled_from(REDUCTIONS), spatial=st.integers(0, 2),
        smoothing=st.sampled_from([0.0, 0.25]), ignore=st.booleans())
 def test_cross_entropy_with_class_weights_matches_torch(device, data, dtype, reduction, spatial, smoothing, ignore):

@@ -366,7 +366,8 @@ def _weighted_cross_entropy(rows, t, weight, reduction, ignore_index, label_smoo
         if reduction == "sum":
             smooth = smooth.sum()
         elif reduction == "mean":
-            smooth = smooth.sum() / float(w.numpy()[t[counted]].sum())
+            total = float(w.numpy()[t[counted]].sum())  # no weight counted: nan, as torch (without a 0/0 warning)
+            smooth = smooth.sum() / total if total else smooth.sum() * float("nan")
         loss = (1 - label_smoothing) * loss.astype(wide.dtype) + smooth * (label_smoothing / n_classes)
     return loss.astype(rows.dtype)
 
