@@ -84,7 +84,7 @@ CONSTRUCTORS = [
     ("init.uniform_ order", lambda: nn.init.uniform_(Tensor.zeros(2), 1.0, 0.0), ValueError, "uniform_", "a="),
     ("init.normal_ std", lambda: nn.init.normal_(Tensor.zeros(2), std=-1.0), ValueError, "normal_", "std"),
     ("init.normal_ array", lambda: nn.init.normal_(np.zeros(2)), TypeError, "normal_", "tensor"),
-    ("init.constant_ None", lambda: nn.init.constant_(Tensor.zeros(2), None), TypeError, "constant_", "value"),
+    ("init.constant_ None", lambda: nn.init.constant_(Tensor.zeros(2), None), TypeError, "constant_", "val"),
     ("init.kaiming mode", lambda: nn.init.kaiming_uniform_(Tensor.zeros(2, 2), mode="in"), ValueError,
      "kaiming_uniform_", "mode"),
     ("init.xavier gain", lambda: nn.init.xavier_uniform_(Tensor.zeros(2, 2), gain="1"), TypeError,

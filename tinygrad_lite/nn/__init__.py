@@ -27,11 +27,12 @@ from .pooling import *  # noqa: F401,F403 - MaxPool2d, AvgPool2d, ..., Upsample,
 from .pooling import __all__ as _pooling
 from .rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells
 from .rnn import __all__ as _recurrent
+from .sparse import Bilinear, EmbeddingBag
 from .transformer import TransformerBlock, TransformerLM
 
 __all__ = [
     "functional", "init", "Module", "Parameter",
-    "Linear", "Embedding", "LayerNorm", "Dropout", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
+    "Linear", "Embedding", "EmbeddingBag", "Bilinear", "LayerNorm", "Dropout", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
     "ParameterDict", "ReLU", "Sigmoid", "Tanh", "GELU",
     "MultiHeadAttention", "TransformerBlock", "TransformerLM", "MultiheadAttention", "Transformer", "TransformerEncoder",
     "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer",

@@ -22,7 +22,6 @@ from .._validate import check_bool, check_choice, check_index, check_number
 from ..autograd import check_same_device, is_grad_enabled
 from ..dtypes import promote_types
 from ..ops.attention import Attention
-from ..ops.embedding import Embedding
 from ..ops.matmul import Linear as MatmulLinear
 from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..ops.norm import LayerNorm
@@ -34,6 +33,7 @@ from .functional_activations import *  # noqa: F401,F403 - silu, elu, ..., softs
 from .functional_utilities import *  # noqa: F401,F403 - one_hot, normalize, cosine_similarity, pairwise_distance
 from .functional_losses import *  # noqa: F401,F403 - nll_loss, l1_loss, kl_div, ..., triplet_margin_loss
 from .functional_dropout import *  # noqa: F401,F403 - dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout
+from .functional_embedding import *  # noqa: F401,F403 - embedding, embedding_bag, bilinear
 from .functional_norm import *  # noqa: F401,F403 - batch_norm, instance_norm, group_norm, rms_norm, ...
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -222,23 +222,6 @@ def _normalized_shape(normalized_shape, op):
     if any(n < 0 for n in shape):
         raise ValueError(f"{op}: normalized_shape cannot hold negative sizes, got {tuple(shape)}")
     return tuple(int(n) for n in shape)
-
-
-def embedding(indices, weight):
-    """out[..., :] = weight[indices[...], :]: row lookup in a (num_embeddings, dim) table.
-
-    `indices` (integers, never differentiated) may be a Tensor or an array-like."""
-    _tensor_arg(weight, "embedding", "weight", 2)
-    idx = _data_arg(indices, "embedding", "indices", weight).numpy()
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be integers, not {idx.dtype}")
-    if weight.ndim != 2:
-        raise ValueError(f"embedding: weight must be (num_embeddings, dim), not {weight.shape}")
-    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
-        bad = idx[(idx < 0) | (idx >= weight.shape[0])].flat[0]
-        raise IndexError(f"embedding: index {bad} is out of range for a table of "
-                         f"{weight.shape[0]} rows (weight {weight.shape})")
-    return Embedding.apply(weight, indices=idx)
 
 
 # ---- losses -----------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import numpy as np
 
 from .. import dtypes
 from .._validate import check_alloc, check_bool, check_choice, check_number, check_size
+from .._tensor import Tensor
 from . import functional as F, init
+from .functional_embedding import _padding_idx
 from .containers import Sequential  # noqa: F401  (its home is containers.py; imported here too)
 from .module import Module, Parameter
 
@@ -76,22 +78,77 @@ class Linear(Module):
 class Embedding(Module):
     """out[..., :] = W[indices[...], :], a lookup in a (num_embeddings, embedding_dim) table.
 
-    Initialisation (torch's): W ~ N(0, 1).
+    Initialisation (torch's): W ~ N(0, 1), with the padding_idx row (if any) set to 0; that row gets no
+    gradient. max_norm, norm_type, scale_grad_by_freq and sparse as F.embedding. _weight: a
+    (num_embeddings, embedding_dim) tensor to use as the table; _freeze: the table requires no grad.
     """
 
-    def __init__(self, num_embeddings, embedding_dim, dtype=None):
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
+                 scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         self.num_embeddings = _check_size(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _check_size(embedding_dim, "embedding_dim", "Embedding")
+        self.padding_idx = _padding_idx(padding_idx, self.num_embeddings, "Embedding")
+        self.max_norm = None if max_norm is None else check_number(max_norm, "max_norm", "Embedding")
+        self.norm_type = check_number(norm_type, "norm_type", "Embedding", finite=False)
+        self.scale_grad_by_freq = check_bool(scale_grad_by_freq, "scale_grad_by_freq", "Embedding")
+        self.sparse = check_bool(sparse, "sparse", "Embedding")
+        _freeze = check_bool(_freeze, "_freeze", "Embedding")
         dtype = _check_dtype(dtype, "Embedding")
-        _check_parameters([(self.num_embeddings, self.embedding_dim)], dtype, "Embedding")
-        self.weight = Parameter(np.zeros((self.num_embeddings, self.embedding_dim)), dtype=dtype)
-        init.normal_(self.weight)
+        if _weight is None:
+            _check_parameters([(self.num_embeddings, self.embedding_dim)], dtype, "Embedding")
+            self.weight = Parameter(np.zeros((self.num_embeddings, self.embedding_dim)), dtype=dtype)
+            self.reset_parameters()
+        else:
+            if not isinstance(_weight, Tensor):
+                raise TypeError(f"Embedding: _weight must be a Tensor or None, not {type(_weight).__name__}")
+            if _weight.dtype.kind != "f":
+                raise TypeError(f"Embedding: _weight must be floating-point, not {_weight.dtype}")
+            if _weight.shape != (self.num_embeddings, self.embedding_dim):
+                raise ValueError(f"Embedding: shape of weight {_weight.shape} does not match num_embeddings and "
+                                 f"embedding_dim ({self.num_embeddings}, {self.embedding_dim})")
+            self.weight = Parameter(_weight)
+        self.weight.requires_grad = not _freeze
+        if device is not None:
+            self.to(device)
 
-    def forward(self, indices):
-        return F.embedding(indices, self.weight)
+    def reset_parameters(self):
+        """W ~ N(0, 1), then the padding row to 0."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.array[self.padding_idx] = 0
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
+                        scale_grad_by_freq=False, sparse=False):
+        """An Embedding whose table is `embeddings` (2-d: (num_embeddings, embedding_dim)), frozen (no
+        gradient) unless freeze=False. The table is used as it is: the padding row keeps its values."""
+        if not isinstance(embeddings, Tensor):
+            raise TypeError(f"Embedding.from_pretrained: embeddings must be a Tensor, not {type(embeddings).__name__}")
+        if embeddings.ndim != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings parameter is expected to be 2-dimensional, "
+                             f"not of shape {embeddings.shape}")
+        freeze = check_bool(freeze, "freeze", "Embedding.from_pretrained")
+        rows, cols = embeddings.shape
+        return cls(rows, cols, padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
+                   scale_grad_by_freq=scale_grad_by_freq, sparse=sparse, _weight=embeddings, _freeze=freeze)
+
+    def forward(self, input):
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            s += ", scale_grad_by_freq=True"
+        if self.sparse:
+            s += ", sparse=True"
+        return s
 
 
 class LayerNorm(Module):
