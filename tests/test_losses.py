@@ -22,6 +22,7 @@ import tinygrad_lite as tg
 import tinygrad_lite.nn as nn
 import tinygrad_lite.nn.functional as F
 from tinygrad_lite import Tensor
+from tinygrad_lite.backend import available_devices
 
 TF = torch.nn.functional
 TNN = torch.nn
@@ -202,6 +203,37 @@ def test_poisson_nll_loss_matches_torch(log_input, full, reduction):
     counts = rng.integers(1, 7, (3, 4)).astype(np.float64)  # >= 1: torch's target gradient at 0 is nan (full)
     kw = dict(log_input=log_input, full=full, reduction=reduction)
     check_op(lambda x, t: F.poisson_nll_loss(x, t, **kw), lambda x, t: TF.poisson_nll_loss(x, t, **kw), x, counts)
+
+
+@given(data=st.data(), dtype=float_dtypes, reduction=st.sampled_from(REDUCTIONS), log_input=st.booleans(),
+       full=st.booleans())
+def test_poisson_and_gaussian_nll_losses_match_torch_on_hypothesis_shapes(device, data, dtype, reduction, log_input,
+                                                                          full):
+    shape = data.draw(shapes(1, 3), label="shape")
+    x = data.draw(views(shape, dtype, -2, 2) if log_input else views(shape, dtype, 0.05, 4), label="input")
+    counts = data.draw(arrays(shape, dtype, 1, 6), label="target").round()  # >= 1: see the test above
+    kw = dict(log_input=log_input, full=full, reduction=reduction)
+    check_op(lambda x, t: F.poisson_nll_loss(x, t, **kw), lambda x, t: TF.poisson_nll_loss(x, t, **kw),
+             x, counts, reduce_size=x.size, device=device)
+    y = data.draw(views(shape, dtype), label="target")
+    var_shape = data.draw(st.sampled_from([shape, shape[:-1], shape[:-1] + (1,)]), label="var shape")
+    var = data.draw(arrays(var_shape, dtype, 0.1, 3), label="var")
+    kw = dict(full=full, reduction=reduction)
+    check_op(lambda x, y, v: F.gaussian_nll_loss(x, y, v, **kw), lambda x, y, v: TF.gaussian_nll_loss(x, y, v, **kw),
+             x, y, var, reduce_size=x.size, device=device)
+
+
+def test_losses_refuse_a_target_on_another_device():
+    other = [d for d in available_devices() if d != "cpu"]
+    if not other:
+        pytest.skip("only the cpu device is available here (interp needs triton)")
+    x, y = Tensor(np.zeros((2, 3), np.float32)), Tensor(np.zeros((2, 3), np.float32), device=other[0])
+    for name in ("l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss", "soft_margin_loss",
+                 "multilabel_soft_margin_loss"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(RuntimeError, match=name):
+                getattr(F, name)(x, y)
 
 
 @pytest.mark.parametrize("var_shape", [(3, 4), (3, 1), (3,)])
@@ -561,7 +593,8 @@ def test_sdpa_dropout_drops_attention_weights_and_is_exact_given_the_mask():
     keep = (tg.rng.generator().random((2, 4, 3, 5)) >= 0.4) / 0.6  # the engine's draw, made again
     scores = np.where(mask, q @ k.swapaxes(-1, -2) / np.sqrt(8), -np.inf)
     weights = np.exp(scores - scores.max(-1, keepdims=True, initial=-1e300))
-    weights = np.nan_to_num(weights / weights.sum(-1, keepdims=True))
+    with np.errstate(invalid="ignore"):  # the fully masked row: 0 / 0, zero after nan_to_num
+        weights = np.nan_to_num(weights / weights.sum(-1, keepdims=True))
     np.testing.assert_allclose(out.numpy(), (weights * keep) @ v, rtol=1e-10, atol=1e-12)
     assert np.all(out.numpy()[:, :, 1] == 0)
 
