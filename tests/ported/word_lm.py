@@ -2,6 +2,8 @@
 Embedding encoder, a 2-layer LSTM, a Linear decoder, batchify + get_batch over a token stream,
 truncated backprop through time (the hidden state is detached between batches), gradient
 clipping with clip_grad_norm_, and the example's hand-written SGD update."""
+import math
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -48,6 +50,66 @@ class RNNModel(nn.Module):
             return weight.new_zeros(self.nlayers, bsz, self.nhid)
 
 
+class PositionalEncoding(nn.Module):
+    r"""Inject the position of each token: PE(pos, 2i) = sin(pos / 10000^(2i/d_model)),
+    PE(pos, 2i+1) = cos(pos / 10000^(2i/d_model)), added to the embeddings."""
+
+    def __init__(self, d_model, dropout=0.1, max_len=5000):
+        super(PositionalEncoding, self).__init__()
+        self.dropout = nn.Dropout(p=dropout)
+
+        pe = torch.zeros(max_len, d_model)
+        position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+        pe[:, 0::2] = torch.sin(position * div_term)
+        pe[:, 1::2] = torch.cos(position * div_term)
+        pe = pe.unsqueeze(0).transpose(0, 1)
+        self.register_buffer('pe', pe)
+
+    def forward(self, x):
+        x = x + self.pe[:x.size(0), :]
+        return self.dropout(x)
+
+
+class TransformerModel(nn.Transformer):
+    """Container module with an encoder, a recurrent or transformer module, and a decoder."""
+
+    def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.5):
+        super(TransformerModel, self).__init__(d_model=ninp, nhead=nhead, dim_feedforward=nhid,
+                                               num_encoder_layers=nlayers, num_decoder_layers=1, dropout=dropout)
+        self.model_type = 'Transformer'
+        self.src_mask = None
+        self.pos_encoder = PositionalEncoding(ninp, dropout, max_len=64)
+        self.input_emb = nn.Embedding(ntoken, ninp)
+        self.ninp = ninp
+        self.decoder = nn.Linear(ninp, ntoken)
+        self.init_weights()
+
+    def _generate_square_subsequent_mask(self, sz):
+        return torch.log(torch.tril(torch.ones(sz, sz)))
+
+    def init_weights(self):
+        initrange = 0.1
+        nn.init.uniform_(self.input_emb.weight, -initrange, initrange)
+        nn.init.zeros_(self.decoder.bias)
+        nn.init.uniform_(self.decoder.weight, -initrange, initrange)
+
+    def forward(self, src, has_mask=True):
+        if has_mask:
+            device = src.device
+            if self.src_mask is None or self.src_mask.size(0) != len(src):
+                mask = self._generate_square_subsequent_mask(len(src)).to(device)
+                self.src_mask = mask
+        else:
+            self.src_mask = None
+
+        src = self.input_emb(src) * math.sqrt(self.ninp)
+        src = self.pos_encoder(src)
+        output = self.encoder(src, mask=self.src_mask)
+        output = self.decoder(output)
+        return F.log_softmax(output, dim=-1)
+
+
 def repackage_hidden(h):
     """Wraps hidden states in new Tensors, to detach them from their history."""
     if isinstance(h, torch.Tensor):
@@ -65,7 +127,7 @@ def batchify(data, bsz):
 
 bptt = 8
 ntokens = 50
-RNN_TYPE = "LSTM"  # the example's --model
+RNN_TYPE = "LSTM"  # the example's --model: LSTM, GRU or Transformer
 TIED = False  # the example's --tied
 
 
@@ -77,6 +139,8 @@ def get_batch(source, i):
 
 
 def build():
+    if RNN_TYPE == 'Transformer':
+        return (TransformerModel(ntokens, 16, 2, 32, 2, dropout=0.0),)
     return (RNNModel(RNN_TYPE, ntokens, 24 if TIED else 16, 24, 2, dropout=0.0, tie_weights=TIED),)
 
 
@@ -88,13 +152,18 @@ def train(model):
     criterion = nn.NLLLoss()
     lr, clip = 5.0, 0.25  # the example's clip; its lr of 20 is too large for ten steps of so small a model
     model.train()
-    hidden = model.init_hidden(4)
+    if RNN_TYPE != 'Transformer':
+        hidden = model.init_hidden(4)
     losses = []
     for batch, i in enumerate(range(0, 10 * bptt, bptt)):
         data, targets = get_batch(train_data, i)
         model.zero_grad()
-        hidden = repackage_hidden(hidden)
-        output, hidden = model(data, hidden)
+        if RNN_TYPE == 'Transformer':
+            output = model(data)
+            output = output.view(-1, ntokens)
+        else:
+            hidden = repackage_hidden(hidden)
+            output, hidden = model(data, hidden)
         loss = criterion(output, targets)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
