@@ -445,6 +445,12 @@ class TensorMethods:
         """This tensor on the CPU: self if it is there already, else to("cpu") (differentiable)."""
         return self.to("cpu")
 
+    def type_as(self, other):
+        """This tensor in `other`'s dtype (self when it is that already), as self.to(other.dtype)."""
+        if not isinstance(other, _t.Tensor):
+            raise TypeError(f"type_as: other must be a Tensor, got {type(other).__name__}")
+        return self.to(other.dtype)
+
     def type(self, dtype=None):
         """With no argument, torch's name of this tensor's type ('torch.FloatTensor'); with a dtype
         (or such a name), this tensor converted to it."""

@@ -123,7 +123,7 @@ def train():
         if isinstance(layer, Tanh):
             t = layer.out.grad
             stats.extend([t.mean().item(), t.std().item()])
-            stats.append((layer.out.abs() > 0.97).float().mean().item())  # saturation
+            stats.append((layer.out.abs() > 0.97).type_as(layer.out).mean().item())  # saturation
         if isinstance(layer, BatchNorm1d):
             stats.extend(layer.running_mean.flatten().tolist() + layer.running_var.flatten().tolist())
     stats.extend(u for row in ud for u in row)
