@@ -109,3 +109,78 @@ def test_hooks_go_with_their_tensor():
         (x * 2).sum().backward()
         del x
     assert calls == [1]
+
+
+# ---- Module.register_full_backward_hook -------------------------------------------------------
+
+def _linear(lib):
+    lin = lib.nn.Linear(3, 2)
+    with lib.no_grad():
+        lin.weight.copy_(lib.tensor(np.arange(6.0, dtype=np.float32).reshape(2, 3) / 7))
+        lin.bias.copy_(lib.tensor(np.array([0.1, -0.2], np.float32)))
+    return lin
+
+
+def _module_run(lib, hook, x_requires_grad=True):
+    lin = _linear(lib)
+    seen = []
+    handle = lin.register_full_backward_hook(lambda m, gi, go: hook(m, gi, go, seen, lin))
+    x = lib.tensor(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3), requires_grad=x_requires_grad)
+    (lin(x) ** 2).sum().backward()
+    handle.remove()
+    (lin(x) ** 2).sum().backward()  # removed: no more calls
+    return seen, (x.grad.numpy() if x_requires_grad else None), lin.weight.grad.numpy()
+
+
+def _module_same(hook, x_requires_grad=True):
+    ours, theirs = _module_run(tg, hook, x_requires_grad), _module_run(torch, hook, x_requires_grad)
+    assert len(ours[0]) == len(theirs[0]) == 1
+    for a, b in zip(ours[0][0], theirs[0][0]):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-6)
+    for a, b in zip(ours[1:], theirs[1:]):
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def _record(m, gi, go, seen, lin):
+    assert m is lin and isinstance(gi, tuple) and isinstance(go, tuple)
+    seen.append([g if g is None else g.numpy().copy() for g in gi + go])
+
+
+def test_full_backward_hook_sees_torchs_grad_input_and_grad_output():
+    _module_same(_record)
+
+
+def test_full_backward_hook_replaces_grad_input():
+    _module_same(lambda m, gi, go, seen, lin: _record(m, gi, go, seen, lin) or (gi[0] * 3,))
+
+
+@pytest.mark.filterwarnings("ignore:Full backward hook is firing")
+def test_full_backward_hook_without_input_gradients_gets_none():
+    _module_same(_record, x_requires_grad=False)
+
+
+def test_full_backward_hook_on_a_two_input_module_matches_torch():
+    def run(lib):
+        lib.manual_seed(0)
+        bil = lib.nn.Bilinear(3, 2, 4)
+        with lib.no_grad():
+            bil.weight.copy_(lib.tensor(np.linspace(-1, 1, 24, dtype=np.float32).reshape(4, 3, 2)))
+            bil.bias.zero_()
+        seen = []
+        bil.register_full_backward_hook(lambda m, gi, go: seen.append([g.numpy().copy() for g in gi + go]))
+        x1 = lib.tensor(np.linspace(-1, 2, 6, dtype=np.float32).reshape(2, 3), requires_grad=True)
+        x2 = lib.tensor(np.linspace(1, 3, 4, dtype=np.float32).reshape(2, 2), requires_grad=True)
+        (bil(x1, x2) ** 2).sum().backward()
+        return seen
+    ours, theirs = run(tg), run(torch)
+    assert len(ours) == len(theirs) == 1
+    for a, b in zip(ours[0], theirs[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+def test_full_backward_hook_refuses_a_bad_hook():
+    with pytest.raises(TypeError, match="register_full_backward_hook"):
+        tg.nn.Linear(2, 2).register_full_backward_hook(None)

@@ -437,6 +437,7 @@ OVERRIDES = {
     "Module.apply": {"fn": lambda c: (lambda module: None)},
     **{f"Module.{name}": {"hook": lambda c: (lambda *args: None)}
        for name in ("register_forward_hook", "register_forward_pre_hook")},
+    "Module.register_full_backward_hook": {"hook": lambda c: (lambda *args: None)},
     "ModuleList": {"members": lambda c: [tg.nn.ReLU()]}, "ParameterList": {"members": lambda c: [param_with_grad(2)]},
     "ModuleDict": {"members": lambda c: {"a": tg.nn.ReLU()}},
     "ParameterDict": {"members": lambda c: {"a": param_with_grad(2)}},

@@ -26,6 +26,8 @@ import numpy as np
 
 from ..backend import get_backend
 from .._tensor import Tensor
+from ..autograd import is_grad_enabled
+from ..ops.movement import Reshape
 
 
 class Parameter(Tensor):
@@ -104,6 +106,57 @@ class RemovableHandle:
         self.remove()
 
 
+def _call_with_backward_hooks(module, hooks, backward_hooks, args, kwargs):
+    """forward(*args) with each positional input that requires grad passed through an identity node, whose
+    gradient (the gradient with respect to that input, from this call only) register_hook catches; the
+    outputs' hooks catch grad_output first (they are newer), and the last input's hook calls the module's
+    backward hooks with both."""
+    slots = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+    args = tuple(Reshape.apply(a, shape=a.shape) if i in slots else a for i, a in enumerate(args))
+    output = module.forward(*args, **kwargs)
+    for hook in list(hooks["forward"].values()):
+        changed = hook(module, args, output)
+        if changed is not None:
+            output = changed
+    outputs = output if isinstance(output, tuple) else (output,)
+    grad_output = [None] * len(outputs)
+    grad_input = [None] * len(args)
+    pending = set(slots)
+
+    def catch_output(j):
+        def hook(grad):
+            grad_output[j] = grad
+            waiting.discard(j)
+            if not slots and not waiting:  # no input needs a gradient: torch calls the hooks with Nones
+                for backward_hook in list(backward_hooks.values()):
+                    backward_hook(module, tuple(grad_input), tuple(grad_output))
+        return hook
+
+    def catch_input(i):
+        def hook(grad):
+            grad_input[i] = grad
+            pending.discard(i)
+            if pending:
+                return None
+            given = tuple(grad_input)
+            for backward_hook in list(backward_hooks.values()):
+                changed = backward_hook(module, given, tuple(grad_output))
+                if changed is not None:
+                    if len(slots) > 1:
+                        raise RuntimeError(f"register_full_backward_hook: {type(module).__name__} has several tensor "
+                                           "inputs; replacing grad_input is supported for one tensor input only")
+                    given = tuple(changed) if isinstance(changed, (tuple, list)) else (changed,)
+            return given[i]
+        return hook
+
+    waiting = {j for j, out in enumerate(outputs) if isinstance(out, Tensor) and out.requires_grad}
+    for j in waiting:
+        outputs[j].register_hook(catch_output(j))
+    for i in slots:
+        args[i].register_hook(catch_input(i))
+    return output
+
+
 def _members_of(name, value):
     """(path, value) for every Parameter or Module in `value`, looking into lists, tuples and dicts."""
     if isinstance(value, (Parameter, Module)):
@@ -144,6 +197,9 @@ class Module:
             changed = hook(self, args)
             if changed is not None:
                 args = changed if isinstance(changed, tuple) else (changed,)
+        backward_hooks = hooks.get("backward")
+        if backward_hooks and is_grad_enabled():
+            return _call_with_backward_hooks(self, hooks, backward_hooks, args, kwargs)
         output = self.forward(*args, **kwargs)
         for hook in list(hooks["forward"].values()):
             changed = hook(self, args, output)
@@ -157,13 +213,22 @@ class Module:
             raise TypeError(f"{op}: hook must be callable, not {type(hook).__name__}")
         hooks = self.__dict__.setdefault("_hooks", {"forward_pre": {}, "forward": {}})
         key = next(_hook_ids)
-        hooks[kind][key] = hook
+        hooks.setdefault(kind, {})[key] = hook
         return RemovableHandle(hooks[kind], key)
 
     def register_forward_pre_hook(self, hook):
         """Call hook(module, args) before each forward; a non-None result replaces the positional
         arguments (a tuple, or one value). Returns a handle whose remove() takes the hook away."""
         return self._add_hook("forward_pre", hook, "register_forward_pre_hook")
+
+    def register_full_backward_hook(self, hook):
+        """Call hook(module, grad_input, grad_output) once the gradients with respect to the module's
+        tensor inputs are computed: grad_output holds the gradients of its outputs, grad_input those of
+        its positional tensor inputs (None for one that needs no gradient). A non-None result (a tuple
+        like grad_input) replaces grad_input, for a module with one tensor input (with several, the
+        first gradients have flowed on before the last is known: a replacement raises RuntimeError).
+        Built on Tensor.register_hook; returns a handle whose remove() takes the hook away."""
+        return self._add_hook("backward", hook, "register_full_backward_hook")
 
     def register_forward_hook(self, hook):
         """Call hook(module, args, output) after each forward; a non-None result replaces the output.
