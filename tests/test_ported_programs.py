@@ -215,3 +215,11 @@ def test_time_sequence_prediction_style_lstm_cells_in_float64(optimizer):
     ref_losses, eng_losses, (_, ref_modules), (_, eng_modules) = _run_both("time_sequence", OPTIMIZER=optimizer)
     _assert_losses_agree(ref_losses, eng_losses, rtol=RTOL64)
     _assert_states_agree(ref_modules, eng_modules)
+
+
+def test_resnet_style_image_classifier():
+    _require(tg.nn, "BatchNorm2d", "AdaptiveAvgPool2d", "MaxPool2d")
+    ref_losses, eng_losses, (ref, ref_modules), (eng, eng_modules) = _run_both("resnet")
+    _assert_losses_agree(ref_losses, eng_losses)
+    _assert_states_agree(ref_modules, eng_modules)  # running statistics and step counts included
+    assert eng["stats"] == ref["stats"]  # accuracies: counts of right answers, exactly
