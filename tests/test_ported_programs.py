@@ -217,9 +217,14 @@ def test_time_sequence_prediction_style_lstm_cells_in_float64(optimizer):
     _assert_states_agree(ref_modules, eng_modules)
 
 
-def test_resnet_style_image_classifier():
+@pytest.mark.parametrize("double", [False, True])
+def test_resnet_style_image_classifier(double):
+    """In float32 the losses agree step by step; the trained weights are compared in float64 only:
+    after 18 steps torch's float32 conv1.weight (single-threaded CPU) is 2.5e-5 of its largest value
+    away from the float64 result, the engine's 1.4e-7, so in float32 torch is not the reference."""
     _require(tg.nn, "BatchNorm2d", "AdaptiveAvgPool2d", "MaxPool2d")
-    ref_losses, eng_losses, (ref, ref_modules), (eng, eng_modules) = _run_both("resnet")
-    _assert_losses_agree(ref_losses, eng_losses)
-    _assert_states_agree(ref_modules, eng_modules)  # running statistics and step counts included
+    ref_losses, eng_losses, (ref, ref_modules), (eng, eng_modules) = _run_both("resnet", DOUBLE=double)
+    _assert_losses_agree(ref_losses, eng_losses, rtol=RTOL64 if double else RTOL)
+    if double:
+        _assert_states_agree(ref_modules, eng_modules)  # running statistics and step counts included
     assert eng["stats"] == ref["stats"]  # accuracies: counts of right answers, exactly
