@@ -184,3 +184,14 @@ def test_full_backward_hook_on_a_two_input_module_matches_torch():
 def test_full_backward_hook_refuses_a_bad_hook():
     with pytest.raises(TypeError, match="register_full_backward_hook"):
         tg.nn.Linear(2, 2).register_full_backward_hook(None)
+
+
+def test_retain_grad_keeps_the_hooked_gradient_as_torch():
+    for lib in (tg, torch):
+        x = lib.tensor(X, requires_grad=True)
+        h = x * 3
+        h.retain_grad()
+        h.register_hook(lambda g: g * 2)
+        (h ** 2).sum().backward()
+        np.testing.assert_allclose(h.grad.numpy(), 4 * 3 * X, rtol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(), 3 * 4 * 3 * X, rtol=1e-12)
