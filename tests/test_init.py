@@ -206,6 +206,14 @@ def test_fills_bump_the_version_and_record_no_graph():
     (lambda: nn.Linear(30, 40), lambda: torch.nn.Linear(30, 40)),
     (lambda: nn.Conv2d(4, 6, 3), lambda: torch.nn.Conv2d(4, 6, 3)),
     (lambda: nn.Embedding(50, 40), lambda: torch.nn.Embedding(50, 40)),
+    (lambda: nn.EmbeddingBag(50, 40), lambda: torch.nn.EmbeddingBag(50, 40)),
+    (lambda: nn.Bilinear(20, 30, 40), lambda: torch.nn.Bilinear(20, 30, 40)),
+    (lambda: nn.Conv1d(6, 8, 5, groups=2), lambda: torch.nn.Conv1d(6, 8, 5, groups=2)),
+    (lambda: nn.ConvTranspose2d(6, 4, 3), lambda: torch.nn.ConvTranspose2d(6, 4, 3)),
+    (lambda: nn.LSTM(20, 30, num_layers=2), lambda: torch.nn.LSTM(20, 30, num_layers=2)),
+    (lambda: nn.GRU(20, 30), lambda: torch.nn.GRU(20, 30)),
+    (lambda: nn.MultiheadAttention(32, 4), lambda: torch.nn.MultiheadAttention(32, 4)),
+    (lambda: nn.LayerNorm(30), lambda: torch.nn.LayerNorm(30)),
 ])
 def test_default_layer_initialisations_match_torch_in_distribution(make, make_torch):
     tg.manual_seed(0)
