@@ -236,3 +236,22 @@ def test_bilinear_module_matches_torch():
         ours(Tensor(np.zeros((2, 20), np.float32)), Tensor(np.zeros((3, 30), np.float32)))
     with pytest.raises(ValueError, match="bilinear"):
         ours(Tensor(np.zeros((2, 21), np.float32)), Tensor(np.zeros((2, 30), np.float32)))
+
+
+def test_every_option_runs_on_every_device(device):
+    """The same lookups on `device` as on the cpu, gradients included."""
+    def run(dev):
+        w = Tensor(TABLE.copy(), requires_grad=True, device=dev)
+        p = Tensor(np.linspace(-1, 1, 8), requires_grad=True, device=dev)
+        idx, offsets = Tensor(np.array([1, 2, 4, 5, 4, 3, 2, 6]), device=dev), Tensor(np.array([0, 3]), device=dev)
+        outs = [F.embedding(Tensor(IDX, device=dev), w, padding_idx=2, max_norm=1.5, scale_grad_by_freq=True),
+                F.embedding_bag(idx, w, offsets, mode="sum", per_sample_weights=p, padding_idx=4),
+                F.embedding_bag(Tensor(IDX, device=dev), w, mode="max"),
+                F.embedding_bag(Tensor(IDX, device=dev), w, mode="mean", scale_grad_by_freq=True),
+                F.bilinear(Tensor(TABLE[:2, :3], device=dev), Tensor(TABLE[2:4, :2], device=dev),
+                           w[:6].reshape(2, 3, 4)[:, :, :2])]
+        sum(o.sum() for o in outs).backward()
+        assert all(o.device == w.device for o in outs)
+        return [o.numpy() for o in outs] + [w.grad.numpy(), p.grad.numpy(), w.detach().numpy()]
+    for a, b in zip(run(device), run("cpu")):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)

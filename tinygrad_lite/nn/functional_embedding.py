@@ -88,7 +88,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     return Embedding.apply(weight, indices=idx, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)
 
 
-def _bags(idx, offsets, include_last_offset, op):
+def _bags(idx, offsets, include_last_offset, op, weight):
     """(starts, ends) of each bag in the flat index list."""
     if idx.ndim == 2:
         if offsets is not None:
@@ -100,7 +100,7 @@ def _bags(idx, offsets, include_last_offset, op):
         raise ValueError(f"{op}: input has to be 1D or 2D Tensor, but got Tensor of dimension {idx.ndim}")
     if offsets is None:
         raise ValueError(f"{op}: offsets has to be a 1D Tensor but got None")
-    offsets = _index_arg(offsets, op, "offsets", Tensor(idx))
+    offsets = _index_arg(offsets, op, "offsets", weight)
     if offsets.ndim != 1:
         raise ValueError(f"{op}: offsets has to be a 1D Tensor, not of shape {offsets.shape}")
     if offsets.size and offsets[0] != 0:
@@ -153,7 +153,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise ValueError(f"{op}: per_sample_weights {per_sample_weights.shape} must have the shape of the "
                              f"input {idx.shape}")
         check_same_device([weight, per_sample_weights], op)
-    starts, ends = _bags(idx, offsets, include_last_offset, op)
+    starts, ends = _bags(idx, offsets, include_last_offset, op, weight)
     flat = idx.reshape(-1)
     if max_norm is not None:
         _renorm_rows_(weight, flat[starts.min(initial=0):ends.max(initial=0)], max_norm, norm_type, op)
