@@ -2,7 +2,7 @@
 
 embedding is one op (ops/embedding.py); embedding_bag gathers each bag's rows into a padded
 (bags, longest bag, dim) block and reduces it, so its gradient is that of the gather and the reduction;
-bilinear is two matmuls and a sum.
+bilinear is one batched matmul and a sum.
 """
 import numpy as np
 
@@ -120,8 +120,10 @@ def _bags(idx, offsets, include_last_offset, op, weight):
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
                   sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
-    """out[b] = reduce over the bag b of weight[input[i]] (mode "sum", "mean" or "max"), without
-    materialising the looked-up rows as embedding + a reduction would in torch.
+    """out[b] = reduce over the bag b of weight[input[i]] (mode "sum", "mean" or "max").
+
+    The bags' rows are gathered into one (bags, longest bag, dim) block, padded with a zero row that
+    a mask leaves out, and reduced along the bag axis (memory: bags x longest bag x dim).
 
     Bags: the rows of a 2-d input, or input[offsets[b]:offsets[b+1]] of a 1-d one (the last bag runs to
     the end unless include_last_offset, where offsets has one more entry than there are bags). Entries
