@@ -228,3 +228,6 @@ def test_resnet_style_image_classifier(double):
     if double:
         _assert_states_agree(ref_modules, eng_modules)  # running statistics and step counts included
     assert eng["stats"] == ref["stats"]  # accuracies: counts of right answers, exactly
+    # (what EMA and mixed-precision helpers filter a state_dict by)
+    assert {k: v.is_floating_point() for k, v in eng_modules[0].state_dict().items()} == \
+        {k: v.is_floating_point() for k, v in ref_modules[0].state_dict().items()}

@@ -176,6 +176,10 @@ class TensorMethods:
         """Whether the elements lie in memory in row-major order with no gaps (size-1 axes ignored)."""
         return bool(self.array.flags.c_contiguous)
 
+    def is_floating_point(self):
+        """Whether the dtype is a floating-point one (float16, float32, float64), as torch's."""
+        return self.dtype.kind == "f"
+
     @property
     def grad_fn(self):
         """The op that made this tensor (a GradFn naming it), or None for a leaf or a tensor outside the graph."""
