@@ -231,3 +231,12 @@ def test_resnet_style_image_classifier(double):
     # (what EMA and mixed-precision helpers filter a state_dict by)
     assert {k: v.is_floating_point() for k, v in eng_modules[0].state_dict().items()} == \
         {k: v.is_floating_point() for k, v in ref_modules[0].state_dict().items()}
+
+
+@pytest.mark.filterwarnings("ignore:dropout2d")  # the example's own, warned by both
+def test_mnist_rnn_style_row_by_row_lstm():
+    _require(tg.nn, "LSTM", "BatchNorm1d", "Dropout2d")
+    _require(tg.nn.functional, "nll_loss")
+    ref_losses, eng_losses, (_, ref_modules), (_, eng_modules) = _run_both("mnist_rnn")
+    _assert_losses_agree(ref_losses, eng_losses)
+    _assert_states_agree(ref_modules, eng_modules)
