@@ -240,3 +240,10 @@ def test_mnist_rnn_style_row_by_row_lstm():
     ref_losses, eng_losses, (_, ref_modules), (_, eng_modules) = _run_both("mnist_rnn")
     _assert_losses_agree(ref_losses, eng_losses)
     _assert_states_agree(ref_modules, eng_modules)
+
+
+def test_super_resolution_style_pixel_shuffle():
+    _require(tg.nn, "PixelShuffle")
+    ref_losses, eng_losses, (_, ref_modules), (_, eng_modules) = _run_both("super_resolution")
+    _assert_losses_agree(ref_losses, eng_losses)
+    _assert_states_agree(ref_modules, eng_modules)
