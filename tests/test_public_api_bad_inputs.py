@@ -683,7 +683,7 @@ OVERRIDES = {
     "TensorMethods.new_full": {"size": lambda c: (2, 3), "fill_value": lambda c: 1.5},
     "TensorMethods.to": {"args": lambda c: ("cpu",)},
     "tg.save": {"state_dict": lambda c: {"w": f32(2, 4)}, "path": lambda c: str(c.tmp / "saved.safetensors")},
-    "tg.load": {"path": saved_file},
+    "tg.load": {"path": saved_file, "map_location": lambda c: "cpu"},
     "serialization.save_checkpoint": {"path": lambda c: str(c.tmp / "ck.safetensors")},
     "serialization.load_checkpoint": {"path": checkpoint_file},
     "F.linear": {"weight": lambda c: f32(3, 4), "bias": lambda c: f32(3)},

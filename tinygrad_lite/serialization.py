@@ -29,6 +29,7 @@ import numpy as np
 from . import dtypes, rng
 from .atomic_file import os_error, write_atomically
 from ._tensor import Tensor
+from .backend import get_backend
 
 _CHECKPOINT_FORMAT = "tinygrad_lite.checkpoint/1"
 
@@ -54,15 +55,23 @@ def save(state_dict, path):
     write_atomically(path, _serialize(_arrays_of(state_dict, "save"), metadata=None), "save")
 
 
-def load(path):
+def load(path, map_location=None, *, weights_only=True):
     """Read a safetensors file written by `save` (or by any safetensors writer): {name: Tensor}.
 
-    Names come back sorted. Raises FileNotFoundError when there is no file,
-    IsADirectoryError for a folder, and ValueError naming the path when the file is
-    truncated or not safetensors.
+    Names come back sorted. `map_location` (a device name or tg.device; None: the CPU) is where
+    the tensors are made, as torch's `torch.load(path, map_location="cpu")`. `weights_only` is
+    accepted for torch's programs; the file never holds anything but tensors, so it changes
+    nothing. Raises FileNotFoundError when there is no file, IsADirectoryError for a folder, and
+    ValueError naming the path when the file is truncated or not safetensors.
     """
+    if map_location is not None and not isinstance(map_location, str):
+        raise TypeError(f"load: map_location must be a device name or tg.device, not {type(map_location).__name__}")
+    if not isinstance(weights_only, bool):
+        raise TypeError(f"load: weights_only must be a bool, not {type(weights_only).__name__}")
+    device = "cpu" if map_location is None else map_location
+    get_backend(device, "load")  # an unknown or missing device is refused before the file is read
     arrays, _ = _read(_check_path(path, "load"), "load")
-    return {name: Tensor(array) for name, array in arrays.items()}
+    return {name: Tensor(array, device=device) for name, array in arrays.items()}
 
 
 def _check_path(path, op):

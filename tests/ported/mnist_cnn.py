@@ -1,7 +1,11 @@
 """A convolutional network on 28x28 images in the style of pytorch/examples' mnist: two
 convolutions, max pooling, dropout, log_softmax + nll_loss, Adadelta with StepLR, batches
-from a TensorDataset through a DataLoader. The images are synthetic (numpy): two blobs of
+from a TensorDataset through a DataLoader, the model saved with torch.save and reloaded with
+torch.load(map_location=..., weights_only=True). The images are synthetic (numpy): two blobs of
 ink whose positions depend on the class, so the network has something to learn."""
+import os
+import tempfile
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -91,4 +95,12 @@ def train(model):
         test_loss, correct = test(model, device, test_loader)
         losses.append(test_loss)
         scheduler.step()
+    # the example's --save-model, and an inference script's reload of it
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "mnist_cnn.pt")
+        torch.save(model.state_dict(), path)
+        restored = Net()
+        restored.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+        restored_loss, _ = test(restored, device, test_loader)
+    assert restored_loss == losses[-1]
     return losses
