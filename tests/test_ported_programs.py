@@ -247,3 +247,11 @@ def test_super_resolution_style_pixel_shuffle():
     ref_losses, eng_losses, (_, ref_modules), (_, eng_modules) = _run_both("super_resolution")
     _assert_losses_agree(ref_losses, eng_losses)
     _assert_states_agree(ref_modules, eng_modules)
+
+
+def test_packed_sequence_name_classifier():
+    _require(tg.nn, "GRU")
+    _require_module("tinygrad_lite.nn.utils.rnn")
+    ref_losses, eng_losses, (_, ref_modules), (_, eng_modules) = _run_both("packed_names")
+    _assert_losses_agree(ref_losses, eng_losses)
+    _assert_states_agree(ref_modules, eng_modules)
