@@ -139,6 +139,22 @@ def test_nanogpt_style_gpt():
     assert ids.min() >= 0 and ids.max() < eng["config"].vocab_size
 
 
+def test_dict_containers_take_members_as_attributes():
+    """Ported code reads and writes ModuleDict / ParameterDict members as attributes."""
+    for lib in (torch, tg):
+        heads = lib.nn.ModuleDict({"lm": lib.nn.Linear(4, 3)})
+        heads.cls = lib.nn.Linear(4, 2)
+        assert list(heads.keys()) == ["lm", "cls"] and heads.cls is heads["cls"]
+        assert [n for n, _ in heads.named_parameters()] == ["lm.weight", "lm.bias", "cls.weight", "cls.bias"]
+        del heads.lm
+        assert list(heads.keys()) == ["cls"] and not hasattr(heads, "lm")
+        scales = lib.nn.ParameterDict({"a": lib.nn.Parameter(lib.ones(2))})
+        scales.b = lib.nn.Parameter(lib.zeros(3))
+        # (torch's keys() leaves an attribute-assigned parameter out; its parameters() has it)
+        assert [n for n, _ in scales.named_parameters()] == ["a", "b"] and scales.a is scales["a"]
+        assert sum(p.numel() for p in scales.parameters()) == 5
+
+
 def test_mnist_style_cnn():
     _require_module("tinygrad_lite.utils.data")
     _require(tg.nn.functional, "nll_loss")

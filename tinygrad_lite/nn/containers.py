@@ -199,6 +199,20 @@ class _DictOf(Module):
             return members[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
 
+    def __setattr__(self, name, value):
+        # as torch: assigning a member as an attribute adds it (model.heads.lm = nn.Linear(...)),
+        # so parameters() finds it; private names and other values stay plain attributes
+        if not name.startswith("_") and isinstance(value, self.kind):
+            self[name] = value
+        else:
+            super().__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if name in self.__dict__.get("_dict", {}):
+            del self._dict[name]
+        else:
+            super().__delattr__(name)
+
     def __setitem__(self, key, member):
         op = type(self).__name__
         self._dict[_key(key, op)] = _check(member, self.kind, op)
