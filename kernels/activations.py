@@ -13,6 +13,7 @@ its output y where that is cheaper, as the numpy reference does):
     relu(x)        = max(x, 0)                      d/dx = [x > 0]        (0 at the kink, as torch)
     leaky_relu(x)  = x if x > 0 else slope x        d/dx = 1 if x > 0 else slope
     sigmoid(x)     = 1 / (1 + e^-x)                 d/dx = y (1 - y)
+    silu(x)        = x sigmoid(x)                   d/dx = s (1 + x (1 - s)),  s = sigmoid(x)
     tanh(x)                                         d/dx = 1 - y^2
     gelu(x)        = x Phi(x) = x/2 (1 + erf(x / sqrt 2))
                                                     d/dx = Phi(x) + x phi(x),  phi(x) = e^(-x^2/2) / sqrt(2 pi)
@@ -61,7 +62,7 @@ _INV_SQRT_2PI = tl.constexpr(1.0 / math.sqrt(2.0 * math.pi))
 _FLOAT32_LOWEST = tl.constexpr(-3.4028234663852886e38)
 
 # Names of the activations as the kernels know them ("gelu" with approximate="tanh" is "gelu_tanh").
-KERNEL_ACTIVATIONS = ("none", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "gelu_tanh")
+KERNEL_ACTIVATIONS = ("none", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")
 _FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32)
 # Under the interpreter small blocks make a small test tensor span several programs.
 _BLOCK = 128 if interpreting() else 1024
@@ -113,6 +114,8 @@ def activate(x, slope, ACTIVATION: tl.constexpr):
     elif ACTIVATION == "gelu_tanh":
         u = _SQRT_2_OVER_PI * (x + _GELU_TANH_CUBIC * x * x * x)
         y = finite_below(x) * stable_sigmoid(2.0 * u)
+    elif ACTIVATION == "silu":
+        y = x * stable_sigmoid(x)
     else:
         y = x
     return y
@@ -120,7 +123,7 @@ def activate(x, slope, ACTIVATION: tl.constexpr):
 
 @triton.jit
 def activation_grad(saved, grad, slope, ACTIVATION: tl.constexpr):
-    """dL/dx from dL/dy = grad, given the input x (relu, leaky_relu, gelu*) or the output y (sigmoid, tanh)."""
+    """dL/dx from dL/dy = grad, given the input x (relu, leaky_relu, gelu*, silu) or the output y (sigmoid, tanh)."""
     if ACTIVATION == "relu":
         dx = tl.where(saved <= 0, 0.0, grad)  # at x = NaN the gradient passes, as in torch
     elif ACTIVATION == "leaky_relu":
@@ -140,6 +143,9 @@ def activation_grad(saved, grad, slope, ACTIVATION: tl.constexpr):
         s = stable_sigmoid(2.0 * u)
         ds = s * (1.0 - s)
         dx = grad * (s + tl.where(ds == 0.0, 0.0, 2.0 * x * ds * du))
+    elif ACTIVATION == "silu":
+        s = stable_sigmoid(saved)
+        dx = grad * (s * (1.0 + saved * (1.0 - s)))
     else:
         dx = grad
     return dx
@@ -182,8 +188,8 @@ def kernel_activation(name, params):
         if approximate not in ("none", "tanh"):
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
         kernel_name = "gelu_tanh" if approximate == "tanh" else "gelu"
-    elif name not in ("relu", "sigmoid", "tanh"):
-        raise ValueError(f"unknown activation {name!r}: choose one of relu, leaky_relu, sigmoid, tanh, gelu")
+    elif name not in ("relu", "sigmoid", "tanh", "silu"):
+        raise ValueError(f"unknown activation {name!r}: choose one of relu, leaky_relu, sigmoid, tanh, gelu, silu")
     if params:
         raise TypeError(f"activation {name!r} takes no parameter(s) {sorted(params)}")
     return kernel_name, slope
@@ -204,7 +210,7 @@ def _launch(kernel, out, *args, name, slope):
 def activation_forward(name, x, **params):
     """y = name(x), elementwise, in x's dtype and shape (a new contiguous tensor).
 
-    name: "relu", "leaky_relu" (slope=0.01), "sigmoid", "tanh", "gelu" (approximate="none"|"tanh").
+    name: "relu", "leaky_relu" (slope=0.01), "sigmoid", "tanh", "gelu" (approximate="none"|"tanh"), "silu".
     """
     kname, slope = kernel_activation(name, params)
     _check_float(name, "x", x)
@@ -215,7 +221,7 @@ def activation_forward(name, x, **params):
 def activation_backward(name, x_or_y, grad, **params):
     """dL/dx for dL/dy = grad, in grad's dtype, mirroring the numpy reference's `<name>_backward`.
 
-    `x_or_y` is the forward's input x for relu, leaky_relu and gelu, and its output y
+    `x_or_y` is the forward's input x for relu, leaky_relu, gelu and silu, and its output y
     for sigmoid and tanh (their derivatives y(1 - y) and 1 - y^2 need nothing else).
     """
     kname, slope = kernel_activation(name, params)

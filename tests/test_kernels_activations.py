@@ -30,8 +30,9 @@ ACTIVATIONS = [
     ("gelu", {}, F.gelu, lambda g, x, y: aten.gelu_backward(g, x), False),
     ("gelu", {"approximate": "tanh"}, lambda x: F.gelu(x, approximate="tanh"),
      lambda g, x, y: aten.gelu_backward(g, x, approximate="tanh"), False),
+    ("silu", {}, F.silu, lambda g, x, y: aten.silu_backward(g, x), False),
 ]
-IDS = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "gelu_tanh"]
+IDS = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu"]
 TOLERANCE = {torch.float32: (1e-5, 1e-6), torch.float16: (1e-3, 1e-3), torch.bfloat16: (1.6e-2, 1.6e-2)}
 DTYPES = st.sampled_from(list(TOLERANCE))
 

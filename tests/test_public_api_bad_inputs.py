@@ -59,9 +59,9 @@ SCANNED = {  # module -> the short name used in test ids and in OVERRIDES keys
     "tinygrad_lite.cli": "cli",
     "tinygrad_lite.cuda": "cuda",
     "tinygrad_lite.linalg": "linalg",
+    "tinygrad_lite.utils.data": "utils.data",
     "tinygrad_lite.nn.utils": "nn.utils",
     "tinygrad_lite.nn.utils.rnn": "nn.utils.rnn",
-    "tinygrad_lite.utils.data": "utils.data",
 }
 
 INTERNAL = {  # module prefix -> why its names are not called here
@@ -405,14 +405,6 @@ OVERRIDES = {
                     "num_decoder_layers": lambda c: 1, "dim_feedforward": lambda c: 16,
                     "custom_encoder": lambda c: tg.nn.TransformerEncoder(tg.nn.TransformerEncoderLayer(8, 2, 16), 1),
                     "custom_decoder": lambda c: tg.nn.TransformerDecoder(tg.nn.TransformerDecoderLayer(8, 2, 16), 1)},
-    "TransformerEncoder": {"encoder_layer": lambda c: tg.nn.TransformerEncoderLayer(8, 2, 16),
-                           "num_layers": lambda c: 1},
-    "TransformerDecoder": {"decoder_layer": lambda c: tg.nn.TransformerDecoderLayer(8, 2, 16),
-                           "num_layers": lambda c: 1},
-    **{f"{key}.forward": {"src": lambda c: f32(3, 2, 8), "tgt": lambda c: f32(4, 2, 8), "memory": lambda c: f32(3, 2, 8),
-                          "src_mask": lambda c: f32(3, 3), "tgt_mask": lambda c: f32(4, 4), "mask": lambda c: f32(3, 3)}
-       for key in ("TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder", "TransformerDecoder",
-                   "Transformer")},
     "Transformer.generate_square_subsequent_mask": {"sz": lambda c: 4},
     "TransformerEncoder": {"encoder_layer": lambda c: tg.nn.TransformerEncoderLayer(8, 2, 16),
                            "num_layers": lambda c: 1, "norm": lambda c: tg.nn.LayerNorm(8)},
@@ -481,16 +473,6 @@ OVERRIDES = {
     **{f"{kind}{n}d": {"in_channels": lambda c: 2, "out_channels": lambda c: 4, "kernel_size": lambda c: 2,
                        "input": lambda c, n=n: f32(1, 2, *(4,) * n), "output_size": lambda c, n=n: (5,) * n}
        for kind in ("Conv", "ConvTranspose") for n in (1, 2, 3)},
-    "F.threshold": {"threshold": lambda c: 0.5}, "Threshold": {"threshold": lambda c: 0.5},
-    "F.threshold_": {"threshold": lambda c: 0.5}, "Softmax2d.forward": {"input": lambda c: f32(2, 3, 4)},
-    "tg.threshold": {"threshold": lambda c: 0.5}, "tg.threshold_": {"threshold": lambda c: 0.5},
-    **{f"tg.{name}": {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}
-       for name in ("cosine_similarity", "pairwise_distance")},
-    "Unflatten": {"dim": lambda c: 1, "unflattened_size": lambda c: (2, 2)},
-    "F.one_hot": {"tensor": lambda c: i64(2, 3)},
-    **{key: {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}
-       for key in ("F.cosine_similarity", "F.pairwise_distance", "CosineSimilarity.forward",
-                   "PairwiseDistance.forward")},
     **{f"{where}.{name}": {"dim": lambda c: 1} for where in ("TensorScan", "tg")
        for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "cumsum_", "cumprod_")},
     **{f"{where}.{name}": {"k": lambda c: 2} for where in ("TensorScan", "tg") for name in ("topk", "kthvalue")},
@@ -505,6 +487,16 @@ OVERRIDES = {
     "tg.searchsorted": {"sorted_sequence": lambda c: f32(5), "side": lambda c: "left",
                         "sorter": lambda c: Tensor(np.arange(5))},
     "tg.bucketize": {"boundaries": lambda c: f32(5)},
+    "F.threshold": {"threshold": lambda c: 0.5}, "Threshold": {"threshold": lambda c: 0.5},
+    "F.threshold_": {"threshold": lambda c: 0.5}, "Softmax2d.forward": {"input": lambda c: f32(2, 3, 4)},
+    "tg.threshold": {"threshold": lambda c: 0.5}, "tg.threshold_": {"threshold": lambda c: 0.5},
+    **{f"tg.{name}": {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}
+       for name in ("cosine_similarity", "pairwise_distance")},
+    "Unflatten": {"dim": lambda c: 1, "unflattened_size": lambda c: (2, 2)},
+    "F.one_hot": {"tensor": lambda c: i64(2, 3)},
+    **{key: {"x1": lambda c: f32(2, 4), "x2": lambda c: f32(2, 4)}
+       for key in ("F.cosine_similarity", "F.pairwise_distance", "CosineSimilarity.forward",
+                   "PairwiseDistance.forward")},
     # integer division, bitwise and logical ops, predicates, clamp (Tensor's TensorLogic methods, tg.*)
     **{f"{prefix}{name}": {"rounding_mode": lambda c: "floor"} for prefix in ("TensorLogic.", "TensorInplace.", "tg.")
        for name in ("div", "divide")},
@@ -688,11 +680,9 @@ OVERRIDES = {
     "serialization.load_checkpoint": {"path": checkpoint_file},
     "F.linear": {"weight": lambda c: f32(3, 4), "bias": lambda c: f32(3)},
     "F.layer_norm": {"normalized_shape": lambda c: (4,)},
-    "F.embedding": {"weight": lambda c: f32(10, 4)},
     "F.cross_entropy": {"target": lambda c: i64(2, high=4), "weight": lambda c: f32(4, fill=0.5),
                         "size_average": lambda c: True, "reduce": lambda c: True},
     "Linear": {}, "LayerNorm": {},
-    "Embedding.forward": {"indices": lambda c: i64(2, 3, high=10)},
     "MultiHeadAttention.forward": {"x": lambda c: f32(2, 5, 8), "attn_mask": lambda c: Tensor(np.ones((5, 5), bool))},
     "TransformerBlock.forward": {"x": lambda c: f32(2, 5, 8)},
     "TransformerLM.forward": {"idx": lambda c: i64(2, 5, high=11)},
@@ -705,13 +695,6 @@ OVERRIDES = {
     "init.kaiming_uniform_": {"tensor": lambda c: f32(3, 4)},
     "init.xavier_uniform_": {"tensor": lambda c: f32(3, 4)},
     "init.calculate_gain": {"nonlinearity": lambda c: "leaky_relu"},
-    "init.constant_": {"val": lambda c: 0.5},
-    "init.dirac_": {"tensor": lambda c: f32(4, 2, 3, 3)},
-    "init.sparse_": {"tensor": lambda c: f32(6, 4), "sparsity": lambda c: 0.5},
-    "init.kaiming_normal_": {"tensor": lambda c: f32(3, 4)},
-    "init.xavier_normal_": {"tensor": lambda c: f32(3, 4)},
-    "init.orthogonal_": {"tensor": lambda c: f32(3, 4)},
-    "init.eye_": {"tensor": lambda c: f32(3, 4)},
     "Embedding": {"padding_idx": lambda c: 1, "_weight": lambda c: f32(10, 4)},
     "Embedding.forward": {"input": lambda c: i64(2, 3, high=10)},
     "Embedding.from_pretrained": {"embeddings": lambda c: f32(10, 4), "padding_idx": lambda c: 1},
@@ -728,6 +711,13 @@ OVERRIDES = {
     "Bilinear.forward": {"input1": lambda c: f32(2, 3), "input2": lambda c: f32(2, 2)},
     "F.bilinear": {"input1": lambda c: f32(2, 3), "input2": lambda c: f32(2, 2), "weight": lambda c: f32(4, 3, 2),
                    "bias": lambda c: f32(4)},
+    "init.constant_": {"val": lambda c: 0.5},
+    "init.dirac_": {"tensor": lambda c: f32(4, 2, 3, 3)},
+    "init.sparse_": {"tensor": lambda c: f32(6, 4), "sparsity": lambda c: 0.5},
+    "init.kaiming_normal_": {"tensor": lambda c: f32(3, 4)},
+    "init.xavier_normal_": {"tensor": lambda c: f32(3, 4)},
+    "init.orthogonal_": {"tensor": lambda c: f32(3, 4)},
+    "init.eye_": {"tensor": lambda c: f32(3, 4)},
     "viz.to_dot": {"tensor": lambda c: graph_tensor()},
     "viz.render": {"tensor": lambda c: graph_tensor(), "path": lambda c: str(c.tmp / "graph.svg")},
     "viz.norm": {"array": lambda c: np.ones(3)},
@@ -793,8 +783,8 @@ METHOD_SELF = {
     "TensorLinalg.cross": lambda c: f32(2, 3),
     **{f"TensorLinalg.{name}": lambda c: Tensor((np.eye(3) * 2 + np.linspace(-0.5, 0.5, 9).reshape(3, 3)).astype(np.float32))
        for name in ("det", "inverse", "logdet", "slogdet", "matrix_power", "matrix_exp")},
-    "TensorShape.dsplit": lambda c: f32(2, 2, 4),
     "TensorRandom.multinomial": lambda c: f32(2, 4, fill=0.5),
+    "TensorShape.dsplit": lambda c: f32(2, 2, 4),
     "TensorRandom.bernoulli": lambda c: f32(2, 4, fill=0.5),
 }
 
@@ -805,8 +795,6 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
-    **{(f"{kind}{n}d", "momentum"): {"None"}  # None: the cumulative average, as torch
-       for kind in ("BatchNorm", "InstanceNorm") for n in (1, 2, 3)},
     ("utils.data.default_convert", "data"): {"None", "(1+2j)", "{}"},  # anything else passes through, as torch's
     ("SubsetRandomSampler", "indices"): {"()"}, ("SequentialSampler", "data_source"): {"()"},  # empty, as torch
     # a Tensor (or a dict keyed by index) is a dataset and a sampler in torch too; a list of str collates to itself
@@ -815,6 +803,8 @@ LEGAL = {
     ("BatchSampler", "sampler"): {"a Tensor"}, ("DataLoader", "sampler"): {"a Tensor"},
     ("DataLoader", "batch_size"): {"None"},  # no batching, as torch's
     ("utils.data.default_collate", "batch"): {"['x']"},
+    **{(f"{kind}{n}d", "momentum"): {"None"}  # None: the cumulative average, as torch
+       for kind in ("BatchNorm", "InstanceNorm") for n in (1, 2, 3)},
     ("ParameterList", "members"): {"[]"},  # an empty list, as torch allows
     **{(key, param): {"None"} for key, param in (  # None: an absent member, as torch allows
         ("Module.register_buffer", "tensor"), ("Module.register_parameter", "param"), ("Module.add_module", "module"))},
@@ -822,12 +812,12 @@ LEGAL = {
     **{(name, "n"): {"-1", "1000000000000"}  # the inverse's power; a huge power is only squarings
        for name in ("linalg.matrix_power", "TensorLinalg.matrix_power", "tg.matrix_power")},
     ("Fold", "output_size"): {"5"}, ("F.fold", "output_size"): {"5"},  # an int for both axes, as torch
+    **{(f"{where}.diff", "n"): {"1000000000000"} for where in ("TensorScan", "tg")},  # an empty result, as torch's
     **{(f"{prefix}{name}", "value"): {"5"} for prefix in ("TensorIndex.", "tg.")  # an int fills, as in torch
        for name in ("index_fill", "index_fill_")},
     **{(f"{prefix}{name}", "src"): {"5"} for prefix in ("TensorIndex.", "tg.")  # scatter(dim, index, 5): the value form
        for name in ("scatter", "scatter_")},
     **{(f"{prefix}nonzero_static", "size"): {"5"} for prefix in ("TensorIndex.", "tg.")},  # any row count, as torch
-    **{(f"{where}.diff", "n"): {"1000000000000"} for where in ("TensorScan", "tg")},  # an empty result, as torch's
     **{(f"TensorInplace.{name}", param): {"Tensor float32 (2, 4)"} for name, param in (  # Tensor bounds, as torch
         ("clamp_", "min"), ("clamp_", "max"), ("clamp_min_", "min"), ("clamp_max_", "max"),
         ("lerp", "weight"), ("lerp_", "weight"))},

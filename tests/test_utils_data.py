@@ -245,3 +245,15 @@ BAD = [
 def test_bad_arguments_raise_naming_the_function(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def test_an_iterable_dataset_that_shards_by_worker_reads_everything():
+    """The usual torch pattern: get_worker_info() is None in the loading process, so one worker reads all."""
+    class Sharded(IterableDataset):
+        def __iter__(self):
+            info = data.get_worker_info()
+            start, step = (0, 1) if info is None else (info.id, info.num_workers)
+            return iter(range(start, 10, step))
+
+    assert data.get_worker_info() is None is torch.utils.data.get_worker_info()
+    assert [int(x) for batch in DataLoader(Sharded(), batch_size=4) for x in batch.tolist()] == list(range(10))

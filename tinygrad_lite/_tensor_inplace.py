@@ -98,7 +98,9 @@ def _result(tensor, op, compute, source, cast):
     except (TypeError, ValueError, IndexError, RuntimeError) as e:
         if type(e) not in (TypeError, ValueError, IndexError, RuntimeError) or str(e).startswith(f"{op}:"):
             raise
-        raise type(e)(f"{op}: {e}") from None  # the op that computed the value named itself; name the method
+        # the op that computed the value named itself ("add: ..."); name the method the user called instead
+        message = str(e).removeprefix(op.rstrip("_") + ": ")
+        raise type(e)(f"{op}: {message}") from None
     if cast == "result" and not dtypes.can_cast(result.dtype, tensor.dtype):
         raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired output type "
                            f"{tensor.dtype}; an in-place op keeps the tensor's dtype: convert the tensor "

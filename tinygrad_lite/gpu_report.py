@@ -180,7 +180,7 @@ def _activations(k, meta, s):
     n = TOKENS * 4 * WIDTH  # the MLP's hidden activations
     flops = FLOPS_PER_ELEMENT["activation"] * n
     for name, params in (("relu", {}), ("leaky_relu", {}), ("sigmoid", {}), ("tanh", {}), ("gelu", {}),
-                         ("gelu", {"approximate": "tanh"})):
+                         ("gelu", {"approximate": "tanh"}), ("silu", {})):
         label = name + "".join(f" ({v})" for v in params.values())
         yield f"{label} forward {n}", partial(k.activations.activation_forward, name, meta(n), **params), \
             {"_activation_forward_kernel": (flops, 2 * n * s)}

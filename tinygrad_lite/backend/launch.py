@@ -193,6 +193,12 @@ class KernelBackend(NumpyBackend):
     def tanh(self, x):
         return self._activation("tanh", x, super().tanh)
 
+    def silu(self, x):
+        return self._activation("silu", x, super().silu)
+
+    def silu_backward(self, x, grad):
+        return self._activation_grad("silu", x, grad, super().silu_backward)
+
     def tanh_backward(self, y, grad):
         return self._activation_grad("tanh", y, grad, super().tanh_backward)
 

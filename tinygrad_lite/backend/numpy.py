@@ -269,6 +269,19 @@ class NumpyBackend:
         return grad * y * (1 - y)
 
     @staticmethod
+    def silu(x):
+        """silu(x) = x sigmoid(x), with the sigmoid that never overflows (silu(-inf) = -inf * 0 = NaN, as torch)."""
+        with np.errstate(invalid="ignore"):
+            return x * NumpyBackend.sigmoid(x)
+
+    @staticmethod
+    def silu_backward(x, grad):
+        """d silu/dx = s (1 + x (1 - s)), s = sigmoid(x), from the input x."""
+        s = NumpyBackend.sigmoid(x)
+        with np.errstate(invalid="ignore"):  # at x = +-inf, as torch: NaN
+            return grad * (s * (1 + x * (1 - s)))
+
+    @staticmethod
     def tanh(x):
         """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
         return np.tanh(x)

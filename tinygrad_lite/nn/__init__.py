@@ -37,6 +37,6 @@ __all__ = [
     "MultiHeadAttention", "TransformerBlock", "TransformerLM", "MultiheadAttention", "Transformer", "TransformerEncoder",
     "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer",
     "CosineSimilarity", "PairwiseDistance", "Flatten", "Identity", "Unflatten", *_activations,
-    *_convolutions, *_pooling, *_recurrent, "utils", *_losses, *_dropouts,
+    *_convolutions, *_pooling, *_losses, *_dropouts, *_recurrent, "utils",
     *_normalization,
 ]

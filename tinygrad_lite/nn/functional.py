@@ -30,11 +30,12 @@ from .._tensor import _UNSET, Tensor, _axis_alias, _broadcastable, _softmax_dim
 from .functional_resample import *  # noqa: F401,F403 - pad, interpolate, upsample*
 from .functional_conv import *  # noqa: F401,F403 - conv1d ... conv_transpose3d, pools, unfold, fold, pixel_shuffle
 from .functional_activations import *  # noqa: F401,F403 - silu, elu, ..., softshrink
+from .functional_activations import leaky_relu_
 from .functional_utilities import *  # noqa: F401,F403 - one_hot, normalize, cosine_similarity, pairwise_distance
 from .functional_losses import *  # noqa: F401,F403 - nll_loss, l1_loss, kl_div, ..., triplet_margin_loss
 from .functional_dropout import *  # noqa: F401,F403 - dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout
-from .functional_embedding import *  # noqa: F401,F403 - embedding, embedding_bag, bilinear
 from .functional_norm import *  # noqa: F401,F403 - batch_norm, instance_norm, group_norm, rms_norm, ...
+from .functional_embedding import *  # noqa: F401,F403 - embedding, embedding_bag, bilinear
 
 _REDUCTIONS = ("mean", "sum", "none")
 

@@ -19,18 +19,17 @@ def _softplus(xp, z):
 
 
 class SiLU(Function):
-    """out = x s, s = sigmoid(x);  dx = g s (1 + x (1 - s))."""
+    """out = x s, s = sigmoid(x);  dx = g s (1 + x (1 - s)). A hot path: the backend computes both
+    (a Triton kernel on the GPU), the backward from x alone."""
 
     @staticmethod
     def forward(ctx, x):
-        s = ctx.backend.sigmoid(x)
-        ctx.save_for_backward(x, s)
-        return x * s
+        ctx.save_for_backward(x)
+        return ctx.backend.silu(x)
 
     @staticmethod
     def backward(ctx, grad):
-        x, s = ctx.saved_tensors
-        return grad * (s * (1 + x * (1 - s)))
+        return ctx.backend.silu_backward(ctx.saved_tensors[0], grad)
 
 
 class ELU(Function):
@@ -84,7 +83,8 @@ class Softsign(Function):
     def forward(ctx, x):
         d = 1 + ctx.xp.abs(x)
         ctx.save_for_backward(d)
-        return x / d
+        with np.errstate(invalid="ignore"):  # inf / inf = NaN, as torch, quietly
+            return x / d
 
     @staticmethod
     def backward(ctx, grad):
@@ -99,12 +99,14 @@ class Mish(Function):
     def forward(ctx, x):
         t = ctx.xp.tanh(_softplus(ctx.xp, x))
         ctx.save_for_backward(x, t)
-        return x * t
+        with np.errstate(invalid="ignore"):  # -inf * 0 = NaN, as torch, quietly
+            return x * t
 
     @staticmethod
     def backward(ctx, grad):
         x, t = ctx.saved_tensors
-        return grad * (t + x * ctx.backend.sigmoid(x) * (1 - t * t))
+        with np.errstate(invalid="ignore"):
+            return grad * (t + x * ctx.backend.sigmoid(x) * (1 - t * t))
 
 
 class Hardtanh(Function):
@@ -145,13 +147,15 @@ class Hardswish(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * ctx.xp.clip(x + 3, 0, 6) / 6
+        with np.errstate(invalid="ignore"):  # -inf * 0 = NaN, as torch, quietly
+            return x * ctx.xp.clip(x + 3, 0, 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
         xp = ctx.xp
         (x,) = ctx.saved_tensors
-        middle = grad * (x / 3 + 0.5)
+        with np.errstate(invalid="ignore", over="ignore"):
+            middle = grad * (x / 3 + 0.5)
         return xp.where(x <= -3, grad.dtype.type(0), xp.where(x < 3, middle, grad))
 
 
@@ -268,7 +272,8 @@ class Softshrink(Function):
         xp = ctx.xp
         ctx.save_for_backward(x)
         ctx.lambd = lambd
-        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, x * 0))  # x * 0: NaN stays NaN
+        with np.errstate(invalid="ignore"):  # x * 0: NaN stays NaN (inf * 0 too, never selected)
+            return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, x * 0))
 
     @staticmethod
     def backward(ctx, grad):

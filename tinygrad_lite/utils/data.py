@@ -32,7 +32,7 @@ from ..from_data import tensor as _to_tensor
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Subset", "random_split",
            "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
-           "BatchSampler", "DataLoader", "default_collate", "default_convert"]
+           "BatchSampler", "DataLoader", "default_collate", "default_convert", "get_worker_info"]
 
 
 def _count(value, name, op, low=1):
@@ -403,6 +403,12 @@ def default_convert(data):
 
 
 # ---- the loader ------------------------------------------------------------------------------
+
+def get_worker_info():
+    """None: the calling process loads every batch (torch returns None there too), so an
+    IterableDataset that shards its stream by worker reads all of it."""
+    return None
+
 
 _WARNED_WORKERS = []
 
