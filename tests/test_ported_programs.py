@@ -203,9 +203,6 @@ def test_dcgan_style_training_steps():
     _assert_states_agree(ref_modules, eng_modules)  # BatchNorm's running statistics included
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the engine lists a module's parameters and buffers in definition order, "
-                   "interleaved with its sub-modules', and all buffers after all parameters; torch lists each "
-                   "module's own parameters, then its own buffers, then its sub-modules'")
 def test_state_dict_order_is_torchs():
     """Code that walks state_dict() or parameters() in order (zipping two models, loading a torch
     optimizer's state by index) needs torch's order."""

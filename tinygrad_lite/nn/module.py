@@ -15,8 +15,9 @@ unless a Tensor is registered as a buffer (`register_buffer`): state that is not
 persistent, is saved in its state_dict next to the parameters, as in torch.
 A parameter reached along two paths (shared, or tied weights) is one parameter:
 `parameters()` yields it once, under the first name, while `state_dict()` lists it
-under every name, as torch does. Torch lists a module's own parameters before its
-children's; here the order is that of the attributes (the names are the same).
+under every name, as torch does. The order is torch's: a module's own parameters (and, in
+state_dict, its persistent buffers), in the order they were assigned, then each child's in
+turn, so an optimizer's state indexes the same parameters in both engines.
 """
 import itertools
 from collections import namedtuple
@@ -347,12 +348,13 @@ class Module:
         """(name, parameter) along every path, shared ones repeated; `path` (the modules above)
         stops a module that holds one of its ancestors from recursing forever."""
         path = path + (id(self),)
-        for name, value in self._members():
-            full = _join(prefix, name)
+        members = list(self._members())
+        for name, value in members:  # as torch: a module's own parameters, then its children's
             if isinstance(value, Parameter):
-                yield full, value
-            elif id(value) not in path:
-                yield from value._all_named_parameters(full, path)
+                yield _join(prefix, name), value
+        for name, value in members:
+            if isinstance(value, Module) and id(value) not in path:
+                yield from value._all_named_parameters(_join(prefix, name), path)
 
     def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
         """(name, parameter) for every parameter, in definition order, a shared one once (first name);
@@ -395,14 +397,20 @@ class Module:
         """Every registered buffer (running statistics, masks), each once."""
         return (b for _, b in self.named_buffers(recurse=recurse))
 
-    def _state(self):
-        """(name, tensor) of everything state_dict holds: parameters (tied ones under each name), then
-        the persistent buffers."""
-        yield from self._all_named_parameters()
-        for path, module in self.named_modules():
-            for name, value, persistent in module._own_buffers():
-                if persistent:
-                    yield _join(path, name), value
+    def _state(self, prefix="", path=()):
+        """(name, tensor) of everything state_dict holds, in torch's order: this module's parameters
+        (tied ones under each name), then its persistent buffers, then each child's, recursively."""
+        path = path + (id(self),)
+        members = list(self._members())
+        for name, value in members:
+            if isinstance(value, Parameter):
+                yield _join(prefix, name), value
+        for name, value, persistent in self._own_buffers():
+            if persistent:
+                yield _join(prefix, name), value
+        for name, value in members:
+            if isinstance(value, Module) and id(value) not in path:
+                yield from value._state(_join(prefix, name), path)
 
     def requires_grad_(self, requires_grad=True):
         """Make every parameter require grad (or not: freezing a model); returns self."""
