@@ -148,7 +148,7 @@ REST = {"matmul": (f64(4, 2),), "mm": (f64(4, 2),), "bmm": (f64(3, 4, 2),), "res
         "logsumexp": (0,), "maximum": (f64(3, 4),), "minimum": (f64(3, 4),), "pow": (f64(3, 4),),
         "add": (f64(3, 4),), "sub": (f64(3, 4),), "mul": (f64(3, 4),), "div": (f64(3, 4),),
         "eq": (f64(3, 4),), "ne": (f64(3, 4),), "lt": (f64(3, 4),), "le": (f64(3, 4),), "gt": (f64(3, 4),),
-        "ge": (f64(3, 4),), "full_like": (1.0,), "clamp": (0.0,), "clip": (0.0,), "t": ()}
+        "ge": (f64(3, 4),), "full_like": (1.0,), "clamp": (0.0,), "clip": (0.0,), "t": (), "lerp": (f64(3, 4), 0.5)}
 
 
 @pytest.mark.parametrize("bad", ["list", "ndarray"])

@@ -46,3 +46,10 @@ def test_input_must_be_a_tensor_as_in_torch(name, bad):
         getattr(torch, name)(*args[:1], *[torch.tensor([0.5, 0.5])] * (len(args) - 1))
     with pytest.raises(TypeError, match=f"^{name}: argument 'input' must be a Tensor"):
         getattr(tg, name)(*args)
+
+
+def test_lerp_free_function_matches_torch():
+    rng = np.random.default_rng(5)
+    a, b, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), rng.uniform(0, 1, (3, 4))
+    check_op(lambda x, y, z: tg.lerp(x, y, z), lambda x, y, z: torch.lerp(x, y, z), a, b, w)
+    check_op(lambda x, y: tg.lerp(x, y, 0.3), lambda x, y: torch.lerp(x, y, 0.3), a, b)

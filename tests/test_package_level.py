@@ -39,8 +39,8 @@ def test_interp_device_and_equality_with_names():
     d = tg.device("interp")
     assert (d.type, d.index) == ("interp", None)
     assert tg.device("cpu") == "cpu" and tg.device("cpu:0") == "cpu:0" and tg.device("cpu") != tg.device("cpu:0")
-    assert Tensor([1.0]).device == tg.device("cpu")  # x.device stays a plain name, and compares equal
-    assert type(Tensor([1.0]).device) is str
+    assert Tensor([1.0]).device == tg.device("cpu") == "cpu"  # a tg.device, equal to its name
+    assert isinstance(Tensor([1.0]).device, tg.device) and Tensor([1.0]).device.type == torch.ones(1).device.type
     assert tg.device("cuda", 0) == tg.device("cuda:0")
     assert hash(tg.device("cpu")) == hash("cpu")
 
@@ -70,7 +70,7 @@ def test_bad_device_arguments():
 
 def test_tensors_and_modules_take_a_device():
     x = Tensor([1.0, 2.0], device=tg.device("cpu"))
-    assert x.device == "cpu" and type(x.device) is str
+    assert x.device == "cpu" and isinstance(x.device, str) and x.device.type == "cpu"
     assert x.to(tg.device("cpu")).device == "cpu"
     assert x.to(tg.device("cpu:0")).device == "cpu"
     assert x.to("cpu:0").device == "cpu"

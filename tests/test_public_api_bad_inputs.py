@@ -419,6 +419,7 @@ OVERRIDES = {
                           "memory_is_causal": lambda c: False}
        for key in ("TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder", "TransformerDecoder",
                    "Transformer")},
+    "tg.lerp": {"end": lambda c: f32(2, 4), "weight": lambda c: 0.5},
     # Module's registration, lookup, traversal and hooks; the containers
     "Module.add_module": {"name": lambda c: "extra", "module": lambda c: tg.nn.ReLU()},
     "Module.register_buffer": {"name": lambda c: "extra", "tensor": lambda c: f32(2)},
@@ -795,6 +796,7 @@ def _relu_case():
 
 # Per function and parameter: bad values (by label) that are legal there after all.
 LEGAL = {
+    ("tg.lerp", "weight"): {"Tensor float32 (2, 4)"},  # a tensor weight, as torch
     ("utils.data.default_convert", "data"): {"None", "(1+2j)", "{}"},  # anything else passes through, as torch's
     ("SubsetRandomSampler", "indices"): {"()"}, ("SequentialSampler", "data_source"): {"()"},  # empty, as torch
     # a Tensor (or a dict keyed by index) is a dataset and a sampler in torch too; a list of str collates to itself

@@ -19,7 +19,7 @@ from . import functions
 from .functions import (  # noqa: A004, F401  (listed in __all__ from functions.__all__; torch's names
     # sum, max, min, abs, pow shadow the builtins here only)
     abs, add, amax, amin, argmax, argmin, bmm, clamp, clip, div, eq, exp, flatten, full_like, ge, gt, le,
-    log, log_softmax, logsumexp, lt, matmul, max, maximum, mean, min, minimum, mm, mul, ne, neg, numel,
+    lerp, log, log_softmax, logsumexp, lt, matmul, max, maximum, mean, min, minimum, mm, mul, ne, neg, numel,
     permute, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, sub, sum, t, tanh, transpose, unsqueeze, var,
 )
 from . import math_functions

@@ -11,6 +11,7 @@ import numpy as np
 from . import autograd, dtypes, return_types
 from ._validate import _UNSET, _axis_alias, check_alloc, check_bool, check_number, check_shape
 from .autograd import is_grad_enabled
+from ._device import device as _device_type
 from .backend import get_backend
 from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, reduce as rd, softmax as sm
 from ._tensor_methods import TensorMethods
@@ -104,6 +105,18 @@ def _softmax_dim(shape, dim, op, stacklevel=3):
 def _reduce_axes(axis):
     """A reduction's axis: an empty tuple means every axis, as torch reads dim=() (numpy would reduce none)."""
     return None if isinstance(axis, (tuple, list)) and len(axis) == 0 else axis
+
+
+class _Devices(dict):
+    """name -> tg.device, made once per name: x.device is torch's device object (x.device.type) and
+    still compares equal to the string ("cpu")."""
+
+    def __missing__(self, name):
+        self[name] = made = _device_type(name)
+        return made
+
+
+_DEVICES = _Devices()
 
 
 class _static_or_bound:
@@ -208,7 +221,7 @@ class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape,
     shape = property(lambda self: self.array.shape)
     ndim = property(lambda self: self.array.ndim)
     dtype = property(lambda self: self.array.dtype)
-    device = property(lambda self: self._backend.name)
+    device = property(lambda self: _DEVICES[self._backend.name])  # a tg.device: equal to its name, with .type
     is_leaf = property(lambda self: self._ctx is None)
     is_cuda = property(lambda self: self._backend.name == "cuda")
 

@@ -23,7 +23,7 @@ __all__ = [
     "matmul", "mm", "bmm", "flatten", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "t",
     "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "var", "logsumexp",
     "maximum", "minimum", "clamp", "clip", "pow", "add", "sub", "mul", "div", "neg",
-    "eq", "ne", "lt", "le", "gt", "ge", "numel", "full_like",
+    "eq", "ne", "lt", "le", "gt", "ge", "numel", "full_like", "lerp",
 ]
 
 
@@ -343,6 +343,11 @@ def logsumexp(input, dim=_UNSET, keepdim=False, *, axis=_UNSET):
 
 
 # ---- sizes and creation ------------------------------------------------------------------
+def lerp(input, end, weight):
+    """tg.lerp(input, end, weight) is input.lerp(end, weight): input + weight * (end - input)."""
+    return _tensor("lerp", input).lerp(end, weight)
+
+
 def numel(input):
     """The number of elements of input, a Python int."""
     return _tensor("numel", input).numel()
