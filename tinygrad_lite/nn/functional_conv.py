@@ -35,9 +35,11 @@ def _tensor(value, op, name):
 def _sizes(value, nd, name, op, low=1):
     """An int or a tuple/list of nd ints, each >= low, as a tuple of nd ints."""
     items = (value,) * nd if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
-    if not isinstance(items, (tuple, list)) or len(items) != nd or not all(
+    if not isinstance(items, (tuple, list)) or not all(
             isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
         raise TypeError(f"{op}: {name} must be an int or a tuple of {nd} ints, got {value!r}")
+    if len(items) != nd:  # the right kind, the wrong size: a ValueError (torch: RuntimeError)
+        raise ValueError(f"{op}: {name} must be an int or a tuple of {nd} ints, got {len(items)}: {value!r}")
     if any(v < low for v in items):
         raise ValueError(f"{op}: {name} must be at least {low} in every axis, got {value!r}")
     return tuple(int(v) for v in items)
