@@ -1,5 +1,5 @@
-"""Tensor's further reductions as torch's: std, prod, norm, aminmax, any, all, count_nonzero, nansum, nanmean,
-cov, corrcoef, dist.
+"""Tensor's reductions as torch's: sum, mean, max/min (values and indices), amax, amin, var, logsumexp,
+argmax, argmin, and std, prod, norm, aminmax, any, all, count_nonzero, nansum, nanmean, cov, corrcoef, dist.
 
 `TensorReduce` is a base class of Tensor; it holds no state of its own (`__slots__ = ()`).
 std shares var's op (ops/reduce.py Var), prod and the norms have their own (ops/reduce_more.py);
@@ -53,6 +53,132 @@ class TensorReduce:
     """See the module docstring."""
 
     __slots__ = ()
+
+    # ---- reductions -----------------------------------------------------------------
+    def _reduce(self, function, op, axis, keepdim, **kwargs):
+        keepdim = check_bool(keepdim, "keepdim", op)
+        axes = _t._axes(_t._reduce_axes(axis), self.shape, op)
+        if axes is not None and self.ndim == 0:
+            axes = None
+        return function.apply(self, axes=axes, keepdim=keepdim, **kwargs)
+
+    def sum(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
+        """Sum over `dim` (all axes when None) of the input, cast to `dtype` first if given.
+
+        Integer and bool sums are int64, as torch's."""
+        x = self if dtype is None else self.astype(dtypes.check(dtype, "sum"))
+        x = x.astype(np.int64) if x.dtype == np.bool_ else x
+        return x._reduce(rd.Sum, "sum", _axis_alias("sum", dim, axis, None), keepdim)
+
+    def mean(self, dim=_UNSET, keepdim=False, *, dtype=None, axis=_UNSET):
+        """Arithmetic mean over `dim` (all axes when None), of the input cast to `dtype` if given."""
+        dim = _axis_alias("mean", dim, axis, None)
+        x = self if dtype is None else self.astype(dtypes.check(dtype, "mean"))
+        return x._float("mean")._reduce(rd.Mean, "mean", dim, keepdim)
+
+    def max(self, dim=_UNSET, keepdim=False, *, axis=_UNSET, other=_UNSET):
+        """As torch.max, three forms:
+
+        x.max(): the largest element, a 0-d tensor; its gradient is split evenly between tied maxima.
+        x.max(dim, keepdim=False): the named tuple (values, indices) of return_types.max, with
+        values[j] = x[..., indices[j], ...] the largest along `dim` (one int) and indices int64:
+        the first position on ties, the first NaN where a slice holds NaN. All of a value's
+        gradient goes to the position its index names.
+        x.max(other): the elementwise maximum(x, other) of two tensors.
+        """
+        return self._extreme("max", dim, keepdim, axis, other)
+
+    def min(self, dim=_UNSET, keepdim=False, *, axis=_UNSET, other=_UNSET):
+        """As torch.min: x.min() the smallest element; x.min(dim) the named tuple (values, indices)
+        of return_types.min (first position on ties, NaN wins); x.min(other) the elementwise minimum.
+        Gradients as max's."""
+        return self._extreme("min", dim, keepdim, axis, other)
+
+    def _extreme(self, op, dim, keepdim, axis, other):
+        smallest = op == "min"
+        if isinstance(dim, _t.Tensor) and other is _UNSET:  # torch reads x.max(tensor) as x.max(other=tensor)
+            dim, other = _UNSET, dim
+        if other is not _UNSET:
+            if dim is not _UNSET or axis is not _UNSET or keepdim is not False:
+                raise TypeError(f"{op}: {op}(other) is the elementwise {op}imum and takes no dim or keepdim")
+            _t._require_tensor(other, op)
+            return self.minimum(other) if smallest else self.maximum(other)
+        dim = _axis_alias(op, dim, axis, None)
+        if dim is None:
+            self._nonempty_reduction(op, None)
+            return self._reduce(rd.Max, op, None, keepdim, smallest=smallest)
+        if isinstance(dim, (tuple, list)):
+            raise TypeError(f"{op}: dim must be one int, got {dim!r} (a{op} reduces over several dims)")
+        keepdim = check_bool(keepdim, "keepdim", op)
+        axis = _t._one_axis(dim, self.shape, op)
+        self._nonempty_reduction(op, axis)
+        x = self.reshape(1) if self.ndim == 0 else self  # a 0-d tensor answers to dim 0 as a 1-element one
+        keep = keepdim and self.ndim > 0
+        indices = (np.argmin if smallest else np.argmax)(x.array, axis=axis, keepdims=True)
+        values = rd.PickAlong.apply(x, indices, axis=axis, keepdim=keep)
+        indices = _t.Tensor._wrap((indices if keep else indices.squeeze(axis)).astype(np.int64, copy=False),
+                               self._backend)
+        return (return_types.min if smallest else return_types.max)(values, indices)
+
+    def amax(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Largest values over `dim` (an int, a tuple of ints; all axes when None or ()), values only.
+
+        The gradient is split evenly between the tied maxima of each slice, as torch.amax's."""
+        dim = _axis_alias("amax", dim, axis, None)
+        self._nonempty_reduction("amax", dim)
+        return self._reduce(rd.Max, "amax", dim, keepdim)
+
+    def amin(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Smallest values over `dim` (an int, a tuple of ints; all axes when None or ()), values only;
+        the gradient is split evenly between tied minima."""
+        dim = _axis_alias("amin", dim, axis, None)
+        self._nonempty_reduction("amin", dim)
+        return self._reduce(rd.Max, "amin", dim, keepdim, smallest=True)
+
+    def var(self, dim=_UNSET, unbiased=None, keepdim=False, *, correction=None, axis=_UNSET):
+        """sum (x - mean)^2 / (N - correction) over `dim`: unbiased (correction 1) by default, as torch.var.
+
+        As in torch, the second positional argument is `unbiased` (True: correction 1, False: 0)."""
+        dim = _axis_alias("var", dim, axis, None)
+        if unbiased is not None and correction is not None:
+            raise TypeError("var: got both unbiased and correction; give one")
+        if unbiased is not None and not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"var: unbiased must be a bool, got {unbiased!r}")
+        correction = (1 if unbiased is None or unbiased else 0) if correction is None else \
+            check_number(correction, "correction", "var")
+        return self._float("var")._reduce(rd.Var, "var", dim, keepdim, correction=correction)
+
+    def logsumexp(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """log sum exp(x) over `dim`, computed as max + log sum exp(x - max)."""
+        dim = _axis_alias("logsumexp", dim, axis, None)
+        return self._as_float()._reduce(rd.LogSumExp, "logsumexp", dim, keepdim)
+
+    def argmax(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Index of the largest value along `dim` (first on ties), as int64; flat index when dim is None."""
+        return self._arg(np.argmax, "argmax", _axis_alias("argmax", dim, axis, None), keepdim)
+
+    def argmin(self, dim=_UNSET, keepdim=False, *, axis=_UNSET):
+        """Index of the smallest value along `dim` (first on ties), as int64; flat index when dim is None."""
+        return self._arg(np.argmin, "argmin", _axis_alias("argmin", dim, axis, None), keepdim)
+
+    def _arg(self, numpy_fn, op, dim, keepdim):
+        keepdim = check_bool(keepdim, "keepdim", op)
+        if self.dtype == np.bool_:
+            raise TypeError(f"{op}: not supported for bool tensors (as in torch); convert first, e.g. "
+                            "x.astype(tg.int64)")
+        dim = None if dim is None else _t._one_axis(dim, self.shape, op)
+        self._nonempty_reduction(op, dim)
+        if self.ndim == 0:
+            dim = None
+        positions = numpy_fn(self.array, axis=dim, keepdims=keepdim)  # a numpy scalar when dim is None
+        return _t.Tensor._wrap(self._backend.xp.asarray(positions, dtype=np.int64), self._backend)
+
+    def _nonempty_reduction(self, op, axis):
+        """max and min have no value over nothing: refuse a reduction over an empty axis."""
+        axes = _t._axes(_t._reduce_axes(axis), self.shape, op)
+        reduced = range(self.ndim) if axes is None else axes
+        if any(self.shape[a] == 0 for a in reduced) or (self.ndim == 0 and self.array.size == 0):
+            raise ValueError(f"{op}: reduces over an empty axis of shape {self.shape}")
 
     def std(self, dim=_UNSET, unbiased=None, keepdim=False, *, correction=None, axis=_UNSET):
         """sqrt(sum (x - mean)^2 / (N - correction)) over `dim` (every axis when None): the square root of var.
