@@ -13,7 +13,7 @@ from ._validate import _UNSET, _axis_alias, check_alloc, check_bool, check_shape
 from .autograd import is_grad_enabled
 from ._device import device as _device_type
 from .backend import get_backend
-from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv, softmax as sm
+from .ops import elementwise as ew, indexing as ix, matmul as mm, movement as mv
 from ._tensor_methods import TensorMethods
 from ._tensor_math import TensorMath
 from ._tensor_inplace import TensorInplace
@@ -413,79 +413,7 @@ class Tensor(TensorMethods, TensorMath, TensorInplace, TensorLogic, TensorShape,
     def __gt__(self, other): return self._compare(other, np.greater, "gt")
     def __ge__(self, other): return self._compare(other, np.greater_equal, "ge")
 
-    # ---- unary math -----------------------------------------------------------------
-    def _float(self, op):
-        if self.dtype.kind != "f":
-            raise TypeError(f"{op}: needs a floating-point tensor, not {self.dtype}; "
-                            "convert it first, e.g. x.astype(tg.float32)")
-        return self
-
-    def _as_float(self):
-        """Integer and bool tensors in the default float dtype, as torch's exp, log, sqrt, sigmoid and tanh take them."""
-        return self if self.dtype.kind == "f" else self.astype(dtypes.get_default_dtype())
-
-    def exp(self):
-        """e^x, elementwise; d/dx = e^x. Integer and bool input becomes the default float dtype."""
-        return ew.Exp.apply(self._as_float())
-
-    def log(self):
-        """The natural logarithm, elementwise; d/dx = 1/x."""
-        return ew.Log.apply(self._as_float())
-
-    def sqrt(self):
-        """x^(1/2), elementwise; d/dx = 1 / (2 sqrt x)."""
-        return ew.Sqrt.apply(self._as_float())
-
-    def abs(self):
-        """|x|, elementwise; d/dx = sign x (0 at 0, as torch). Bool input is refused, as in torch."""
-        if self.dtype == np.bool_:
-            raise TypeError("abs: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
-        return ew.Abs.apply(self)
-
-    def relu(self):
-        """max(x, 0); an integer tensor stays integer, as in torch."""
-        if self.dtype.kind == "f":
-            return ew.ReLU.apply(self)
-        if self.dtype == np.bool_:
-            raise TypeError("relu: not supported for bool tensors (as in torch); convert first, e.g. x.astype(tg.int64)")
-        return self.maximum(0)
-
-    def sigmoid(self):
-        """1 / (1 + e^-x), in the form that never overflows; d/dx = s (1 - s)."""
-        return ew.Sigmoid.apply(self._as_float())
-
-    def tanh(self):
-        """(e^x - e^-x) / (e^x + e^-x); d/dx = 1 - tanh^2 x."""
-        return ew.Tanh.apply(self._as_float())
-
-    def leaky_relu(self, slope=0.01):
-        """x if x > 0 else slope * x."""
-        if not isinstance(slope, (int, float, np.number)):
-            raise TypeError(f"leaky_relu: slope must be a number, got {slope!r}")
-        return ew.LeakyReLU.apply(self._float("leaky_relu"), slope=slope)
-
-    def gelu(self, approximate="none"):
-        """x * Phi(x) with Phi the standard normal CDF ("none"), or its tanh approximation ("tanh")."""
-        if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
-            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
-        return ew.GELU.apply(self._float("gelu"), approximate=approximate)
-
-    def softmax(self, dim=_UNSET, *, axis=_UNSET):
-        """exp(x - max) / sum exp(x - max) along `dim` (the last axis when not given)."""
-        self._float("softmax")
-        dim = _softmax_dim(self.shape, _axis_alias("softmax", dim, axis, -1), "softmax")
-        if self.ndim == 0:  # one element along no axis: the kernels want an axis, so lend it one
-            return sm.Softmax.apply(self.reshape(1), axis=0).reshape(())
-        return sm.Softmax.apply(self, axis=dim)
-
-    def log_softmax(self, dim=_UNSET, *, axis=_UNSET):
-        """x - logsumexp(x) along `dim` (the last axis when not given)."""
-        self._float("log_softmax")
-        dim = _softmax_dim(self.shape, _axis_alias("log_softmax", dim, axis, -1), "log_softmax")
-        if self.ndim == 0:
-            return sm.LogSoftmax.apply(self.reshape(1), axis=0).reshape(())
-        return sm.LogSoftmax.apply(self, axis=dim)
-
+    # ---- selection ------------------------------------------------------------------
     @_static_or_bound
     def where(cond, a, b):
         """Elementwise `a` where `cond` is true, else `b` (a and b: tensors or numbers).
