@@ -657,3 +657,26 @@ def test_checkpoint_functions_name_themselves(folder):
             load_checkpoint(path, **bad)
         _starts_with(error, "load_checkpoint")
     assert os.listdir(folder) == ["c.safetensors"]
+
+
+def test_a_torch_pickle_is_refused_with_the_way_to_convert_it(tmp_path):
+    torch = pytest.importorskip("torch", reason="writes a file with torch.save")
+    path = tmp_path / "model.pt"
+    torch.save({"w": torch.ones(2)}, path)
+    with pytest.raises(ValueError, match=r"torch\.save.*save_file"):
+        tg.load(path)
+    legacy = tmp_path / "legacy.pt"
+    torch.save({"w": torch.ones(2)}, legacy, _use_new_zipfile_serialization=False)
+    with pytest.raises(ValueError, match=r"torch\.save"):
+        tg.load(legacy)
+
+
+def test_a_state_dict_written_by_torch_loads_into_the_twin(tmp_path):
+    torch = pytest.importorskip("torch", reason="writes the file with safetensors.torch")
+    save_file = pytest.importorskip("safetensors.torch", reason="safetensors' torch helpers").save_file
+    ref = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    save_file(ref.state_dict(), tmp_path / "torch.safetensors")
+    ours = tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.ReLU(), tg.nn.Linear(4, 2))
+    assert ours.load_state_dict(tg.load(tmp_path / "torch.safetensors")) == ([], [])
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_allclose(ours(tg.Tensor(x)).numpy(), ref(torch.tensor(x)).detach().numpy(), rtol=1e-6)

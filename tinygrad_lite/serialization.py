@@ -127,6 +127,14 @@ def _read(path, op):
         raise os_error(IsADirectoryError, errno.EISDIR, f"{op}: {path!r} is a folder, not a file") from None
     except OSError as e:
         raise os_error(type(e), e.errno, f"{op}: cannot read {path!r} ({e.strerror or e})") from None
+    # torch.save's formats: a zip archive, or (before torch 1.6) a pickle that starts with its magic
+    # number; a safetensors file starts with its header's length, which these bytes cannot be
+    too_long = int.from_bytes(payload[:8], "little") > len(payload) - 8
+    if too_long and (payload[:4] == b"PK\x03\x04" or payload[:4] == b"\x80\x02\x8a\x0a"):
+        raise ValueError(f"{op}: {path!r} was written by torch.save (a pickle); the engine reads only safetensors, "
+                         "which cannot run code. Convert it with torch itself: "
+                         "from safetensors.torch import save_file; "
+                         "save_file(torch.load(path, map_location='cpu'), 'model.safetensors')")
     try:
         arrays = _safetensors_numpy().load(payload)
         metadata = _header_metadata(payload)
