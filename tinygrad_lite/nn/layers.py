@@ -75,6 +75,32 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+def _set_table(layer, weight, dtype, op):
+    """layer.weight, an embedding layer's (num_embeddings, embedding_dim) table: `weight` when one is
+    given (checked), else a new table drawn as torch draws it (reset_table)."""
+    shape = (layer.num_embeddings, layer.embedding_dim)
+    if weight is None:
+        _check_parameters([shape], dtype, op)
+        layer.weight = Parameter(np.zeros(shape), dtype=dtype)
+        reset_table(layer)
+        return
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"{op}: _weight must be a Tensor or None, not {type(weight).__name__}")
+    if weight.dtype.kind != "f":
+        raise TypeError(f"{op}: _weight must be floating-point, not {weight.dtype}")
+    if weight.shape != shape:
+        raise ValueError(f"{op}: shape of weight {weight.shape} does not match num_embeddings and "
+                         f"embedding_dim {shape}")
+    layer.weight = Parameter(weight)
+
+
+def reset_table(layer):
+    """An embedding table drawn as torch draws it: W ~ N(0, 1), the padding_idx row (if any) 0."""
+    init.normal_(layer.weight)
+    if layer.padding_idx is not None:
+        layer.weight.array[layer.padding_idx] = 0
+
+
 class Embedding(Module):
     """out[..., :] = W[indices[...], :], a lookup in a (num_embeddings, embedding_dim) table.
 
@@ -94,28 +120,14 @@ class Embedding(Module):
         self.sparse = check_bool(sparse, "sparse", "Embedding")
         _freeze = check_bool(_freeze, "_freeze", "Embedding")
         dtype = _check_dtype(dtype, "Embedding")
-        if _weight is None:
-            _check_parameters([(self.num_embeddings, self.embedding_dim)], dtype, "Embedding")
-            self.weight = Parameter(np.zeros((self.num_embeddings, self.embedding_dim)), dtype=dtype)
-            self.reset_parameters()
-        else:
-            if not isinstance(_weight, Tensor):
-                raise TypeError(f"Embedding: _weight must be a Tensor or None, not {type(_weight).__name__}")
-            if _weight.dtype.kind != "f":
-                raise TypeError(f"Embedding: _weight must be floating-point, not {_weight.dtype}")
-            if _weight.shape != (self.num_embeddings, self.embedding_dim):
-                raise ValueError(f"Embedding: shape of weight {_weight.shape} does not match num_embeddings and "
-                                 f"embedding_dim ({self.num_embeddings}, {self.embedding_dim})")
-            self.weight = Parameter(_weight)
+        _set_table(self, _weight, dtype, "Embedding")
         self.weight.requires_grad = not _freeze
         if device is not None:
             self.to(device)
 
     def reset_parameters(self):
         """W ~ N(0, 1), then the padding row to 0."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.array[self.padding_idx] = 0
+        reset_table(self)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,

@@ -9,7 +9,7 @@ from .._tensor import Tensor
 from .._validate import check_bool, check_choice, check_number
 from . import functional as F, init
 from .functional_embedding import _padding_idx
-from .layers import _check_dtype, _check_parameters, _check_size
+from .layers import _check_dtype, _check_parameters, _check_size, _set_table, reset_table
 from .module import Module, Parameter
 
 __all__ = ["EmbeddingBag", "Bilinear"]
@@ -33,27 +33,13 @@ class EmbeddingBag(Module):
         self.include_last_offset = check_bool(include_last_offset, "include_last_offset", op)
         self.padding_idx = _padding_idx(padding_idx, self.num_embeddings, op)
         dtype = _check_dtype(dtype, op)
-        if _weight is None:
-            _check_parameters([(self.num_embeddings, self.embedding_dim)], dtype, op)
-            self.weight = Parameter(np.zeros((self.num_embeddings, self.embedding_dim)), dtype=dtype)
-            self.reset_parameters()
-        else:
-            if not isinstance(_weight, Tensor):
-                raise TypeError(f"{op}: _weight must be a Tensor or None, not {type(_weight).__name__}")
-            if _weight.dtype.kind != "f":
-                raise TypeError(f"{op}: _weight must be floating-point, not {_weight.dtype}")
-            if _weight.shape != (self.num_embeddings, self.embedding_dim):
-                raise ValueError(f"{op}: shape of weight {_weight.shape} does not match num_embeddings and "
-                                 f"embedding_dim ({self.num_embeddings}, {self.embedding_dim})")
-            self.weight = Parameter(_weight)
+        _set_table(self, _weight, dtype, op)
         if device is not None:
             self.to(device)
 
     def reset_parameters(self):
         """W ~ N(0, 1), then the padding row to 0."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.array[self.padding_idx] = 0
+        reset_table(self)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,

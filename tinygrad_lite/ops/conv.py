@@ -75,7 +75,7 @@ def crop_spatial(x_pad, padding, spatial):
     return x_pad[(slice(None), slice(None), *(slice(lo, lo + s) for (lo, _), s in zip(padding, spatial)))]
 
 
-def _as_matrices(xp, cols, groups):
+def _as_matrices(cols, groups):
     """(C, *K, N, *O) -> (G, C/G prod(K), N prod(O)): one matrix per group (a view: cols is contiguous)."""
     c = cols.shape[0]
     nd = (cols.ndim - 2) // 2
@@ -93,7 +93,7 @@ class Conv(Function):
         out = out_lengths(spatial, kernel, stride, padding, dilation)
         cols = im2col(xp, pad_spatial(xp, x, padding), kernel, stride, dilation, out)
         weights = w.reshape(groups, w.shape[0] // groups, -1)                  # (G, Fg, Cg prod K)
-        y = xp.matmul(weights, _as_matrices(xp, cols, groups))                # (G, Fg, N prod O)
+        y = xp.matmul(weights, _as_matrices(cols, groups))                # (G, Fg, N prod O)
         y = y.reshape(w.shape[0], n, *out).swapaxes(0, 1)
         if b is not None:
             y = y + b.reshape(-1, *(1,) * len(out))
@@ -118,7 +118,7 @@ class Conv(Function):
         if ctx.needs_grad(1):
             # dW[g] = dout[g] @ cols[g]^T, computed as (cols[g] @ dout[g]^T)^T: BLAS is several times
             # faster with the long N prod(O) axis as the inner dimension of a tall product
-            dw = xp.matmul(_as_matrices(xp, cols, groups), dout.swapaxes(1, 2)).swapaxes(1, 2).reshape(w.shape)
+            dw = xp.matmul(_as_matrices(cols, groups), dout.swapaxes(1, 2)).swapaxes(1, 2).reshape(w.shape)
         if ctx.needs_grad(2):
             db = grad.sum(axis=(0, *range(2, grad.ndim)))
         return ctx.by_position(dx, dw, db)
@@ -155,7 +155,7 @@ class ConvTranspose(Function):
         c_in = w.shape[0]
         # The forward wrote y_pad[n, f, s st + k d] += ...; reading the same places back is im2col.
         cols = im2col(xp, pad_spatial(xp, grad, padding), kernel, stride, dilation, spatial)
-        cols = _as_matrices(xp, cols, groups)                                 # (G, Fg prod K, N prod S)
+        cols = _as_matrices(cols, groups)                                 # (G, Fg prod K, N prod S)
         dx = dw = db = None
         if ctx.needs_grad(0):
             weights = w.reshape(groups, c_in // groups, -1)

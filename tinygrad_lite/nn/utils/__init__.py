@@ -6,24 +6,15 @@ from ..._tensor import Tensor
 from ..._validate import check_number
 from ...autograd import no_grad
 from ...optim import clip_grad_norm_
+from ...optim.optimizer import _tensor_list
 from . import rnn
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters", "rnn"]
 
 
 def _tensors(parameters, op):
-    """A Tensor or an iterable of Tensors, as a list (TypeError naming `op` otherwise)."""
-    if isinstance(parameters, Tensor):
-        return [parameters]
-    try:
-        parameters = list(parameters)
-    except TypeError:
-        raise TypeError(f"{op}: parameters must be a Tensor or an iterable of Tensors, "
-                        f"not {type(parameters).__name__}") from None
-    for i, p in enumerate(parameters):
-        if not isinstance(p, Tensor):
-            raise TypeError(f"{op}: parameter {i} is a {type(p).__name__}, not a Tensor")
-    return parameters
+    """A Tensor or an iterable of Tensors, as a list (TypeError naming `op` otherwise), as clip_grad_norm_ takes them."""
+    return [parameters] if isinstance(parameters, Tensor) else _tensor_list(parameters, op)
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
